@@ -1,0 +1,164 @@
+//! Running an example as a child process with a time limit: what the tests
+//! (and the comparison harness) use to run every bin and every Python twin,
+//! so that a deadlocked example fails its test instead of hanging it.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+/// What a finished (or killed) child printed and how it ended.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The exit code; `None` if it was killed by a signal (or by the timeout).
+    pub code: Option<i32>,
+    /// True if the time limit was hit and the child was killed.
+    pub timed_out: bool,
+    /// Standard output, lossily decoded as UTF-8.
+    pub stdout: String,
+    /// Standard error, lossily decoded as UTF-8.
+    pub stderr: String,
+    /// Wall time from spawn to exit, in seconds.
+    pub wall_secs: f64,
+}
+
+impl RunOutput {
+    /// Exited by itself with code 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0) && !self.timed_out
+    }
+
+    /// The stdout lines that are event lines (see [`crate::timing`]), parsed
+    /// as `(seconds, who, message)`, in printed order.
+    pub fn events(&self) -> Vec<(f64, String, String)> {
+        self.stdout
+            .lines()
+            .filter_map(crate::timing::parse_event_line)
+            .map(|(t, who, msg)| (t, who.to_string(), msg.to_string()))
+            .collect()
+    }
+
+    /// Everything the child printed, for assertion messages.
+    pub fn dump(&self) -> String {
+        format!(
+            "exit code {:?}{}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.code,
+            if self.timed_out {
+                " (killed: timed out)"
+            } else {
+                ""
+            },
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+/// Runs `cmd` to completion with stdout and stderr captured and stdin closed,
+/// killing it if it has not exited after `timeout`.
+///
+/// # Errors
+/// Only if the program cannot be started (not found, not executable).
+pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+    // Drain both pipes on their own threads so a chatty child never blocks.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            String::from_utf8_lossy(&buf).into_owned()
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() >= timeout {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait()?;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let wall_secs = start.elapsed().as_secs_f64();
+    Ok(RunOutput {
+        code: status.code(),
+        timed_out,
+        // A grandchild that kept the pipe open would block these joins;
+        // the examples' children all die with them.
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        wall_secs,
+    })
+}
+
+/// Runs the executable at `exe` (in tests: `env!("CARGO_BIN_EXE_<bin>")`)
+/// with `args` and a time limit of `timeout_secs` seconds.
+///
+/// # Panics
+/// If the executable cannot be started: this is a test helper.
+pub fn run_bin(exe: &str, args: &[&str], timeout_secs: u64) -> RunOutput {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    run_with_timeout(cmd, Duration::from_secs(timeout_secs)).expect("the example starts")
+}
+
+/// Runs the Python twin `<crate_dir>/python/<name>.py` with `python3` (in
+/// tests, `crate_dir` is `env!("CARGO_MANIFEST_DIR")`), unbuffered, with
+/// `args` and a time limit of `timeout_secs` seconds.
+///
+/// # Panics
+/// If `python3` cannot be started: this is a test helper.
+pub fn run_twin(crate_dir: &str, name: &str, args: &[&str], timeout_secs: u64) -> RunOutput {
+    let script = Path::new(crate_dir)
+        .join("python")
+        .join(format!("{name}.py"));
+    assert!(script.is_file(), "no Python twin at {}", script.display());
+    let mut cmd = Command::new("python3");
+    cmd.arg("-u").arg(&script).args(args);
+    run_with_timeout(cmd, Duration::from_secs(timeout_secs)).expect("python3 starts")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kills_on_timeout() {
+        let mut cmd = Command::new("sleep");
+        cmd.arg("10");
+        let out = run_with_timeout(cmd, Duration::from_millis(200)).unwrap();
+        assert!(out.timed_out && !out.success());
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo '[  0.100s main] hi'; exit 3"]);
+        let out = run_with_timeout(cmd, Duration::from_secs(5)).unwrap();
+        assert_eq!(out.code, Some(3));
+        assert_eq!(
+            out.events(),
+            vec![(0.1, "main".to_string(), "hi".to_string())]
+        );
+    }
+}
