@@ -1,0 +1,102 @@
+"""The GIL: one thread runs bytecode at a time, switching every 5 ms.
+
+Twin of examples-sync/src/bin/gil.rs, which simulates the GIL with a lock
+handed over every 5 ms. Here the GIL is real: the same CPU job (is_prime
+calls, the notes' trial division) on 1 thread, then split over 2 threads,
+which take turns holding the GIL (sys.getswitchinterval() = 0.005 s) and so
+are no faster; then split over 2 processes, each with its own interpreter and
+GIL, which scale (the notes' answer: multiprocessing). Process start-up is
+inside that cost.
+
+    python3 examples-sync/python/gil.py [--numbers 4000] [--threads 2] [--switch-interval 0.005]
+"""
+import argparse
+import math
+import multiprocessing
+import sys
+import threading
+import time
+
+START = time.perf_counter()
+
+
+def log(msg, who=None):
+    # The newline goes in the same write as the text: print(..., end="\n")
+    # writes them separately, so lines from two threads could interleave.
+    print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+
+
+N = 100_000_007  # a 9-digit prime: one is_prime call is ~5,000 trial divisions
+
+
+def is_prime(n):
+    if n < 2:
+        return False
+    if n == 2:
+        return True
+    if n % 2 == 0:
+        return False
+    sqrt_n = int(math.floor(math.sqrt(n)))
+    for i in range(3, sqrt_n + 1, 2):
+        if n % i == 0:
+            return False
+    return True
+
+
+def job(count):
+    return sum(1 for _ in range(count) if is_prime(N))
+
+
+def shares(numbers, threads):
+    return [numbers // threads + (1 if i < numbers % threads else 0) for i in range(threads)]
+
+
+def on_threads(numbers, threads):
+    found = []
+    ts = [threading.Thread(target=lambda c=c: found.append(job(c)), name=f"gil-{i + 1}")
+          for i, c in enumerate(shares(numbers, threads))]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return sum(found)
+
+
+def timed(label, f):
+    start = time.perf_counter()
+    out = f()
+    secs = time.perf_counter() - start
+    print(f"{label}, cost = {secs:.3f} seconds", flush=True)
+    return out, secs
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--numbers", type=int, default=4000, help="total number of is_prime calls")
+    p.add_argument("--threads", type=int, default=2, help="threads (and processes) for the split runs")
+    p.add_argument("--switch-interval", type=float, default=0.005, help="sys.setswitchinterval, seconds")
+    a = p.parse_args()
+    if a.numbers < 0 or not 1 <= a.threads <= 64 or not a.switch_interval > 0:
+        p.error("--numbers must be >= 0, --threads in 1..=64, --switch-interval > 0")
+    sys.setswitchinterval(a.switch_interval)
+    t, n = a.threads, a.numbers
+    print(f"job: {n} x is_prime({N}); GIL switch interval {sys.getswitchinterval() * 1000:g}ms")
+
+    one, single = timed("1 thread", lambda: job(n))
+    with_gil, gil_cost = timed(f"{t} threads with GIL", lambda: on_threads(n, t))
+
+    def on_processes():
+        with multiprocessing.Pool(t) as pool:
+            return sum(pool.map(job, shares(n, t)))
+
+    without, free_cost = timed(f"{t} processes without a shared GIL", on_processes)
+    print(f"speedup with GIL = {single / max(gil_cost, 1e-9):.2f}x")
+    print(f"speedup without GIL = {single / max(free_cost, 1e-9):.2f}x")
+
+    if (one, with_gil, without) != (n, n, n):
+        sys.exit(f"error: check failed: expected {n} primes in every run, got {one}, {with_gil}, {without}")
+    print(f"check: every run found {n} of {n} primes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""How queue.Queue is built, beside a non-blocking deque.
+
+Twin of examples-sync/src/bin/queue_internals.rs (the thread-safety note's look
+inside queue.Queue(maxsize): one lock, q.mutex, shared by three Conditions,
+not_empty, not_full and all_tasks_done; see Lib/queue.py). One
+producer/consumer job, each run checked (every item consumed exactly once):
+
+1. queue.Queue: put blocks while full, get while empty; the producer join()s
+   until every item is task_done, then puts one None sentinel per consumer.
+2. collections.deque: append and popleft are single C calls, indivisible
+   under the GIL (the Rust bin's lock-free ArrayQueue), but nothing blocks:
+   the producer retries while it is full, the consumers poll, a `done` Event
+   ends them.
+
+The Rust bin's third variant, a channel that disconnects when its sender is
+dropped, has no standard-library twin: Python ends consumers with sentinels.
+
+    python3 examples-sync/python/queue_internals.py [--items 10] [--maxsize 3] [--consumers 2] [--work 0.01]
+"""
+import argparse
+import collections
+import queue
+import sys
+import threading
+import time
+
+START = time.perf_counter()
+
+
+def log(msg, who=None):
+    # The newline goes in the same write as the text: print(..., end="\n")
+    # writes them separately, so lines from two threads could interleave.
+    print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+
+
+def run(a, producer, consumer):
+    """Runs producer on one thread and consumer on --consumers threads, then
+    checks that together they got each item exactly once."""
+    got, got_lock = [], threading.Lock()
+
+    def consume(item):
+        log(f"got {item}")
+        time.sleep(a.work)
+        with got_lock:
+            got.append(item)
+
+    ts = [threading.Thread(target=producer, name="producer")]
+    ts += [threading.Thread(target=consumer, args=(consume,), name=f"consumer-{i}") for i in range(1, a.consumers + 1)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    if sorted(got) != list(range(a.items)):
+        sys.exit(f"error: check failed: the consumers got {sorted(got)}")
+    log(f"check: {a.items} items consumed exactly once")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--items", type=int, default=10)
+    p.add_argument("--maxsize", type=int, default=3)
+    p.add_argument("--consumers", type=int, default=2)
+    p.add_argument("--work", type=float, default=0.01, help="seconds a consumer works on each item")
+    a = p.parse_args()
+    if not (0 <= a.items <= 100_000 and 1 <= a.maxsize <= 1000 and 1 <= a.consumers <= 64 and a.work >= 0):
+        p.error("need 0 <= --items <= 100000, 1 <= --maxsize <= 1000, 1 <= --consumers <= 64, --work >= 0")
+
+    log("--- queue.Queue: a Lock + three Conditions (Lib/queue.py) ---")
+    q = queue.Queue(a.maxsize)
+    log(f"q.mutex is a {type(q.mutex).__name__}; q.not_empty, q.not_full, q.all_tasks_done are "
+        f"{type(q.not_empty).__name__}s on it; items in a {type(q.queue).__name__}")
+
+    def producer():
+        for i in range(a.items):
+            q.put(i)  # blocks while the queue holds maxsize items
+            log(f"put {i} (qsize {q.qsize()})")
+        q.join()  # wait until every item is task_done
+        log("join() returned: every item was task_done; one None per consumer")
+        for _ in range(a.consumers):
+            q.put(None)
+
+    def consumer(consume):
+        while (item := q.get()) is not None:
+            consume(item)
+            q.task_done()
+        q.task_done()  # for the sentinel too
+
+    run(a, producer, consumer)
+
+    log("--- collections.deque: indivisible under the GIL, never blocks ---")
+    d = collections.deque()
+    done = threading.Event()
+
+    def producer2():
+        retries = 0
+        for i in range(a.items):
+            while len(d) >= a.maxsize:  # "full": only this thread appends, so the check holds
+                retries += 1
+                time.sleep(0)  # yield and retry
+            d.append(i)
+            log(f"pushed {i} (len {len(d)})")
+        log(f"done, after {retries} retries on a full queue")
+        done.set()  # after the last append
+
+    def consumer2(consume):
+        while True:
+            try:
+                consume(d.popleft())
+            except IndexError:  # empty now; finished only if the producer is done
+                if done.is_set() and not d:
+                    return
+                time.sleep(0)
+
+    run(a, producer2, consumer2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Re-entrant locking: taking the same lock twice in one thread.
+
+Twin of examples-sync/src/bin/rlock.rs (the GIL and thread-safety note's
+threading.RLock: a method holding the lock calls another that takes it again).
+A plain threading.Lock refuses its own owner (shown with
+acquire(blocking=False), never by hanging); an RLock counts its owner's
+acquisitions; another thread still waits while the owner holds it.
+
+    python3 examples-sync/python/rlock.py
+"""
+import argparse
+import sys
+import threading
+import time
+
+START = time.perf_counter()
+
+
+def log(msg, who=None):
+    # The newline goes in the same write as the text: print(..., end="\n")
+    # writes them separately, so lines from two threads could interleave.
+    print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+
+
+class Bank:
+    def __init__(self):
+        self.accounts = [100, 0]
+        self.lock = threading.RLock()
+
+    def withdraw(self, frm, amount):
+        with self.lock:  # second time for this thread
+            log(f"withdraw: locked again (depth 2), -{amount} from account {frm}")
+            self.accounts[frm] -= amount
+
+    def deposit(self, to, amount):
+        with self.lock:
+            log(f"deposit: locked again (depth 2), +{amount} to account {to}")
+            self.accounts[to] += amount
+
+    def transfer(self, frm, to, amount):
+        with self.lock:
+            log("transfer: locked (depth 1)")
+            self.withdraw(frm, amount)
+            self.deposit(to, amount)
+            log("transfer: done, unlocking")
+
+
+def main():
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+
+    # 1. Lock: the owner cannot take it again.
+    plain = threading.Lock()
+    plain.acquire()
+    if plain.acquire(blocking=False):
+        sys.exit("error: Lock let its owner acquire it twice")
+    log("Lock: acquired, then acquire(blocking=False) from the same thread: False (acquire() would never return)")
+    plain.release()
+    log(f"Lock: released, acquire(blocking=False) now: {'ok' if plain.acquire(blocking=False) else 'failed'}")
+
+    # 2. RLock: the owner can, other threads still wait.
+    bank = Bank()
+    bank.transfer(0, 1, 30)
+    bank.lock.acquire()
+    log("main: holding the lock")
+    tried = threading.Barrier(2)
+    result = {}
+
+    def other():
+        result["refused"] = not bank.lock.acquire(blocking=False)
+        log(f"acquire(blocking=False) while main holds it: {'refused' if result['refused'] else 'got it'}")
+        tried.wait()
+        bank.transfer(1, 0, 10)  # waits until main lets go
+
+    t = threading.Thread(target=other, name="other")
+    t.start()
+    tried.wait()
+    time.sleep(0.1)
+    log("main: releasing the lock")
+    bank.lock.release()
+    t.join()
+    if not result["refused"]:
+        sys.exit("error: another thread got the RLock while main held it")
+
+    a, b = bank.accounts
+    log(f"final balances: account 0 = {a}, account 1 = {b}")
+    if (a, b) != (80, 20):
+        sys.exit(f"error: check failed: expected 80 and 20, got {a} and {b}")
+    log("check: 100 - 30 + 10 = 80 and 0 + 30 - 10 = 20, total 100 conserved")
+
+
+if __name__ == "__main__":
+    main()

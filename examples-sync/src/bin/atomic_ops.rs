@@ -1,0 +1,160 @@
+//! Which operations are indivisible: one step versus several.
+//!
+//! Mirrors the GIL and thread-safety note, where `dis` shows that `n += 1`
+//! is several bytecodes (LOAD, INPLACE_ADD, STORE) that another thread can
+//! run between, while one bytecode, or one call into C such as
+//! `L.append(x)`, runs whole under the GIL. In Rust the
+//! one-step operations are the atomic read-modify-writes: `fetch_add`, `swap`,
+//! and a `compare_exchange` loop (indivisible as a whole, because it retries
+//! when another thread got in between). A `load` then a `store` is two steps
+//! (a `spin_loop()` hint between them widens the gap, as the interpreter's
+//! own work between two bytecodes does).
+//! Each is run from several threads and its result checked, and its "steps"
+//! are listed as `dis` lists bytecodes.
+//!
+//!     cargo run -p examples-sync --bin atomic_ops
+//!     cargo run -p examples-sync --bin atomic_ops -- --threads 2 --ops 1000
+//!
+//! You should see: `load then store` gets less than expected (by a different
+//! amount each run; with tiny sizes it can lose nothing), `swap` built from a
+//! load and a store loses and duplicates tokens, and `fetch_add`, the
+//! `compare_exchange` loop (its retry count varies) and `swap` always match.
+
+use std::hint::spin_loop;
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::thread;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use shared::event;
+
+#[derive(Parser)]
+#[command(about = "Indivisible atomic operations versus load-then-store")]
+struct Args {
+    /// Number of threads running each operation.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    threads: u64,
+    /// Operations per thread.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+    ops: u64,
+}
+
+/// Runs `body(thread_index)` on `threads` threads released together by a
+/// Barrier (so they overlap), and returns what each returned.
+fn on_threads<T: Send>(threads: u64, body: impl Fn(u64) -> T + Sync) -> Result<Vec<T>> {
+    let start = Barrier::new(threads as usize);
+    thread::scope(|s| {
+        let mut handles = Vec::new();
+        for i in 0..threads {
+            let (start, body) = (&start, &body);
+            let h = thread::Builder::new()
+                .name(format!("worker-{i}"))
+                .spawn_scoped(s, move || {
+                    start.wait();
+                    body(i)
+                })
+                .context("spawning a thread")?;
+            handles.push(h);
+        }
+        // unwrap on join: it fails only if the thread panicked; pass that on.
+        Ok(handles.into_iter().map(|h| h.join().unwrap()).collect())
+    })
+}
+
+/// Every thread swaps its own unique tokens into one cell; returns how many
+/// tokens came back (from the swaps, plus the one left in the cell) and how
+/// many distinct ones. Indivisible swaps give back every token exactly once.
+fn swap_tokens(
+    args: &Args,
+    swap: impl Fn(&AtomicU64, u64) -> u64 + Sync,
+) -> Result<(usize, usize)> {
+    let cell = AtomicU64::new(0); // token 0 is in the cell at the start
+    let per_thread = on_threads(args.threads, |i| {
+        (1..=args.ops)
+            .map(|k| swap(&cell, i * args.ops + k))
+            .collect::<Vec<_>>()
+    })?;
+    let mut back: Vec<u64> = per_thread.into_iter().flatten().collect();
+    back.push(cell.load(Relaxed));
+    let returned = back.len();
+    back.sort_unstable();
+    back.dedup();
+    Ok((returned, back.len()))
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    shared::timing::epoch();
+    let expected = args.threads * args.ops;
+    // Relaxed everywhere: indivisibility of one variable needs no ordering
+    // with other memory; ordering is a different lesson.
+
+    event!("load then store: steps = [load, store]: 2 steps, another thread can run between");
+    let n = AtomicU64::new(0);
+    on_threads(args.threads, |_| {
+        for _ in 0..args.ops {
+            let v = n.load(Relaxed);
+            spin_loop(); // widen the gap a little, or it is rare in release builds
+            n.store(v + 1, Relaxed);
+        }
+    })?;
+    let got = n.load(Relaxed);
+    let lost = expected - got;
+    event!("load then store: expected {expected}, got {got} (lost {lost})");
+
+    event!("fetch_add: steps = [fetch_add]: 1 step (`lock xadd` on x86-64), indivisible");
+    let n = AtomicU64::new(0);
+    on_threads(args.threads, |_| {
+        for _ in 0..args.ops {
+            n.fetch_add(1, Relaxed);
+        }
+    })?;
+    let fetch_add = n.load(Relaxed);
+    event!("fetch_add: expected {expected}, got {fetch_add}");
+
+    event!("compare_exchange loop: steps = [load, compare_exchange, retry]: indivisible");
+    let n = AtomicU64::new(0);
+    let retries: u64 = on_threads(args.threads, |_| {
+        let mut retries = 0;
+        for _ in 0..args.ops {
+            let mut v = n.load(Relaxed);
+            // Store v + 1 only if the value is still v; otherwise another
+            // thread got in between: take its value and try again.
+            while let Err(now) = n.compare_exchange(v, v + 1, Relaxed, Relaxed) {
+                v = now;
+                retries += 1;
+            }
+        }
+        retries
+    })?
+    .into_iter()
+    .sum();
+    let cas = n.load(Relaxed);
+    // Each retry is a conflict that the loop noticed and redid.
+    event!("compare_exchange loop: expected {expected}, got {cas} ({retries} retries)");
+
+    let tokens = expected as usize + 1;
+    event!("swap: steps = [swap]: 1 step (`xchg`), indivisible");
+    let (swap_back, swap_distinct) = swap_tokens(&args, |c, new| c.swap(new, Relaxed))?;
+    event!("swap: expected {tokens} distinct tokens back, got {swap_distinct} of {swap_back}");
+
+    event!("swap from load then store: steps = [load, store]: 2 steps");
+    let (back, distinct) = swap_tokens(&args, |c, new| {
+        let old = c.load(Relaxed);
+        spin_loop();
+        c.store(new, Relaxed);
+        old
+    })?;
+    let (lost, dup) = (tokens - distinct, back - distinct);
+    event!(
+        "swap from load then store: expected {tokens} distinct tokens back, got {distinct} of {back}"
+    );
+    event!("swap from load then store: {lost} tokens lost, {dup} duplicated");
+
+    if fetch_add != expected || cas != expected || swap_distinct != tokens || swap_back != tokens {
+        bail!("check failed: an indivisible operation lost an update");
+    }
+    event!("check: fetch_add, compare_exchange loop and swap all exact");
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! How `queue.Queue` is built, beside a lock-free queue and a channel.
+//!
+//! Mirrors the thread-safety note's look inside `queue.Queue(maxsize)`: a
+//! lock around a deque plus condition variables (`not_empty`, `not_full`,
+//! `all_tasks_done`) make `put` block while full, `get` while empty, and
+//! `join` wait for every `task_done`. One producer/consumer job, three ways:
+//! 1. `examples_sync::Queue`, that design in Rust (`Mutex<VecDeque>` +
+//!    `Condvar`s; read `examples-sync/src/queue.rs`); the producer `join()`s,
+//!    then puts one `None` sentinel per consumer, as Python code does;
+//! 2. crossbeam's `ArrayQueue`: lock-free, never blocks: a full `push` hands
+//!    the item back (the producer retries), an empty `pop` cannot tell "not
+//!    yet" from "never" (a `done` flag ends the consumers);
+//! 3. crossbeam-channel's `bounded`: blocking, plus disconnection: consumers
+//!    end when the sender is dropped, no sentinel.
+//!
+//! Each variant is checked. Run it with:
+//!
+//!     cargo run -p examples-sync --bin queue_internals
+//!     cargo run -p examples-sync --bin queue_internals -- --items 20 --maxsize 2 --consumers 3
+//!
+//! You should see, per variant, the puts and gets interleaved (which consumer
+//! gets which item varies between runs; a consumer's gets are in put order),
+//! then `check: N items consumed exactly once`.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use crossbeam::channel;
+use crossbeam::queue::ArrayQueue;
+use examples_sync::Queue;
+use shared::event;
+
+#[derive(Parser)]
+#[command(about = "queue.Queue's internals beside ArrayQueue and a bounded channel")]
+struct Args {
+    /// Items the producer puts.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    items: u32,
+    /// Capacity of each queue (Python's maxsize).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    maxsize: u32,
+    /// Consumer threads.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    consumers: u32,
+    /// Seconds a consumer works on each item (lets the queue fill up).
+    #[arg(long, default_value_t = 0.01)]
+    work: f64,
+}
+
+type Got = Mutex<Vec<u32>>;
+
+/// Runs `producer` on one thread and `consumer` on `--consumers` threads,
+/// then checks that the consumers, together, got each item exactly once.
+fn run<P, C>(args: &Args, producer: P, consumer: C) -> Result<()>
+where
+    P: FnOnce() -> Result<()> + Send,
+    C: Fn(&Got) -> Result<()> + Sync,
+{
+    let got = Got::default();
+    thread::scope(|s| -> Result<()> {
+        // The producer closure moves into its thread, so whatever it owns
+        // (the channel's sender) is dropped when it ends.
+        let p = thread::Builder::new().name("producer".into());
+        let mut handles = vec![p.spawn_scoped(s, producer).context("spawning")?];
+        for i in 1..=args.consumers {
+            let (got, consumer) = (&got, &consumer);
+            let c = thread::Builder::new().name(format!("consumer-{i}"));
+            handles.push(
+                c.spawn_scoped(s, move || consumer(got))
+                    .context("spawning")?,
+            );
+        }
+        // unwrap on join: it fails only if the thread panicked; pass that on.
+        handles.into_iter().try_for_each(|h| h.join().unwrap())
+    })?;
+    // unwrap: lock() fails only if a thread panicked while holding the lock
+    // ("poisoning"); nothing here can panic, so it cannot happen.
+    let mut got = got.into_inner().unwrap();
+    got.sort_unstable();
+    if got != (0..args.items).collect::<Vec<_>>() {
+        bail!("check failed: the consumers got {got:?}");
+    }
+    event!("check: {} items consumed exactly once", args.items);
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    shared::timing::epoch();
+    let work = shared::workload::seconds(args.work).context("--work")?;
+    let consume = |got: &Got, item: u32| {
+        event!("got {item}");
+        thread::sleep(work);
+        got.lock().unwrap().push(item);
+    };
+
+    // 1. The hand-built queue.Queue: put blocks while full, join waits for task_done.
+    event!("--- Queue: Mutex<VecDeque> + Condvars (examples-sync/src/queue.rs) ---");
+    let q = Queue::<Option<u32>>::new(args.maxsize as usize);
+    let producer = || {
+        for i in 0..args.items {
+            q.put(Some(i)); // blocks while the queue holds maxsize items
+            event!("put {i} (qsize {})", q.qsize());
+        }
+        q.join(); // wait until every item is task_done
+        event!("join() returned: every item was task_done; one None per consumer");
+        (0..args.consumers).for_each(|_| q.put(None));
+        Ok(())
+    };
+    let consumer = |got: &Got| {
+        while let Some(item) = q.get() {
+            consume(got, item);
+            q.task_done()?; // an error only if called more often than put
+        }
+        Ok(q.task_done()?) // for the sentinel too
+    };
+    run(&args, producer, consumer)?;
+
+    // 2. ArrayQueue: lock-free, never blocks; the caller decides what to do.
+    event!("--- crossbeam ArrayQueue: lock-free, never blocks ---");
+    let aq = ArrayQueue::new(args.maxsize as usize);
+    let (done, retries) = (AtomicBool::new(false), AtomicU64::new(0));
+    let producer = || {
+        for i in 0..args.items {
+            let mut item = i;
+            while let Err(back) = aq.push(item) {
+                item = back; // full: the item comes back; yield and retry
+                retries.fetch_add(1, Ordering::Relaxed);
+                thread::yield_now();
+            }
+            event!("pushed {i} (len {})", aq.len());
+        }
+        let retries = retries.load(Ordering::Relaxed);
+        event!("done, after {retries} retries on a full queue");
+        done.store(true, Ordering::Release); // after the last push
+        Ok(())
+    };
+    let consumer = |got: &Got| loop {
+        if let Some(item) = aq.pop() {
+            consume(got, item);
+        } else if done.load(Ordering::Acquire) && aq.is_empty() {
+            break Ok(()); // every push happened before `done`; all are taken
+        } else {
+            thread::yield_now(); // empty for now: poll again
+        }
+    };
+    run(&args, producer, consumer)?;
+
+    // 3. A bounded channel: blocking send/recv, and disconnection.
+    event!("--- crossbeam-channel bounded: blocks, and disconnects ---");
+    let (tx, rx) = channel::bounded(args.maxsize as usize);
+    let producer = move || {
+        for i in 0..args.items {
+            tx.send(i).context("every receiver is gone")?; // blocks while full
+            event!("sent {i} (len {})", tx.len());
+        }
+        event!("dropping the sender: consumers end once the channel is empty");
+        Ok(())
+    }; // `tx` moves into the producer and is dropped when it returns
+    let consumer = |got: &Got| {
+        rx.iter().for_each(|item| consume(got, item)); // ends when the sender is gone
+        Ok(())
+    };
+    run(&args, producer, consumer)
+}

@@ -1,0 +1,118 @@
+//! Lost updates: `counter += 1` from many threads, and two ways to fix it.
+//!
+//! Mirrors the GIL and thread-safety note: five threads each run
+//! `for _ in range(100000): counter += 1` and the total comes out short,
+//! because `dis` shows `counter += 1` is several bytecodes (LOAD, ADD,
+//! STORE) and a thread switch can fall between them. The fixes are a
+//! `threading.Lock` around the increment, or an operation that is one step.
+//!
+//! Rust will not compile an unsynchronised `counter += 1` on shared memory
+//! (see `send_sync`), so the honest analogue is an atomic `load` followed by
+//! a separate atomic `store`: each step is atomic, the pair is not, exactly as
+//! each bytecode is atomic but the three together are not. No `unsafe`.
+//!
+//!     cargo run -p examples-sync --bin race_condition
+//!     cargo run -p examples-sync --bin race_condition -- --threads 2 --increments 1000
+//!
+//! You should see `load then store: Counter should be 500000, got N` with N
+//! smaller than 500000 and different on every run (how much is lost depends
+//! on scheduling; with tiny sizes a run can lose nothing), then the `Mutex`
+//! and `fetch_add` versions, which always print 500000 and are checked.
+
+use std::hint::spin_loop;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Barrier, Mutex};
+use std::thread;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use shared::event;
+
+#[derive(Parser)]
+#[command(about = "Lost updates from load-then-store, fixed by Mutex and fetch_add")]
+struct Args {
+    /// Number of threads incrementing the counter.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    threads: u64,
+    /// Increments per thread.
+    #[arg(long, default_value_t = 100_000)]
+    increments: u64,
+}
+
+/// Runs `body` on `threads` named threads that all start together, and
+/// waits for them all.
+fn run_together(label: &str, threads: u64, body: impl Fn() + Sync) -> Result<()> {
+    // A Barrier releases every thread at once, so their loops overlap
+    // instead of the first thread finishing before the last one starts.
+    let start = Barrier::new(threads as usize);
+    thread::scope(|s| -> Result<()> {
+        for i in 1..=threads {
+            let (start, body) = (&start, &body);
+            thread::Builder::new()
+                .name(format!("{label}-{i}"))
+                .spawn_scoped(s, move || {
+                    start.wait();
+                    body();
+                })
+                .context("spawning a thread")?;
+        }
+        Ok(()) // the scope joins every thread before it returns
+    })
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    shared::timing::epoch();
+    let expected = args
+        .threads
+        .checked_mul(args.increments)
+        .context("--threads x --increments overflows u64")?;
+    event!("{} threads x {} increments", args.threads, args.increments);
+
+    // 1. The race: LOAD, then (in between, another thread may store) STORE.
+    let counter = AtomicU64::new(0);
+    run_together("racy", args.threads, || {
+        for _ in 0..args.increments {
+            let v = counter.load(Relaxed); // LOAD
+            // Widen the window between the two steps a little, as the
+            // interpreter's own work between bytecodes does.
+            spin_loop();
+            counter.store(v + 1, Relaxed); // ADD + STORE
+        }
+    })?;
+    let racy = counter.load(Relaxed);
+    event!("load then store: Counter should be {expected}, got {racy}");
+    if racy < expected {
+        event!("load then store: lost {} updates", expected - racy);
+    } else {
+        event!("load then store: no update lost this run (the race is still there; try again)");
+    }
+
+    // 2. Fix one: the whole read-modify-write under a lock (`with lock:`).
+    let counter = Mutex::new(0u64);
+    run_together("mutex", args.threads, || {
+        for _ in 0..args.increments {
+            // unwrap: lock() fails only if a thread panicked while holding
+            // the lock ("poisoning"); nothing here can panic, so it cannot.
+            *counter.lock().unwrap() += 1;
+        }
+    })?;
+    let with_mutex = counter.into_inner().unwrap();
+    event!("Mutex: Counter should be {expected}, got {with_mutex}");
+
+    // 3. Fix two: one indivisible read-modify-write instruction.
+    let counter = AtomicU64::new(0);
+    run_together("fetch-add", args.threads, || {
+        for _ in 0..args.increments {
+            counter.fetch_add(1, Relaxed);
+        }
+    })?;
+    let with_fetch_add = counter.load(Relaxed);
+    event!("fetch_add: Counter should be {expected}, got {with_fetch_add}");
+
+    if with_mutex != expected || with_fetch_add != expected {
+        bail!("check failed: a fix lost updates (Mutex {with_mutex}, fetch_add {with_fetch_add})");
+    }
+    event!("check: Mutex and fetch_add both gave {expected}");
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! What "thread-safe" means in Rust: `Send` and `Sync`, checked at compile time.
+//!
+//! Mirrors the thread-safety note's question, what makes an object safe to
+//! use from several threads (in Python: care, and a `threading.Lock`). Rust
+//! answers with two marker traits: `Send` (a value may move to another
+//! thread) and `Sync` (a `&` to it may be shared between threads). This bin
+//! runs the versions that compile (`Arc` instead of `Rc`; a `Mutex` or an
+//! atomic for shared mutation) and prints which std types are `Send` and
+//! `Sync`, as the compiler decides for this very build. The versions that do
+//! not compile are `compile_fail` doctests in `examples-sync/src/send_sync.rs`,
+//! with the error codes (E0277, E0499): `cargo test -p examples-sync --doc`.
+//! (Rust only: there is no Python twin; Python has no such check.)
+//!
+//!     cargo run -p examples-sync --bin send_sync
+//!
+//! You should see the table, then each working version with its checked
+//! result. The order of the `reader-N` lines varies between runs.
+
+use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+
+use anyhow::{Context, Result, ensure};
+use clap::Parser;
+use shared::event;
+
+#[derive(Parser)]
+#[command(about = "Send and Sync: what thread-safe means in Rust")]
+struct Args {
+    /// Threads in each demonstration.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    threads: u64,
+}
+
+// Asking the compiler "is T Send?" and getting a bool, for the table only
+// ("autoref specialisation", a trick that works in macros on concrete types):
+// method lookup tries `SendProbe<T>`'s own `&self` method first, which exists
+// only when `T: Send`, and otherwise falls back to the one on `&SendProbe<T>`.
+trait Yes {
+    fn send(&self) -> bool {
+        true
+    }
+    fn sync(&self) -> bool {
+        true
+    }
+}
+trait No {
+    fn send(&self) -> bool {
+        false
+    }
+    fn sync(&self) -> bool {
+        false
+    }
+}
+struct SendProbe<T>(PhantomData<T>);
+struct SyncProbe<T>(PhantomData<T>);
+impl<T: Send> Yes for SendProbe<T> {}
+impl<T> No for &SendProbe<T> {}
+impl<T: Sync> Yes for SyncProbe<T> {}
+impl<T> No for &SyncProbe<T> {}
+macro_rules! row {
+    ($t:ty) => {{
+        let send = (&SendProbe::<$t>(PhantomData)).send();
+        let sync = (&SyncProbe::<$t>(PhantomData)).sync();
+        let yn = |b: bool| if b { "yes" } else { "no" };
+        println!("{:<24} {:<5} {}", stringify!($t), yn(send), yn(sync));
+    }};
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    shared::timing::epoch();
+    let n = args.threads as usize;
+
+    println!("{:<24} {:<5} Sync", "type", "Send");
+    row!(i32);
+    row!(Rc<i32>);
+    row!(Arc<i32>);
+    row!(Cell<i32>);
+    row!(RefCell<i32>);
+    row!(Mutex<RefCell<i32>>); // a Mutex makes a Send type shareable
+    row!(MutexGuard<'static, i32>); // unlock must happen on the locking thread
+    row!(AtomicUsize);
+    row!(*const i32);
+
+    // 1. Arc, not Rc: shared ownership across threads (atomic ref count).
+    let data = Arc::new(vec![1, 2, 3]);
+    let mut handles = Vec::new();
+    for i in 1..=n {
+        let data = Arc::clone(&data); // each thread owns a clone: it is Send
+        let h = thread::Builder::new()
+            .name(format!("reader-{i}"))
+            .spawn(move || {
+                event!(
+                    "sum = {}, Arc strong count now {}",
+                    data.iter().sum::<i32>(),
+                    Arc::strong_count(&data)
+                );
+                data.iter().sum::<i32>()
+            })
+            .context("spawning a reader")?;
+        handles.push(h);
+    }
+    // unwrap on join: it fails only if the thread panicked; pass that on.
+    let sums: Vec<i32> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    ensure!(sums.iter().all(|&s| s == 6), "check failed: sums {sums:?}");
+    ensure!(
+        Arc::strong_count(&data) == 1,
+        "check failed: clones not dropped"
+    );
+    event!("check: Arc<Vec<i32>> read by {n} threads, every sum 6, strong count back to 1");
+
+    // 2. Shared mutation through `&`: a Mutex (Python's `with lock:`) and
+    //    an atomic. A scope lets the threads borrow them: no Arc needed.
+    let log = Mutex::new(Vec::new());
+    let hits = AtomicUsize::new(0);
+    thread::scope(|s| {
+        for i in 0..n {
+            let (log, hits) = (&log, &hits);
+            s.spawn(move || {
+                // unwrap: lock() fails only if a thread panicked while holding
+                // the lock ("poisoning"); nothing here can panic.
+                log.lock().unwrap().push(i);
+                hits.fetch_add(1, Relaxed);
+            });
+        }
+    });
+    let mut log = log.into_inner().unwrap();
+    log.sort_unstable();
+    ensure!(
+        log == (0..n).collect::<Vec<_>>(),
+        "check failed: log {log:?}"
+    );
+    ensure!(
+        hits.load(Relaxed) == n,
+        "check failed: {} hits",
+        hits.load(Relaxed)
+    );
+    event!("check: Mutex<Vec<usize>> got all {n} pushes, AtomicUsize counted {n} hits");
+    event!(
+        "the versions that do not compile: src/send_sync.rs, `cargo test -p examples-sync --doc`"
+    );
+    Ok(())
+}

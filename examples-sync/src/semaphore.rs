@@ -1,0 +1,124 @@
+//! A counting semaphore, the `threading.Semaphore` of the notes' spider
+//! example (`Semaphore(3)` lets three spiders crawl at once).
+//!
+//! std has no semaphore, so this one is built by hand from a `Mutex<usize>`
+//! (the free permits) and a `Condvar` (woken when a permit comes back):
+//! `acquire` waits in a loop while no permit is free (a wake-up may be
+//! spurious, or another thread may take the permit first), then takes one;
+//! dropping the [`SemaphorePermit`] it returns gives the permit back and
+//! wakes one waiter. Like Python's `Semaphore` (not `BoundedSemaphore`), a
+//! bare [`Semaphore::release`] may raise the count above its start.
+
+use std::time::{Duration, Instant};
+
+use crate::sync::{Condvar, Mutex, lock};
+
+/// A counting semaphore: at most `permits` holders at once.
+///
+/// ```
+/// use examples_sync::Semaphore;
+/// let sem = Semaphore::new(2);
+/// let a = sem.acquire();
+/// let b = sem.acquire();
+/// assert!(sem.try_acquire().is_none()); // both permits are out
+/// drop(a); // the permit goes back
+/// assert!(sem.try_acquire().is_some());
+/// # drop(b);
+/// ```
+#[derive(Debug)]
+pub struct Semaphore {
+    permits: Mutex<usize>,
+    returned: Condvar,
+}
+
+/// A held permit; dropping it releases the permit (Python's
+/// `with semaphore:` block ending).
+#[must_use = "the permit is released as soon as it is dropped"]
+#[derive(Debug)]
+pub struct SemaphorePermit<'a> {
+    sem: &'a Semaphore,
+}
+
+impl Semaphore {
+    /// A semaphore with `permits` free permits (`threading.Semaphore(permits)`).
+    pub fn new(permits: usize) -> Self {
+        Self {
+            permits: Mutex::new(permits),
+            returned: Condvar::new(),
+        }
+    }
+
+    /// Takes a permit, blocking while none is free (`sem.acquire()`).
+    pub fn acquire(&self) -> SemaphorePermit<'_> {
+        let mut free = lock(&self.permits);
+        // A loop, not an `if`: the wake-up may be spurious, or another
+        // thread may have taken the returned permit first.
+        while *free == 0 {
+            free = self
+                .returned
+                .wait(free)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *free -= 1;
+        SemaphorePermit { sem: self }
+    }
+
+    /// Takes a permit if one is free now (`sem.acquire(blocking=False)`).
+    pub fn try_acquire(&self) -> Option<SemaphorePermit<'_>> {
+        let mut free = lock(&self.permits);
+        if *free == 0 {
+            return None;
+        }
+        *free -= 1;
+        Some(SemaphorePermit { sem: self })
+    }
+
+    /// Takes a permit, waiting at most `timeout` for one
+    /// (`sem.acquire(timeout=...)`); `None` if none came free in time.
+    pub fn acquire_timeout(&self, timeout: Duration) -> Option<SemaphorePermit<'_>> {
+        let Some(deadline) = Instant::now().checked_add(timeout) else {
+            return Some(self.acquire()); // a timeout past the clock's end: no timeout
+        };
+        let mut free = lock(&self.permits);
+        while *free == 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            free = self
+                .returned
+                .wait_timeout(free, left)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
+        }
+        *free -= 1;
+        Some(SemaphorePermit { sem: self })
+    }
+
+    /// Adds one permit and wakes one waiter (`sem.release()`). Use it to
+    /// return a permit taken with [`SemaphorePermit::forget`]; calling it
+    /// otherwise raises the count, as Python's plain `Semaphore` allows.
+    pub fn release(&self) {
+        *lock(&self.permits) += 1;
+        self.returned.notify_one();
+    }
+
+    /// Permits free right now (a snapshot: it may change at once).
+    pub fn available(&self) -> usize {
+        *lock(&self.permits)
+    }
+}
+
+impl SemaphorePermit<'_> {
+    /// Keeps the permit taken without a guard; give it back later with
+    /// [`Semaphore::release`] (Python's manual `acquire()` / `release()`).
+    pub fn forget(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for SemaphorePermit<'_> {
+    fn drop(&mut self) {
+        self.sem.release();
+    }
+}

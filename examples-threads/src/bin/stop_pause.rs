@@ -1,0 +1,164 @@
+//! Stopping, pausing and resuming a thread by hand: an `AtomicBool` stop flag
+//! and a pause gate made of a `Mutex<bool>` and a `Condvar`.
+//!
+//! Mirrors the threading note's `Job(threading.Thread)` with two
+//! `threading.Event`s: `__flag` (cleared = paused, `self.__flag.wait()` blocks)
+//! and `__running` (cleared = stop), and `pause()`, `resume()`, `stop()`.
+//! A Python `Event` is exactly a bool under a lock plus a condition variable;
+//! here both are visible. Neither language can kill a thread from outside:
+//! the worker checks the flags between steps and stops itself.
+//!
+//! Run it:
+//!
+//! ```text
+//! cargo run -p examples-threads --bin stop_pause
+//! cargo run -p examples-threads --bin stop_pause -- --run-secs 4 --tick 0.2
+//! ```
+//!
+//! You should see `work step` lines for 30% of the run, main's `pause`, the
+//! worker's `paused after N work steps`, no work until main's `resume` at 60%,
+//! `resumed` and more work, then main's `stop` and the worker's
+//! `stopped after M work steps`, and `check: no work while paused`.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use shared::event;
+use shared::workload::seconds;
+
+/// A worker paused at 30% of the run, resumed at 60%, stopped at the end.
+#[derive(Parser)]
+struct Args {
+    /// Length of the whole run, in seconds.
+    #[arg(long, default_value_t = 2.0)]
+    run_secs: f64,
+    /// Seconds per work step.
+    #[arg(long, default_value_t = 0.1)]
+    tick: f64,
+}
+
+/// What main and the worker share.
+#[derive(Default)]
+struct Control {
+    /// Relaxed is enough: the flag carries no other data with it.
+    stop: AtomicBool,
+    /// The pause gate: `Gate::paused` and the `wake` Condvar. `parked_at`
+    /// records the worker's step count when it started waiting, so main can
+    /// check that no work happened since.
+    gate: Mutex<Gate>,
+    wake: Condvar,
+    steps: AtomicUsize,
+}
+
+#[derive(Default)]
+struct Gate {
+    paused: bool,
+    parked_at: Option<usize>,
+}
+
+impl Control {
+    /// The worker's side: blocks while paused (and not stopped); true if it
+    /// had to wait.
+    fn wait_while_paused(&self, steps: usize) -> bool {
+        // lock() is Err only if a thread panicked while holding the lock;
+        // unwrap() passes that panic on.
+        let mut gate = self.gate.lock().unwrap();
+        let parked = gate.paused && !self.stop.load(Relaxed);
+        if parked {
+            gate.parked_at = Some(steps);
+            event!("paused after {steps} work steps");
+        }
+        // A loop, not an `if`: wait() may wake up spuriously, so re-check the
+        // predicate every time (`Condvar::wait_while` writes this loop for you).
+        while gate.paused && !self.stop.load(Relaxed) {
+            gate = self.wake.wait(gate).unwrap();
+        }
+        parked
+    }
+
+    fn pause(&self) {
+        self.gate.lock().unwrap().paused = true;
+    }
+
+    /// Lets the worker go; returns (steps when it parked, steps now), read
+    /// under the lock while the worker is still parked.
+    fn resume(&self) -> (Option<usize>, usize) {
+        let mut gate = self.gate.lock().unwrap();
+        gate.paused = false;
+        self.wake.notify_all();
+        (gate.parked_at, self.steps.load(Relaxed))
+    }
+
+    fn stop(&self) {
+        self.stop.store(true, Relaxed);
+        // Take the lock before notifying: a worker between its check and its
+        // wait() would otherwise miss this wake-up and sleep forever.
+        let _gate = self.gate.lock().unwrap();
+        self.wake.notify_all();
+    }
+}
+
+fn worker(ctl: &Control, tick: Duration) -> usize {
+    let mut steps = 0;
+    while !ctl.stop.load(Relaxed) {
+        let parked = ctl.wait_while_paused(steps);
+        if ctl.stop.load(Relaxed) {
+            break;
+        }
+        if parked {
+            event!("resumed");
+        }
+        steps += 1;
+        ctl.steps.store(steps, Relaxed);
+        event!("work step {steps}");
+        thread::sleep(tick);
+    }
+    event!("stopped after {steps} work steps");
+    steps
+}
+
+fn main() -> Result<()> {
+    shared::timing::epoch();
+    let args = Args::parse();
+    let tick = seconds(args.tick).context("bad --tick")?;
+    let phase = seconds(args.run_secs * 0.3).context("bad --run-secs")?;
+
+    let ctl = Arc::new(Control::default());
+    let handle = {
+        let ctl = Arc::clone(&ctl);
+        thread::Builder::new()
+            .name("worker".into())
+            .spawn(move || worker(&ctl, tick))
+            .context("cannot spawn the worker")?
+    };
+
+    thread::sleep(phase);
+    event!("pause");
+    ctl.pause();
+    thread::sleep(phase);
+    event!("resume");
+    let (parked_at, at_resume) = ctl.resume();
+    thread::sleep(phase + phase / 3); // the last 40% of the run
+    event!("stop");
+    ctl.stop();
+    // join() is Err only if the worker panicked: a bug, so pass it on.
+    let total = handle.join().unwrap();
+
+    let Some(parked_at) = parked_at else {
+        bail!("the worker never reached the pause gate: make --run-secs longer than --tick");
+    };
+    if parked_at != at_resume {
+        bail!(
+            "the worker did {} work steps while paused",
+            at_resume - parked_at
+        );
+    }
+    println!(
+        "check: no work while paused ({parked_at} steps before the pause, {at_resume} at resume, {total} in all)"
+    );
+    Ok(())
+}
