@@ -19,14 +19,16 @@
 //! cargo run --release -p examples-threads --bin cpu_bound -- --count 20 --threads 2
 //! ```
 //!
-//! You should see `single thread, cost = ...`, `thread pool, cost = ...`, then
-//! `speedup = 1.93x` or so on 2 cores, and
+//! You should see `single thread, cost = ...` with its CPU utilisation (about
+//! 1.0: one core busy), `thread pool, cost = ...` (utilisation about 2.0 on 2
+//! cores), then `speedup = 1.97x` or so on 2 cores, and
 //! `check: both give the same 100 answers (all prime)`.
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use rayon::prelude::*;
-use shared::timing::Stopwatch;
+use shared::measure::measure;
+use shared::timing::timed;
 use shared::workload::{PRIMES, is_prime};
 
 /// is_prime over PRIMES, on one thread and on a rayon pool.
@@ -56,21 +58,31 @@ fn main() -> Result<()> {
         pool.current_num_threads()
     );
 
-    let sw = Stopwatch::start();
-    let single: Vec<bool> = numbers.iter().map(|&n| is_prime(n)).collect();
-    let single_time = sw.report("single thread");
+    // `measure` adds what the wall clock hides: CPU time over wall time is
+    // how many cores were busy (about 1.0, then about the pool's size).
+    let (single, m1) = measure("single thread", || {
+        timed("single thread", || {
+            numbers.iter().map(|&n| is_prime(n)).collect::<Vec<bool>>()
+        })
+    });
+    println!("{}", m1.summary());
 
-    let sw = Stopwatch::start();
     // The same closure, `par_iter` instead of `iter`; collect keeps the input
     // order, as executor.map does.
-    let pooled: Vec<bool> = pool.install(|| numbers.par_iter().map(|&n| is_prime(n)).collect());
-    let pool_time = sw.report("thread pool");
+    let (pooled, m2) = measure("thread pool", || {
+        timed("thread pool", || {
+            pool.install(|| {
+                numbers
+                    .par_iter()
+                    .map(|&n| is_prime(n))
+                    .collect::<Vec<bool>>()
+            })
+        })
+    });
+    println!("{}", m2.summary());
 
     // Both timings come from this one run, so the ratio is fair.
-    println!(
-        "speedup = {:.2}x",
-        single_time.as_secs_f64() / pool_time.as_secs_f64()
-    );
+    println!("speedup = {:.2}x", m1.wall_secs / m2.wall_secs);
 
     if single != pooled {
         bail!("the single-thread and pool answers differ");
