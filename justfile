@@ -32,7 +32,7 @@ loom:
 # formatting and lints, as CI runs them
 lint:
     cargo fmt --all --check
-    cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # serve the local blog site the crawlers crawl (http://127.0.0.1:8000)
 site *ARGS:

@@ -85,6 +85,7 @@ def on_threads(threads, ops, body):
 
 def main():
     global n
+    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--ops", type=int, default=100_000)

@@ -57,6 +57,7 @@ class Account:
 
 
 def main():
+    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--split-lock", action="store_true", help="check and withdraw under two lock sections")
     p.add_argument("--delay", type=float, default=0.1, help="seconds between check and withdrawal")

@@ -4,12 +4,17 @@ Twin of examples-sync/src/bin/deadlock.rs (the GIL and thread-safety note:
 two threads each hold one threading.Lock and wait for the other's). Two
 transfers between accounts A and B, a sleep between taking the two locks.
 With --buggy each thread locks its source account first (opposite orders) and
-deadlocks; the second Lock.acquire(timeout=...) gives up, the thread reports
-what it holds and wants and releases its lock (so the other thread, if it has
-not timed out too, may then finish), and the program exits non-zero. Without it both lock
-A before B, the transfers finish, and the total money is checked.
+deadlocks. Python has no deadlock detector like the one the Rust bin asks
+parking_lot for, so the standard-library way not to hang is used: the second
+Lock.acquire(timeout=...) gives up after --acquire-timeout seconds (a Python
+only flag), the thread reports what it holds and wants and releases its lock
+(so the other thread, if it has not timed out too, may then finish), and the
+program exits non-zero. Without --buggy both lock A before B, the transfers
+finish, and the total money is checked. --timeout means what it means in the
+Rust bin: the main thread gives up (exit non-zero) if the transfers have not
+finished after that many seconds in all, leaving their threads behind.
 
-    python3 examples-sync/python/deadlock.py [--buggy] [--delay 0.1] [--timeout 1.0]
+    python3 examples-sync/python/deadlock.py [--buggy] [--delay 0.1] [--timeout 5] [--acquire-timeout 1]
 """
 import argparse
 import sys
@@ -52,24 +57,34 @@ def transfer(frm, to, amount, buggy, delay, timeout):
 
 
 def main():
+    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--buggy", action="store_true", help="take the two locks in opposite order (deadlocks)")
     p.add_argument("--delay", type=float, default=0.1, help="seconds between the first lock and the second")
-    p.add_argument("--timeout", type=float, default=1.0, help="seconds to wait for the second lock before reporting")
+    p.add_argument("--timeout", type=float, default=5.0,
+                   help="give up (error) if the transfers have not finished after this many seconds")
+    p.add_argument("--acquire-timeout", type=float, default=1.0,
+                   help="seconds a thread waits for its second lock before reporting a deadlock (Python only)")
     a = p.parse_args()
-    if not (a.delay >= 0 and a.timeout > 0):
-        p.error("--delay must be >= 0 and --timeout > 0")
+    if not (a.delay >= 0 and a.timeout > 0 and a.acquire_timeout > 0):
+        p.error("--delay must be >= 0, --timeout and --acquire-timeout > 0")
     order = "each thread locks its source first (opposite orders)" if a.buggy else "both threads lock A before B (a global order)"
     log(f"A = 1000, B = 1000; A->B 100 and B->A 50 at once; {order}")
 
+    # daemon: if the watchdog gives up, the process may exit with them still waiting.
     ts = [
-        threading.Thread(target=transfer, args=(0, 1, 100, a.buggy, a.delay, a.timeout), name="transfer-a-to-b"),
-        threading.Thread(target=transfer, args=(1, 0, 50, a.buggy, a.delay, a.timeout), name="transfer-b-to-a"),
+        threading.Thread(target=transfer, args=(0, 1, 100, a.buggy, a.delay, a.acquire_timeout),
+                         name="transfer-a-to-b", daemon=True),
+        threading.Thread(target=transfer, args=(1, 0, 50, a.buggy, a.delay, a.acquire_timeout),
+                         name="transfer-b-to-a", daemon=True),
     ]
     for t in ts:
         t.start()
+    deadline = time.monotonic() + a.timeout
     for t in ts:
-        t.join()
+        t.join(max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() for t in ts):
+        sys.exit(f"error: the transfers did not finish within {a.timeout} s and no deadlock was detected")
 
     if gave_up:
         log("deadlock detected: a thread timed out waiting for a lock held by the other")

@@ -9,10 +9,21 @@ GIL, which scale (the notes' answer: multiprocessing). Process start-up is
 inside that cost.
 
     python3 examples-sync/python/gil.py [--numbers 4000] [--threads 2] [--switch-interval 0.005]
+
+--numbers defaults to 4000, not the Rust bin's 50,000: one is_prime call is
+some 25x slower here than in Rust's release build (about 0.4 ms against 15 us),
+so 4000 calls take about as long, a second or so per run.
+
+The pool's worker processes must not outlive the twin: they inherit its
+stdout, and a test harness reading that pipe would wait for them. The `with`
+block terminates them when the pool is done or on an error; if the twin is
+killed outright, each worker notices (die_with_parent) and exits.
 """
 import argparse
 import math
 import multiprocessing
+import multiprocessing.connection
+import os
 import sys
 import threading
 import time
@@ -47,6 +58,18 @@ def job(count):
     return sum(1 for _ in range(count) if is_prime(N))
 
 
+def die_with_parent():
+    """Pool initializer, run first in each worker: a daemon thread waits until
+    the parent (the twin) is gone, then ends this worker. The sentinel becomes
+    ready when the parent exits, however it exits, even if it was killed."""
+
+    def watch():
+        multiprocessing.connection.wait([multiprocessing.parent_process().sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
 def shares(numbers, threads):
     return [numbers // threads + (1 if i < numbers % threads else 0) for i in range(threads)]
 
@@ -71,8 +94,10 @@ def timed(label, f):
 
 
 def main():
+    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--numbers", type=int, default=4000, help="total number of is_prime calls")
+    p.add_argument("--numbers", type=int, default=4000,
+                   help="total number of is_prime calls (Rust's default is 50000: a call is ~25x slower in Python)")
     p.add_argument("--threads", type=int, default=2, help="threads (and processes) for the split runs")
     p.add_argument("--switch-interval", type=float, default=0.005, help="sys.setswitchinterval, seconds")
     a = p.parse_args()
@@ -86,7 +111,8 @@ def main():
     with_gil, gil_cost = timed(f"{t} threads with GIL", lambda: on_threads(n, t))
 
     def on_processes():
-        with multiprocessing.Pool(t) as pool:
+        # Leaving the with block calls pool.terminate(), on success or error.
+        with multiprocessing.Pool(t, initializer=die_with_parent) as pool:
             return sum(pool.map(job, shares(n, t)))
 
     without, free_cost = timed(f"{t} processes without a shared GIL", on_processes)

@@ -56,6 +56,7 @@ def run(a, producer, consumer):
 
 
 def main():
+    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--items", type=int, default=10)
     p.add_argument("--maxsize", type=int, default=3)

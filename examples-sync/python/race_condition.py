@@ -53,6 +53,7 @@ def widen():
 
 def main():
     global counter
+    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=5)
     p.add_argument("--increments", type=int, default=100_000)

@@ -46,6 +46,7 @@ class Bank:
 
 
 def main():
+    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
 
     # 1. Lock: the owner cannot take it again.

@@ -191,7 +191,11 @@ impl Barrier {
     /// Breaks the barrier: every waiting party and every later `wait()` gets
     /// [`BrokenBarrierError`] until [`Barrier::reset`] (`barrier.abort()`).
     pub fn abort(&self) {
-        lock(&self.state).broken = true;
+        let mut st = lock(&self.state);
+        st.broken = true;
+        // An abort during a reset wins: the barrier stays broken after the
+        // reset generation has left (Python's `_break` overrides "resetting").
+        st.resetting = false;
         self.changed.notify_all();
     }
 
@@ -223,5 +227,72 @@ impl Barrier {
     pub fn n_waiting(&self) -> usize {
         let st = lock(&self.state);
         if st.broken { 0 } else { st.count }
+    }
+}
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::*;
+    use std::thread;
+
+    fn wait_until_waiting(b: &Barrier, n: usize) {
+        while b.n_waiting() < n {
+            thread::yield_now();
+        }
+    }
+
+    #[test]
+    fn reset_breaks_the_waiters_then_the_barrier_works_again() {
+        let b = Barrier::new(3);
+        thread::scope(|s| {
+            let waiters: Vec<_> = (0..2).map(|_| s.spawn(|| b.wait())).collect();
+            wait_until_waiting(&b, 2);
+            b.reset();
+            for w in waiters {
+                let err = w.join().unwrap().unwrap_err();
+                assert!(!err.timed_out());
+            }
+        });
+        assert!(!b.is_broken(), "a reset barrier is whole again");
+        let mut idx: Vec<usize> = thread::scope(|s| {
+            let hs: Vec<_> = (0..3).map(|_| s.spawn(|| b.wait().unwrap())).collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        idx.sort_unstable();
+        assert_eq!(idx, [0, 1, 2]);
+    }
+
+    #[test]
+    fn abort_during_a_reset_stays_broken() {
+        let b = Barrier::new(2);
+        thread::scope(|s| {
+            let w = s.spawn(|| b.wait());
+            wait_until_waiting(&b, 1);
+            // Whether the waiter leaves between these two calls or after, the abort wins.
+            b.reset();
+            b.abort();
+            assert!(w.join().unwrap().is_err());
+        });
+        assert!(b.is_broken(), "the abort must outlive the reset");
+        assert!(b.wait_timeout(Duration::from_millis(10)).is_err());
+    }
+
+    #[test]
+    fn only_the_party_that_timed_out_says_so() {
+        let b = Barrier::with_timeout(2, Duration::from_millis(30));
+        let first = b.wait().unwrap_err();
+        assert!(first.timed_out());
+        let later = b.wait().unwrap_err();
+        assert!(!later.timed_out());
+        assert_eq!(b.n_waiting(), 0);
+        assert_eq!(b.parties(), 2);
+        // A timeout too large for the clock means no timeout, not a panic.
+        b.reset();
+        thread::scope(|s| {
+            let h = s.spawn(|| b.wait_timeout(Duration::MAX));
+            wait_until_waiting(&b, 1);
+            assert!(b.wait().is_ok());
+            assert!(h.join().unwrap().is_ok());
+        });
     }
 }

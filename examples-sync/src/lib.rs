@@ -22,9 +22,10 @@
 //! crate, and tokio, pulled in through `shared`, has a loom mode of its own in
 //! which axum does not build.)
 //!
-//! In production code, prefer the libraries: `tokio::sync::Semaphore` /
-//! `async_lock` for semaphores, `std::sync::Barrier` when no timeout is
-//! needed, and crossbeam-channel for queues.
+//! In production code, prefer the libraries: for threads, a bounded
+//! crossbeam-channel of tokens works as a semaphore (or `async_lock::Semaphore`
+//! with `acquire_blocking`), `std::sync::Barrier` when no timeout is needed,
+//! and crossbeam-channel for queues; in async code, `tokio::sync::Semaphore`.
 
 pub mod barrier;
 pub mod queue;

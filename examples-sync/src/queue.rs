@@ -247,3 +247,44 @@ impl<T> Queue<T> {
         self.maxsize
     }
 }
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_and_nowait_variants() {
+        let q = Queue::new(1);
+        assert_eq!(q.maxsize(), 1);
+        assert_eq!(q.try_get(), None);
+        assert_eq!(q.get_timeout(Duration::from_millis(10)), None);
+        q.put_timeout('a', Duration::from_millis(10)).unwrap();
+        assert!(q.is_full());
+        assert_eq!(
+            q.put_timeout('b', Duration::from_millis(10)),
+            Err(Full('b'))
+        );
+        assert_eq!(q.try_put('b'), Err(Full('b')));
+        std::thread::scope(|s| {
+            // A blocked put completes once a get makes room.
+            let putter = s.spawn(|| q.put_timeout('b', Duration::from_secs(30)));
+            std::thread::sleep(Duration::from_millis(20));
+            assert_eq!(q.get_timeout(Duration::from_secs(30)), Some('a'));
+            assert_eq!(putter.join().unwrap(), Ok(()));
+        });
+        assert_eq!(q.try_get(), Some('b'));
+        assert!(q.is_empty() && !q.is_full());
+        q.put('c');
+        assert_eq!(q.get_timeout(Duration::MAX), Some('c'), "no overflow panic");
+    }
+
+    #[test]
+    fn unbounded_is_never_full() {
+        let q = Queue::new(0);
+        for i in 0..1_000 {
+            q.try_put(i).unwrap();
+        }
+        assert!(!q.is_full());
+        assert_eq!(q.qsize(), 1_000);
+    }
+}

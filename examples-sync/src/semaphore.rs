@@ -122,3 +122,34 @@ impl Drop for SemaphorePermit<'_> {
         self.sem.release();
     }
 }
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acquire_timeout_gives_up_then_succeeds() {
+        let sem = Semaphore::new(1);
+        let held = sem.acquire();
+        assert!(sem.acquire_timeout(Duration::from_millis(20)).is_none());
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                sem.acquire_timeout(Duration::from_secs(30))
+                    .map(SemaphorePermit::forget)
+            });
+            std::thread::sleep(Duration::from_millis(20));
+            drop(held);
+            assert!(
+                waiter.join().unwrap().is_some(),
+                "the returned permit reached the waiter"
+            );
+        });
+        assert_eq!(sem.available(), 0, "forget kept it taken");
+        sem.release();
+        assert_eq!(sem.available(), 1);
+        assert!(
+            sem.acquire_timeout(Duration::MAX).is_some(),
+            "no overflow panic"
+        );
+    }
+}

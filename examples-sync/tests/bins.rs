@@ -14,19 +14,36 @@ fn line<'a>(out: &'a RunOutput, needle: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line containing {needle:?}\n{}", out.dump()))
 }
 
-/// How many stdout lines contain `needle`.
-fn count(out: &RunOutput, needle: &str) -> usize {
-    out.stdout.lines().filter(|l| l.contains(needle)).count()
+/// The messages of the events printed by the thread `who` that start with
+/// `prefix`, in order. Checking `who` catches a twin whose main thread prints
+/// `MainThread` where the Rust bin prints `main`.
+fn said_all(out: &RunOutput, who: &str, prefix: &str) -> Vec<String> {
+    out.events()
+        .into_iter()
+        .filter(|(_, w, m)| w == who && m.starts_with(prefix))
+        .map(|(_, _, m)| m)
+        .collect()
 }
 
-/// The number right after `after` in the first line containing `after`.
+/// The first message printed by the thread `who` that starts with `prefix`,
+/// or a failure showing the output.
+fn said(out: &RunOutput, who: &str, prefix: &str) -> String {
+    said_all(out, who, prefix)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no event from {who:?} starting {prefix:?}\n{}", out.dump()))
+}
+
+/// The number right after `after` in the first event from `main` starting with it.
 fn number_after(out: &RunOutput, after: &str) -> u64 {
-    let l = line(out, after);
-    let rest = &l[l.find(after).unwrap() + after.len()..];
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let m = said(out, "main", after);
+    let digits: String = m[after.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits
         .parse()
-        .unwrap_or_else(|_| panic!("no number after {after:?} in {l:?}"))
+        .unwrap_or_else(|_| panic!("no number after {after:?} in {m:?}"))
 }
 
 fn assert_ok(out: &RunOutput) {
@@ -46,9 +63,13 @@ fn race_condition_loses_updates_and_both_fixes_are_exact() {
         assert_ok(&out);
         let racy = number_after(&out, "load then store: Counter should be 500000, got ");
         assert!(racy <= 500_000, "{}", out.dump());
-        line(&out, "Mutex: Counter should be 500000, got 500000");
-        line(&out, "fetch_add: Counter should be 500000, got 500000");
-        line(&out, "check: Mutex and fetch_add both gave 500000");
+        said(&out, "main", "Mutex: Counter should be 500000, got 500000");
+        said(
+            &out,
+            "main",
+            "fetch_add: Counter should be 500000, got 500000",
+        );
+        said(&out, "main", "check: Mutex and fetch_add both gave 500000");
         losses.push(500_000 - racy);
         if racy < 500_000 {
             return;
@@ -65,9 +86,13 @@ fn race_condition_small_flags() {
         30,
     );
     assert_ok(&out);
-    line(&out, "load then store: Counter should be 3000, got ");
-    line(&out, "Mutex: Counter should be 3000, got 3000");
-    line(&out, "fetch_add: Counter should be 3000, got 3000");
+    said(
+        &out,
+        "main",
+        "load then store: Counter should be 3000, got ",
+    );
+    said(&out, "main", "Mutex: Counter should be 3000, got 3000");
+    said(&out, "main", "fetch_add: Counter should be 3000, got 3000");
 }
 
 #[test]
@@ -80,10 +105,23 @@ fn race_condition_twin() {
     );
     assert_ok(&out);
     // The racy lines are printed honestly; a loss is not required of Python.
-    line(&out, "counter += 1: Counter should be 60000, got ");
-    line(&out, "load then store: Counter should be 60000, got ");
-    line(&out, "Lock: Counter should be 60000, got 60000");
-    line(&out, "itertools.count: Counter should be 60000, got 60000");
+    said(&out, "main", "counter += 1: Counter should be 60000, got ");
+    said(
+        &out,
+        "main",
+        "load then store: Counter should be 60000, got ",
+    );
+    said(&out, "main", "Lock: Counter should be 60000, got 60000");
+    said(
+        &out,
+        "main",
+        "itertools.count: Counter should be 60000, got 60000",
+    );
+    said(
+        &out,
+        "main",
+        "check: Lock and itertools.count both gave 60000",
+    );
 }
 
 // ---------- atomic_ops ----------
@@ -98,16 +136,22 @@ fn atomic_ops_one_step_operations_are_exact_and_two_steps_lose() {
             60,
         );
         assert_ok(&out);
-        line(&out, "load then store: steps = [load, store]");
-        line(&out, "fetch_add: steps = [fetch_add]");
-        line(&out, "fetch_add: expected 200000, got 200000");
-        line(&out, "compare_exchange loop: expected 200000, got 200000");
-        line(
+        said(&out, "main", "load then store: steps = [load, store]");
+        said(&out, "main", "fetch_add: steps = [fetch_add]");
+        said(&out, "main", "fetch_add: expected 200000, got 200000");
+        said(
             &out,
+            "main",
+            "compare_exchange loop: expected 200000, got 200000",
+        );
+        said(
+            &out,
+            "main",
             "swap: expected 200001 distinct tokens back, got 200001 of 200001",
         );
-        line(
+        said(
             &out,
+            "main",
             "check: fetch_add, compare_exchange loop and swap all exact",
         );
         let lost = number_after(&out, "load then store: expected 200000, got ") < 200_000
@@ -127,37 +171,58 @@ fn atomic_ops_one_step_operations_are_exact_and_two_steps_lose() {
 fn atomic_ops_twin() {
     let out = run_twin(DIR, "atomic_ops", &["--threads", "2", "--ops", "5000"], 60);
     assert_ok(&out);
-    let steps = line(&out, "n += 1: steps = [");
+    let steps = said(&out, "main", "n += 1: steps = [");
     assert!(steps.contains("LOAD") && steps.contains("STORE"), "{steps}");
-    line(&out, "n += 1: expected 10000, got ");
-    line(&out, "next(count): expected 10000, got 10000");
-    line(
+    said(&out, "main", "n += 1: expected 10000, got ");
+    said(&out, "main", "next(count): expected 10000, got 10000");
+    said(
         &out,
+        "main",
         "L.append(x): expected 10000 distinct items, got 10000 of 10000",
     );
-    line(&out, "check: next(count) and L.append(x) both exact");
+    said(
+        &out,
+        "main",
+        "check: next(count) and L.append(x) both exact",
+    );
 }
 
 // ---------- bank_lock ----------
 
+/// The messages starting with `prefix` printed by the two `withdraw-N` threads,
+/// as (who, message).
+fn withdrawers(out: &RunOutput, prefix: &str) -> Vec<(String, String)> {
+    out.events()
+        .into_iter()
+        .filter(|(_, w, m)| w.starts_with("withdraw-") && m.starts_with(prefix))
+        .map(|(_, w, m)| (w, m))
+        .collect()
+}
+
 fn check_one_lock(out: &RunOutput) {
     assert_ok(out);
     assert_eq!(
-        count(out, "withdrew 800, balance now 200"),
+        withdrawers(out, "withdrew 800, balance now 200").len(),
         1,
         "{}",
         out.dump()
     );
     assert_eq!(
-        count(out, "refused: insufficient funds"),
+        withdrawers(out, "refused: insufficient funds").len(),
         1,
         "{}",
         out.dump()
     );
+    said(out, "main", "1 of 2 withdrawals succeeded");
     assert!(
         out.stdout.lines().any(|l| l == "final balance = 200"),
         "{}",
         out.dump()
+    );
+    said(
+        out,
+        "main",
+        "check: balance 200 = 1000 - 1 x 800, never below 0",
     );
 }
 
@@ -171,15 +236,16 @@ fn check_split_lock(run: impl Fn() -> RunOutput) {
         let out = run();
         assert_ok(&out);
         if out.stdout.lines().any(|l| l == "final balance = -600") {
-            assert_eq!(
-                count(&out, "check: balance 1000 >= 800? true"),
-                2,
-                "{}",
-                out.dump()
-            );
-            assert_eq!(count(&out, "withdrew 800"), 2, "{}", out.dump());
-            assert_eq!(count(&out, "refused"), 0, "{}", out.dump());
-            line(&out, "invariant broken");
+            let mut checked: Vec<String> = withdrawers(&out, "check: balance 1000 >= 800? true")
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect();
+            checked.sort();
+            assert_eq!(checked, ["withdraw-1", "withdraw-2"], "{}", out.dump());
+            assert_eq!(withdrawers(&out, "withdrew 800").len(), 2, "{}", out.dump());
+            assert_eq!(withdrawers(&out, "refused").len(), 0, "{}", out.dump());
+            said(&out, "main", "2 of 2 withdrawals succeeded");
+            said(&out, "main", "invariant broken: balance -600 < 0");
             return;
         }
         line(&out, "final balance = 200");
@@ -209,16 +275,27 @@ fn bank_lock_twin() {
 
 // ---------- rlock ----------
 
-fn check_rlock(out: &RunOutput, refused: &str) {
+fn check_rlock(out: &RunOutput, same_thread: &str, refused: &str) {
     assert_ok(out);
-    assert_eq!(count(out, "locked again (depth 2)"), 4, "{}", out.dump());
-    line(out, refused);
-    line(out, "final balances: account 0 = 80, account 1 = 20");
+    said(out, "main", same_thread);
+    // Each transfer locks again twice (withdraw, deposit): main's, then other's.
+    for who in ["main", "other"] {
+        let nested = said_all(out, who, "withdraw: locked again (depth 2)").len()
+            + said_all(out, who, "deposit: locked again (depth 2)").len();
+        assert_eq!(nested, 2, "{who}\n{}", out.dump());
+    }
+    said(out, "main", "main: holding the lock");
+    said(out, "other", refused);
+    said(
+        out,
+        "main",
+        "final balances: account 0 = 80, account 1 = 20",
+    );
     // The other thread gets the lock only after main releases it.
     let ev = out.events();
     let released = ev
         .iter()
-        .position(|(_, _, m)| m == "main: releasing the lock");
+        .position(|(_, who, m)| who == "main" && m == "main: releasing the lock");
     let other = ev
         .iter()
         .position(|(_, who, m)| who == "other" && m == "transfer: locked (depth 1)");
@@ -231,27 +308,57 @@ fn check_rlock(out: &RunOutput, refused: &str) {
 
 #[test]
 fn rlock_std_mutex_would_block_and_reentrant_mutex_nests() {
-    let out = run_bin(env!("CARGO_BIN_EXE_rlock"), &[], 30);
-    line(&out, "try_lock from the same thread: WouldBlock");
-    check_rlock(&out, "try_lock while main holds it: refused");
+    check_rlock(
+        &run_bin(env!("CARGO_BIN_EXE_rlock"), &[], 30),
+        "std Mutex: locked, then try_lock from the same thread: WouldBlock",
+        "try_lock while main holds it: refused",
+    );
 }
 
 #[test]
 fn rlock_twin() {
-    let out = run_twin(DIR, "rlock", &[], 30);
-    line(&out, "acquire(blocking=False) from the same thread: False");
-    check_rlock(&out, "acquire(blocking=False) while main holds it: refused");
+    check_rlock(
+        &run_twin(DIR, "rlock", &[], 30),
+        "Lock: acquired, then acquire(blocking=False) from the same thread: False",
+        "acquire(blocking=False) while main holds it: refused",
+    );
 }
 
 // ---------- deadlock ----------
 
+const CYCLE: [&str; 2] = [
+    "in the cycle: transfer-a-to-b holds account A, wants account B",
+    "in the cycle: transfer-b-to-a holds account B, wants account A",
+];
+
+fn check_deadlock_fixed(out: &RunOutput) {
+    assert_ok(out);
+    said(out, "transfer-a-to-b", "moved 100 from A to B");
+    said(out, "transfer-b-to-a", "moved 50 from B to A");
+    said(out, "main", "check: total 2000 conserved");
+}
+
+/// Both share `--timeout`: the main thread gives up on transfers that have
+/// not finished in that time. A 2 s sleep between the locks outlasts 0.5 s.
+fn check_deadlock_watchdog(out: &RunOutput) {
+    assert!(!out.timed_out, "hung\n{}", out.dump());
+    assert_eq!(out.code, Some(1), "{}", out.dump());
+    assert!(
+        out.stderr.contains("did not finish within") && out.stderr.contains("no deadlock"),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        said_all(out, "main", "deadlock detected").is_empty(),
+        "{}",
+        out.dump()
+    );
+    assert!(!out.stderr.contains("panicked"), "{}", out.dump());
+}
+
 #[test]
 fn deadlock_fixed_order_finishes_and_conserves_money() {
-    let out = run_bin(env!("CARGO_BIN_EXE_deadlock"), &[], 30);
-    assert_ok(&out);
-    line(&out, "moved 100 from A to B");
-    line(&out, "moved 50 from B to A");
-    line(&out, "check: total 2000 conserved");
+    check_deadlock_fixed(&run_bin(env!("CARGO_BIN_EXE_deadlock"), &[], 30));
 }
 
 #[test]
@@ -265,35 +372,52 @@ fn deadlock_buggy_is_detected_and_reported() {
     );
     assert!(!out.timed_out, "hung instead of detecting\n{}", out.dump());
     assert_eq!(out.code, Some(1), "{}", out.dump());
-    line(&out, "deadlock detected");
-    line(
-        &out,
-        "in the cycle: transfer-a-to-b holds account A, wants account B",
-    );
-    line(
-        &out,
-        "in the cycle: transfer-b-to-a holds account B, wants account A",
-    );
+    said(&out, "main", "deadlock detected");
+    let mut cycle = said_all(&out, "main", "in the cycle: ");
+    cycle.sort();
+    assert_eq!(cycle, CYCLE, "{}", out.dump());
     assert!(out.stderr.contains("deadlock"), "{}", out.dump());
     assert!(!out.stderr.contains("panicked"), "{}", out.dump());
 }
 
 #[test]
+fn deadlock_watchdog_gives_up() {
+    let args = ["--buggy", "--delay", "2", "--timeout", "0.5"];
+    check_deadlock_watchdog(&run_bin(env!("CARGO_BIN_EXE_deadlock"), &args, 30));
+}
+
+#[test]
 fn deadlock_twin() {
-    let out = run_twin(DIR, "deadlock", &[], 30);
-    assert_ok(&out);
-    line(&out, "check: total 2000 conserved");
+    check_deadlock_fixed(&run_twin(DIR, "deadlock", &[], 30));
+    // The same flags as the Rust bin's test, plus the Python-only per-acquire timeout.
     let out = run_twin(
         DIR,
         "deadlock",
-        &["--buggy", "--delay", "0.3", "--timeout", "0.5"],
+        &[
+            "--buggy",
+            "--delay",
+            "0.3",
+            "--timeout",
+            "20",
+            "--acquire-timeout",
+            "0.5",
+        ],
         30,
     );
     assert!(!out.timed_out, "{}", out.dump());
     assert_eq!(out.code, Some(1), "{}", out.dump());
-    line(&out, "deadlock detected");
-    line(&out, "in the cycle: transfer-");
+    said(&out, "main", "deadlock detected");
+    // The thread that gives up first releases its lock, so the other may
+    // then finish: one or both are reported.
+    let cycle = said_all(&out, "main", "in the cycle: ");
+    assert!(
+        !cycle.is_empty() && cycle.iter().all(|c| CYCLE.contains(&c.as_str())),
+        "{}",
+        out.dump()
+    );
     assert!(out.stderr.contains("deadlock"), "{}", out.dump());
+    let args = ["--buggy", "--delay", "2", "--timeout", "0.5"];
+    check_deadlock_watchdog(&run_twin(DIR, "deadlock", &args, 30));
 }
 
 // ---------- gil ----------
@@ -321,7 +445,20 @@ fn gil_twin() {
     line(&out, "check: every run found 40 of 40 primes");
 }
 
-// ---------- send_sync (Rust only) ----------
+// ---------- send_sync ----------
+
+/// Every `reader-N` thread, 1..=n, printed its sum of [1, 2, 3].
+fn check_readers(out: &RunOutput, n: usize) {
+    let mut readers: Vec<String> = out
+        .events()
+        .into_iter()
+        .filter(|(_, w, m)| w.starts_with("reader-") && m.starts_with("sum = 6, "))
+        .map(|(_, w, _)| w)
+        .collect();
+    readers.sort();
+    let expected: Vec<String> = (1..=n).map(|i| format!("reader-{i}")).collect();
+    assert_eq!(readers, expected, "{}", out.dump());
+}
 
 #[test]
 fn send_sync_table_and_working_versions() {
@@ -339,69 +476,126 @@ fn send_sync_table_and_working_versions() {
     assert_eq!(row("Arc<i32>"), ["yes", "yes"]);
     assert_eq!(row("Cell<i32>"), ["yes", "no"]);
     assert_eq!(row("Mutex<RefCell<i32>>"), ["yes", "yes"]);
-    line(&out, "check: Arc<Vec<i32>> read by 3 threads");
-    line(
+    check_readers(&out, 3);
+    said(&out, "main", "check: Arc<Vec<i32>> read by 3 threads");
+    said(
         &out,
+        "main",
         "check: Mutex<Vec<usize>> got all 3 pushes, AtomicUsize counted 3 hits",
+    );
+    said(
+        &out,
+        "main",
+        "the versions that do not compile: src/send_sync.rs",
+    );
+}
+
+#[test]
+fn send_sync_twin() {
+    let out = run_twin(
+        DIR,
+        "send_sync",
+        &["--threads", "3", "--increments", "20000"],
+        60,
+    );
+    assert_ok(&out);
+    said(&out, "main", "Python has no Send or Sync");
+    check_readers(&out, 3);
+    said(&out, "main", "check: list read by 3 threads, every sum 6");
+    // The unsynchronised counter runs (it would not compile in Rust); a loss
+    // is printed honestly but not required.
+    said(
+        &out,
+        "main",
+        "no lock (does not compile in Rust): count should be 60000, got ",
+    );
+    said(&out, "main", "Lock: count should be 60000, got 60000");
+    said(
+        &out,
+        "main",
+        "check: Lock gave 60000; list under a Lock got all 3 pushes, itertools.count counted 3 hits",
+    );
+    said(
+        &out,
+        "main",
+        "in Rust the unsynchronised versions do not compile: src/send_sync.rs",
     );
 }
 
 // ---------- queue_internals ----------
 
+/// How many events from threads whose name starts with `who` start with `prefix`.
+fn from_threads(out: &RunOutput, who: &str, prefix: &str) -> usize {
+    out.events()
+        .iter()
+        .filter(|(_, w, m)| w.starts_with(who) && m.starts_with(prefix))
+        .count()
+}
+
+const QUEUE_ARGS: [&str; 8] = [
+    "--items",
+    "12",
+    "--maxsize",
+    "2",
+    "--consumers",
+    "3",
+    "--work",
+    "0.001",
+];
+
 #[test]
 fn queue_internals_every_variant_delivers_each_item_once() {
-    let args = [
-        "--items",
-        "12",
-        "--maxsize",
-        "2",
-        "--consumers",
-        "3",
-        "--work",
-        "0.001",
-    ];
-    let out = run_bin(env!("CARGO_BIN_EXE_queue_internals"), &args, 60);
+    let out = run_bin(env!("CARGO_BIN_EXE_queue_internals"), &QUEUE_ARGS, 60);
     assert_ok(&out);
     assert_eq!(
-        count(&out, "check: 12 items consumed exactly once"),
+        said_all(&out, "main", "check: 12 items consumed exactly once").len(),
         3,
         "{}",
         out.dump()
     );
-    line(&out, "join() returned: every item was task_done");
-    let ev = out.events();
-    let n = |prefix: &str| ev.iter().filter(|(_, _, m)| m.starts_with(prefix)).count();
+    said(
+        &out,
+        "producer",
+        "join() returned: every item was task_done",
+    );
+    let n = |prefix: &str| from_threads(&out, "producer", prefix);
     assert_eq!(
         (n("put "), n("pushed "), n("sent ")),
         (12, 12, 12),
         "{}",
         out.dump()
     );
-    assert_eq!(n("got "), 36, "{}", out.dump());
+    assert_eq!(
+        from_threads(&out, "consumer-", "got "),
+        36,
+        "{}",
+        out.dump()
+    );
 }
 
 #[test]
 fn queue_internals_twin() {
-    let args = [
-        "--items",
-        "12",
-        "--maxsize",
-        "2",
-        "--consumers",
-        "3",
-        "--work",
-        "0.001",
-    ];
-    let out = run_twin(DIR, "queue_internals", &args, 60);
+    let out = run_twin(DIR, "queue_internals", &QUEUE_ARGS, 60);
     assert_ok(&out);
     assert_eq!(
-        count(&out, "check: 12 items consumed exactly once"),
+        said_all(&out, "main", "check: 12 items consumed exactly once").len(),
         2,
         "{}",
         out.dump()
     );
-    line(&out, "join() returned: every item was task_done");
-    assert_eq!(count(&out, "] got "), 24, "{}", out.dump());
+    said(
+        &out,
+        "producer",
+        "join() returned: every item was task_done",
+    );
+    let n = |prefix: &str| from_threads(&out, "producer", prefix);
+    assert_eq!((n("put "), n("pushed ")), (12, 12), "{}", out.dump());
+    assert_eq!(
+        from_threads(&out, "consumer-", "got "),
+        24,
+        "{}",
+        out.dump()
+    );
 }
 
 // ---------- bad input ----------

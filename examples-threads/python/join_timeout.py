@@ -26,11 +26,13 @@ def log(msg, who=None):
 
 
 def worker(step, result):
+    done = 0  # the steps really done: what main checks after join()
     for i in range(1, STEPS + 1):
         log(f"step {i}/{STEPS}")
         time.sleep(step)
+        done += 1
     log("worker done")
-    result.append(STEPS)  # a thread's target cannot return a value to join()
+    result.append(done)  # a thread's target cannot return a value to join()
 
 
 def main():

@@ -1,8 +1,12 @@
-"""Stopping, pausing and resuming a thread by hand, with two threading.Events.
+"""Stopping, pausing and resuming a thread by hand: a stop Event and a pause gate.
 
 Python twin of examples-threads/src/bin/stop_pause.rs (an AtomicBool stop
-flag and a Mutex + Condvar pause gate). The note's Job(threading.Thread):
-__flag cleared = paused (wait() blocks on it), __running cleared = stop.
+flag and a Mutex + Condvar pause gate). The note's Job(threading.Thread) used
+two threading.Events: __flag cleared = paused (`__flag.wait()` blocks), and
+__running cleared = stop. But "is __flag set? then log and wait()" is two
+steps: a pause() between them makes the worker block without saying so. So
+the pause gate here is what an Event is made of, a threading.Condition and a
+bool: the worker checks, logs and waits under the one lock, as the Rust does.
 
 Run it:
     python3 examples-threads/python/stop_pause.py --run-secs 2 --tick 0.1
@@ -28,20 +32,27 @@ class Job(threading.Thread):
     def __init__(self, tick):
         super().__init__(name="worker")
         self.tick = tick
-        self.__flag = threading.Event()  # set = running, cleared = paused
-        self.__flag.set()
+        self.__gate = threading.Condition()  # the pause gate: a lock and a wait queue
+        self.__paused = False  # guarded by __gate
         self.__running = threading.Event()  # cleared = stop
         self.__running.set()
         self.steps = 0
         self.parked_at = None
 
-    def run(self):
-        while self.__running.is_set():
-            parked = not self.__flag.is_set()
+    def wait_while_paused(self):
+        """Blocks while paused (and not stopped); True if it had to wait."""
+        with self.__gate:  # check, log and wait under one lock: no pause() can slip in between
+            parked = self.__paused and self.__running.is_set()
             if parked:
                 self.parked_at = self.steps
                 log(f"paused after {self.steps} work steps")
-            self.__flag.wait()  # returns at once unless paused
+            # wait_for loops on the predicate, so a spurious wake-up just waits again.
+            self.__gate.wait_for(lambda: not self.__paused or not self.__running.is_set())
+            return parked
+
+    def run(self):
+        while self.__running.is_set():
+            parked = self.wait_while_paused()
             if not self.__running.is_set():
                 break
             if parked:
@@ -52,14 +63,21 @@ class Job(threading.Thread):
         log(f"stopped after {self.steps} work steps")
 
     def pause(self):
-        self.__flag.clear()
+        with self.__gate:
+            self.__paused = True
 
     def resume(self):
-        self.__flag.set()
+        """Lets the worker go; returns (steps when it parked, steps now), read
+        under the lock while the worker is still parked."""
+        with self.__gate:
+            self.__paused = False
+            self.__gate.notify_all()
+            return self.parked_at, self.steps
 
     def stop(self):
-        self.__flag.set()  # let a paused worker out of its wait, so it sees the stop
-        self.__running.clear()
+        self.__running.clear()  # first, so a worker let out of its wait sees the stop
+        with self.__gate:  # under the lock: a worker between its check and its wait cannot miss this
+            self.__gate.notify_all()
 
 
 def main():
@@ -69,6 +87,8 @@ def main():
     args = parser.parse_args()
     if args.run_secs < 0 or args.tick < 0:
         sys.exit("error: seconds must not be negative")
+    if args.tick == 0:  # a zero tick would print work steps as fast as the terminal takes them
+        sys.exit("error: --tick must be more than 0 seconds")
     threading.current_thread().name = "main"
     phase = args.run_secs * 0.3
 
@@ -79,9 +99,7 @@ def main():
     job.pause()
     time.sleep(phase)
     log("resume")
-    at_resume = job.steps
-    parked_at = job.parked_at
-    job.resume()
+    parked_at, at_resume = job.resume()
     time.sleep(phase + phase / 3)
     log("stop")
     job.stop()

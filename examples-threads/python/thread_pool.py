@@ -30,6 +30,14 @@ def timed(label, f):
     return out
 
 
+def name_like_rust():
+    """Pool initializer, run once in each worker thread: the executor names its
+    threads pool_0, pool_1, ...; rename them pool-0, pool-1, ... as the Rust
+    pool's thread_name(|i| format!("pool-{i}")) does, so the lines match."""
+    me = threading.current_thread()
+    me.name = me.name.replace("pool_", "pool-", 1)
+
+
 def fail(msg):
     print(f"error: {msg}", file=sys.stderr)
     sys.exit(1)
@@ -52,7 +60,8 @@ def main():
         log(f"task {i}: done")
         return units
 
-    with ThreadPoolExecutor(max_workers=args.workers, thread_name_prefix="pool") as executor:
+    pool = ThreadPoolExecutor(max_workers=args.workers, thread_name_prefix="pool", initializer=name_like_rust)
+    with pool as executor:
         # 1. map: results in input order, whatever order the tasks finish in.
         mapped = timed("map", lambda: list(executor.map(task, range(n), sleeps)))
         log(f"map (input order): {mapped}")

@@ -3,45 +3,10 @@
 //! show (order of events, counts, checks printed, exit codes). No test asserts
 //! a time or a speedup: only that the lines are there and well formed.
 
+mod common;
+
+use common::{DIR, assert_clean_failure, count, has_cost, line, ok, pos};
 use shared::run::{RunOutput, run_bin, run_twin};
-
-const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-/// Exited by itself with code 0.
-fn ok(out: &RunOutput) {
-    assert!(out.success(), "{}", out.dump());
-}
-
-/// Index of the first event by `who` whose message starts with `prefix`.
-fn pos(out: &RunOutput, who: &str, prefix: &str) -> usize {
-    out.events()
-        .iter()
-        .position(|(_, w, m)| w == who && m.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no `{who}` event starting {prefix:?}\n{}", out.dump()))
-}
-
-/// How many events by `who` start with `prefix`.
-fn count(out: &RunOutput, who: &str, prefix: &str) -> usize {
-    let events = out.events();
-    events
-        .iter()
-        .filter(|(_, w, m)| w == who && m.starts_with(prefix))
-        .count()
-}
-
-/// The stdout line that starts with `prefix` (not an event line).
-fn line<'a>(out: &'a RunOutput, prefix: &str) -> &'a str {
-    out.stdout
-        .lines()
-        .find(|l| l.starts_with(prefix))
-        .unwrap_or_else(|| panic!("no line starting {prefix:?}\n{}", out.dump()))
-}
-
-/// `<label>, cost = 1.234 seconds` is printed.
-fn has_cost(out: &RunOutput, label: &str) {
-    let l = line(out, &format!("{label}, cost = "));
-    assert!(l.ends_with(" seconds"), "{}", out.dump());
-}
 
 /// A line `<prefix>1.93x...`: a number with 2 decimals, then `x`.
 fn has_ratio(out: &RunOutput, prefix: &str) {
@@ -96,6 +61,11 @@ fn thread_subclass(out: RunOutput) {
     assert!(
         pos(&out, "counter-2", "run: iteration 1/3") < pos(&out, "counter-1", "run: iteration 3/3")
     );
+    for who in ["counter-1", "counter-2"] {
+        // The state run() changed, read back after join().
+        let joined = &out.events()[pos(&out, "main", &format!("joined {who}: "))].2;
+        assert!(joined.ends_with("done = 3"), "{}", out.dump());
+    }
     line(&out, "check: each thread ran 3 iterations");
 }
 
@@ -381,7 +351,7 @@ fn scoped_threads_borrow_locals() {
 
 #[test]
 fn bad_flags_fail_cleanly() {
-    let cases: [(&str, &[&str], &str); 4] = [
+    let cases: [(&str, &[&str], &str); 6] = [
         (
             env!("CARGO_BIN_EXE_sing_dance"),
             &["--interval=-1"],
@@ -402,20 +372,41 @@ fn bad_flags_fail_cleanly() {
             &["--no-such-flag"],
             "--no-such-flag",
         ),
+        // The flag's own value, not a value derived from it.
+        (
+            env!("CARGO_BIN_EXE_daemon"),
+            &["--worker-secs=-1"],
+            "bad --worker-secs",
+        ),
+        // A zero tick would flood the output with work steps.
+        (
+            env!("CARGO_BIN_EXE_stop_pause"),
+            &["--tick", "0"],
+            "--tick must be more than 0",
+        ),
     ];
     for (exe, args, says) in cases {
         let out = run_bin(exe, args, 10);
-        assert!(
-            !out.success() && !out.timed_out && out.code.is_some(),
-            "{}",
-            out.dump()
-        );
+        assert_clean_failure(&out);
         assert!(out.stderr.contains(says), "{}", out.dump());
-        assert!(!out.stderr.contains("panicked"), "{}", out.dump());
     }
-    let out = run_twin(DIR, "sing_dance", &["--interval=-1"], 10);
+    let out = run_bin(env!("CARGO_BIN_EXE_daemon"), &["--worker-secs=-1"], 10);
     assert!(
-        !out.success() && out.stderr.contains("not a valid number of seconds"),
+        out.stderr.contains("-1 is not a valid number of seconds"),
+        "{}",
+        out.dump()
+    );
+    let out = run_twin(DIR, "sing_dance", &["--interval=-1"], 10);
+    assert_clean_failure(&out);
+    assert!(
+        out.stderr.contains("not a valid number of seconds"),
+        "{}",
+        out.dump()
+    );
+    let out = run_twin(DIR, "stop_pause", &["--tick", "0"], 10);
+    assert_clean_failure(&out);
+    assert!(
+        out.stderr.contains("--tick must be more than 0"),
         "{}",
         out.dump()
     );

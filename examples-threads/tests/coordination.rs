@@ -3,44 +3,63 @@
 //! limit each (a deadlock fails the test instead of hanging it). No test
 //! asserts a time: only orders, counts, messages and exit codes.
 
+mod common;
+
+use common::{DIR, assert_clean_failure, has_cost, line, ok, said};
 use shared::run::{RunOutput, run_bin, run_twin};
 
-const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-/// The event lines as (who, message), without the timestamps.
-fn said(out: &RunOutput) -> Vec<(String, String)> {
-    out.events()
-        .into_iter()
-        .map(|(_, who, msg)| (who, msg))
-        .collect()
-}
-
-fn assert_clean_failure(out: &RunOutput) {
-    assert!(!out.success() && !out.timed_out, "{}", out.dump());
-    assert!(!out.stderr.contains("panicked"), "{}", out.dump());
-    assert!(!out.stderr.contains("Traceback"), "{}", out.dump());
-}
-
 #[test]
-fn condition_turns_strictly_alternate() {
+fn condition_turns_strictly_alternate_then_notify_one_wakes_one() {
     let args = ["--exchanges", "4", "--pause", "0.02", "--tick", "0.03"];
     for out in [
         run_bin(env!("CARGO_BIN_EXE_condition"), &args, 30),
         run_twin(DIR, "condition", &args, 30),
     ] {
-        assert!(out.success(), "{}", out.dump());
-        let speakers: Vec<String> = said(&out)
-            .into_iter()
-            .map(|(who, _)| who)
-            .filter(|who| who == "tmall" || who == "xiaoai")
-            .collect();
-        let expected: Vec<&str> = ["tmall", "xiaoai"].repeat(4);
-        assert_eq!(speakers, expected, "{}", out.dump());
+        ok(&out);
+        let ev = said(&out);
+        let is_speaker = |who: &str| who == "tmall" || who == "xiaoai";
+        let (bye, talk): (Vec<_>, Vec<_>) = ev
+            .iter()
+            .filter(|(who, _)| is_speaker(who))
+            .partition(|(_, msg)| msg.ends_with(" bye"));
+        let speakers: Vec<&str> = talk.iter().map(|(who, _)| who.as_str()).collect();
+        assert_eq!(speakers, ["tmall", "xiaoai"].repeat(4), "{}", out.dump());
+        // Each speaker waits for `bye` once and hears it once.
+        for msg in ["waiting for bye", "heard bye"] {
+            let mut who: Vec<&str> = bye
+                .iter()
+                .filter(|(_, m)| m == msg)
+                .map(|(w, _)| w.as_str())
+                .collect();
+            who.sort_unstable();
+            assert_eq!(who, ["tmall", "xiaoai"], "{msg}: {}", out.dump());
+        }
+        // Where each event is: (index, who, message).
+        let at = |msg: &str| -> Vec<usize> {
+            let hit = |(i, (_, m)): (usize, &(String, String))| (m == msg).then_some(i);
+            ev.iter().enumerate().filter_map(hit).collect()
+        };
+        let talk_ends = ev
+            .iter()
+            .rposition(|(w, m)| is_speaker(w) && !m.ends_with(" bye"));
+        let (waiting, heard) = (at("waiting for bye"), at("heard bye"));
+        let one = at("bye = true, notify_one()");
+        let all = at("notify_one woke 1 of 2 waiting speakers; now notify_all()");
+        assert_eq!((one.len(), all.len()), (1, 1), "{}", out.dump());
+        let (one, all) = (one[0], all[0]);
+        // After the talk both speakers fall asleep, then main's notify_one
+        // lets exactly one go, and only main's notify_all the other.
+        assert!(talk_ends < Some(one), "{}", out.dump());
+        assert!(waiting.iter().all(|&i| i < one), "{}", out.dump());
         assert!(
-            out.stdout
-                .contains("check: 8 lines, the turns strictly alternate"),
+            one < heard[0] && heard[0] < all && all < heard[1],
             "{}",
             out.dump()
+        );
+        line(&out, "check: 8 lines, the turns strictly alternate");
+        line(
+            &out,
+            "check: notify_one woke 1 of 2 waiting speakers, notify_all the other",
         );
     }
 }
@@ -70,7 +89,7 @@ fn thread_pool_shows_the_three_orders() {
         run_bin(env!("CARGO_BIN_EXE_thread_pool"), &args, 30),
         run_twin(DIR, "thread_pool", &args, 30),
     ] {
-        assert!(out.success(), "{}", out.dump());
+        ok(&out);
         let main: Vec<String> = said(&out)
             .into_iter()
             .filter(|(who, _)| who == "main")
@@ -107,15 +126,24 @@ fn thread_pool_shows_the_three_orders() {
             "{}",
             out.dump()
         );
-        assert!(out.stdout.contains("map, cost = "), "{}", out.dump());
-        assert!(
-            out.stdout.contains("submit + as_completed, cost = "),
-            "{}",
-            out.dump()
-        );
-        assert!(
-            out.stdout
-                .contains("check: as_completed yielded the results shortest sleep first")
+        // Every task ran on a pool thread, named alike in Rust and Python.
+        let pool_names: Vec<String> = said(&out)
+            .into_iter()
+            .filter(|(_, msg)| msg.starts_with("task "))
+            .map(|(who, _)| who)
+            .collect();
+        assert_eq!(pool_names.len(), 20, "{}", out.dump());
+        for who in &pool_names {
+            let n = who
+                .strip_prefix("pool-")
+                .and_then(|n| n.parse::<u32>().ok());
+            assert!(n.is_some_and(|n| n < 5), "{who}: {}", out.dump());
+        }
+        has_cost(&out, "map");
+        has_cost(&out, "submit + as_completed");
+        line(
+            &out,
+            "check: as_completed yielded the results shortest sleep first",
         );
     }
 }
@@ -127,20 +155,16 @@ fn thread_pool_with_fewer_workers_keeps_input_order() {
         run_bin(env!("CARGO_BIN_EXE_thread_pool"), &args, 30),
         run_twin(DIR, "thread_pool", &args, 30),
     ] {
-        assert!(out.success(), "{}", out.dump());
+        ok(&out);
         assert!(
             out.stdout.contains("map (input order): [2, 0, 1]"),
             "{}",
             out.dump()
         );
-        assert!(
-            out.stdout.contains("check skipped: 1 workers < 3 tasks"),
-            "{}",
-            out.dump()
-        );
-        assert!(
-            out.stdout
-                .contains("check: map and the re-sorted results are both in input order [2, 0, 1]")
+        line(&out, "check skipped: 1 workers < 3 tasks");
+        line(
+            &out,
+            "check: map and the re-sorted results are both in input order [2, 0, 1]",
         );
     }
     assert_clean_failure(&run_bin(
@@ -178,7 +202,7 @@ fn semaphore_never_lets_more_than_permits_in() {
             run_bin(env!("CARGO_BIN_EXE_semaphore"), &args, 30),
             run_twin(DIR, "semaphore", &args, 30),
         ] {
-            assert!(out.success(), "{}", out.dump());
+            ok(&out);
             let acquired = in_flight_counts(&out, "acquired");
             let released = in_flight_counts(&out, "releasing");
             assert_eq!(
@@ -198,8 +222,7 @@ fn semaphore_never_lets_more_than_permits_in() {
                 .filter(|(_, m)| m == "waiting for a permit")
                 .count();
             assert_eq!(waiting, jobs, "{}", out.dump());
-            let check = format!("check: at most {permits} in flight");
-            assert!(out.stdout.contains(&check), "{}", out.dump());
+            line(&out, &format!("check: at most {permits} in flight"));
         }
     }
 }
@@ -211,7 +234,7 @@ fn barrier_server_then_client_then_both_pass() {
         run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30),
         run_twin(DIR, "barrier", &args, 30),
     ] {
-        assert!(out.success(), "{}", out.dump());
+        ok(&out);
         let ev = said(&out);
         let pair = |who: &str, msg: &str| (who.to_string(), msg.to_string());
         assert_eq!(ev.len(), 4, "{}", out.dump());
@@ -230,11 +253,7 @@ fn barrier_server_then_client_then_both_pass() {
             "{}",
             out.dump()
         );
-        assert!(
-            out.stdout.contains("check: all 2 parties arrived"),
-            "{}",
-            out.dump()
-        );
+        line(&out, "check: all 2 parties arrived");
     }
 }
 
@@ -289,7 +308,7 @@ fn barrier_with_four_parties() {
         run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30),
         run_twin(DIR, "barrier", &args, 30),
     ] {
-        assert!(out.success(), "{}", out.dump());
+        ok(&out);
         let ev = said(&out);
         let names = ["server", "client", "client-2", "client-3"];
         let arrivals: Vec<&str> = ev.iter().take(4).map(|(_, m)| m.as_str()).collect();

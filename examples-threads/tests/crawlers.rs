@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod common;
+
+use common::{DIR, assert_clean_failure, has_cost, line, ok};
 use shared::run::{RunOutput, run_bin, run_twin};
 use shared::site::{Site, SiteConfig, expected_posts, posts_on_page};
 
-const DIR: &str = env!("CARGO_MANIFEST_DIR");
 const PAGES: u32 = 5;
 
 fn site() -> Site {
@@ -31,25 +33,11 @@ fn dead_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-fn assert_clean_failure(out: &RunOutput) {
-    assert!(!out.success() && !out.timed_out, "{}", out.dump());
-    assert!(!out.stderr.contains("panicked"), "{}", out.dump());
-    assert!(!out.stderr.contains("Traceback"), "{}", out.dump());
-}
-
 /// The crawler's run: both cost lines, every page once per crawl, the check.
 fn assert_crawled(out: &RunOutput) {
-    assert!(out.success(), "{}", out.dump());
-    assert!(
-        out.stdout.contains("single thread, cost = "),
-        "{}",
-        out.dump()
-    );
-    assert!(
-        out.stdout.contains("multi thread, cost = "),
-        "{}",
-        out.dump()
-    );
+    ok(out);
+    has_cost(out, "single thread");
+    has_cost(out, "multi thread");
     let pages: Vec<(String, String)> = out
         .events()
         .into_iter()
@@ -76,7 +64,7 @@ fn assert_crawled(out: &RunOutput) {
         "check: both crawls found {} post links on {PAGES} pages",
         expected_posts(PAGES)
     );
-    assert!(out.stdout.contains(&check), "{}", out.dump());
+    line(out, &check);
 }
 
 #[test]
@@ -150,7 +138,7 @@ fn temp_out(tag: &str) -> PathBuf {
 /// The pipeline's run: every page fetched once by craw0..2 and parsed once
 /// by parse0..1, and the file holds every page's posts.
 fn assert_pipeline(out: &RunOutput, file: &PathBuf) {
-    assert!(out.success(), "{}", out.dump());
+    ok(out);
     let mut fetched = Vec::new();
     let mut parsed = Vec::new();
     for (_, who, msg) in out.events() {
@@ -205,16 +193,12 @@ fn assert_pipeline(out: &RunOutput, file: &PathBuf) {
     }
     let want: BTreeMap<u32, usize> = (1..=PAGES).map(|n| (n, posts_on_page(n))).collect();
     assert_eq!(per_page, want, "the file holds every page's posts:\n{text}");
-    assert!(
-        out.stdout.contains(&format!("results: {}", file.display())),
-        "{}",
-        out.dump()
-    );
+    line(out, &format!("results: {} (", file.display()));
     let check = format!(
         "check: {} posts in the file, each of {PAGES} pages exactly once",
         expected_posts(PAGES)
     );
-    assert!(out.stdout.contains(&check), "{}", out.dump());
+    line(out, &check);
     let _ = std::fs::remove_file(file);
 }
 

@@ -57,13 +57,18 @@ impl RunOutput {
 }
 
 /// Runs `cmd` to completion with stdout and stderr captured and stdin closed,
-/// killing it if it has not exited after `timeout`.
+/// killing it if it has not exited after `timeout`. The child runs in a
+/// process group of its own, and a timeout kills the whole group, so
+/// grandchildren (a Python twin's `multiprocessing` workers, say) cannot
+/// outlive it and hold its output pipes open.
 ///
 /// # Errors
 /// Only if the program cannot be started (not found, not executable).
 pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput> {
     let start = Instant::now();
+    use std::os::unix::process::CommandExt;
     let mut child = cmd
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -98,6 +103,10 @@ pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput
         }
         if start.elapsed() >= timeout {
             timed_out = true;
+            let pgid = child.id() as libc::pid_t;
+            // Safety: kill(2) with a negative pid signals that process group,
+            // the one `process_group(0)` made for this child; no memory is touched.
+            unsafe { libc::kill(-pgid, libc::SIGKILL) };
             let _ = child.kill();
             break child.wait()?;
         }
@@ -107,8 +116,7 @@ pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput
     Ok(RunOutput {
         code: status.code(),
         timed_out,
-        // A grandchild that kept the pipe open would block these joins;
-        // the examples' children all die with them.
+        // Killing the group on timeout closed every writer of the pipes.
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
         wall_secs,
@@ -152,6 +160,18 @@ mod tests {
         cmd.arg("10");
         let out = run_with_timeout(cmd, Duration::from_millis(200)).unwrap();
         assert!(out.timed_out && !out.success());
+        // A grandchild holding stdout open dies with the group.
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 30 & echo $!; wait"]);
+        let out = run_with_timeout(cmd, Duration::from_millis(300)).unwrap();
+        assert!(out.timed_out);
+        let pid = out.stdout.trim();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+        assert!(
+            stat.is_empty() || state.starts_with('Z'),
+            "grandchild {pid} alive: {stat}"
+        );
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "echo '[  0.100s main] hi'; exit 3"]);
         let out = run_with_timeout(cmd, Duration::from_secs(5)).unwrap();

@@ -103,7 +103,9 @@ fn main() -> Result<()> {
     let lost = expected - got;
     event!("load then store: expected {expected}, got {got} (lost {lost})");
 
-    event!("fetch_add: steps = [fetch_add]: 1 step (`lock xadd` on x86-64), indivisible");
+    event!(
+        "fetch_add: steps = [fetch_add]: 1 step (one `lock`-prefixed instruction on x86-64), indivisible"
+    );
     let n = AtomicU64::new(0);
     on_threads(args.threads, |_| {
         for _ in 0..args.ops {

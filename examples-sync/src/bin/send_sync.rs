@@ -9,7 +9,9 @@
 //! `Sync`, as the compiler decides for this very build. The versions that do
 //! not compile are `compile_fail` doctests in `examples-sync/src/send_sync.rs`,
 //! with the error codes (E0277, E0499): `cargo test -p examples-sync --doc`.
-//! (Rust only: there is no Python twin; Python has no such check.)
+//! Python has no such check: its twin, `examples-sync/python/send_sync.py`,
+//! runs what Rust rejects (one counter mutated from several threads without
+//! a lock) and shows the updates it loses at run time, then the `Lock` fix.
 //!
 //!     cargo run -p examples-sync --bin send_sync
 //!

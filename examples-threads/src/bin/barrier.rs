@@ -91,7 +91,8 @@ fn party(
 fn main() -> anyhow::Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
-    let (delay, timeout) = (seconds(args.client_delay)?, seconds(args.timeout)?);
+    let delay = seconds(args.client_delay).context("bad --client-delay")?;
+    let timeout = seconds(args.timeout).context("bad --timeout")?;
     let day = Duration::from_secs(86_400);
     ensure!(
         delay <= day && timeout <= day,

@@ -1,4 +1,5 @@
-//! Condition variables: two speakers take turns, strictly alternating.
+//! Condition variables: two speakers take turns, strictly alternating; then
+//! `notify_one` and `notify_all` side by side.
 //!
 //! Mirrors the threading notes' `threading.Condition` example: two threads,
 //! the smart speakers `tmall` and `xiaoai`, trade the lines of a poem; each
@@ -13,27 +14,32 @@
 //!   and Python's `cond.wait_for(pred)` are the same loop. Because the speakers
 //!   wait on the predicate, not on a notify, it does not matter which thread
 //!   the OS starts first: no notify can be lost.
-//! - `notify_all`, not `notify_one`: three threads wait on this one Condvar
-//!   (both speakers and `main`). `notify_one` could wake `main`, which would
-//!   see its own predicate still false and sleep again, and the speaker whose
-//!   turn it is would never hear it. `notify_one` is right only when every
-//!   waiter waits for the same thing and any one of them can proceed.
-//! - A wait with a timeout: `main` waits for the end of the talk with
-//!   `wait_timeout_while`, waking every `--tick` seconds to report progress,
-//!   and returns an error instead of hanging if the talk stalls.
+//! - During the talk the speakers use `notify_all`: three threads wait on this
+//!   one Condvar for different things (each speaker for its turn, `main` for
+//!   the end), and `notify_one` could wake `main`, which would sleep again,
+//!   while the speaker whose turn it is never hears it.
+//! - `notify_one` wakes ONE waiter, even when several can go on. After the
+//!   talk both speakers wait for `bye`; `main` sets it, calls `notify_one`, and
+//!   exactly one speaker leaves: the other sleeps on with its predicate true,
+//!   until `main`'s `notify_all`. (`main` first waits a tick so both are truly
+//!   asleep; only a spurious wake-up, allowed but very rare, could let both go.)
+//! - A wait with a timeout: `main` waits with `wait_timeout_while`, waking
+//!   every `--tick` seconds to check, and returns an error instead of hanging
+//!   if one wait lasts far longer than the whole talk should take.
 //!
 //! Run: `cargo run -p examples-threads --bin condition -- --exchanges 6 --pause 0.3 --tick 1`
 //!
 //! You should see 12 lines, tmall, xiaoai, tmall, ... strictly alternating
-//! (every run, whichever thread the OS runs first), `main`'s `still talking`
-//! lines about once a second in between, then
-//! `check: 12 lines, the turns strictly alternate`.
+//! (every run, whichever thread the OS runs first), `main`'s `still waiting`
+//! lines about once a second in between, each speaker `waiting for bye`, then
+//! `bye = true, notify_one()`, one speaker's `heard bye` (which one can vary),
+//! `notify_one woke 1 of 2 ...`, the other's `heard bye`, and two `check:` lines.
 
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail, ensure};
+use anyhow::{Context, ensure};
 use clap::Parser;
 use shared::event;
 use shared::workload::seconds;
@@ -68,7 +74,7 @@ struct Args {
     /// Seconds a speaker thinks before each line (without holding the lock).
     #[arg(long, default_value_t = 0.3)]
     pause: f64,
-    /// Seconds `main` waits (wait_timeout) between progress reports.
+    /// Seconds `main` waits (wait_timeout) between checks.
     #[arg(long, default_value_t = 1.0)]
     tick: f64,
 }
@@ -78,12 +84,18 @@ struct Args {
 struct Talk {
     turn: usize,      // index into SPEAKERS of who speaks next
     said: Vec<usize>, // who spoke, in order: the self-check reads it
+    asleep: usize,    // speakers done talking and waiting for `bye`
+    bye: bool,        // set by main: the predicate both speakers wait for at the end
+    left: usize,      // speakers that saw `bye` and left
 }
 
 // Statics need no Arc: both are const-constructible and live forever.
 static TALK: Mutex<Talk> = Mutex::new(Talk {
     turn: 0,
     said: Vec::new(),
+    asleep: 0,
+    bye: false,
+    left: 0,
 });
 static CV: Condvar = Condvar::new();
 
@@ -107,17 +119,50 @@ fn speaker(me: usize, exchanges: usize, pause: Duration) {
         talk.turn = 1 - me;
         CV.notify_all(); // wake the other speaker *and* main: see the header
     }
+    let mut talk = TALK.lock().unwrap();
+    talk.asleep += 1;
+    event!("waiting for bye");
+    CV.notify_all(); // tells main; `bye` is false, so nobody else gets past its loop
+    let mut talk = CV.wait_while(talk, |t| !t.bye).unwrap();
+    talk.left += 1;
+    event!("heard bye"); // and no notify: main's notify alone decides who wakes
+}
+
+/// `main`'s wait with a timeout: sleeps on CV until `done`, waking every
+/// `tick` to check, and fails instead of hanging once `patience` is spent.
+fn wait_until<'a>(
+    mut talk: MutexGuard<'a, Talk>,
+    (tick, patience): (Duration, Duration),
+    done: impl Fn(&Talk) -> bool,
+) -> anyhow::Result<MutexGuard<'a, Talk>> {
+    let started = Instant::now();
+    loop {
+        // Returns when `done` holds, or when `tick` has passed in all,
+        // re-checking after every wake-up (wait_timeout in a loop).
+        let (guard, res) = CV.wait_timeout_while(talk, tick, |t| !done(t)).unwrap();
+        talk = guard;
+        if !res.timed_out() {
+            return Ok(talk);
+        }
+        let (said, left) = (talk.said.len(), talk.left);
+        event!("still waiting: {said} lines said, {left} speakers left");
+        ensure!(
+            started.elapsed() <= patience,
+            "stalled: {said} lines said, {left} speakers left"
+        );
+    }
 }
 
 fn main() -> anyhow::Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
-    let (pause, tick) = (seconds(args.pause)?, seconds(args.tick)?);
+    let pause = seconds(args.pause).context("bad --pause")?;
+    let tick = seconds(args.tick).context("bad --tick")?;
     ensure!(!tick.is_zero(), "--tick must be more than 0 seconds");
-    let exchanges = args.exchanges as usize;
-    let total = 2 * exchanges;
+    let (exchanges, total) = (args.exchanges as usize, 2 * args.exchanges as usize);
     // Give up (instead of hanging) if the talk takes far longer than it should.
     let patience = pause.saturating_mul(total as u32) + Duration::from_secs(10);
+    let ticks = (tick, patience);
 
     let mut handles = Vec::new();
     for (me, name) in SPEAKERS.iter().enumerate() {
@@ -128,33 +173,35 @@ fn main() -> anyhow::Result<()> {
         handles.push(h);
     }
 
-    let started = Instant::now();
-    let mut talk = TALK.lock().unwrap();
-    loop {
-        // Sleeps until the predicate is false or `tick` has passed in all,
-        // re-checking after every notify_all (wait_timeout in a loop).
-        let (guard, res) = CV
-            .wait_timeout_while(talk, tick, |t| t.said.len() < total)
-            .unwrap();
-        talk = guard;
-        if !res.timed_out() {
-            break;
-        }
-        event!("still talking: {} of {total} lines so far", talk.said.len());
-        if started.elapsed() > patience {
-            bail!(
-                "the talk stalled after {} of {total} lines",
-                talk.said.len()
-            );
-        }
-    }
+    // The talk: until both speakers are done and asleep, waiting for `bye`.
+    let talk = wait_until(TALK.lock().unwrap(), ticks, |t| t.asleep == 2)?;
     let alternate =
         talk.said.len() == total && talk.said.iter().enumerate().all(|(i, &who)| who == i % 2);
+    drop(talk);
+    thread::sleep(tick); // let the last one get all the way into its wait
+
+    // notify_one vs notify_all: `bye` lets *both* speakers go.
+    let mut talk = TALK.lock().unwrap();
+    talk.bye = true;
+    CV.notify_one();
+    event!("bye = true, notify_one()");
+    let talk = wait_until(talk, ticks, |t| t.left >= 1)?;
+    // A tick more for the other speaker to leave too: nobody woke it.
+    let (talk, _) = CV.wait_timeout_while(talk, tick, |t| t.left < 2).unwrap();
+    let after_one = talk.left;
+    event!("notify_one woke {after_one} of 2 waiting speakers; now notify_all()");
+    CV.notify_all();
+    let talk = wait_until(talk, ticks, |t| t.left == 2)?;
     drop(talk);
     for h in handles {
         h.join().unwrap(); // unwrap on join(): re-raise a speaker's panic
     }
     ensure!(alternate, "the turns did not alternate");
     println!("check: {total} lines, the turns strictly alternate");
+    ensure!(
+        after_one == 1,
+        "notify_one let {after_one} speakers go (a spurious wake-up?)"
+    );
+    println!("check: notify_one woke 1 of 2 waiting speakers, notify_all the other");
     Ok(())
 }

@@ -26,8 +26,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
+use examples_threads::site_or_local;
 use shared::event;
-use shared::site::{Site, SiteConfig, expected_posts, fetch, page_urls, parse_posts};
+use shared::site::{expected_posts, fetch, page_urls, parse_posts};
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
@@ -81,18 +82,8 @@ fn main() -> Result<()> {
     let args = Args::parse();
     // Without --site, start the blog site in this process (its own thread,
     // its own tokio runtime); it stops when `_site` is dropped at the end.
-    let (_site, base) = match args.site.as_deref() {
-        Some(url) => (None, url.trim_end_matches('/').to_string()),
-        None => {
-            let site = Site::start(SiteConfig {
-                pages: args.pages,
-                latency: Duration::from_millis(args.latency_ms),
-                ..SiteConfig::default()
-            })?;
-            let url = site.url().to_string();
-            (Some(site), url)
-        }
-    };
+    let latency = Duration::from_millis(args.latency_ms);
+    let (_site, base) = site_or_local(args.site.as_deref(), args.pages, latency)?;
     println!("blog site: {base} ({} pages)", args.pages);
     let urls = page_urls(&base, args.pages);
     let hint = || {

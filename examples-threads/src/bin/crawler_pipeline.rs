@@ -11,7 +11,9 @@
 //! by dropping senders: main drops the URL sender after the last URL, so each
 //! fetch thread's loop ends once the channel is empty; the fetch threads own
 //! the only HTML senders, so when the last one ends, the parse loops end too.
-//! No thread is killed and no sentinel value is needed.
+//! No thread is killed and no sentinel value is needed. Main keeps no
+//! receiver either, so if every parse thread has ended, a fetch thread's send
+//! fails with an error instead of queueing HTML nobody will read.
 //!
 //! Run: `cargo run -p examples-threads --bin crawler_pipeline -- --pages 50 --out /tmp/posts.txt`
 //! (add `--site http://127.0.0.1:8000` to crawl a running `cargo run -p shared --bin blog-site`).
@@ -31,10 +33,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
 use crossbeam_channel::{Receiver, Sender, unbounded};
+use examples_threads::site_or_local;
 use shared::event;
-use shared::site::{
-    Site, SiteConfig, expected_posts, fetch, page_urls, parse_posts, posts_on_page,
-};
+use shared::site::{expected_posts, fetch, page_urls, parse_posts, posts_on_page};
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
@@ -62,7 +63,10 @@ fn do_craw(url_rx: Receiver<(u32, String)>, html_tx: Sender<(u32, String)>) -> R
     for (page, url) in url_rx.iter() {
         let html = fetch(&url)?; // the error names the URL
         event!("craw {url}, url_queue.size={}", url_rx.len());
-        html_tx.send((page, html))?; // fails only if every parse thread is gone
+        // Fails only if every parse thread is gone (main holds no receiver).
+        html_tx
+            .send((page, html))
+            .context("every parse thread has ended")?;
     }
     Ok(()) // html_tx drops here: one sender fewer
 }
@@ -91,16 +95,9 @@ fn do_parse(html_rx: Receiver<(u32, String)>, out: &Mutex<BufWriter<File>>) -> R
 fn main() -> Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
-    let (_site, base) = match args.site.as_deref() {
-        Some(url) => (None, url.trim_end_matches('/').to_string()),
-        None => {
-            let mut config = SiteConfig::default();
-            (config.pages, config.latency) = (args.pages, Duration::from_millis(args.latency_ms));
-            let site = Site::start(config)?; // serves on its own thread until dropped
-            let url = site.url().to_string();
-            (Some(site), url)
-        }
-    };
+    // Without --site, a blog site in this process, serving until `_site` drops.
+    let latency = Duration::from_millis(args.latency_ms);
+    let (_site, base) = site_or_local(args.site.as_deref(), args.pages, latency)?;
     let default_out = || std::env::temp_dir().join("crawler_pipeline.txt");
     let out = args.out.unwrap_or_else(default_out);
     let file = File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
@@ -120,14 +117,18 @@ fn main() -> Result<()> {
         for i in 0..FETCHERS {
             let (url_rx, html_tx) = (url_rx.clone(), html_tx.clone());
             let b = thread::Builder::new().name(format!("craw{i}"));
-            threads.push(b.spawn_scoped(s, move || do_craw(url_rx, html_tx))?);
+            let h = b.spawn_scoped(s, move || do_craw(url_rx, html_tx));
+            threads.push(h.context("cannot spawn a fetch thread")?);
         }
-        drop(html_tx); // now only the fetch threads hold HTML senders
+        // Now only the fetch threads hold URL receivers and HTML senders.
+        drop((url_rx, html_tx));
         for i in 0..PARSERS {
             let (html_rx, writer) = (html_rx.clone(), &writer);
             let b = thread::Builder::new().name(format!("parse{i}"));
-            threads.push(b.spawn_scoped(s, move || do_parse(html_rx, writer))?);
+            let h = b.spawn_scoped(s, move || do_parse(html_rx, writer));
+            threads.push(h.context("cannot spawn a parse thread")?);
         }
+        drop(html_rx); // only the parse threads receive HTML: see do_craw's send
         // unwrap on join(): re-raise a thread's panic; `?` returns its error.
         threads.into_iter().try_for_each(|h| h.join().unwrap())
     })

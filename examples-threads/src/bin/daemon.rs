@@ -48,7 +48,7 @@ const STEPS: u32 = 10;
 fn main() -> Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
-    let step = seconds(args.worker_secs / f64::from(STEPS)).context("bad --worker-secs")?;
+    let step = seconds(args.worker_secs).context("bad --worker-secs")? / STEPS;
     let main_time = seconds(args.main_secs).context("bad --main-secs")?;
 
     event!("starting a worker that runs {:?} s", args.worker_secs);

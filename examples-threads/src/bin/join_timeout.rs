@@ -44,7 +44,7 @@ const STEPS: u32 = 6;
 fn main() -> Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
-    let step = seconds(args.work_secs / f64::from(STEPS)).context("bad --work-secs")?;
+    let step = seconds(args.work_secs).context("bad --work-secs")? / STEPS;
     let timeout = seconds(args.timeout).context("bad --timeout")?;
 
     // The worker's last act is to say "done"; capacity 1 so it never blocks.
@@ -52,14 +52,16 @@ fn main() -> Result<()> {
     let worker = thread::Builder::new()
         .name("worker".into())
         .spawn(move || {
+            let mut done = 0; // the steps really done: what join() hands back
             for i in 1..=STEPS {
                 event!("step {i}/{STEPS}");
                 thread::sleep(step);
+                done += 1;
             }
             event!("worker done");
             // Nobody may be listening any more: that is fine, ignore the error.
             let _ = done_tx.send(());
-            STEPS
+            done
         })
         .context("cannot spawn the worker")?;
 

@@ -71,7 +71,7 @@ fn count(in_flight: &Mutex<InFlight>, into: bool) {
 fn main() -> anyhow::Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
-    let job = seconds(args.job_secs)?;
+    let job = seconds(args.job_secs).context("bad --job-secs")?;
     let permits = args.permits as usize;
     let sem = Semaphore::new(permits);
     let in_flight = Mutex::new(InFlight::default());

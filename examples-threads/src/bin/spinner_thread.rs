@@ -5,7 +5,9 @@
 //! runs in a `Thread` and cycles `\|/-` every 0.1 s until the flag says stop;
 //! `slow()` sleeps 3 s and returns 42; the supervisor starts the spinner, calls
 //! `slow()` itself, sets the flag, joins the spinner, and main prints
-//! `Answer: 42`. The flag is an `AtomicBool`; after setting it, the supervisor
+//! `Answer: 42`. The flag is an `AtomicBool` that the spinner borrows (no
+//! `Arc`: `thread::scope` joins the spinner before the supervisor returns, so
+//! the flag outlives it). After setting the flag, the supervisor
 //! `unpark()`s the spinner, which sleeps with `park_timeout`, so it stops at
 //! once instead of finishing its tick (Python's `done.wait(.1)` does the same).
 //!
@@ -22,7 +24,6 @@
 //! You should see main's `slow job started`, about 30 `spinner` frames while it
 //! runs, `slow job done`, `spinner stopped after N frames`, then `Answer: 42`.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
 use std::time::Duration;
@@ -71,21 +72,20 @@ fn slow(d: Duration) -> u64 {
 
 /// The note's `supervisor()`: spinner on a thread, slow job right here.
 fn supervisor(tick: Duration, slow_time: Duration) -> Result<(u64, usize)> {
-    let done = Arc::new(AtomicBool::new(false));
-    let spinner = {
-        let done = Arc::clone(&done);
-        thread::Builder::new()
+    let done = AtomicBool::new(false);
+    thread::scope(|s| {
+        let spinner = thread::Builder::new()
             .name("spinner".into())
-            .spawn(move || spin("thinking!", &done, tick))
-            .context("cannot spawn the spinner")?
-    };
-    event!("spinner object: {:?}", spinner.thread());
-    let result = slow(slow_time);
-    done.store(true, Relaxed);
-    spinner.thread().unpark(); // wake it now rather than at its next tick
-    // join() is Err only if the spinner panicked: a bug, so pass it on.
-    let frames = spinner.join().unwrap();
-    Ok((result, frames))
+            .spawn_scoped(s, || spin("thinking!", &done, tick))
+            .context("cannot spawn the spinner")?;
+        event!("spinner object: {:?}", spinner.thread());
+        let result = slow(slow_time);
+        done.store(true, Relaxed);
+        spinner.thread().unpark(); // wake it now rather than at its next tick
+        // join() is Err only if the spinner panicked: a bug, so pass it on.
+        let frames = spinner.join().unwrap();
+        Ok((result, frames))
+    })
 }
 
 fn main() -> Result<()> {

@@ -21,11 +21,11 @@
 //! `stopped after M work steps`, and `check: no work while paused`.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use clap::Parser;
 use shared::event;
 use shared::workload::seconds;
@@ -41,7 +41,8 @@ struct Args {
     tick: f64,
 }
 
-/// What main and the worker share.
+/// What main and the worker share. Both borrow it inside a `thread::scope`,
+/// which joins the worker before `main` goes on, so no `Arc` is needed.
 #[derive(Default)]
 struct Control {
     /// Relaxed is enough: the flag carries no other data with it.
@@ -125,28 +126,31 @@ fn main() -> Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
     let tick = seconds(args.tick).context("bad --tick")?;
-    let phase = seconds(args.run_secs * 0.3).context("bad --run-secs")?;
+    // A zero tick would print work steps as fast as the terminal takes them.
+    ensure!(!tick.is_zero(), "--tick must be more than 0 seconds");
+    let phase = seconds(args.run_secs)
+        .context("bad --run-secs")?
+        .mul_f64(0.3);
 
-    let ctl = Arc::new(Control::default());
-    let handle = {
-        let ctl = Arc::clone(&ctl);
-        thread::Builder::new()
+    let ctl = Control::default();
+    let (parked_at, at_resume, total) = thread::scope(|s| -> Result<_> {
+        let handle = thread::Builder::new()
             .name("worker".into())
-            .spawn(move || worker(&ctl, tick))
-            .context("cannot spawn the worker")?
-    };
+            .spawn_scoped(s, || worker(&ctl, tick))
+            .context("cannot spawn the worker")?;
 
-    thread::sleep(phase);
-    event!("pause");
-    ctl.pause();
-    thread::sleep(phase);
-    event!("resume");
-    let (parked_at, at_resume) = ctl.resume();
-    thread::sleep(phase + phase / 3); // the last 40% of the run
-    event!("stop");
-    ctl.stop();
-    // join() is Err only if the worker panicked: a bug, so pass it on.
-    let total = handle.join().unwrap();
+        thread::sleep(phase);
+        event!("pause");
+        ctl.pause();
+        thread::sleep(phase);
+        event!("resume");
+        let (parked_at, at_resume) = ctl.resume();
+        thread::sleep(phase + phase / 3); // the last 40% of the run
+        event!("stop");
+        ctl.stop();
+        // join() is Err only if the worker panicked: a bug, so pass it on.
+        Ok((parked_at, at_resume, handle.join().unwrap()))
+    })?;
 
     let Some(parked_at) = parked_at else {
         bail!("the worker never reached the pause gate: make --run-secs longer than --tick");

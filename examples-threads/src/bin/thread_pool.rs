@@ -65,7 +65,7 @@ fn task(i: usize, units: u32, unit: Duration) -> u32 {
 fn main() -> anyhow::Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
-    let unit = seconds(args.unit)?;
+    let unit = seconds(args.unit).context("bad --unit")?;
     let sleeps = args.sleeps;
     let n = sleeps.len();
     let pool = rayon::ThreadPoolBuilder::new()

@@ -11,9 +11,11 @@
 //! to override. So we compose instead: the job is a plain struct (`Counter`)
 //! that owns its state; the `Runnable` trait stands for "overrides run()";
 //! `start` is what `Thread.start()` does for every subclass: spawn a thread,
-//! named by the job, that calls `run`. `run(self)` takes the struct by value:
-//! the thread owns it, so nothing is shared unless you share it on purpose, and
-//! the result comes back through `join()` instead of an attribute set on `self`.
+//! named by the job, that calls `run`. `run(mut self)` takes the struct by
+//! value: the thread owns it, so nothing is shared unless you share it on
+//! purpose. It counts its iterations in its own field, `done` (Python's
+//! `self.done += 1`), and hands the struct back through `join()`; where Python
+//! reads `t.done` after `t.join()`, main reads the returned struct's field.
 //!
 //! Run it:
 //!
@@ -23,8 +25,8 @@
 //! ```
 //!
 //! You should see `counter-1` and `counter-2` each count 1..=3, interleaved
-//! (the order within a round varies), then the results returned through `join()`
-//! and `check: each thread ran 3 iterations`.
+//! (the order within a round varies), then each counter's `done` as it came
+//! back through `join()`, and `check: each thread ran 3 iterations`.
 
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -47,7 +49,7 @@ struct Args {
 
 /// What a Thread subclass promises: a name and a `run` body.
 trait Runnable: Send + 'static {
-    /// What `run` hands back (Python would store it on `self`).
+    /// What `run` hands back through `join()`.
     type Output: Send + 'static;
     fn name(&self) -> String;
     fn run(self) -> Self::Output;
@@ -65,24 +67,24 @@ struct Counter {
     id: u32,
     n: u32,
     interval: Duration,
+    done: u32, // iterations run so far: the state `run` changes
 }
 
 impl Runnable for Counter {
-    type Output = u32;
+    type Output = Counter; // the job itself, with the state `run` left in it
 
     fn name(&self) -> String {
         format!("counter-{}", self.id)
     }
 
-    /// The overridden `run()`: counts to `n`, returns how many it did.
-    fn run(self) -> u32 {
-        let mut done = 0;
+    /// The overridden `run()`: counts to `n` in `self.done`, hands itself back.
+    fn run(mut self) -> Counter {
         for i in 1..=self.n {
             event!("run: iteration {i}/{}", self.n);
-            done += 1;
+            self.done += 1;
             thread::sleep(self.interval);
         }
-        done
+        self
     }
 }
 
@@ -97,6 +99,7 @@ fn main() -> Result<()> {
             id,
             n: args.iterations,
             interval,
+            done: 0,
         };
         event!("starting {}", job.name());
         handles.push(start(job).context("cannot spawn a counter thread")?);
@@ -105,9 +108,10 @@ fn main() -> Result<()> {
     for handle in handles {
         let name = handle.thread().name().unwrap_or("?").to_string();
         // join() is Err only if the thread panicked: a bug, so pass it on.
-        let done = handle.join().unwrap();
-        event!("joined {name}: run() returned {done}");
-        if done != args.iterations {
+        let counter = handle.join().unwrap();
+        event!("joined {name}: done = {}", counter.done);
+        if counter.done != args.iterations {
+            let done = counter.done;
             bail!("{name} ran {done} iterations, expected {}", args.iterations);
         }
     }
