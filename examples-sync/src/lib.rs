@@ -27,6 +27,8 @@
 //! with `acquire_blocking`), `std::sync::Barrier` when no timeout is needed,
 //! and crossbeam-channel for queues; in async code, `tokio::sync::Semaphore`.
 
+#![warn(missing_docs)]
+
 pub mod barrier;
 pub mod queue;
 pub mod semaphore;

@@ -1,5 +1,7 @@
 //! Threads: the threading notes mirrored with std::thread, crossbeam-channel and rayon. Each lesson is a bin under `src/bin/`.
 
+#![warn(missing_docs)]
+
 use std::time::Duration;
 
 use anyhow::{Context, Result};

@@ -8,6 +8,8 @@
 //! from `getrusage` ([`measure`]), and running an
 //! example as a child with a time limit, for the tests ([`run`]). Each lesson stays whole inside its own bin.
 
+#![warn(missing_docs)]
+
 pub mod measure;
 pub mod run;
 pub mod site;
