@@ -30,6 +30,11 @@ impl Rusage {
     }
 }
 
+/// True where CPU time, peak RSS and the load average are measured (Unix);
+/// false where they read as zero (other systems).
+pub const SUPPORTED: bool = cfg!(unix);
+
+#[cfg(unix)]
 fn rusage(who: libc::c_int) -> Rusage {
     // Safety: `getrusage` only writes into the zeroed struct we pass, which
     // lives for the whole call; RUSAGE_SELF / RUSAGE_CHILDREN are valid `who`s.
@@ -42,27 +47,51 @@ fn rusage(who: libc::c_int) -> Rusage {
     Rusage {
         user_secs: secs(ru.ru_utime),
         sys_secs: secs(ru.ru_stime),
-        // Linux reports ru_maxrss in kilobytes.
-        max_rss_bytes: (ru.ru_maxrss.max(0) as u64) * 1024,
+        max_rss_bytes: max_rss_bytes(ru.ru_maxrss),
     }
 }
 
-/// `getrusage(RUSAGE_SELF)`: every thread of this process so far.
+/// `ru_maxrss` is in bytes on macOS (and iOS), in kilobytes elsewhere.
+#[cfg(unix)]
+fn max_rss_bytes(max_rss: libc::c_long) -> u64 {
+    let v = max_rss.max(0) as u64;
+    if cfg!(target_vendor = "apple") {
+        v
+    } else {
+        v * 1024
+    }
+}
+
+/// `getrusage(RUSAGE_SELF)`: every thread of this process so far (zeros
+/// where not [`SUPPORTED`]).
 pub fn rusage_self() -> Rusage {
-    rusage(libc::RUSAGE_SELF)
+    #[cfg(unix)]
+    return rusage(libc::RUSAGE_SELF);
+    #[cfg(not(unix))]
+    return Rusage::default();
 }
 
-/// `getrusage(RUSAGE_CHILDREN)`: children that have ended and been waited for.
+/// `getrusage(RUSAGE_CHILDREN)`: children that have ended and been waited
+/// for (zeros where not [`SUPPORTED`]).
 pub fn rusage_children() -> Rusage {
-    rusage(libc::RUSAGE_CHILDREN)
+    #[cfg(unix)]
+    return rusage(libc::RUSAGE_CHILDREN);
+    #[cfg(not(unix))]
+    return Rusage::default();
 }
 
-/// The 1, 5 and 15 minute load averages (`getloadavg`), or zeros if unknown.
+/// The 1, 5 and 15 minute load averages (`getloadavg`), or zeros if unknown
+/// (and where not [`SUPPORTED`]).
 pub fn load_average() -> [f64; 3] {
-    let mut avg = [0.0f64; 3];
-    // Safety: we pass a pointer to 3 doubles and ask for at most 3.
-    let n = unsafe { libc::getloadavg(avg.as_mut_ptr(), 3) };
-    if n < 3 { [0.0; 3] } else { avg }
+    #[cfg(unix)]
+    {
+        let mut avg = [0.0f64; 3];
+        // Safety: we pass a pointer to 3 doubles and ask for at most 3.
+        let n = unsafe { libc::getloadavg(avg.as_mut_ptr(), 3) };
+        if n < 3 { [0.0; 3] } else { avg }
+    }
+    #[cfg(not(unix))]
+    [0.0; 3]
 }
 
 /// What [`measure`] reports for one run of a job.

@@ -1,6 +1,14 @@
 //! Running an example as a child process with a time limit: what the tests
 //! (and the comparison harness) use to run every bin and every Python twin,
 //! so that a deadlocked example fails its test instead of hanging it.
+//!
+//! Test-only: this module is compiled only with the `testkit` feature, which
+//! the example crates turn on in their `[dev-dependencies]`, so no example
+//! bin links it.
+//!
+//! Portability: on Unix the child gets a process group of its own and a
+//! timeout kills the whole group; elsewhere (Windows) only the child itself is
+//! killed (`Child::kill`), so a grandchild may outlive it.
 
 use std::io::Read;
 use std::path::Path;
@@ -66,9 +74,12 @@ impl RunOutput {
 /// Only if the program cannot be started (not found, not executable).
 pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput> {
     let start = Instant::now();
-    use std::os::unix::process::CommandExt;
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
     let mut child = cmd
-        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -103,10 +114,13 @@ pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput
         }
         if start.elapsed() >= timeout {
             timed_out = true;
-            let pgid = child.id() as libc::pid_t;
-            // Safety: kill(2) with a negative pid signals that process group,
-            // the one `process_group(0)` made for this child; no memory is touched.
-            unsafe { libc::kill(-pgid, libc::SIGKILL) };
+            #[cfg(unix)]
+            {
+                let pgid = child.id() as libc::pid_t;
+                // Safety: kill(2) with a negative pid signals that process group,
+                // the one `process_group(0)` made for this child; no memory is touched.
+                unsafe { libc::kill(-pgid, libc::SIGKILL) };
+            }
             let _ = child.kill();
             break child.wait()?;
         }
@@ -150,7 +164,7 @@ pub fn run_twin(crate_dir: &str, name: &str, args: &[&str], timeout_secs: u64) -
     run_with_timeout(cmd, Duration::from_secs(timeout_secs)).expect("python3 starts")
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

@@ -8,12 +8,19 @@
 //! - `GET /sitehome/p/{n}` for `n` in `1..=pages`: an HTML list of
 //!   [`posts_on_page`]`(n)` posts (10 to 20, fixed per page, so a crawler can
 //!   check its count against [`expected_posts`]), each written as
-//!   `<a class="post-item-title" href="/p/{n}/{i}.html">title</a>`;
+//!   `<a class="post-item-title" href="http://127.0.0.1:PORT/p/{n}/{i}.html">title</a>`
+//!   (absolute links, built from the bound address, as the original blog's
+//!   were, so a program that follows a parsed link works);
 //! - `GET /p/{n}/{i}.html`: the post itself; `GET /`: an index of the pages;
 //! - a fixed per-request latency (default 100 ms; `0` allowed), served with
 //!   tokio's timer so slow requests overlap, as a real server's would;
 //! - optional faults, off by default: a fraction of `500`s, of responses
-//!   slowed by an extra delay, and of connections dropped as they are accepted.
+//!   slowed by an extra delay, and of responses whose connection is dropped
+//!   half-way through the body. Which requests are hit is drawn from a seed,
+//!   the URL path and how many times that path was asked for, so a crawl of
+//!   a freshly started site is hit the same way whatever order it fetches in:
+//!   the account of a faulty crawl can be replayed (`--seed`);
+//! - at most [`MAX_PAGES`] list pages; starting takes constant time.
 //!
 //! Start it in-process with [`Site::start`] (it runs on its own tokio runtime
 //! thread, so blocking thread examples can use it too, and stops when the
@@ -22,11 +29,15 @@
 //!
 //! The client half, [`fetch`] (blocking, `ureq`) and [`parse_posts`]
 //! (`scraper`), is the crawlers' workload: the lessons are how they schedule
-//! these calls, not the calls themselves.
+//! these calls, not the calls themselves. Crawlers that must survive faults
+//! use [`crate::crawl`] (retries, timeouts, an account of every URL), and
+//! [`SiteGuard`] to crawl either a running site (`--site URL`) or one started
+//! in-process.
 
+use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -40,21 +51,26 @@ use tokio::sync::oneshot;
 
 use crate::workload::splitmix64;
 
+/// The most list pages a site serves (and a crawler's `--pages` accepts).
+pub const MAX_PAGES: u32 = 100_000;
+
 /// Faults the site can inject; every rate is a fraction in `0.0..=1.0`, and
-/// all are off by default. Which requests are hit is decided by a seeded
-/// hash of the request's sequence number, so a run with the same seed and the
-/// same request order is hit the same way.
+/// all are off by default. Whether the k-th request for a path is hit is a
+/// seeded hash of `(seed, path, k)`: a freshly started site with the same seed
+/// hits the same requests of a crawl whatever order they arrive in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Faults {
-    /// Fraction of page requests answered `500 Internal Server Error`.
+    /// Fraction of list-page requests answered `500 Internal Server Error`.
     pub error_rate: f64,
-    /// Fraction of page requests delayed by `slow_extra` on top of the latency.
+    /// Fraction of list-page requests delayed by `slow_extra` on top of the
+    /// latency (a client with a shorter timeout sees a timeout).
     pub slow_rate: f64,
     /// The extra delay of a slow response (default 2 s).
     pub slow_extra: Duration,
-    /// Fraction of accepted connections closed at once, before a byte is read
-    /// (clients see a reset or an empty reply). Decided per connection, so a
-    /// client that keeps its connection alive is hit only when it reconnects.
+    /// Fraction of list-page requests whose connection is dropped half-way
+    /// through the body: the status line and headers arrive, then the
+    /// connection closes short of its `Content-Length` (clients see an
+    /// incomplete response or a reset).
     pub drop_rate: f64,
     /// Seed of the fault decisions.
     pub seed: u64,
@@ -120,6 +136,10 @@ struct Stats {
 struct AppState {
     config: SiteConfig,
     stats: Arc<Stats>,
+    /// The base URL links are built from, e.g. `http://127.0.0.1:8000`.
+    base: String,
+    /// How many times each list-page path has been asked for.
+    asked: Mutex<HashMap<String, u64>>,
 }
 
 impl Site {
@@ -127,13 +147,17 @@ impl Site {
     /// owns a small multi-thread tokio runtime.
     ///
     /// # Errors
-    /// A port already in use, an address that cannot be bound, `pages == 0`,
-    /// a fault rate outside `0.0..=1.0`, or a runtime that cannot start. The
+    /// A port already in use, an address that cannot be bound, `pages` outside
+    /// `1..=`[`MAX_PAGES`], a fault rate outside `0.0..=1.0`, or a runtime
+    /// that cannot start. The
     /// bind happens here, on the caller's thread, so the error is returned
     /// rather than printed by a background thread.
     pub fn start(config: SiteConfig) -> Result<Site> {
-        if config.pages == 0 {
-            bail!("the site needs at least one page");
+        if !(1..=MAX_PAGES).contains(&config.pages) {
+            bail!(
+                "the site serves 1 to {MAX_PAGES} pages, not {}",
+                config.pages
+            );
         }
         let f = &config.faults;
         for (name, rate) in [
@@ -158,11 +182,12 @@ impl Site {
             .context("cannot start the blog site's tokio runtime")?;
         let stats = Arc::new(Stats::default());
         let pages = config.pages;
-        let drop_rate = config.faults.drop_rate;
-        let seed = config.faults.seed;
+        let url = format!("http://{addr}");
         let state = Arc::new(AppState {
             config,
             stats: stats.clone(),
+            base: url.clone(),
+            asked: Mutex::new(HashMap::new()),
         });
         let (tx, rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -176,12 +201,7 @@ impl Site {
                             return;
                         }
                     };
-                    let listener = FaultyListener {
-                        inner: listener,
-                        drop_rate,
-                        seed,
-                        accepted: 0,
-                    };
+                    let listener = NoDelayListener { inner: listener };
                     let stop = Arc::new(tokio::sync::Notify::new());
                     let stopped = stop.clone();
                     let served = axum::serve(listener, router(state))
@@ -202,7 +222,7 @@ impl Site {
             .context("cannot spawn the blog site's thread")?;
         Ok(Site {
             addr,
-            url: format!("http://{addr}"),
+            url,
             pages,
             stats,
             shutdown: Some(tx),
@@ -252,15 +272,13 @@ impl Drop for Site {
     }
 }
 
-/// Accepts TCP connections and closes a seeded fraction of them at once.
-struct FaultyListener {
+/// Accepts TCP connections with Nagle's algorithm off, and survives a failed
+/// accept (out of file descriptors) by backing off.
+struct NoDelayListener {
     inner: tokio::net::TcpListener,
-    drop_rate: f64,
-    seed: u64,
-    accepted: u64,
 }
 
-impl axum::serve::Listener for FaultyListener {
+impl axum::serve::Listener for NoDelayListener {
     type Io = tokio::net::TcpStream;
     type Addr = SocketAddr;
 
@@ -275,11 +293,6 @@ impl axum::serve::Listener for FaultyListener {
                     continue;
                 }
             };
-            self.accepted += 1;
-            if self.drop_rate > 0.0 && unit(self.seed ^ 0xD20F, self.accepted) < self.drop_rate {
-                drop(stream); // the injected fault: close before reading
-                continue;
-            }
             let _ = stream.set_nodelay(true);
             return (stream, addr);
         }
@@ -312,29 +325,87 @@ async fn index(State(st): State<Arc<AppState>>) -> Response {
     );
     for n in 1..=st.config.pages {
         body.push_str(&format!(
-            "<li><a href=\"/sitehome/p/{n}\">page {n}</a></li>\n"
+            "<li><a href=\"{}/sitehome/p/{n}\">page {n}</a></li>\n",
+            st.base
         ));
     }
     body.push_str("</ul></body></html>\n");
     Html(body).into_response()
 }
 
-async fn list_page(State(st): State<Arc<AppState>>, Path(n): Path<String>) -> Response {
-    let seq = st.stats.requests.fetch_add(1, Ordering::Relaxed) + 1;
-    tokio::time::sleep(st.config.latency).await;
-    let f = &st.config.faults;
-    if f.slow_rate > 0.0 && unit(f.seed ^ 0x510, seq) < f.slow_rate {
-        tokio::time::sleep(f.slow_extra).await;
+/// The faults that hit one request: drawn from the seed, the path and how
+/// many times the path was asked for before, never from arrival order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    None,
+    Error,
+    Drop,
+}
+
+fn draw(f: &Faults, path: &str, k: u64) -> (bool, Fault) {
+    let mut h = 0xcbf2_9ce4_8422_2325u64; // FNV-1a of the path
+    for b in path.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
     }
-    if f.error_rate > 0.0 && unit(f.seed ^ 0xE22, seq) < f.error_rate {
+    let key = h ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let slow = f.slow_rate > 0.0 && unit(f.seed ^ 0x510, key) < f.slow_rate;
+    let fault = if f.error_rate > 0.0 && unit(f.seed ^ 0xE22, key) < f.error_rate {
+        Fault::Error
+    } else if f.drop_rate > 0.0 && unit(f.seed ^ 0xD20F, key) < f.drop_rate {
+        Fault::Drop
+    } else {
+        Fault::None
+    };
+    (slow, fault)
+}
+
+async fn list_page(State(st): State<Arc<AppState>>, Path(n): Path<String>) -> Response {
+    st.stats.requests.fetch_add(1, Ordering::Relaxed);
+    let path = format!("/sitehome/p/{n}");
+    let k = {
+        // Never held across an await; a poisoned map is still a valid map.
+        let mut asked = st.asked.lock().unwrap_or_else(|e| e.into_inner());
+        let k = asked.entry(path.clone()).or_insert(0);
+        *k += 1;
+        *k
+    };
+    let (slow, fault) = draw(&st.config.faults, &path, k);
+    tokio::time::sleep(st.config.latency).await;
+    if slow {
+        tokio::time::sleep(st.config.faults.slow_extra).await;
+    }
+    if fault == Fault::Error {
         return (StatusCode::INTERNAL_SERVER_ERROR, "injected fault\n").into_response();
     }
-    match n.parse::<u32>() {
-        Ok(n) if (1..=st.config.pages).contains(&n) => {
-            Html(list_page_html(n, st.config.pages)).into_response()
-        }
-        _ => (StatusCode::NOT_FOUND, "no such page\n").into_response(),
+    let html = match n.parse::<u32>() {
+        Ok(n) if (1..=st.config.pages).contains(&n) => list_page_html(&st.base, n, st.config.pages),
+        _ => return (StatusCode::NOT_FOUND, "no such page\n").into_response(),
+    };
+    if fault == Fault::Drop {
+        return dropped_midway(html);
     }
+    Html(html).into_response()
+}
+
+/// A 200 whose body stops half-way: the headers promise every byte, the
+/// stream sends half and then fails, and hyper closes the connection.
+fn dropped_midway(html: String) -> Response {
+    let len = html.len();
+    let half = axum::body::Bytes::from(html.into_bytes()).slice(..len / 2);
+    let chunks: [Result<axum::body::Bytes, std::io::Error>; 2] = [
+        Ok(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "injected fault: connection dropped",
+        )),
+    ];
+    Response::builder()
+        .header("content-type", "text/html; charset=utf-8")
+        .header("content-length", len)
+        .body(axum::body::Body::from_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 async fn post_page(
@@ -406,21 +477,23 @@ fn post_title(n: u32, i: usize) -> String {
     format!("Notes on {a} and {b} ({n}.{i})")
 }
 
-/// The HTML of list page `n` of a site with `pages` pages.
-pub fn list_page_html(n: u32, pages: u32) -> String {
+/// The HTML of list page `n` of a site with `pages` pages served at `base`
+/// (e.g. `http://127.0.0.1:8000`): post links are absolute, `{base}/p/{n}/{i}.html`.
+pub fn list_page_html(base: &str, n: u32, pages: u32) -> String {
+    let base = base.trim_end_matches('/');
     let mut body = format!(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Blog - page {n}</title></head>\n<body>\n<div id=\"post_list\">\n"
     );
     for i in 1..=posts_on_page(n) {
         body.push_str(&format!(
-            "  <article class=\"post-item\"><a class=\"post-item-title\" href=\"/p/{n}/{i}.html\">{}</a></article>\n",
+            "  <article class=\"post-item\"><a class=\"post-item-title\" href=\"{base}/p/{n}/{i}.html\">{}</a></article>\n",
             post_title(n, i)
         ));
     }
     body.push_str("</div>\n");
     if n < pages {
         body.push_str(&format!(
-            "<a class=\"pager\" href=\"/sitehome/p/{}\">next</a>\n",
+            "<a class=\"pager\" href=\"{base}/sitehome/p/{}\">next</a>\n",
             n + 1
         ));
     }
@@ -433,7 +506,8 @@ pub fn list_page_html(n: u32, pages: u32) -> String {
 pub struct Post {
     /// The link's text.
     pub title: String,
-    /// The link's `href`, as written (site-relative here).
+    /// The link's `href`, as written (absolute on the local site:
+    /// `http://127.0.0.1:PORT/p/{n}/{i}.html`).
     pub href: String,
 }
 
@@ -478,6 +552,65 @@ pub fn fetch(url: &str) -> Result<String> {
         .with_context(|| format!("reading the body of {url} failed"))
 }
 
+/// The site a crawler crawls: a running one named by URL (`--site URL`), or
+/// one started in this process that serves for as long as the guard lives.
+///
+/// The local site is owned by the guard, and the URLs are borrowed from it,
+/// so the site cannot be stopped by accident while they are in use:
+///
+/// ```no_run
+/// # fn main() -> anyhow::Result<()> {
+/// use shared::site::{SiteConfig, SiteGuard};
+/// let site = SiteGuard::open(None, SiteConfig { pages: 5, ..SiteConfig::default() })?;
+/// for url in site.page_urls(5) {
+///     println!("{url}"); // served until `site` goes out of scope
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+#[must_use = "dropping the guard stops a local site at once"]
+pub struct SiteGuard {
+    url: String,
+    local: Option<Site>,
+}
+
+impl SiteGuard {
+    /// With `Some(url)`, uses that running site as is (nothing is started;
+    /// `config` is ignored). With `None`, starts a local site from `config`.
+    ///
+    /// # Errors
+    /// Those of [`Site::start`], with context.
+    pub fn open(site: Option<&str>, config: SiteConfig) -> Result<SiteGuard> {
+        if let Some(url) = site {
+            return Ok(SiteGuard {
+                url: url.trim_end_matches('/').to_string(),
+                local: None,
+            });
+        }
+        let local = Site::start(config).context("cannot start the local blog site")?;
+        Ok(SiteGuard {
+            url: local.url().to_string(),
+            local: Some(local),
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The URLs of list pages `1..=pages` of this site, in order.
+    pub fn page_urls(&self, pages: u32) -> Vec<String> {
+        page_urls(&self.url, pages)
+    }
+
+    /// The site started in this process, if one was.
+    pub fn local(&self) -> Option<&Site> {
+        self.local.as_ref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,9 +620,9 @@ mod tests {
         for n in 1..=60 {
             let k = posts_on_page(n);
             assert!((10..=20).contains(&k));
-            let posts = parse_posts(&list_page_html(n, 50));
+            let posts = parse_posts(&list_page_html("http://h:1", n, 50));
             assert_eq!(posts.len(), k);
-            assert!(posts[0].href.starts_with(&format!("/p/{n}/")));
+            assert!(posts[0].href.starts_with(&format!("http://h:1/p/{n}/")));
         }
         assert_eq!(expected_posts(3), (1..=3).map(posts_on_page).sum::<usize>());
     }

@@ -33,7 +33,38 @@ fn stems(dir: &Path, ext: &str) -> Vec<String> {
     out
 }
 
-/// All the test sources of one crate, concatenated (tests/*.rs and tests/*/*.rs).
+/// `src` with its `//` comments (line and doc comments) cut out, so a name
+/// that appears only in a comment does not count as run by a test. A `//`
+/// inside a string literal (a URL) is kept.
+fn code_only(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    for line in src.lines() {
+        let bytes = line.as_bytes();
+        let (mut in_str, mut escaped, mut cut) = (false, false, line.len());
+        for i in 0..bytes.len() {
+            let c = bytes[i];
+            if in_str {
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_str = false,
+                    _ => {}
+                }
+            } else if c == b'"' {
+                in_str = true;
+            } else if c == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                cut = i;
+                break;
+            }
+        }
+        out.push_str(&line[..cut]);
+        out.push('\n');
+    }
+    out
+}
+
+/// All the test sources of one crate, comments cut out, concatenated
+/// (tests/*.rs and tests/*/*.rs).
 fn tests_of(krate: &Path) -> String {
     let mut text = String::new();
     let mut dirs = vec![krate.join("tests")];
@@ -43,7 +74,7 @@ fn tests_of(krate: &Path) -> String {
             if p.is_dir() {
                 dirs.push(p);
             } else if p.extension().is_some_and(|x| x == "rs") {
-                text.push_str(&fs::read_to_string(&p).unwrap_or_default());
+                text.push_str(&code_only(&fs::read_to_string(&p).unwrap_or_default()));
             }
         }
     }
@@ -82,4 +113,16 @@ fn every_bin_and_every_twin_runs_in_a_test_and_is_in_the_readme() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn a_name_in_a_comment_does_not_count() {
+    let src = "// run_bin(env!(\"CARGO_BIN_EXE_a\"))\nlet u = \"http://x\"; // \"b\"\n/// \"c\"\nrun(\"d\");";
+    let code = code_only(src);
+    assert!(!code.contains("CARGO_BIN_EXE_a"), "{code}");
+    assert!(!code.contains("\"b\"") && !code.contains("\"c\""), "{code}");
+    assert!(
+        code.contains("http://x") && code.contains("\"d\""),
+        "{code}"
+    );
 }

@@ -6,8 +6,11 @@
 //! ```text
 //! cargo run -p shared --bin blog-site                    # http://127.0.0.1:8000, 50 pages, 100 ms
 //! cargo run -p shared --bin blog-site -- --port 0 --pages 5 --latency-ms 0
-//! cargo run -p shared --bin blog-site -- --error-rate 0.1 --drop-rate 0.05
+//! cargo run -p shared --bin blog-site -- --error-rate 0.3 --slow-rate 0.2 --drop-rate 0.2 --seed 7
 //! ```
+//!
+//! Faults are drawn from `--seed`, the path and how many times it was asked
+//! for, so the same crawl of a freshly started site meets the same faults.
 //!
 //! You should see `blog site: http://127.0.0.1:8000 (50 pages, ...)`; it then
 //! serves until Ctrl-C (or `--duration` seconds). A port in use is an error
@@ -28,11 +31,11 @@ struct Args {
     /// Port to bind (0 = any free port).
     #[arg(long, default_value_t = 8000)]
     port: u16,
-    /// Number of list pages.
-    #[arg(long, default_value_t = 50)]
+    /// Number of list pages (at most 100,000).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(shared::site::MAX_PAGES)))]
     pages: u32,
-    /// Latency of every request, in milliseconds.
-    #[arg(long, default_value_t = 100)]
+    /// Latency of every request, in milliseconds (at most 60,000).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     latency_ms: u64,
     /// Fraction of page requests answered with 500.
     #[arg(long, default_value_t = 0.0)]
@@ -40,18 +43,22 @@ struct Args {
     /// Fraction of page requests slowed by --slow-ms.
     #[arg(long, default_value_t = 0.0)]
     slow_rate: f64,
-    /// Extra delay of a slow response, in milliseconds.
-    #[arg(long, default_value_t = 2000)]
+    /// Extra delay of a slow response, in milliseconds (at most 600,000).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     slow_ms: u64,
-    /// Fraction of connections closed as they are accepted.
+    /// Fraction of page responses whose connection is dropped mid-body.
     #[arg(long, default_value_t = 0.0)]
     drop_rate: f64,
+    /// Seed of the fault decisions.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
     /// Stop after this many seconds instead of waiting for Ctrl-C.
     #[arg(long)]
     duration: Option<f64>,
 }
 
 fn main() -> anyhow::Result<()> {
+    shared::quiet_backtraces();
     let args = Args::parse();
     let site = Site::start(SiteConfig {
         host: args.host,
@@ -63,7 +70,7 @@ fn main() -> anyhow::Result<()> {
             slow_rate: args.slow_rate,
             slow_extra: Duration::from_millis(args.slow_ms),
             drop_rate: args.drop_rate,
-            ..Faults::default()
+            seed: args.seed,
         },
     })?;
     println!(

@@ -1,0 +1,476 @@
+//! Crawling a site that fails: a timeout per request, bounded retries with
+//! backoff, and an account of every URL.
+//!
+//! Not a lesson, but what any crawler you would copy needs around its fetch:
+//! the threads crawlers call the blocking [`fetch_with_retry`], the async ones
+//! [`fetch_with_retry_async`] with their runtime's own fetch and sleep. Each
+//! URL's attempts end up in an [`Account`], printed at the end of a crawl:
+//!
+//! ```text
+//! 50 pages: 44 ok, 5 retried, 1 failed
+//! retried: http://127.0.0.1:8000/sitehome/p/12 after 2 attempts (HTTP 500)
+//! failed: http://127.0.0.1:8000/sitehome/p/31 after 4 attempts (HTTP 500, timed out after 1.0 s, connection dropped, HTTP 500)
+//! ```
+//!
+//! `ok` pages succeeded at the first attempt, `retried` ones after more,
+//! `failed` ones never; the three add up to every page. The Python twins
+//! print the same lines.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::time::Duration;
+
+/// Why one fetch failed: what happened, never a guess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The server answered with a non-2xx status, e.g. `500`.
+    Status(u16),
+    /// No complete answer within the request's timeout.
+    Timeout(Duration),
+    /// The connection closed (or was reset) before the response was complete.
+    Dropped,
+    /// Nothing accepted the connection.
+    Refused,
+    /// Anything else (bad URL, body not UTF-8, ...), with its message.
+    Other(String),
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::Status(code) => write!(f, "HTTP {code}"),
+            FetchError::Timeout(t) => write!(f, "timed out after {:.1} s", t.as_secs_f64()),
+            FetchError::Dropped => f.write_str("connection dropped"),
+            FetchError::Refused => f.write_str("connection refused"),
+            FetchError::Other(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+impl FetchError {
+    /// Classifies an I/O error from a request that had `timeout` to finish.
+    pub fn from_io(e: &io::Error, timeout: Duration) -> FetchError {
+        use io::ErrorKind::*;
+        match e.kind() {
+            ConnectionRefused => FetchError::Refused,
+            TimedOut | WouldBlock => FetchError::Timeout(timeout),
+            ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof | NotConnected => {
+                FetchError::Dropped
+            }
+            _ => FetchError::Other(e.to_string()),
+        }
+    }
+
+    /// Worth another attempt: a 5xx, a timeout, a dropped or refused
+    /// connection. A 4xx (the page does not exist) or a malformed request is not.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            FetchError::Status(code) => *code >= 500,
+            FetchError::Timeout(_) | FetchError::Dropped | FetchError::Refused => true,
+            FetchError::Other(_) => false,
+        }
+    }
+}
+
+/// Bounded retries with exponential backoff, and a timeout per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// Attempts per URL, the first included (default 4).
+    pub attempts: u32,
+    /// Wait after the first failure; doubled after each further one (default 50 ms).
+    pub backoff: Duration,
+    /// Time limit of one whole request, connect to last byte (default 1 s).
+    pub timeout: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry {
+            attempts: 4,
+            backoff: Duration::from_millis(50),
+            timeout: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Retry {
+    /// The wait after `failed_attempts` failures: `backoff * 2^(failed_attempts - 1)`
+    /// (50, 100, 200 ms with the defaults), capped at 32x `backoff`.
+    pub fn delay(&self, failed_attempts: u32) -> Duration {
+        self.backoff * (1u32 << failed_attempts.saturating_sub(1).min(5))
+    }
+}
+
+/// One URL's crawl: the error of every failed attempt, and the final result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// The URL fetched.
+    pub url: String,
+    /// Every failed attempt's error, in order (the last one again in `body`
+    /// when the URL failed for good).
+    pub errors: Vec<FetchError>,
+    /// The body of the successful attempt, or the last error.
+    pub body: Result<String, FetchError>,
+}
+
+impl Fetched {
+    /// Attempts made: the failed ones, plus one if the last succeeded.
+    pub fn attempts(&self) -> u32 {
+        self.errors.len() as u32 + u32::from(self.body.is_ok())
+    }
+}
+
+fn agent() -> &'static ureq::Agent {
+    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::Agent::config_builder()
+            .http_status_as_error(true)
+            .build()
+            .into()
+    })
+}
+
+/// A blocking HTTP GET of `url` (the notes' `requests.get(url).text`) that
+/// must finish, body included, within `timeout`. One shared `ureq` agent, safe
+/// to use from many threads, keeps connections alive between calls.
+///
+/// # Errors
+/// A [`FetchError`] saying what happened.
+pub fn fetch(url: &str, timeout: Duration) -> Result<String, FetchError> {
+    let classify = |e: ureq::Error| match e {
+        ureq::Error::StatusCode(code) => FetchError::Status(code),
+        ureq::Error::Timeout(_) => FetchError::Timeout(timeout),
+        ureq::Error::Io(io) => FetchError::from_io(&io, timeout),
+        ureq::Error::ConnectionFailed => FetchError::Refused,
+        ureq::Error::Protocol(_) => FetchError::Dropped,
+        other => FetchError::Other(other.to_string()),
+    };
+    let mut resp = agent()
+        .get(url)
+        .config()
+        .timeout_global(Some(timeout))
+        .build()
+        .call()
+        .map_err(classify)?;
+    resp.body_mut().read_to_string().map_err(classify)
+}
+
+/// Up to `retry.attempts` tries of [`fetch`], sleeping [`Retry::delay`]
+/// between them, stopping early on an error that is not
+/// [retryable](FetchError::is_retryable). Blocks the calling thread.
+pub fn fetch_with_retry(url: &str, retry: &Retry) -> Fetched {
+    let mut errors = Vec::new();
+    loop {
+        match fetch(url, retry.timeout) {
+            Ok(body) => {
+                return Fetched {
+                    url: url.to_string(),
+                    errors,
+                    body: Ok(body),
+                };
+            }
+            Err(e) => {
+                errors.push(e.clone());
+                if errors.len() as u32 >= retry.attempts.max(1) || !e.is_retryable() {
+                    return Fetched {
+                        url: url.to_string(),
+                        errors,
+                        body: Err(e),
+                    };
+                }
+                std::thread::sleep(retry.delay(errors.len() as u32));
+            }
+        }
+    }
+}
+
+/// [`fetch_with_retry`] for any async runtime: `fetch` is the runtime's GET
+/// (it must apply `retry.timeout` itself, e.g. with `tokio::time::timeout`),
+/// `sleep` the runtime's timer (`tokio::time::sleep`, `smol::Timer::after`,
+/// `async_std::task::sleep`). Only the backoff waits are awaited here.
+pub async fn fetch_with_retry_async<F, Fut, S, SFut>(
+    url: &str,
+    retry: &Retry,
+    mut fetch: F,
+    mut sleep: S,
+) -> Fetched
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = Result<String, FetchError>>,
+    S: FnMut(Duration) -> SFut,
+    SFut: Future<Output = ()>,
+{
+    let mut errors = Vec::new();
+    loop {
+        match fetch(url.to_string()).await {
+            Ok(body) => {
+                return Fetched {
+                    url: url.to_string(),
+                    errors,
+                    body: Ok(body),
+                };
+            }
+            Err(e) => {
+                errors.push(e.clone());
+                if errors.len() as u32 >= retry.attempts.max(1) || !e.is_retryable() {
+                    return Fetched {
+                        url: url.to_string(),
+                        errors,
+                        body: Err(e),
+                    };
+                }
+                sleep(retry.delay(errors.len() as u32)).await;
+            }
+        }
+    }
+}
+
+/// The account of every URL of a crawl: how many attempts each took and why
+/// the failed ones failed. Record each [`Fetched`], print it at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Account {
+    /// URL -> (attempts, errors, succeeded)
+    urls: BTreeMap<String, (u32, Vec<FetchError>, bool)>,
+}
+
+impl Account {
+    /// An empty account.
+    pub fn new() -> Account {
+        Account::default()
+    }
+
+    /// Records one URL's crawl (a URL recorded twice keeps the later record).
+    pub fn record(&mut self, fetched: &Fetched) {
+        self.urls.insert(
+            fetched.url.clone(),
+            (
+                fetched.attempts(),
+                fetched.errors.clone(),
+                fetched.body.is_ok(),
+            ),
+        );
+    }
+
+    /// URLs recorded.
+    pub fn pages(&self) -> usize {
+        self.urls.len()
+    }
+
+    /// URLs fetched at the first attempt.
+    pub fn ok(&self) -> usize {
+        self.urls
+            .values()
+            .filter(|(n, _, ok)| *ok && *n == 1)
+            .count()
+    }
+
+    /// URLs fetched after more than one attempt.
+    pub fn retried(&self) -> usize {
+        self.urls
+            .values()
+            .filter(|(n, _, ok)| *ok && *n > 1)
+            .count()
+    }
+
+    /// URLs that still failed after their retries.
+    pub fn failed(&self) -> usize {
+        self.urls.values().filter(|(_, _, ok)| !ok).count()
+    }
+
+    /// `50 pages: 47 ok, 3 retried, 0 failed`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} pages: {} ok, {} retried, {} failed",
+            self.pages(),
+            self.ok(),
+            self.retried(),
+            self.failed()
+        )
+    }
+
+    /// The summary, then one line per retried or failed URL (sorted by URL):
+    /// `retried: URL after 2 attempts (HTTP 500)`,
+    /// `failed: URL after 4 attempts (HTTP 500, timed out after 1.0 s, ...)`.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![self.summary()];
+        for (url, (n, errors, ok)) in &self.urls {
+            if *ok && *n == 1 {
+                continue;
+            }
+            let causes: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            out.push(format!(
+                "{}: {url} after {n} attempt{} ({})",
+                if *ok { "retried" } else { "failed" },
+                if *n == 1 { "" } else { "s" },
+                causes.join(", ")
+            ));
+        }
+        out
+    }
+
+    /// Prints [`Account::lines`] to stdout.
+    pub fn print(&self) {
+        for line in self.lines() {
+            println!("{line}");
+        }
+    }
+
+    /// `Ok` if every URL was fetched in the end.
+    ///
+    /// # Errors
+    /// `3 of 50 pages failed after their retries` if any URL failed.
+    pub fn check(&self) -> anyhow::Result<()> {
+        match self.failed() {
+            0 => Ok(()),
+            n => anyhow::bail!("{n} of {} pages failed after their retries", self.pages()),
+        }
+    }
+}
+
+/// Parses a summary line back: `"50 pages: 47 ok, 3 retried, 0 failed"` gives
+/// `Some((50, 47, 3, 0))`; `None` for any other line.
+pub fn parse_summary(line: &str) -> Option<(usize, usize, usize, usize)> {
+    let (pages, rest) = line.trim().split_once(" pages: ")?;
+    let mut parts = rest.split(", ");
+    let mut field =
+        |suffix: &str| -> Option<usize> { parts.next()?.strip_suffix(suffix)?.parse().ok() };
+    let ok = field(" ok")?;
+    let retried = field(" retried")?;
+    let failed = field(" failed")?;
+    Some((pages.parse().ok()?, ok, retried, failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::{Faults, Site, SiteConfig, page_url};
+
+    fn site(faults: Faults) -> Site {
+        Site::start(SiteConfig {
+            pages: 20,
+            latency: Duration::ZERO,
+            faults,
+            ..SiteConfig::default()
+        })
+        .unwrap()
+    }
+
+    fn quick() -> Retry {
+        Retry {
+            attempts: 3,
+            backoff: Duration::from_millis(1),
+            timeout: Duration::from_millis(300),
+        }
+    }
+
+    #[test]
+    fn each_fault_is_named() {
+        let s = site(Faults {
+            error_rate: 1.0,
+            ..Faults::default()
+        });
+        assert_eq!(
+            fetch(&page_url(s.url(), 1), quick().timeout),
+            Err(FetchError::Status(500))
+        );
+        let s = site(Faults {
+            drop_rate: 1.0,
+            ..Faults::default()
+        });
+        assert_eq!(
+            fetch(&page_url(s.url(), 1), quick().timeout),
+            Err(FetchError::Dropped)
+        );
+        let s = site(Faults {
+            slow_rate: 1.0,
+            slow_extra: Duration::from_secs(2),
+            ..Faults::default()
+        });
+        assert_eq!(
+            fetch(&page_url(s.url(), 1), quick().timeout),
+            Err(FetchError::Timeout(quick().timeout))
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/sitehome/p/1");
+        assert_eq!(fetch(&url, quick().timeout), Err(FetchError::Refused));
+        let s = site(Faults::default());
+        assert_eq!(
+            fetch(&page_url(s.url(), 21), quick().timeout),
+            Err(FetchError::Status(404))
+        );
+        assert!(!FetchError::Status(404).is_retryable());
+    }
+
+    /// The account's lines with the site's address taken out.
+    fn crawl(seed: u64, reversed: bool) -> (Account, Vec<String>) {
+        let s = site(Faults {
+            error_rate: 0.3,
+            drop_rate: 0.2,
+            seed,
+            ..Faults::default()
+        });
+        let mut urls = s.page_urls();
+        if reversed {
+            urls.reverse();
+        }
+        let mut account = Account::new();
+        for url in urls {
+            account.record(&fetch_with_retry(&url, &quick()));
+        }
+        let lines = account
+            .lines()
+            .iter()
+            .map(|l| l.replace(s.url(), "BASE"))
+            .collect();
+        (account, lines)
+    }
+
+    #[test]
+    fn faulty_crawls_add_up_and_replay_in_any_order() {
+        let (a, lines) = crawl(7, false);
+        assert_eq!(a.ok() + a.retried() + a.failed(), 20, "{lines:?}");
+        assert!(a.retried() > 0 && a.failed() > 0, "{lines:?}");
+        assert_eq!(
+            lines,
+            crawl(7, true).1,
+            "the same seed hits the same requests"
+        );
+        assert_ne!(lines, crawl(8, false).1, "another seed, other requests");
+        let (p, ok, r, f) = parse_summary(&a.summary()).unwrap();
+        assert_eq!((p, ok, r, f), (20, a.ok(), a.retried(), a.failed()));
+        assert_eq!(a.check().is_err(), a.failed() > 0);
+        for line in a.lines().iter().skip(1) {
+            assert!(
+                line.starts_with("retried: ") || line.starts_with("failed: "),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn retries_stop_at_the_bound() {
+        let s = site(Faults {
+            error_rate: 1.0,
+            ..Faults::default()
+        });
+        let f = fetch_with_retry(&page_url(s.url(), 1), &quick());
+        assert_eq!(f.attempts(), 3);
+        assert_eq!(f.body, Err(FetchError::Status(500)));
+        assert_eq!(s.requests(), 3);
+    }
+
+    #[test]
+    fn delays_double() {
+        let r = Retry::default();
+        let ms: Vec<u128> = (1..=3).map(|n| r.delay(n).as_millis()).collect();
+        assert_eq!(ms, [50, 100, 200]);
+    }
+}
