@@ -1,0 +1,104 @@
+"""An async context manager (@asynccontextmanager): the close awaits, and runs even when the body fails.
+
+Python twin of examples-async/src/bin/async_context.rs. The notes (Chapter13):
+"可以使用 @asynccontextmanager 實作非同步情境管理器" ("you can write an asynchronous
+context manager with @asynccontextmanager"). Three forms, as in the Rust bin:
+  explicit  open, query, then `await conn.close()` in a finally
+  helper    `async with connection(name) as conn:` (@asynccontextmanager:
+            try: yield conn / finally: await conn.close())
+  drop      never closed: __del__ notices, and cannot await either
+
+Run it:
+    python3 examples-async/python/async_context.py --fail
+
+explicit and helper: open, query, close (also after a failed query);
+drop: open, query, `dropped while open`, no close.
+"""
+
+import argparse
+import asyncio
+import time
+from contextlib import asynccontextmanager
+
+START = time.perf_counter()
+
+
+def log(msg, who="main"):
+    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
+
+
+class Connection:
+    def __init__(self, name):
+        self.name, self.open = name, False
+
+    @classmethod
+    async def connect(cls, name):
+        await asyncio.sleep(0.02)  # the handshake
+        conn = cls(name)
+        conn.open = True
+        log("open", name)
+        return conn
+
+    async def query(self, fail):
+        await asyncio.sleep(0.02)
+        log("query", self.name)
+        if fail:
+            raise RuntimeError("the query failed (--fail)")
+        return 42
+
+    async def close(self):
+        await asyncio.sleep(0.02)
+        self.open = False
+        log("close", self.name)
+
+    def __del__(self):  # the sync fallback: no await possible here
+        if self.open:
+            log("dropped while open: no async close ran", self.name)
+
+
+@asynccontextmanager
+async def connection(name):
+    conn = await Connection.connect(name)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def run(form, fail):
+    if form == "explicit":
+        conn = await Connection.connect("conn-explicit")
+        try:
+            return await conn.query(fail)
+        finally:
+            await conn.close()
+    if form == "helper":
+        async with connection("conn-helper") as conn:
+            return await conn.query(fail)
+    conn = await Connection.connect("conn-drop")
+    try:
+        value, err = await conn.query(fail), None
+    except RuntimeError as e:  # a traceback would keep conn alive: keep only the text
+        value, err = None, str(e)
+    del conn  # no close: the last reference goes, __del__ runs now (CPython refcounting)
+    if err:
+        raise RuntimeError(err)
+    return value
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--form", choices=["explicit", "helper", "drop", "all"], default="all")
+    parser.add_argument("--fail", action="store_true")
+    args = parser.parse_args()
+    for form in ["explicit", "helper", "drop"] if args.form == "all" else [args.form]:
+        log(f"{form}: open, query, then clean up")
+        try:
+            log(f"{form}: the body returned {asyncio.run(run(form, args.fail))}")
+        except RuntimeError as e:
+            log(f"{form}: the body failed: {e}")
+    print("check: explicit and helper closed after the body, Ok or Err; drop only fell back to Drop", flush=True)
+
+
+if __name__ == "__main__":
+    main()

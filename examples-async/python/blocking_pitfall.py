@@ -1,0 +1,91 @@
+"""A blocking call inside a coroutine stalls every other task; asyncio.to_thread fixes it.
+
+Python twin of examples-async/src/bin/blocking_pitfall.rs. The notes' drawback
+of asyncio: "很多库不支持，比如requests" ("many libraries don't support it, e.g.
+requests"). time.sleep stands in for requests.get: called inside a coroutine
+(--mode stall) it blocks the one thread that runs every task, so the ticker
+stops; `await asyncio.to_thread(time.sleep, d)` (--mode to-thread, Python 3.9+)
+runs it on a worker thread and the ticker keeps its pace.
+
+Run it:
+    python3 examples-async/python/blocking_pitfall.py --block 1 --tick 0.1
+
+Under stall no tick lands between `blocking call starts` and `blocking call
+returned`; under to-thread ticks 2..5 do. Each mode prints `ticks while blocked: N`.
+"""
+
+import argparse
+import asyncio
+import math
+import sys
+import time
+
+START = time.perf_counter()
+state = {"blocked": False, "during": 0}
+
+
+def log(msg, who="main"):
+    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
+
+
+def secs(s):
+    v = float(s)
+    if not math.isfinite(v) or v < 0 or v > 60:
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds in 0..=60")
+    return v
+
+
+def ticks(s):
+    n = int(s)
+    if not 2 <= n <= 1000:
+        raise argparse.ArgumentTypeError(f"{s} is not in 2..=1000")
+    return n
+
+
+async def ticker(n, pace):
+    for i in range(1, n + 1):
+        during = state["blocked"]
+        state["during"] += during
+        log(f"tick {i}{' (while blocked)' if during else ''}", "ticker")
+        await asyncio.sleep(pace)
+
+
+async def blocker(mode, block):
+    log("blocking call starts", "blocker")
+    state["blocked"] = True
+    if mode == "stall":
+        time.sleep(block)  # the pitfall: requests.get(url) does this
+    else:
+        await asyncio.to_thread(time.sleep, block)  # the fix
+    state["blocked"] = False
+    log("blocking call returned", "blocker")
+
+
+async def run(mode, args):
+    await asyncio.gather(ticker(args.ticks, args.tick), blocker(mode, args.block))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=["stall", "to-thread", "all"], default="all")
+    parser.add_argument("--block", type=secs, default=1.0)
+    parser.add_argument("--tick", type=secs, default=0.1)
+    parser.add_argument("--ticks", type=ticks, default=5)
+    args = parser.parse_args()
+    for mode in ["stall", "to-thread"] if args.mode == "all" else [args.mode]:
+        log(f"{mode}: a blocking call of {args.block}s beside a ticker")
+        state["during"] = 0
+        asyncio.run(run(mode, args))
+        log(f"{mode}: ticks while blocked: {state['during']}")
+        if mode == "stall":
+            if state["during"] != 0:
+                sys.exit("error: the ticker ran while the thread was blocked?")
+            print("check: stall: the blocking call stopped every other task", flush=True)
+        elif args.block > 0:
+            if state["during"] == 0:
+                sys.exit("error: the ticker never ran during the blocking call")
+            print(f"check: {mode}: the ticker kept ticking through the blocking call", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+//! A blocking call inside an async task stalls every other task on its
+//! thread; `spawn_blocking` (tokio) or `smol::unblock` moves it to a thread
+//! pool and the others keep running.
+//!
+//! Mirrors the notes' one drawback of asyncio (001): 「很多库不支持，比如requests」
+//! ("many libraries don't support it, e.g. requests"): `requests.get` blocks
+//! the thread, and on an event loop the thread *is* every task. In Python the
+//! fix is `await asyncio.to_thread(requests.get, url)` (the twin, with
+//! `time.sleep` standing in for the fetch). Here `std::thread::sleep` stands
+//! in for a blocking library call. Three `--mode`s (added here):
+//! - `stall`: a tokio current-thread runtime (one thread, as asyncio is);
+//!   `blocker` calls `std::thread::sleep` right inside its async body.
+//! - `spawn-blocking`: the same call in `tokio::task::spawn_blocking`, awaited.
+//! - `unblock`: the same on smol, in `smol::unblock`.
+//!
+//! A `ticker` task ticks every 0.1 s beside it. The timestamps tell the
+//! story: under `stall` no tick lands between `blocking call starts` and
+//! `blocking call returned`, then the late ticks come all at once; under the
+//! fixes the ticks keep their 0.1 s pace through the blocking call. Each mode
+//! ends with `ticks while blocked: N` and checks it (0 for stall, more than 0
+//! for the fixes).
+//!
+//! Run: `cargo run -p examples-async --bin blocking_pitfall`, or one mode:
+//! `cargo run -p examples-async --bin blocking_pitfall -- --mode stall --block 2`
+//!
+//! You should see, per mode, `ticker` tick 1, `blocker` start, then either
+//! nothing from `ticker` until `blocking call returned` (stall) or ticks
+//! 2..5 in between (the fixes).
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Result, ensure};
+use clap::{Parser, ValueEnum};
+use shared::{event, event_as};
+
+#[derive(Parser)]
+#[command(about = "a blocking call in a task stalls the others; spawn_blocking / unblock fix it")]
+struct Args {
+    #[arg(long, value_enum, default_value_t = Mode::All)]
+    mode: Mode,
+    /// Seconds the blocking call takes.
+    #[arg(long, default_value = "1", value_parser = secs)]
+    block: Duration,
+    /// Seconds between ticks.
+    #[arg(long, default_value = "0.1", value_parser = secs)]
+    tick: Duration,
+    /// How many ticks the ticker makes.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    ticks: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Mode {
+    Stall,
+    SpawnBlocking,
+    Unblock,
+    All,
+}
+
+fn secs(s: &str) -> Result<Duration> {
+    let d = shared::workload::seconds(s.parse()?)?;
+    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
+    Ok(d)
+}
+
+/// True while the blocking call runs; ticks made meanwhile are counted.
+static BLOCKED: AtomicBool = AtomicBool::new(false);
+static TICKS_WHILE_BLOCKED: AtomicUsize = AtomicUsize::new(0);
+
+fn tick(i: u32) {
+    let during = BLOCKED.load(SeqCst);
+    if during {
+        TICKS_WHILE_BLOCKED.fetch_add(1, SeqCst);
+    }
+    event_as!(
+        "ticker",
+        "tick {i}{}",
+        if during { " (while blocked)" } else { "" }
+    );
+}
+
+/// The stand-in for `requests.get(url)`: blocks the calling thread.
+fn blocking_call(d: Duration) {
+    thread::sleep(d);
+}
+
+async fn run_tokio(mode: Mode, a: &Args) -> Result<()> {
+    let (block, pace, n) = (a.block, a.tick, a.ticks);
+    let ticker = async {
+        for i in 1..=n {
+            tick(i);
+            tokio::time::sleep(pace).await;
+        }
+    };
+    let blocker = async {
+        event_as!("blocker", "blocking call starts");
+        BLOCKED.store(true, SeqCst);
+        if mode == Mode::Stall {
+            blocking_call(block); // the pitfall: this thread runs nothing else now
+        } else {
+            tokio::task::spawn_blocking(move || blocking_call(block)).await?; // the fix
+        }
+        BLOCKED.store(false, SeqCst);
+        event_as!("blocker", "blocking call returned");
+        anyhow::Ok(())
+    };
+    let ((), res) = tokio::join!(ticker, blocker);
+    res
+}
+
+async fn run_smol(a: &Args) {
+    let (block, pace, n) = (a.block, a.tick, a.ticks);
+    let ticker = async {
+        for i in 1..=n {
+            tick(i);
+            smol::Timer::after(pace).await;
+        }
+    };
+    let blocker = async {
+        event_as!("blocker", "blocking call starts");
+        BLOCKED.store(true, SeqCst);
+        smol::unblock(move || blocking_call(block)).await; // the fix, smol's way
+        BLOCKED.store(false, SeqCst);
+        event_as!("blocker", "blocking call returned");
+    };
+    futures::join!(ticker, blocker);
+}
+
+fn main() -> Result<()> {
+    shared::quiet_backtraces();
+    shared::timing::epoch();
+    let args = Args::parse();
+    let modes = match args.mode {
+        Mode::All => vec![Mode::Stall, Mode::SpawnBlocking, Mode::Unblock],
+        m => vec![m],
+    };
+    for mode in modes {
+        let name = match mode {
+            Mode::Stall => "stall",
+            Mode::SpawnBlocking => "spawn-blocking",
+            _ => "unblock",
+        };
+        event!(
+            "{name}: a blocking call of {:?} beside a ticker",
+            args.block
+        );
+        TICKS_WHILE_BLOCKED.store(0, SeqCst);
+        if mode == Mode::Unblock {
+            smol::block_on(run_smol(&args));
+        } else {
+            // One thread, as asyncio has: #[tokio::main(flavor = "current_thread")].
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(run_tokio(mode, &args))?;
+        }
+        let during = TICKS_WHILE_BLOCKED.load(SeqCst);
+        event!("{name}: ticks while blocked: {during}");
+        if mode == Mode::Stall {
+            ensure!(during == 0, "the ticker ran while the thread was blocked?");
+            println!("check: stall: the blocking call stopped every other task");
+        } else if !args.block.is_zero() {
+            ensure!(during > 0, "the ticker never ran during the blocking call");
+            println!("check: {name}: the ticker kept ticking through the blocking call");
+        }
+    }
+    Ok(())
+}

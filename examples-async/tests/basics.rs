@@ -1,0 +1,524 @@
+//! The asyncio basics: each bin and its Python twin run as a child process with
+//! small flags, and the checks below assert what the catalogue row says it must
+//! show, as orders of events and counts. No test asserts a time; where an order
+//! would hang on timing, the bin runs on tokio's paused clock (`--paused`) or
+//! releases its tasks itself.
+
+mod common;
+
+use common::{DIR, assert_clean_failure, count, has_cost, line, ok, pos};
+use shared::run::{RunOutput, run_bin, run_twin};
+
+/// Within the events after the `n`-th (0-based) event by `main` starting with
+/// `section`, every `task-1..=k` says `start` before any says `done`, and each
+/// says `done` once: they waited together, so the total is the longest wait.
+fn all_start_before_any_done(out: &RunOutput, section: &str, k: usize) {
+    let ev = out.events();
+    let from = ev
+        .iter()
+        .position(|(_, w, m)| w == "main" && m.starts_with(section))
+        .unwrap_or_else(|| panic!("no section {section:?}\n{}", out.dump()));
+    let rest = &ev[from + 1..];
+    let end = rest
+        .iter()
+        .position(|(_, w, m)| w == "main" && m.contains(": results"))
+        .unwrap_or(rest.len());
+    let rest = &rest[..end];
+    let is_task = |w: &str| w.starts_with("task-");
+    let last_start = rest
+        .iter()
+        .rposition(|(_, w, m)| is_task(w) && m.starts_with("start"));
+    let first_done = rest.iter().position(|(_, w, m)| is_task(w) && m == "done");
+    assert!(
+        matches!((last_start, first_done), (Some(s), Some(d)) if s < d),
+        "{section}: a task finished before all had started\n{}",
+        out.dump()
+    );
+    for i in 1..=k {
+        let who = format!("task-{i}");
+        let starts = rest
+            .iter()
+            .filter(|(_, w, m)| *w == who && m.starts_with("start"));
+        let dones = rest.iter().filter(|(_, w, m)| *w == who && m == "done");
+        assert_eq!(
+            (starts.count(), dones.count()),
+            (1, 1),
+            "{who}\n{}",
+            out.dump()
+        );
+    }
+}
+
+fn gather(out: RunOutput, forms: &[(&str, &str)]) {
+    ok(&out);
+    for (section, label) in forms {
+        all_start_before_any_done(&out, section, 3);
+        has_cost(&out, label);
+        line(
+            &out,
+            &format!("check: {label}: all 3 tasks started before the first ended"),
+        );
+    }
+}
+
+#[test]
+fn gather_waits_together() {
+    let rust = [
+        ("tokio::join!", "tokio::join!"),
+        ("JoinSet", "JoinSet"),
+        ("join_all", "join_all"),
+    ];
+    let out = run_bin(env!("CARGO_BIN_EXE_gather"), &["--paused"], 10);
+    for (section, _) in rust {
+        // On the paused clock (virtual, deterministic: not a wall time) the
+        // three waits of 1, 2, 3 units take exactly the longest, not 6.
+        let i = pos(
+            &out,
+            "main",
+            &format!("{section}: 3.000 s on tokio's clock"),
+        );
+        assert!(i > pos(&out, "main", section), "{}", out.dump());
+    }
+    gather(out, &rust);
+    // The real clock, a multi-thread runtime: the same order.
+    gather(
+        run_bin(env!("CARGO_BIN_EXE_gather"), &["--unit", "0.05"], 10),
+        &rust,
+    );
+    let py = [
+        ("gather", "gather"),
+        ("taskgroup", "taskgroup"),
+        ("wait", "wait"),
+    ];
+    gather(run_twin(DIR, "gather", &["--unit", "0.05"], 10), &py);
+}
+
+fn coroutine(out: RunOutput) {
+    ok(&out);
+    // coro-1's body runs only after main awaits it, though it was made first.
+    assert!(pos(&out, "main", "made ") < pos(&out, "main", "awaiting it now"));
+    assert!(pos(&out, "main", "awaiting it now") < pos(&out, "coro-1", "body runs"));
+    // task-2 runs when main yields, before main awaits it: spawn starts it.
+    assert!(pos(&out, "main", "spawned task-2") < pos(&out, "task-2", "body runs"));
+    assert!(pos(&out, "task-2", "body runs") < pos(&out, "main", "awaiting task-2 now"));
+    assert_eq!(count(&out, "coro-3", ""), 0, "{}", out.dump());
+    line(&out, "check: coro-1 ran only when awaited");
+}
+
+#[test]
+fn coroutine_runs_only_when_awaited() {
+    coroutine(run_bin(
+        env!("CARGO_BIN_EXE_coroutine"),
+        &["--pause", "0.05"],
+        10,
+    ));
+    coroutine(run_twin(DIR, "coroutine", &["--pause", "0.05"], 10));
+}
+
+#[test]
+fn gather_on_smol_and_async_std() {
+    let py = [
+        ("gather", "gather"),
+        ("taskgroup", "taskgroup"),
+        ("wait", "wait"),
+    ];
+    let smol = [
+        ("futures::join!", "futures::join!"),
+        ("Executor::spawn", "Executor::spawn"),
+        ("join_all", "join_all"),
+    ];
+    // smol's executor runs on this one thread: the order is fixed.
+    gather(
+        run_bin(env!("CARGO_BIN_EXE_gather_smol"), &["--unit", "0.05"], 10),
+        &smol,
+    );
+    gather(run_twin(DIR, "gather_smol", &["--unit", "0.05"], 10), &py);
+    // async-std's spawned tasks run on a pool: a wide unit, so all three
+    // have started long before the first one's wait is over.
+    let astd = [
+        ("futures::join!", "futures::join!"),
+        ("task::spawn", "task::spawn"),
+        ("join_all", "join_all"),
+    ];
+    gather(
+        run_bin(
+            env!("CARGO_BIN_EXE_gather_async_std"),
+            &["--unit", "0.2"],
+            10,
+        ),
+        &astd,
+    );
+    gather(
+        run_twin(DIR, "gather_async_std", &["--unit", "0.05"], 10),
+        &py,
+    );
+}
+
+/// The `main` event starting `prefix`, with the prefix cut off.
+fn said_after(out: &RunOutput, prefix: &str) -> String {
+    let ev = out.events();
+    let (_, _, msg) = &ev[pos(out, "main", prefix)];
+    msg[prefix.len()..].to_string()
+}
+
+fn as_completed(out: RunOutput, completion: &[&str], gathered: &str) {
+    ok(&out);
+    // Waits 3,1,4,0,2,2 (units): shortest first; the two 2s in input order.
+    let want = "task-4 task-2 task-5 task-6 task-1 task-3";
+    for form in completion {
+        assert_eq!(
+            said_after(&out, &format!("{form}: completion order ")),
+            want,
+            "{}",
+            out.dump()
+        );
+    }
+    let input = "task-1 task-2 task-3 task-4 task-5 task-6";
+    assert_eq!(
+        said_after(&out, &format!("{gathered}: input order ")),
+        input,
+        "{}",
+        out.dump()
+    );
+    line(&out, "check: 6 tasks came back once each");
+}
+
+#[test]
+fn as_completed_yields_shortest_first() {
+    // The paused clock (tokio's; a virtual one in the twin): the order comes
+    // from the deadlines alone, never from how fast real sleeps race.
+    let args = ["--paused", "--delays", "3,1,4,0,2,2"];
+    let out = run_bin(env!("CARGO_BIN_EXE_as_completed"), &args, 10);
+    as_completed(out, &["JoinSet", "FuturesUnordered"], "join_all");
+    as_completed(
+        run_twin(DIR, "as_completed", &args, 10),
+        &["as_completed"],
+        "gather",
+    );
+    // Bad input: one clear error line.
+    for bad in ["-1", "nan", "inf", "61"] {
+        assert_clean_failure(&run_bin(
+            env!("CARGO_BIN_EXE_as_completed"),
+            &["--delays", bad],
+            10,
+        ));
+        assert_clean_failure(&run_twin(DIR, "as_completed", &["--delays", bad], 10));
+    }
+}
+
+fn million_tasks(out: RunOutput, n: &str) {
+    ok(&out);
+    has_cost(&out, &format!("{n} sleeping tasks"));
+    line(&out, &format!("check: all {n} tasks finished"));
+    let rss = line(&out, "peak RSS");
+    assert!(
+        rss.ends_with("bytes per task") || rss.ends_with("not measured on this system"),
+        "{}",
+        out.dump()
+    );
+}
+
+#[test]
+fn million_tasks_at_a_small_n() {
+    for runtime in ["tokio", "smol", "async-std"] {
+        for form in ["spawn", "join"] {
+            let args = [
+                "--runtime",
+                runtime,
+                "--form",
+                form,
+                "--tasks",
+                "2000",
+                "--sleep",
+                "0.05",
+            ];
+            million_tasks(
+                run_bin(env!("CARGO_BIN_EXE_million_tasks"), &args, 20),
+                "2000",
+            );
+        }
+    }
+    let args = ["--tasks", "2000", "--sleep", "0.05"];
+    million_tasks(run_twin(DIR, "million_tasks", &args, 20), "2000");
+    for bad in [["--tasks", "0"], ["--sleep", "-1"], ["--sleep", "nan"]] {
+        assert_clean_failure(&run_bin(env!("CARGO_BIN_EXE_million_tasks"), &bad, 10));
+        assert_clean_failure(&run_twin(DIR, "million_tasks", &bad, 10));
+    }
+}
+
+fn event_loop(out: RunOutput) {
+    ok(&out);
+    // Waited together (all start before any is done), each exactly once.
+    let ev = out.events();
+    let last_start = ev
+        .iter()
+        .rposition(|(_, _, m)| m.starts_with("start"))
+        .unwrap();
+    let first_done = ev.iter().position(|(_, _, m)| m == "done").unwrap();
+    assert!(last_start < first_done, "{}", out.dump());
+    for k in 1..=3 {
+        assert_eq!(
+            count(&out, &format!("task-{k}"), "done"),
+            1,
+            "{}",
+            out.dump()
+        );
+    }
+    assert!(
+        said_after(&out, "results ").starts_with("[1, 2, 3]"),
+        "{}",
+        out.dump()
+    );
+    has_cost(&out, "event_loop gather");
+    line(
+        &out,
+        "check: all 4 tasks (main and 3 spawned) ran to completion",
+    );
+}
+
+#[test]
+fn event_loop_runs_every_task_to_completion() {
+    event_loop(run_bin(
+        env!("CARGO_BIN_EXE_event_loop"),
+        &["--unit", "0.05"],
+        10,
+    ));
+    event_loop(run_twin(DIR, "event_loop", &["--unit", "0.05"], 10));
+}
+
+/// The ticker's events between `blocker`'s start and return in section `name`.
+fn ticks_while_blocked(out: &RunOutput, name: &str) -> usize {
+    let ev = out.events();
+    let from = pos(out, "main", &format!("{name}: "));
+    let rest = &ev[from..];
+    let start = rest
+        .iter()
+        .position(|(_, w, m)| w == "blocker" && m.starts_with("blocking call starts"));
+    let end = rest
+        .iter()
+        .position(|(_, w, m)| w == "blocker" && m.starts_with("blocking call returned"));
+    let (Some(s), Some(e)) = (start, end) else {
+        panic!("no blocker in {name}\n{}", out.dump())
+    };
+    rest[s..e].iter().filter(|(_, w, _)| w == "ticker").count()
+}
+
+fn blocking_pitfall(out: RunOutput, fixes: &[&str]) {
+    ok(&out);
+    // One thread: while it sleeps, no other task can run. No timing involved.
+    assert_eq!(ticks_while_blocked(&out, "stall"), 0, "{}", out.dump());
+    line(
+        &out,
+        "check: stall: the blocking call stopped every other task",
+    );
+    for fix in fixes {
+        // The blocking call takes 1 s, a tick 0.02 s: the ticker has 50 times
+        // the time it needs for one tick in between (a margin, not an order).
+        assert!(ticks_while_blocked(&out, fix) > 0, "{fix}\n{}", out.dump());
+        line(&out, &format!("check: {fix}: the ticker kept ticking"));
+    }
+}
+
+#[test]
+fn blocking_pitfall_stalls_and_the_fix() {
+    let args = ["--block", "1", "--tick", "0.02", "--ticks", "3"];
+    blocking_pitfall(
+        run_bin(env!("CARGO_BIN_EXE_blocking_pitfall"), &args, 20),
+        &["spawn-blocking", "unblock"],
+    );
+    blocking_pitfall(run_twin(DIR, "blocking_pitfall", &args, 20), &["to-thread"]);
+}
+
+/// The events after `main`'s `{name}: ` line, up to `main`'s next line.
+fn section(out: &RunOutput, name: &str) -> Vec<(String, String)> {
+    let ev = out.events();
+    let from = pos(out, "main", &format!("{name}: ")) + 1;
+    ev[from..]
+        .iter()
+        .take_while(|(_, w, _)| w != "main")
+        .map(|(_, w, m)| (w.clone(), m.clone()))
+        .collect()
+}
+
+fn producer_consumer_async(out: RunOutput, queue: &str, closed: &str) {
+    ok(&out);
+    let starts = |s: &[(String, String)], i: u32| {
+        let p = format!("producer-{i}");
+        (
+            s.iter()
+                .position(|(w, m)| *w == p && m == "start")
+                .expect("a start"),
+            s.iter()
+                .position(|(w, m)| *w == p && m.starts_with("done"))
+                .expect("a done"),
+        )
+    };
+    // Sequential: producer i+1 starts only after producer i is done.
+    let seq = section(&out, "sequential");
+    for i in 1..3 {
+        assert!(starts(&seq, i).1 < starts(&seq, i + 1).0, "{}", out.dump());
+    }
+    // Concurrent, and through the channel: all start before any is done.
+    for name in ["concurrent", queue] {
+        let s = section(&out, name);
+        let last_start = (1..=3).map(|i| starts(&s, i).0).max().unwrap();
+        let first_done = (1..=3).map(|i| starts(&s, i).1).min().unwrap();
+        assert!(last_start < first_done, "{name}\n{}", out.dump());
+        line(&out, &format!("check: {name}: 3 items, each once"));
+    }
+    assert_eq!(count(&out, "consumer", "got item "), 3, "{}", out.dump());
+    assert!(pos(&out, "consumer", "got item ") < pos(&out, "consumer", closed));
+    for name in ["sequential", "concurrent", queue] {
+        has_cost(&out, name);
+    }
+}
+
+#[test]
+fn producer_consumer_async_sequential_vs_together() {
+    let args = ["--producers", "3", "--delay", "0.05"];
+    let out = run_bin(env!("CARGO_BIN_EXE_producer_consumer_async"), &args, 10);
+    producer_consumer_async(out, "mpsc", "channel closed");
+    let out = run_twin(DIR, "producer_consumer_async", &args, 10);
+    producer_consumer_async(out, "queue", "queue closed");
+}
+
+fn spinner_async(out: RunOutput) {
+    ok(&out);
+    // The spinner drew while the slow job awaited (one thread: only because
+    // slow() yields at its await), and was cancelled once it answered.
+    let first_frame = pos(&out, "spinner", "\\ thinking!");
+    assert!(pos(&out, "main", "slow job started") < pos(&out, "main", "slow job done"));
+    assert!(
+        first_frame < pos(&out, "main", "slow job done"),
+        "{}",
+        out.dump()
+    );
+    assert!(pos(&out, "main", "slow job done") < pos(&out, "spinner", "spinner cancelled after"));
+    assert_eq!(
+        count(&out, "spinner", "spinner cancelled"),
+        1,
+        "{}",
+        out.dump()
+    );
+    // Not a terminal: one event line per frame, no `\r` redraws.
+    assert!(!out.stdout.contains('\r'), "{}", out.dump());
+    line(&out, "check: the spinner was cancelled");
+    assert_eq!(
+        out.stdout.lines().last(),
+        Some("Answer: 42"),
+        "{}",
+        out.dump()
+    );
+}
+
+#[test]
+fn spinner_async_spins_then_is_cancelled() {
+    let args = ["--tick", "0.02", "--slow-secs", "0.1"];
+    for cancel in ["abort", "select"] {
+        let out = run_bin(
+            env!("CARGO_BIN_EXE_spinner_async"),
+            &[&args[..], &["--cancel", cancel]].concat(),
+            10,
+        );
+        spinner_async(out);
+    }
+    spinner_async(run_twin(DIR, "spinner_async", &args, 10));
+    assert_clean_failure(&run_bin(
+        env!("CARGO_BIN_EXE_spinner_async"),
+        &["--tick", "0"],
+        10,
+    ));
+    assert_clean_failure(&run_twin(DIR, "spinner_async", &["--tick", "0"], 10));
+}
+
+/// In each section, the generator makes item i+1 only after the consumer
+/// got item i (it is pulled), and the consumer gets 1..=n in order.
+fn async_stream(out: RunOutput, sections: &[&str], n: u32) {
+    ok(&out);
+    for name in sections {
+        let s = section(&out, name);
+        let at = |who: &str, msg: String| {
+            s.iter()
+                .position(|(w, m)| w == who && *m == msg)
+                .unwrap_or_else(|| panic!("{name}: no {who} {msg:?}\n{}", out.dump()))
+        };
+        for i in 1..=n {
+            assert!(
+                at("generator", format!("making {i}")) < at("generator", format!("yielding {i}"))
+            );
+            assert!(at("generator", format!("yielding {i}")) < at("consumer", format!("got {i}")));
+            if i < n {
+                assert!(
+                    at("consumer", format!("got {i}"))
+                        < at("generator", format!("making {}", i + 1))
+                );
+            }
+        }
+        assert!(at("consumer", format!("got {n}")) < at("consumer", "stream ended".into()));
+    }
+    assert_eq!(
+        count(&out, "consumer", "stream ended"),
+        sections.len(),
+        "{}",
+        out.dump()
+    );
+}
+
+#[test]
+fn async_stream_is_pulled_item_by_item() {
+    let args = ["--count", "3", "--delay", "0.01"];
+    async_stream(
+        run_bin(env!("CARGO_BIN_EXE_async_stream"), &args, 10),
+        &["macro", "unfold"],
+        3,
+    );
+    async_stream(
+        run_twin(DIR, "async_stream", &args, 10),
+        &["async generator"],
+        3,
+    );
+}
+
+fn async_context(out: RunOutput, fail: bool) {
+    ok(&out);
+    for (form, who) in [("explicit", "conn-explicit"), ("helper", "conn-helper")] {
+        let s = section(&out, form);
+        let said: Vec<&str> = s
+            .iter()
+            .filter(|(w, _)| w == who)
+            .map(|(_, m)| m.as_str())
+            .collect();
+        // Closed after the body, even when the body failed.
+        assert_eq!(said, ["open", "query", "close"], "{form}\n{}", out.dump());
+    }
+    let s = section(&out, "drop");
+    let said: Vec<&str> = s
+        .iter()
+        .filter(|(w, _)| w == "conn-drop")
+        .map(|(_, m)| m.as_str())
+        .collect();
+    assert_eq!(
+        said,
+        ["open", "query", "dropped while open: no async close ran"],
+        "{}",
+        out.dump()
+    );
+    let outcome = if fail {
+        "the body failed: the query failed"
+    } else {
+        "the body returned 42"
+    };
+    for form in ["explicit", "helper", "drop"] {
+        pos(&out, "main", &format!("{form}: {outcome}"));
+    }
+    line(&out, "check: explicit and helper closed after the body");
+}
+
+#[test]
+fn async_context_closes_after_the_body() {
+    for fail in [false, true] {
+        let args: &[&str] = if fail { &["--fail"] } else { &[] };
+        async_context(run_bin(env!("CARGO_BIN_EXE_async_context"), args, 10), fail);
+        async_context(run_twin(DIR, "async_context", args, 10), fail);
+    }
+}
