@@ -1,0 +1,87 @@
+"""Sing and dance in two child processes, each printing its own PID.
+
+Python twin of examples-processes/src/bin/sing_dance_proc.rs; the note's code
+(003) word for word:
+
+    sing_process = multiprocessing.Process(target=sing, args=(3, ))
+    dance_process = multiprocessing.Process(target=dance, kwargs={'num': 3})
+
+with sing printing 唱歌...... ("singing......") and dance 跳舞...... ("dancing......").
+Added here: the "spawn" start method (the default on macOS and Windows), which
+starts a fresh interpreter that re-imports this file, as the Rust bin runs
+itself again; that is why the `if __name__ == "__main__":` guard is needed.
+Also added: the PIDs, the joins and the check.
+
+Run it:
+    python3 examples-processes/python/sing_dance_proc.py --num 3 --interval 0.5
+"""
+
+import argparse
+import math
+import multiprocessing
+import os
+import time
+
+START = time.perf_counter()
+
+
+def log(msg, who=None):
+    # One write per line, so lines from several processes never tear.
+    who = who or multiprocessing.current_process().name
+    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}\n", end="", flush=True)
+
+
+def secs(s):
+    x = float(s)
+    if not math.isfinite(x) or x < 0:
+        raise argparse.ArgumentTypeError(f"{s} is not a valid number of seconds")
+    return x
+
+
+def count(s):
+    n = int(s)
+    if not 1 <= n <= 100:
+        raise argparse.ArgumentTypeError(f"{s} is not in 1..=100")
+    return n
+
+
+def sing(num, interval=0.5):
+    log(f"running in pid {os.getpid()}")
+    for i in range(num):
+        log("唱歌......")
+        time.sleep(interval)
+
+
+def dance(num, interval=0.5):
+    log(f"running in pid {os.getpid()}")
+    for i in range(num):
+        log("跳舞......")
+        time.sleep(interval)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--num", type=count, default=3)
+    parser.add_argument("--interval", type=secs, default=0.5)
+    args = parser.parse_args()
+    ctx = multiprocessing.get_context("spawn")
+
+    log(f"main process pid {os.getpid()}", "main")
+    sing_process = ctx.Process(target=sing, args=(args.num, args.interval), name="sing")
+    dance_process = ctx.Process(target=dance, kwargs={"num": args.num, "interval": args.interval}, name="dance")
+    sing_process.start()
+    log(f"started sing_process: pid {sing_process.pid}", "main")
+    dance_process.start()
+    log(f"started dance_process: pid {dance_process.pid}", "main")
+    for name, p in [("sing", sing_process), ("dance", dance_process)]:
+        p.join()
+        if p.exitcode != 0:
+            raise SystemExit(f"error: {name}_process failed: exit code {p.exitcode}")
+        log(f"{name}_process (pid {p.pid}) exited: exit status: 0", "main")
+    if len({os.getpid(), sing_process.pid, dance_process.pid}) != 3:
+        raise SystemExit("error: expected 3 distinct PIDs")
+    print("check: 3 processes, 3 distinct PIDs")
+
+
+if __name__ == "__main__":
+    main()

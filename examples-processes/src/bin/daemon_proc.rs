@@ -1,0 +1,148 @@
+//! A child process outlives its parent unless someone ends it: std's `Child`
+//! neither waits nor kills when dropped. A guard whose `Drop` kills and reaps
+//! the child is Rust's `daemon=True`.
+//!
+//! Mirrors the multiprocessing note (003): 主进程会等待子进程执行结束以后才结束，
+//! 可以设置 daemon=True 守护主进程，使得主进程执行结束以后，子进程自动销毁，程序结束
+//! ("the main process waits for its children to finish before it ends; set
+//! daemon=True and the children are destroyed when the main process ends").
+//! Python has two behaviours and Rust a third:
+//!
+//! - `--mode kill` (default, `daemon=True`): the worker is wrapped in `Daemon`,
+//!   written out below, whose `drop` calls `Child::kill` (SIGKILL on Unix,
+//!   `TerminateProcess` on Windows) and then `wait` (reaps it: no zombie).
+//!   It runs when `main` returns, and on every early `?` return too.
+//! - `--mode join` (Python's default, `daemon=False`): main waits for it.
+//! - `--mode detach` (Rust's default, no Python twin in multiprocessing): the
+//!   `Child` is dropped and nothing happens; the worker runs on, orphaned,
+//!   after main has returned (you see its lines after your shell's prompt).
+//!
+//! The worker is this binary run again with `--role worker` (chosen first
+//! thing in `main`, the analogue of the `if __name__ == "__main__"` guard).
+//! `examples_processes::child::KillOnDrop` is the same guard, used by the
+//! other bins of this crate.
+//!
+//! Run it:
+//!
+//! ```text
+//! cargo run -p examples-processes --bin daemon_proc
+//! cargo run -p examples-processes --bin daemon_proc -- --mode join --worker-secs 2
+//! cargo run -p examples-processes --bin daemon_proc -- --mode detach --worker-secs 2
+//! ```
+//!
+//! You should see (kill) a step or two from `worker`, then `main` returning and
+//! its guard killing the worker (`signal: 9 (SIGKILL)` on Unix): no `worker
+//! finished`. With `join` all 10 steps and `worker finished` come before main's
+//! `worker exited`; with `detach` the worker's later steps and `worker
+//! finished` come after main's last line.
+
+use std::process::Child;
+use std::thread;
+
+use anyhow::{Context, Result};
+use clap::{Parser, ValueEnum};
+use examples_processes::child::self_command;
+use shared::event_as;
+use shared::workload::seconds;
+
+/// A long worker process and a main that ends first.
+#[derive(Parser)]
+struct Args {
+    /// How long the worker would run, in seconds (10 steps).
+    #[arg(long, default_value_t = 10.0)]
+    worker_secs: f64,
+    /// How long main keeps busy before it returns, in seconds.
+    #[arg(long, default_value_t = 1.0)]
+    main_secs: f64,
+    /// What happens to the worker when main is done.
+    #[arg(long, value_enum, default_value_t = Mode::Kill)]
+    mode: Mode,
+    /// Set only by the parent for its child.
+    #[arg(long, hide = true)]
+    role: Option<Role>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Role {
+    Worker,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Mode {
+    /// daemon=True: killed when main returns (or fails).
+    Kill,
+    /// daemon=False, Python's default: main waits for it.
+    Join,
+    /// Rust's default: dropped, not killed, the worker runs on.
+    Detach,
+}
+
+/// Rust's `daemon=True`: the child dies with this value.
+struct Daemon(Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Ok(Some(_)) = self.0.try_wait() {
+            return; // it has ended (and is now reaped): nothing to kill
+        }
+        let _ = self.0.kill(); // fails only if it has just gone by itself
+
+        match self.0.wait() {
+            Ok(status) => event_as!("main", "drop: killed worker {}: {status}", self.0.id()),
+            Err(e) => eprintln!("cannot reap worker {}: {e}", self.0.id()),
+        }
+    }
+}
+
+const STEPS: u32 = 10;
+
+fn worker(total: f64) -> Result<()> {
+    event_as!("worker", "running in pid {}", std::process::id());
+    let step = seconds(total)? / STEPS;
+    for i in 1..=STEPS {
+        event_as!("worker", "step {i}/{STEPS}");
+        thread::sleep(step);
+    }
+    event_as!("worker", "worker finished");
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    shared::quiet_backtraces();
+    shared::timing::epoch();
+    let args = Args::parse();
+    seconds(args.worker_secs).context("bad --worker-secs")?;
+    let main_time = seconds(args.main_secs).context("bad --main-secs")?;
+    if let Some(Role::Worker) = args.role {
+        return worker(args.worker_secs);
+    }
+
+    let child = self_command("worker")?
+        .args(["--worker-secs", &args.worker_secs.to_string()])
+        .spawn()
+        .context("cannot start the worker")?;
+    event_as!("main", "started worker {}", child.id());
+    match args.mode {
+        Mode::Kill => {
+            let _worker = Daemon(child); // from here on, every return kills it
+            thread::sleep(main_time);
+            event_as!(
+                "main",
+                "main returns: the guard kills the worker (daemon=True)"
+            );
+        }
+        Mode::Join => {
+            let mut worker = Daemon(child); // killed if waiting fails
+            thread::sleep(main_time);
+            event_as!("main", "waiting for the worker (daemon=False)");
+            let status = worker.0.wait().context("cannot wait for the worker")?;
+            event_as!("main", "worker exited: {status}");
+        }
+        Mode::Detach => {
+            thread::sleep(main_time);
+            drop(child); // no kill, no wait: std's Child just lets go
+            event_as!("main", "main returns; the worker runs on without it");
+        }
+    }
+    Ok(())
+}
