@@ -15,15 +15,45 @@
 
 use std::fmt::Display;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 
+/// The environment variable through which a child process inherits its
+/// parent's clock: the parent's [`epoch`] as nanoseconds since the Unix epoch.
+pub const EPOCH_ENV: &str = "CONCURRENCY_PAIRS_EPOCH_NS";
+
 /// The instant the program's clock started: the first call to `epoch`
 /// (every event function calls it), so a bin calls it, or logs, first thing
-/// in `main`. Python twin: `START = time.perf_counter()` at import.
+/// in `main`. A child process started with [`share_epoch`] starts from its
+/// parent's epoch instead, so the event lines of both line up.
+/// Python twin: `START = time.perf_counter()` at import.
 pub fn epoch() -> Instant {
-    *EPOCH.get_or_init(Instant::now)
+    *EPOCH.get_or_init(|| {
+        let now = Instant::now();
+        let inherited = std::env::var(EPOCH_ENV)
+            .ok()
+            .and_then(|v| v.parse::<u128>().ok())
+            .and_then(|t0| {
+                let wall_now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_nanos();
+                let ago = u64::try_from(wall_now.checked_sub(t0)?).ok()?;
+                now.checked_sub(Duration::from_nanos(ago))
+            });
+        inherited.unwrap_or(now)
+    })
+}
+
+/// Lets a child process started from `cmd` share this process's clock: its
+/// event lines then count from the parent's start, so a parent's and its
+/// children's lines can be read (and sorted) as one timeline. Uses the wall
+/// clock to cross the process boundary (good to about a millisecond).
+pub fn share_epoch(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    let ago = epoch().elapsed();
+    if let Ok(wall_now) = SystemTime::now().duration_since(UNIX_EPOCH) {
+        let t0 = wall_now.saturating_sub(ago).as_nanos();
+        cmd.env(EPOCH_ENV, t0.to_string());
+    }
+    cmd
 }
 
 /// Time since [`epoch`].
