@@ -1,10 +1,15 @@
 """A logic race: check-then-act split across two lock sections.
 
-Twin of examples-sync/src/bin/bank_lock.rs (the GIL and thread-safety note:
-Account(1000), two threads withdraw 800 each, time.sleep(0.1) between the
-check and the withdrawal; with both under one threading.Lock one withdrawal
-is refused; with `--split-lock` each access is locked but the pair is not,
-both checks pass and the balance goes to -600).
+Twin of examples-sync/src/bin/bank_lock.rs. The notes, word for word (notes
+002, Chapter13): 「鎖定: 若要避免競速的情況發生，可以對資源被變更與取用時的關鍵程式碼進行鎖定。」
+(Locking: to avoid races, lock the critical code where the resource is
+changed and read.) Which code is "the critical code" is the lesson here.
+
+The example is added here (the notes have no bank account): Account(1000),
+two threads withdraw 800 each, time.sleep(0.1) between the check and the
+withdrawal; with both under one threading.Lock one withdrawal is refused;
+with `--split-lock` each access is locked but the pair is not, both checks
+pass and the balance goes to -600.
 
     python3 examples-sync/python/bank_lock.py [--split-lock] [--delay 0.1]
 """
@@ -20,6 +25,22 @@ def log(msg, who=None):
     # The newline goes in the same write as the text: print(..., end="\n")
     # writes them separately, so lines from two threads could interleave.
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+
+
+def seconds_in(lo, hi):
+    """An argparse type: seconds in lo..=hi (the Rust bin's range); rejects
+    NaN and the infinities, as the Rust bin does."""
+
+    def parse(s):
+        try:
+            x = float(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a number of seconds") from None
+        if not lo <= x <= hi:  # False for NaN
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo:g}..={hi:g} seconds")
+        return x
+
+    return parse
 
 
 OPENING = 1000
@@ -60,10 +81,8 @@ def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--split-lock", action="store_true", help="check and withdraw under two lock sections")
-    p.add_argument("--delay", type=float, default=0.1, help="seconds between check and withdrawal")
+    p.add_argument("--delay", type=seconds_in(0.0, 60.0), default=0.1, help="seconds between check and withdrawal (0 to 60)")
     a = p.parse_args()
-    if not a.delay >= 0:
-        p.error(f"--delay: {a.delay} is not a valid number of seconds")
     account = Account(OPENING)
     how = "check and withdraw under two lock sections" if a.split_lock else "check and withdraw under one lock"
     log(f"balance {OPENING}; two threads withdraw {AMOUNT} each; {how}")

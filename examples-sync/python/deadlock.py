@@ -1,20 +1,27 @@
 """Deadlock: two locks taken in opposite order, detected; the fix is a global order.
 
-Twin of examples-sync/src/bin/deadlock.rs (the GIL and thread-safety note:
-two threads each hold one threading.Lock and wait for the other's). Two
-transfers between accounts A and B, a sleep between taking the two locks.
-With --buggy each thread locks its source account first (opposite orders) and
-deadlocks. Python has no deadlock detector like the one the Rust bin asks
-parking_lot for, so the standard-library way not to hang is used: the second
-Lock.acquire(timeout=...) gives up after --acquire-timeout seconds (a Python
-only flag), the thread reports what it holds and wants and releases its lock
-(so the other thread, if it has not timed out too, may then finish), and the
-program exits non-zero. Without --buggy both lock A before B, the transfers
-finish, and the total money is checked. --timeout means what it means in the
-Rust bin: the main thread gives up (exit non-zero) if the transfers have not
-finished after that many seconds in all, leaving their threads behind.
+Twin of examples-sync/src/bin/deadlock.rs. The notes, word for word (notes
+002, Chapter13): 「死結 (Dead Lock): 因執行緒無法取得鎖定時會造成阻斷，若不正確使用 Lock 有可能造成效能低落與死結問題。」
+(Deadlock: a thread that cannot get a lock blocks; using Lock incorrectly
+can cause poor performance and deadlock.) The notes give no code; the
+example is added here: two transfers between accounts A and B, a sleep
+between taking the two locks. With --buggy each thread locks its source
+account first (opposite orders) and deadlocks. Without --buggy both lock A
+before B, the transfers finish, and the total money is checked.
 
-    python3 examples-sync/python/deadlock.py [--buggy] [--delay 0.1] [--timeout 5] [--acquire-timeout 1]
+Python has no deadlock detector like the one the Rust bin asks parking_lot
+for, so this twin does what the Rust bin does without its
+`deadlock_detection` feature: each transfer keeps a row in a wait-for table
+(the lock it holds, written just after taking it; the lock it wants, written
+just before blocking on it), and the main thread, a watchdog, looks for a
+cycle in the table every 50 ms (T1 wants what T2 holds, T2 wants what T1
+holds: a real deadlock), names both threads and exits non-zero, leaving them
+blocked (they are daemon threads, so the process can exit). A
+Lock.acquire(timeout=...) would not be detection: a slow thread looks the
+same as a stuck one. --timeout: the watchdog gives up (exit non-zero) if the
+transfers have not finished after that many seconds and no cycle was found.
+
+    python3 examples-sync/python/deadlock.py [--buggy] [--delay 0.1] [--timeout 5]
 """
 import argparse
 import sys
@@ -30,67 +37,105 @@ def log(msg, who=None):
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
 
 
+def seconds_in(lo, hi):
+    """An argparse type: seconds in lo..=hi (the Rust bin's range); rejects
+    NaN and the infinities, as the Rust bin does."""
+
+    def parse(s):
+        try:
+            x = float(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a number of seconds") from None
+        if not lo <= x <= hi:  # False for NaN
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo:g}..={hi:g} seconds")
+        return x
+
+    return parse
+
+
 NAMES = ["A", "B"]
 balances = [1000, 1000]
 locks = [threading.Lock(), threading.Lock()]
-gave_up = []
+waits = {}  # the wait-for table: thread name -> (holds, wants), each a lock index or None
+waits_lock = threading.Lock()
 
 
-def transfer(frm, to, amount, buggy, delay, timeout):
+def note(holds, wants):
+    with waits_lock:
+        waits[threading.current_thread().name] = (holds, wants)
+
+
+def transfer(frm, to, amount, buggy, delay):
     # The fix: every thread locks the account with the smaller id first.
     first, second = (frm, to) if buggy else (min(frm, to), max(frm, to))
+    note(None, first)  # just before blocking
     with locks[first]:
+        note(first, None)  # just after taking it
         log(f"locked account {NAMES[first]}")
         time.sleep(delay)  # widen the window: the other thread takes its first lock
         log(f"holds account {NAMES[first]}, wants account {NAMES[second]}")
-        if not locks[second].acquire(timeout=timeout):
-            log(f"gave up after {timeout} s waiting for account {NAMES[second]}")
-            gave_up.append(f"{threading.current_thread().name} holds account {NAMES[first]}, wants account {NAMES[second]}")
-            return
-        try:
+        note(first, second)
+        with locks[second]:
+            note(first, None)
             log(f"locked account {NAMES[second]}")
             balances[frm] -= amount
             balances[to] += amount
             log(f"moved {amount} from {NAMES[frm]} to {NAMES[to]}")
-        finally:
-            locks[second].release()
+            with waits_lock:
+                del waits[threading.current_thread().name]  # before unlocking
+
+
+def deadlocked():
+    """The threads in a cycle of the wait-for table, described."""
+    with waits_lock:
+        table = dict(waits)
+    holder = {holds: who for who, (holds, _) in table.items() if holds is not None}
+    cycle = []
+    for start in table:
+        who = start
+        for _ in range(len(table)):  # follow "wants the lock held by"
+            wants = table[who][1]
+            who = holder.get(wants) if wants is not None else None
+            if who is None:
+                break
+            if who == start:
+                holds, wants = table[start]
+                cycle.append(f"{start} holds account {NAMES[holds]}, wants account {NAMES[wants]}")
+                break
+    return cycle
 
 
 def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--buggy", action="store_true", help="take the two locks in opposite order (deadlocks)")
-    p.add_argument("--delay", type=float, default=0.1, help="seconds between the first lock and the second")
-    p.add_argument("--timeout", type=float, default=5.0,
-                   help="give up (error) if the transfers have not finished after this many seconds")
-    p.add_argument("--acquire-timeout", type=float, default=1.0,
-                   help="seconds a thread waits for its second lock before reporting a deadlock (Python only)")
+    p.add_argument("--delay", type=seconds_in(0, 60), default=0.1,
+                   help="seconds between the first lock and the second (0 to 60)")
+    p.add_argument("--timeout", type=seconds_in(0, 600), default=5.0,
+                   help="give up (error) if the transfers have not finished after this many seconds (0 to 600)")
     a = p.parse_args()
-    if not (a.delay >= 0 and a.timeout > 0 and a.acquire_timeout > 0):
-        p.error("--delay must be >= 0, --timeout and --acquire-timeout > 0")
     order = "each thread locks its source first (opposite orders)" if a.buggy else "both threads lock A before B (a global order)"
     log(f"A = 1000, B = 1000; A->B 100 and B->A 50 at once; {order}")
 
-    # daemon: if the watchdog gives up, the process may exit with them still waiting.
+    # daemon: if the watchdog gives up, the process may exit with them still blocked.
     ts = [
-        threading.Thread(target=transfer, args=(0, 1, 100, a.buggy, a.delay, a.acquire_timeout),
-                         name="transfer-a-to-b", daemon=True),
-        threading.Thread(target=transfer, args=(1, 0, 50, a.buggy, a.delay, a.acquire_timeout),
-                         name="transfer-b-to-a", daemon=True),
+        threading.Thread(target=transfer, args=(0, 1, 100, a.buggy, a.delay), name="transfer-a-to-b", daemon=True),
+        threading.Thread(target=transfer, args=(1, 0, 50, a.buggy, a.delay), name="transfer-b-to-a", daemon=True),
     ]
     for t in ts:
         t.start()
-    deadline = time.monotonic() + a.timeout
-    for t in ts:
-        t.join(max(0.0, deadline - time.monotonic()))
-    if any(t.is_alive() for t in ts):
-        sys.exit(f"error: the transfers did not finish within {a.timeout} s and no deadlock was detected")
+    began = time.monotonic()
+    while any(t.is_alive() for t in ts):  # the watchdog
+        cycle = deadlocked()
+        if cycle:
+            log("deadlock detected by the wait-for table: threads waiting for each other")
+            for who in cycle:
+                log(f"in the cycle: {who}")
+            sys.exit("error: deadlock: the transfers would wait forever (their threads are left behind)")
+        if time.monotonic() - began > a.timeout:
+            sys.exit(f"error: the transfers did not finish within {a.timeout:g} s and no deadlock was detected")
+        time.sleep(0.05)
 
-    if gave_up:
-        log("deadlock detected: a thread timed out waiting for a lock held by the other")
-        for who in gave_up:
-            log(f"in the cycle: {who}")
-        sys.exit("error: deadlock: the transfers would have waited forever (Lock.acquire timed out)")
     a_bal, b_bal = balances
     log(f"A = {a_bal}, B = {b_bal}")
     if (a_bal, b_bal) != (950, 1050):

@@ -1,12 +1,24 @@
 """The GIL: one thread runs bytecode at a time, switching every 5 ms.
 
 Twin of examples-sync/src/bin/gil.rs, which simulates the GIL with a lock
-handed over every 5 ms. Here the GIL is real: the same CPU job (is_prime
-calls, the notes' trial division) on 1 thread, then split over 2 threads,
-which take turns holding the GIL (sys.getswitchinterval() = 0.005 s) and so
+handed over every 5 ms. The notes, word for word:
+  「當一個執行緒沒有直譯超過 1000 個 bytecode 指令 (Python 2)，或是超過 5 ms (Python 3.2後) 的時候，執行緒將會釋放 GIL 來讓其他執行緒使用。」
+  (notes 000: a thread releases the GIL for other threads once it has
+  interpreted more than 1000 bytecode instructions (Python 2) or run more
+  than 5 ms (since Python 3.2))
+  「任何时刻仅有一个线程在执行。」 (notes 001: only one thread runs at any moment)
+  「规避方法2： 使用multiprocessing多进程，对CPU密集型计算，单独启动子进程解释器去执行」
+  (notes 001, "workaround 2" (the note numbers both workarounds 2): use
+  multiprocessing; for CPU-bound work, start a separate interpreter in a
+  child process)
+
+Here the GIL is real: the same CPU job (is_prime calls, trial division:
+the catalogue's CPU job, added here) on 1 thread, then split over 2 threads, which take turns holding
+the GIL (sys.getswitchinterval() = 0.005 s: a waiting thread asks for the GIL
+after that long, and the holder gives it up at its next check point) and so
 are no faster; then split over 2 processes, each with its own interpreter and
-GIL, which scale (the notes' answer: multiprocessing). Process start-up is
-inside that cost.
+GIL, which scale (the note's workaround). Process start-up is inside that
+cost. The Rust bin's hand-over count has no twin: CPython does not count.
 
     python3 examples-sync/python/gil.py [--numbers 4000] [--threads 2] [--switch-interval 0.005]
 
@@ -58,6 +70,37 @@ def job(count):
     return sum(1 for _ in range(count) if is_prime(N))
 
 
+def int_in(lo, hi):
+    """An argparse type: a whole number in lo..=hi (the Rust bin's range)."""
+
+    def parse(s):
+        try:
+            n = int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a whole number") from None
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
+        return n
+
+    return parse
+
+
+def seconds_in(lo, hi):
+    """An argparse type: seconds in lo..=hi (the Rust bin's range); rejects
+    NaN and the infinities, as the Rust bin does."""
+
+    def parse(s):
+        try:
+            x = float(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a number of seconds") from None
+        if not lo <= x <= hi:  # False for NaN
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo:g}..={hi:g} seconds")
+        return x
+
+    return parse
+
+
 def die_with_parent():
     """Pool initializer, run first in each worker: a daemon thread waits until
     the parent (the twin) is gone, then ends this worker. The sentinel becomes
@@ -96,13 +139,12 @@ def timed(label, f):
 def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--numbers", type=int, default=4000,
+    p.add_argument("--numbers", type=int_in(0, 10_000_000), default=4000,
                    help="total number of is_prime calls (Rust's default is 50000: a call is ~25x slower in Python)")
-    p.add_argument("--threads", type=int, default=2, help="threads (and processes) for the split runs")
-    p.add_argument("--switch-interval", type=float, default=0.005, help="sys.setswitchinterval, seconds")
+    p.add_argument("--threads", type=int_in(1, 64), default=2, help="threads (and processes) for the split runs")
+    p.add_argument("--switch-interval", type=seconds_in(0.0001, 1.0), default=0.005,
+                   help="sys.setswitchinterval, seconds (0.0001 to 1)")
     a = p.parse_args()
-    if a.numbers < 0 or not 1 <= a.threads <= 64 or not a.switch_interval > 0:
-        p.error("--numbers must be >= 0, --threads in 1..=64, --switch-interval > 0")
     sys.setswitchinterval(a.switch_interval)
     t, n = a.threads, a.numbers
     print(f"job: {n} x is_prime({N}); GIL switch interval {sys.getswitchinterval() * 1000:g}ms")

@@ -1,9 +1,19 @@
 """How queue.Queue is built, beside a non-blocking deque.
 
-Twin of examples-sync/src/bin/queue_internals.rs (the thread-safety note's look
-inside queue.Queue(maxsize): one lock, q.mutex, shared by three Conditions,
-not_empty, not_full and all_tasks_done; see Lib/queue.py). One
-producer/consumer job, each run checked (every item consumed exactly once):
+Twin of examples-sync/src/bin/queue_internals.rs. The notes, word for word
+(notes 002, Chapter13):
+  「queue 模塊實現了多生產者、多消費者隊列。這特別適用於消息必須安全地在多線程間交換的線程編程。模塊中的 Queue 類實現了所有所需的鎖定語義。」
+  (The queue module implements multi-producer, multi-consumer queues,
+  especially useful in threaded programming when messages must be exchanged
+  safely between threads; its Queue class implements all the required
+  locking semantics.)
+  「透過 queue.Queue 配合 threading.Thread 可以達到一進一出 (wait / notify) 的效果。」
+  (queue.Queue with threading.Thread gives one-in, one-out (wait / notify).)
+
+The look inside is added here, from CPython's Lib/queue.py: one lock,
+q.mutex, shared by three Conditions, not_empty, not_full and all_tasks_done.
+One producer/consumer job, each run checked (every item consumed exactly
+once):
 
 1. queue.Queue: put blocks while full, get while empty; the producer join()s
    until every item is task_done, then puts one None sentinel per consumer.
@@ -33,6 +43,37 @@ def log(msg, who=None):
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
 
 
+def int_in(lo, hi):
+    """An argparse type: a whole number in lo..=hi (the Rust bin's range)."""
+
+    def parse(s):
+        try:
+            n = int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a whole number") from None
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
+        return n
+
+    return parse
+
+
+def seconds_in(lo, hi):
+    """An argparse type: seconds in lo..=hi (the Rust bin's range); rejects
+    NaN and the infinities, as the Rust bin does."""
+
+    def parse(s):
+        try:
+            x = float(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a number of seconds") from None
+        if not lo <= x <= hi:  # False for NaN
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo:g}..={hi:g} seconds")
+        return x
+
+    return parse
+
+
 def run(a, producer, consumer):
     """Runs producer on one thread and consumer on --consumers threads, then
     checks that together they got each item exactly once."""
@@ -58,13 +99,12 @@ def run(a, producer, consumer):
 def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--items", type=int, default=10)
-    p.add_argument("--maxsize", type=int, default=3)
-    p.add_argument("--consumers", type=int, default=2)
-    p.add_argument("--work", type=float, default=0.01, help="seconds a consumer works on each item")
+    p.add_argument("--items", type=int_in(0, 100_000), default=10)
+    p.add_argument("--maxsize", type=int_in(1, 1000), default=3)
+    p.add_argument("--consumers", type=int_in(1, 64), default=2)
+    p.add_argument("--work", type=seconds_in(0, 60), default=0.01,
+                   help="seconds a consumer works on each item (0 to 60)")
     a = p.parse_args()
-    if not (0 <= a.items <= 100_000 and 1 <= a.maxsize <= 1000 and 1 <= a.consumers <= 64 and a.work >= 0):
-        p.error("need 0 <= --items <= 100000, 1 <= --maxsize <= 1000, 1 <= --consumers <= 64, --work >= 0")
 
     log("--- queue.Queue: a Lock + three Conditions (Lib/queue.py) ---")
     q = queue.Queue(a.maxsize)

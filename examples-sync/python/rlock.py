@@ -1,8 +1,17 @@
 """Re-entrant locking: taking the same lock twice in one thread.
 
-Twin of examples-sync/src/bin/rlock.rs (the GIL and thread-safety note's
-threading.RLock: a method holding the lock calls another that takes it again).
-A plain threading.Lock refuses its own owner (shown with
+Twin of examples-sync/src/bin/rlock.rs. The notes, word for word:
+  「RLock：避免 Deadlock 發生，它允許一個 thread 在調用 `.release（）`之前多次`.acquire（）`，也就是鎖中鎖的概念，可以遞迴的鎖。」
+  (notes 000: RLock avoids deadlock: it lets one thread .acquire() several
+  times before it calls .release(), a lock inside a lock, a lock that can be
+  taken recursively)
+  「threading.RLock 實現了可重入鎖 (Reentrant lock)，用於特殊需求。」
+  (notes 002, Chapter13: threading.RLock implements a reentrant lock, for
+  special needs)
+The deadlock it avoids is only a thread waiting for itself; two threads
+taking two locks in opposite order still deadlock with RLocks (deadlock.py).
+The example is added here: a method holding the lock calls another that
+takes it again. A plain threading.Lock refuses its own owner (shown with
 acquire(blocking=False), never by hanging); an RLock counts its owner's
 acquisitions; another thread still waits while the owner holds it.
 

@@ -1,8 +1,12 @@
 """What "thread-safe" means: Python checks nothing, Rust's Send and Sync do.
 
-Twin of examples-sync/src/bin/send_sync.rs (the thread-safety note's question:
-what makes an object safe to use from several threads). Python has no Send or
-Sync: any object may be passed to any thread and shared between threads, and
+Twin of examples-sync/src/bin/send_sync.rs. The note, word for word (notes
+000, 三. 什麼是 thread-safe？, "what is thread-safe?"):
+  「當多執行緒同時運行，並對同一資源進行讀寫操作的修改時，必須保證其執行緒與執行緒間不會發生衝突，和數據修改不會發生錯誤，稱為 thread-safe。」
+  (When several threads run at once and read and modify the same resource,
+  guaranteeing that they do not conflict and that the data is not modified
+  wrongly is called thread-safe.)
+The rest is added here. Python has no Send or Sync: any object may be passed to any thread and shared between threads, and
 nothing is checked (so the Rust bin's table of which types are Send and Sync
 has no twin). This twin runs what the Rust compiler rejects, and shows the
 result at run time:
@@ -13,9 +17,10 @@ result at run time:
 2. `count += 1` on one variable from several threads, no lock: Python runs it
    and loses updates, at run time, if at all (in Rust two threads mutating one
    variable is error E0499, and the same through a Cell is E0277: neither
-   compiles). As in race_condition.py, the load and the store are split by a
-   call, where the GIL can change hands, so the loss shows; plain `count += 1`
-   has the same bug but on 3.11 seldom shows it.
+   compiles). As in race_condition.py, some work sits between the read and
+   the write (a short loop, whose jumps back are points where the GIL can
+   change hands), so the loss shows; plain `count += 1` has the same bug but
+   on 3.10 and later seldom shows it (race_condition.py says why).
 3. The fixes, as in the Rust bin: a threading.Lock around the mutation (the
    Rust bin's Mutex), and next() on an itertools.count, one indivisible call
    into C (the Rust bin's AtomicUsize::fetch_add). Both are checked.
@@ -59,18 +64,28 @@ def on_threads(label, threads, body):
         t.join()
 
 
-def pause():
-    pass  # a call: the interpreter may hand the GIL to another thread here
+def int_in(lo, hi):
+    """An argparse type: a whole number in lo..=hi (the Rust bin's range)."""
+
+    def parse(s):
+        try:
+            n = int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a whole number") from None
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
+        return n
+
+    return parse
 
 
 def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--threads", type=int, default=4, help="threads in each demonstration")
-    p.add_argument("--increments", type=int, default=100_000, help="increments per thread of the shared counter")
+    p.add_argument("--threads", type=int_in(1, 64), default=4, help="threads in each demonstration")
+    p.add_argument("--increments", type=int_in(0, 10_000_000), default=100_000,
+                   help="increments per thread of the shared counter (Python only)")
     a = p.parse_args()
-    if not 1 <= a.threads <= 64 or a.increments < 0:
-        p.error("--threads must be in 1..=64 and --increments >= 0")
     n = a.threads
     log("Python has no Send or Sync: any object may go to any thread, nothing is checked")
 
@@ -100,9 +115,10 @@ def main():
     def racy(_i):
         nonlocal count
         for _ in range(a.increments):
-            v = count  # LOAD
-            pause()
-            count = v + 1  # ADD + STORE: may overwrite another thread's update
+            v = count  # read into a local
+            for _ in range(50):  # some work; each pass back up may switch threads
+                pass
+            count = v + 1  # write back: may overwrite other threads' updates
 
     on_threads("racy", n, racy)
     log(f"no lock (does not compile in Rust): count should be {expected}, got {count}")

@@ -1,5 +1,5 @@
-//! A barrier with a timeout that breaks for every party: the notes'
-//! `threading.Barrier(2, timeout=5)` server/client example.
+//! A barrier with a timeout that breaks for every party, for the notes'
+//! `b = threading.Barrier(2, timeout=5)` server/client example (notes 002).
 //!
 //! `std::sync::Barrier` has no timeout and cannot break: a party that never
 //! comes leaves the others waiting forever. Python's `Barrier` instead

@@ -23,35 +23,21 @@
 //! which axum does not build.)
 //!
 //! In production code, prefer the libraries: for threads, a bounded
-//! crossbeam-channel of tokens works as a semaphore (or `async_lock::Semaphore`
+//! `crossbeam::channel` of tokens works as a semaphore (or `async_lock::Semaphore`
 //! with `acquire_blocking`), `std::sync::Barrier` when no timeout is needed,
-//! and crossbeam-channel for queues; in async code, `tokio::sync::Semaphore`.
+//! and `crossbeam::channel` for queues; in async code, `tokio::sync::Semaphore`.
 
 #![warn(missing_docs)]
 
 pub mod barrier;
+pub mod cli;
 pub mod queue;
 pub mod semaphore;
 pub mod send_sync;
+pub mod wait_for;
+// std's or loom's Mutex and Condvar (src/sync.rs), for the three primitives.
+mod sync;
 
 pub use barrier::{Barrier, BrokenBarrierError};
 pub use queue::{Full, Queue, TaskDoneError};
 pub use semaphore::{Semaphore, SemaphorePermit};
-
-/// The lock and condition variable types the primitives are built from:
-/// std's normally, loom's with the `loom` feature so the model checker can drive
-/// every interleaving.
-pub(crate) mod sync {
-    #[cfg(feature = "loom")]
-    pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
-    #[cfg(not(feature = "loom"))]
-    pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
-
-    /// Locks `m`, recovering the guard if another thread panicked while
-    /// holding it. Sound here because no user code ever runs under these
-    /// locks: the state is only a counter or a deque, which a panic elsewhere
-    /// cannot leave half-updated.
-    pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}

@@ -1,11 +1,12 @@
-//! The notes' `queue.Queue(maxsize)`, built the way CPython builds it: one
+//! `queue.Queue(maxsize)` (the notes' `q = queue.Queue()`, bounded), built
+//! the way CPython builds it: one
 //! lock around a deque and condition variables on that lock, `not_empty`
 //! (woken by `put`, waited on by `get`) and `not_full` (woken by `get`,
 //! waited on by `put` when bounded), plus a third, `all_tasks_done`, for
 //! `task_done()` / `join()`. See `Lib/queue.py`: the Rust below follows it
 //! method by method.
 //!
-//! In Rust code, use a channel instead (crossbeam-channel's `bounded(n)`, or
+//! In Rust code, use a channel instead (`crossbeam::channel::bounded(n)`, or
 //! std's `mpsc::sync_channel(n)`): it adds disconnection, so consumers end
 //! when every sender is dropped rather than by a sentinel. `queue_internals`
 //! shows this queue beside both.

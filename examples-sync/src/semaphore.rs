@@ -1,5 +1,11 @@
-//! A counting semaphore, the `threading.Semaphore` of the notes' spider
-//! example (`Semaphore(3)` lets three spiders crawl at once).
+//! A counting semaphore: `threading.Semaphore`. The notes, word for word:
+//! 「信号量限制并发」 (notes 001: a semaphore limits concurrency), with
+//! `semaphre = Semaphore(10)` / `with semaphre:`; and (notes 002) "A semaphore
+//! manages an internal counter which is decremented by each acquire() call and
+//! incremented by each release() call. The counter can never go below zero;
+//! when acquire() finds that it is zero, it blocks, waiting until some other
+//! thread calls release()." (Three spiders sharing `Semaphore(3)`, the
+//! examples-threads `semaphore` bin, is an example added there.)
 //!
 //! std has no semaphore, so this one is built by hand from a `Mutex<usize>`
 //! (the free permits) and a `Condvar` (woken when a permit comes back):
@@ -126,6 +132,25 @@ impl Drop for SemaphorePermit<'_> {
 #[cfg(all(test, not(feature = "loom")))]
 mod tests {
     use super::*;
+
+    /// Exactly `n` permits can be held at once: not fewer, not more.
+    #[test]
+    fn holds_exactly_its_permits() {
+        for n in 1..=4 {
+            let sem = Semaphore::new(n);
+            let held: Vec<_> = (0..n).map(|_| sem.try_acquire()).collect();
+            assert!(
+                held.iter().all(Option::is_some),
+                "{n} permits: one was refused"
+            );
+            assert!(
+                sem.try_acquire().is_none(),
+                "{n} permits: one more was given"
+            );
+            drop(held);
+            assert_eq!(sem.available(), n);
+        }
+    }
 
     #[test]
     fn acquire_timeout_gives_up_then_succeeds() {

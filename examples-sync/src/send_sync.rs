@@ -1,10 +1,10 @@
 //! What "thread-safe" means in Rust: the `Send` and `Sync` marker traits.
 //!
-//! The notes call an object thread-safe when several threads can use it
-//! without corrupting it, and show that in Python this is a matter of care:
-//! the GIL makes one bytecode indivisible, but `n += 1` is several, so shared
-//! state needs a `threading.Lock`, and forgetting it is a bug found at run
-//! time, if at all. Rust makes it a type property, checked when compiling:
+//! The notes (notes 000, 三. 什麼是 thread-safe？) call it thread-safe when
+//! threads that read and modify one resource at once 「不會發生衝突，和數據修改不會發生錯誤」 (do not conflict, and the data is not modified wrongly). In
+//! Python that is a matter of care: the GIL makes one bytecode indivisible,
+//! but `n += 1` is several, so shared state needs a `threading.Lock`, and
+//! forgetting it is a bug found at run time, if at all. Rust makes it a type property, checked when compiling:
 //!
 //! - `T: Send`: a `T` may be *moved* to another thread.
 //! - `T: Sync`: a `&T` may be *shared* with other threads (`T: Sync` exactly
@@ -55,7 +55,8 @@
 //!
 //! # Two threads cannot mutate one variable without synchronisation
 //!
-//! The notes' `counter += 1` from two threads. Each closure borrows `count`
+//! `counter += 1` from two threads (the `race_condition` example, added
+//! here; the notes give no counter code). Each closure borrows `count`
 //! mutably, and two `&mut` to one variable at once are refused: error E0499,
 //! `` cannot borrow `count` as mutable more than once at a time ``. (With
 //! `thread::spawn` instead of a scope the error is E0373 first: the thread

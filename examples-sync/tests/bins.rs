@@ -95,32 +95,46 @@ fn race_condition_small_flags() {
     said(&out, "main", "fetch_add: Counter should be 3000, got 3000");
 }
 
+/// The twin's plain `counter += 1` rarely loses on Python 3.10+ (its count is
+/// printed, not asserted); the read-work-write variant must lose updates
+/// (up to 3 runs), and the fixes must be exact on every run.
 #[test]
-fn race_condition_twin() {
-    let out = run_twin(
-        DIR,
-        "race_condition",
-        &["--threads", "3", "--increments", "20000"],
-        60,
-    );
-    assert_ok(&out);
-    // The racy lines are printed honestly; a loss is not required of Python.
-    said(&out, "main", "counter += 1: Counter should be 60000, got ");
-    said(
-        &out,
-        "main",
-        "load then store: Counter should be 60000, got ",
-    );
-    said(&out, "main", "Lock: Counter should be 60000, got 60000");
-    said(
-        &out,
-        "main",
-        "itertools.count: Counter should be 60000, got 60000",
-    );
-    said(
-        &out,
-        "main",
-        "check: Lock and itertools.count both gave 60000",
+fn race_condition_twin_loses_updates_in_the_racy_variant() {
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let out = run_twin(
+            DIR,
+            "race_condition",
+            &["--threads", "3", "--increments", "20000"],
+            60,
+        );
+        assert_ok(&out);
+        said(&out, "main", "counter += 1: Counter should be 60000, got ");
+        said(&out, "main", "Lock: Counter should be 60000, got 60000");
+        said(
+            &out,
+            "main",
+            "itertools.count: Counter should be 60000, got 60000",
+        );
+        said(
+            &out,
+            "main",
+            "check: Lock and itertools.count both gave 60000",
+        );
+        let racy = number_after(
+            &out,
+            "read, work, write back: Counter should be 60000, got ",
+        );
+        assert!(racy <= 60_000, "{}", out.dump());
+        if racy < 60_000 {
+            said(&out, "main", "read, work, write back: lost ");
+            return;
+        }
+        seen.push(out.dump());
+    }
+    panic!(
+        "read, work, write back never lost an update in 3 runs:\n{}",
+        seen.join("\n")
     );
 }
 
@@ -167,23 +181,53 @@ fn atomic_ops_one_step_operations_are_exact_and_two_steps_lose() {
     assert!(lost_any, "load then store never lost anything in 5 runs");
 }
 
+/// The twin disassembles the note's two functions on the running Python and
+/// shows that append loses nothing, a sort of ints runs whole, and a sort
+/// that calls back into Python is interrupted.
 #[test]
-fn atomic_ops_twin() {
-    let out = run_twin(DIR, "atomic_ops", &["--threads", "2", "--ops", "5000"], 60);
+fn atomic_ops_twin_disassembles_the_notes_functions() {
+    let out = run_twin(
+        DIR,
+        "atomic_ops",
+        &["--threads", "2", "--ops", "5000", "--sort-items", "20000"],
+        60,
+    );
     assert_ok(&out);
-    let steps = said(&out, "main", "n += 1: steps = [");
-    assert!(steps.contains("LOAD") && steps.contains("STORE"), "{steps}");
-    said(&out, "main", "n += 1: expected 10000, got ");
-    said(&out, "main", "next(count): expected 10000, got 10000");
-    said(
-        &out,
-        "main",
-        "L.append(x): expected 10000 distinct items, got 10000 of 10000",
+    said(&out, "main", "dis.dis(list_sort) on Python ");
+    said(&out, "main", "dis.dis(list_append) on Python ");
+    // The `dis` listings themselves are plain lines (not events).
+    assert!(out.stdout.contains("(this_is_list)"), "{}", out.dump());
+    assert!(out.stdout.contains("('text')"), "{}", out.dump());
+    let sort = said(&out, "main", "list_sort: LOAD_GLOBAL this_is_list");
+    let append = said(&out, "main", "list_append: LOAD_GLOBAL this_is_list");
+    assert!(
+        !sort.contains("LOAD_CONST") && sort.contains("CALL"),
+        "{sort}"
+    );
+    assert!(
+        append.contains("LOAD_CONST 'text'") && append.contains("CALL"),
+        "{append}"
     );
     said(
         &out,
         "main",
-        "check: next(count) and L.append(x) both exact",
+        "list_append from 2 threads: expected 10000 items, got 10000",
+    );
+    let ints = said(&out, "main", "list_sort of 20000 ints");
+    assert!(
+        ints.contains("finished whole") && ints.ends_with(" 0 lost"),
+        "{ints}"
+    );
+    let keyed = said(&out, "main", "list_sort of 20000 Keys with a Python __lt__");
+    assert!(
+        keyed.contains("ValueError: list modified during sort"),
+        "{}",
+        out.dump()
+    );
+    said(
+        &out,
+        "main",
+        "check: list_append lost nothing; the int sort ran whole",
     );
 }
 
@@ -370,14 +414,7 @@ fn deadlock_buggy_is_detected_and_reported() {
         &["--buggy", "--delay", "0.3", "--timeout", "20"],
         40,
     );
-    assert!(!out.timed_out, "hung instead of detecting\n{}", out.dump());
-    assert_eq!(out.code, Some(1), "{}", out.dump());
-    said(&out, "main", "deadlock detected");
-    let mut cycle = said_all(&out, "main", "in the cycle: ");
-    cycle.sort();
-    assert_eq!(cycle, CYCLE, "{}", out.dump());
-    assert!(out.stderr.contains("deadlock"), "{}", out.dump());
-    assert!(!out.stderr.contains("panicked"), "{}", out.dump());
+    check_deadlock_detected(&out);
 }
 
 #[test]
@@ -386,53 +423,61 @@ fn deadlock_watchdog_gives_up() {
     check_deadlock_watchdog(&run_bin(env!("CARGO_BIN_EXE_deadlock"), &args, 30));
 }
 
+fn check_deadlock_detected(out: &RunOutput) {
+    assert!(!out.timed_out, "hung instead of detecting\n{}", out.dump());
+    assert_eq!(out.code, Some(1), "{}", out.dump());
+    said(out, "main", "deadlock detected");
+    let mut cycle = said_all(out, "main", "in the cycle: ");
+    cycle.sort();
+    assert_eq!(cycle, CYCLE, "{}", out.dump());
+    assert!(out.stderr.contains("deadlock"), "{}", out.dump());
+    assert!(!out.stderr.contains("panicked"), "{}", out.dump());
+    assert!(!out.stderr.contains("Traceback"), "{}", out.dump());
+}
+
 #[test]
 fn deadlock_twin() {
     check_deadlock_fixed(&run_twin(DIR, "deadlock", &[], 30));
-    // The same flags as the Rust bin's test, plus the Python-only per-acquire timeout.
-    let out = run_twin(
-        DIR,
-        "deadlock",
-        &[
-            "--buggy",
-            "--delay",
-            "0.3",
-            "--timeout",
-            "20",
-            "--acquire-timeout",
-            "0.5",
-        ],
-        30,
-    );
-    assert!(!out.timed_out, "{}", out.dump());
-    assert_eq!(out.code, Some(1), "{}", out.dump());
-    said(&out, "main", "deadlock detected");
-    // The thread that gives up first releases its lock, so the other may
-    // then finish: one or both are reported.
-    let cycle = said_all(&out, "main", "in the cycle: ");
-    assert!(
-        !cycle.is_empty() && cycle.iter().all(|c| CYCLE.contains(&c.as_str())),
-        "{}",
-        out.dump()
-    );
-    assert!(out.stderr.contains("deadlock"), "{}", out.dump());
+    let args = ["--buggy", "--delay", "0.3", "--timeout", "20"];
+    check_deadlock_detected(&run_twin(DIR, "deadlock", &args, 30));
     let args = ["--buggy", "--delay", "2", "--timeout", "0.5"];
     check_deadlock_watchdog(&run_twin(DIR, "deadlock", &args, 30));
 }
 
 // ---------- gil ----------
 
+/// The simulated GIL must really change hands between the two threads. A
+/// thread still spinning for a core (not yet parked on the lock) is not
+/// "waiting", so on a loaded machine a short run may see no hand-over: up
+/// to 3 runs.
 #[test]
-fn gil_prints_all_costs_and_checks_the_job() {
-    let out = run_bin(env!("CARGO_BIN_EXE_gil"), &["--numbers", "300"], 60);
-    assert_ok(&out);
-    line(&out, "1 thread, cost = ");
-    line(&out, "2 threads with GIL, cost = ");
-    line(&out, "2 threads without GIL, cost = ");
-    line(&out, "the GIL changed hands ");
-    line(&out, "speedup with GIL = ");
-    line(&out, "speedup without GIL = ");
-    line(&out, "check: every run found 300 of 300 primes");
+fn gil_changes_hands_and_checks_the_job() {
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let args = ["--numbers", "3000", "--switch-interval", "0.001"];
+        let out = run_bin(env!("CARGO_BIN_EXE_gil"), &args, 60);
+        assert_ok(&out);
+        line(&out, "1 thread, cost = ");
+        line(&out, "2 threads with GIL, cost = ");
+        line(&out, "2 threads without GIL, cost = ");
+        line(&out, "speedup with GIL = ");
+        line(&out, "speedup without GIL = ");
+        line(&out, "check: every run found 3000 of 3000 primes");
+        let hands = line(&out, "the GIL changed hands ");
+        let n: u64 = hands["the GIL changed hands ".len()..]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {hands:?}"));
+        if n > 0 {
+            return;
+        }
+        seen.push(out.dump());
+    }
+    panic!(
+        "the GIL never changed hands in 3 runs:\n{}",
+        seen.join("\n")
+    );
 }
 
 #[test]
@@ -470,12 +515,33 @@ fn send_sync_table_and_working_versions() {
             .lines()
             .find(|l| l.split_whitespace().next() == Some(ty))
             .unwrap_or_else(|| panic!("no row for {ty}\n{}", out.dump()));
-        l.split_whitespace().skip(1).map(String::from).collect()
+        // The last two columns: a type's name may contain spaces.
+        let words: Vec<&str> = l.split_whitespace().collect();
+        words[words.len().saturating_sub(2)..]
+            .iter()
+            .map(|w| w.to_string())
+            .collect()
     };
-    assert_eq!(row("Rc<i32>"), ["no", "no"]);
-    assert_eq!(row("Arc<i32>"), ["yes", "yes"]);
-    assert_eq!(row("Cell<i32>"), ["yes", "no"]);
-    assert_eq!(row("Mutex<RefCell<i32>>"), ["yes", "yes"]);
+    // Every row of the table, as the compiler decides it.
+    let table = [
+        ("i32", ["yes", "yes"]),
+        ("Rc<i32>", ["no", "no"]),
+        ("Arc<i32>", ["yes", "yes"]),
+        ("Cell<i32>", ["yes", "no"]),
+        ("RefCell<i32>", ["yes", "no"]),
+        ("Mutex<RefCell<i32>>", ["yes", "yes"]),
+        ("MutexGuard<'static,", ["no", "yes"]),
+        ("AtomicUsize", ["yes", "yes"]),
+        ("*const", ["no", "no"]),
+    ];
+    for (ty, send_sync) in table {
+        assert_eq!(row(ty), send_sync, "row {ty}\n{}", out.dump());
+    }
+    let rows = out
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with(" yes") || l.ends_with(" no"));
+    assert_eq!(rows.count(), table.len(), "{}", out.dump());
     check_readers(&out, 3);
     said(&out, "main", "check: Arc<Vec<i32>> read by 3 threads");
     said(
@@ -600,45 +666,87 @@ fn queue_internals_twin() {
 
 // ---------- bad input ----------
 
+/// A clean refusal: exit code 2 (clap's and argparse's usage error), one
+/// `error:` line naming the flag, no panic, no traceback.
+fn check_refused(out: &RunOutput, flag: &str) {
+    assert_eq!(out.code, Some(2), "{}", out.dump());
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.dump());
+    assert!(errors[0].contains(flag), "{}", out.dump());
+    assert!(!out.stderr.contains("panicked"), "{}", out.dump());
+    assert!(!out.stderr.contains("Traceback"), "{}", out.dump());
+}
+
+/// The same bad values, refused the same way by each bin and its twin.
+const BAD: [(&str, &[&str]); 14] = [
+    ("race_condition", &["--threads", "0"]),
+    ("race_condition", &["--increments", "100000001"]),
+    ("atomic_ops", &["--ops", "many"]),
+    ("atomic_ops", &["--threads", "65"]),
+    ("bank_lock", &["--delay", "nan"]),
+    ("bank_lock", &["--delay", "inf"]),
+    ("bank_lock", &["--delay", "10000000000"]),
+    ("deadlock", &["--delay=-1"]),
+    ("deadlock", &["--timeout", "inf"]),
+    ("gil", &["--switch-interval", "0"]),
+    ("gil", &["--numbers", "10000001"]),
+    ("queue_internals", &["--maxsize", "0"]),
+    ("queue_internals", &["--work", "nan"]),
+    ("send_sync", &["--threads=-inf"]),
+];
+
+fn exe(bin: &str) -> &'static str {
+    match bin {
+        "race_condition" => env!("CARGO_BIN_EXE_race_condition"),
+        "atomic_ops" => env!("CARGO_BIN_EXE_atomic_ops"),
+        "bank_lock" => env!("CARGO_BIN_EXE_bank_lock"),
+        "deadlock" => env!("CARGO_BIN_EXE_deadlock"),
+        "gil" => env!("CARGO_BIN_EXE_gil"),
+        "queue_internals" => env!("CARGO_BIN_EXE_queue_internals"),
+        "send_sync" => env!("CARGO_BIN_EXE_send_sync"),
+        other => panic!("no bin {other}"),
+    }
+}
+
 #[test]
 fn bad_flags_fail_cleanly() {
-    let cases: [(&str, &[&str], &str); 5] = [
-        (
-            env!("CARGO_BIN_EXE_race_condition"),
-            &["--threads", "0"],
-            "--threads",
-        ),
-        (
-            env!("CARGO_BIN_EXE_atomic_ops"),
-            &["--ops", "many"],
-            "--ops",
-        ),
-        (
-            env!("CARGO_BIN_EXE_deadlock"),
-            &["--delay=-1"],
-            "not a valid number of seconds",
-        ),
-        (
-            env!("CARGO_BIN_EXE_gil"),
-            &["--no-such-flag"],
-            "--no-such-flag",
-        ),
-        (
-            env!("CARGO_BIN_EXE_queue_internals"),
-            &["--maxsize", "0"],
-            "--maxsize",
-        ),
-    ];
-    for (exe, args, says) in cases {
-        let out = run_bin(exe, args, 30);
-        assert!(
-            !out.success() && !out.timed_out,
-            "{exe} {args:?}\n{}",
-            out.dump()
-        );
-        assert!(out.stderr.contains(says), "{exe} {args:?}\n{}", out.dump());
-        assert!(!out.stderr.contains("panicked"), "{}", out.dump());
+    for (bin, args) in BAD {
+        let flag = args[0].split('=').next().unwrap();
+        check_refused(&run_bin(exe(bin), args, 30), flag);
     }
-    let out = run_twin(DIR, "race_condition", &["--threads", "0"], 30);
-    assert_eq!(out.code, Some(2), "{}", out.dump());
+}
+
+#[test]
+fn twins_refuse_bad_flags_cleanly() {
+    for (bin, args) in BAD {
+        let flag = args[0].split('=').next().unwrap();
+        check_refused(&run_twin(DIR, bin, args, 30), flag);
+    }
+}
+
+/// An expected failure (the detected deadlock) is one message and exit code
+/// 1, even with RUST_BACKTRACE=1 in the environment and the bin started
+/// directly, not through cargo.
+#[test]
+fn expected_errors_print_no_backtrace() {
+    for args in [
+        &["--buggy"][..],
+        &["--buggy", "--delay", "2", "--timeout", "0.5"],
+    ] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_deadlock"));
+        // As run directly from a shell: the workspace's .cargo/config.toml
+        // sets RUST_LIB_BACKTRACE=0 for cargo run/test; a shell does not.
+        cmd.args(args)
+            .env("RUST_BACKTRACE", "1")
+            .env_remove("RUST_LIB_BACKTRACE");
+        let out = shared::run::run_with_timeout(cmd, std::time::Duration::from_secs(30))
+            .expect("the example starts");
+        assert_eq!(out.code, Some(1), "{}", out.dump());
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.dump());
+        assert!(out.stderr.starts_with("Error: "), "{}", out.dump());
+    }
 }

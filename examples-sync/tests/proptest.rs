@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use examples_sync::{Queue, Semaphore};
 use proptest::prelude::*;
@@ -64,7 +65,40 @@ proptest! {
         prop_assert!(q.task_done().is_err(), "task_done balance is exact");
     }
 
-    /// At most `permits` threads hold a permit at once, and all come back.
+    /// Checked both ways: at most `permits` threads hold a permit at once,
+    /// AND `permits` of them do hold one at once when there are enough
+    /// threads (a semaphore that admits one at a time passes the first
+    /// check alone). Each thread holds its permit until the peak reaches
+    /// what the semaphore should allow; a deadline only stops a broken
+    /// semaphore from hanging the test (nothing about time is asserted).
+    #[test]
+    fn semaphore_admits_exactly_its_permits(
+        permits in 1usize..5,
+        threads in 1usize..8,
+    ) {
+        let sem = Semaphore::new(permits);
+        let inside = AtomicUsize::new(0);
+        let peak = AtomicUsize::new(0);
+        let allowed = permits.min(threads);
+        thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let _permit = sem.acquire();
+                    let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    let give_up = Instant::now() + Duration::from_secs(2);
+                    while peak.load(Ordering::SeqCst) < allowed && Instant::now() < give_up {
+                        thread::yield_now();
+                    }
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        prop_assert_eq!(peak.load(Ordering::SeqCst), allowed, "permits held at once");
+        prop_assert_eq!(sem.available(), permits);
+    }
+
+    /// Many rounds of acquire/release: never above the permits, all come back.
     #[test]
     fn semaphore_in_flight_never_exceeds_permits(
         permits in 1usize..4,

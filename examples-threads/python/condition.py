@@ -1,15 +1,24 @@
-"""Condition variables: two speakers take turns, strictly alternating; then notify vs notify_all.
+"""A condition variable: two speakers take turns, strictly alternating.
 
-Twin of examples-threads/src/bin/condition.rs. threading.Condition: the smart
-speakers `tmall` and `xiaoai` trade the lines of a poem. Each waits in a loop
-on a predicate (`while turn != me: cond.wait()`; cond.wait_for is the same
-loop), so no notify can be lost whichever thread starts first; each notifies
-with notify_all because three threads wait on the one condition (both
-speakers and main), and main waits with a timeout (cond.wait_for(pred,
-timeout=tick)) to check progress and to give up instead of hanging.
-After the talk both speakers wait for `bye`; main sets it and calls
-cond.notify() (one waiter): exactly one speaker leaves, the other sleeps on
-with its predicate true until main's cond.notify_all().
+Twin of examples-threads/src/bin/condition.rs. The notes
+(notes/002_bdfb11ea434acb50.txt), word for word: threading.Condition 提供以下操作
+("threading.Condition offers these operations"):
+wait() 方法會先釋放鎖定，等待通知後再去爭取鎖定，成功爭取後繼續執行。
+("wait() first releases the lock, waits for a notification, then competes
+for the lock again and goes on once it has it.") and
+wait() 可以設定浮點數指定逾時，若等待超過指定時間，就自動嘗試取得鎖定並執行。
+("wait() can take a float timeout: if the wait lasts longer, it tries to
+take the lock and goes on by itself.") The notify() bullets are
+condition_notify.py. The notes give no code: the smart speakers `tmall` and
+`xiaoai` trading lines of Li Zhiyi's poem (in English here) are a well-known
+Chinese course's example (added here).
+
+Each speaker waits in a loop on a predicate (`while turn != me:
+cond.wait()`; cond.wait_for is the same loop), so no notify can be lost
+whichever thread starts first; each notifies with notify_all because main
+waits on the same condition; main waits with a timeout
+(cond.wait_for(pred, timeout=tick)) to report progress and to give up
+instead of hanging.
 
 Run: python3 examples-threads/python/condition.py --exchanges 6 --pause 0.3 --tick 1
 """
@@ -20,6 +29,7 @@ import threading
 import time
 
 START = time.perf_counter()
+MAX_SECS = 3600  # the Rust bin's limit for a duration flag
 
 
 def log(msg, who=None):
@@ -27,102 +37,96 @@ def log(msg, who=None):
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
 
 
+def seconds(s):
+    """argparse type: 0 to 3600 seconds. float() accepts "nan", and
+    cond.wait_for(pred, timeout=nan) would then wait forever: refuse it here."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x <= MAX_SECS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to {MAX_SECS}")
+    return x
+
+
+def count(lo, hi):
+    """argparse type: an integer in lo..=hi, as the Rust bin's clap range."""
+    def parse(s):
+        try:
+            n = int(s)
+        except ValueError:
+            n = lo - 1
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
+        return n
+    return parse
+
+
+# tmall speaks the even lines, xiaoai the odd ones; more exchanges start again.
 POEM = [
-    ("XiaoAi!", "Here."),
-    ("Let's trade lines of a poem.", "Sure."),
-    ("I live at the river's head,", "you live at its mouth."),
-    ("Day after day I long for you and never see you,", "yet we drink from the same river."),
-    ("When will this water stop flowing?", "When will this longing end?"),
-    ("If only your heart were like mine,", "I would never fail your love."),
+    "XiaoAi!",
+    "Here.",
+    "I live at the river's head,",
+    "you live at its mouth.",
+    "Day after day I long for you and never see you,",
+    "yet we drink from the same river.",
+    "When will this water stop flowing?",
+    "When will this longing end?",
+    "If only your heart were like mine,",
+    "I would never fail your love.",
 ]
-SPEAKERS = ["tmall", "xiaoai"]
 
 cond = threading.Condition()
-turn = 0  # index into SPEAKERS of who speaks next
+turn = 0  # 0 = tmall speaks next, 1 = xiaoai
 said = []  # who spoke, in order: the self-check reads it
-asleep = 0  # speakers done talking and waiting for `bye`
-bye = False  # set by main: the predicate both speakers wait for at the end
-left = 0  # speakers that saw `bye` and left
 
 
 def speaker(me, exchanges, pause):
-    global turn, asleep, left
+    global turn
     for i in range(exchanges):
         with cond:
             while turn != me:  # a wake-up is only a hint: check again
                 cond.wait()
-        time.sleep(pause)  # our turn, and only we can pass it on: think without the lock
+        # Our turn, and only we can pass it on: think without the lock.
+        time.sleep(pause if me == 0 else pause / 2)  # xiaoai is quicker, yet waits her turn
         with cond:
-            log(POEM[i % len(POEM)][me])
+            log(POEM[(2 * i + me) % len(POEM)])
             said.append(me)
             turn = 1 - me
             cond.notify_all()  # wake the other speaker *and* main
-    with cond:
-        asleep += 1
-        log("waiting for bye")
-        cond.notify_all()  # tells main; `bye` is False, so nobody else gets past its loop
-        cond.wait_for(lambda: bye)
-        left += 1
-        log("heard bye")  # and no notify: main's notify alone decides who wakes
-
-
-def wait_until(done, tick, patience):
-    """main's wait with a timeout (call it holding cond): wakes every tick to check."""
-    started = time.perf_counter()
-    while not cond.wait_for(done, timeout=tick):
-        log(f"still waiting: {len(said)} lines said, {left} speakers left")
-        if time.perf_counter() - started > patience:
-            print(f"error: stalled: {len(said)} lines said, {left} speakers left", file=sys.stderr)
-            sys.exit(1)
 
 
 def main():
-    global bye
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--exchanges", type=int, default=6)
-    p.add_argument("--pause", type=float, default=0.3)
-    p.add_argument("--tick", type=float, default=1.0)
+    p.add_argument("--exchanges", type=count(1, 10_000), default=6)
+    p.add_argument("--pause", type=seconds, default=0.3)
+    p.add_argument("--tick", type=seconds, default=1.0)
     args = p.parse_args()
-    if not 1 <= args.exchanges <= 10_000:
-        p.error("--exchanges must be between 1 and 10000")
-    if args.pause < 0 or args.tick <= 0:
-        p.error("--pause must be >= 0 and --tick > 0 seconds")
+    if args.tick == 0:
+        sys.exit("error: --tick must be more than 0 seconds")
     total = 2 * args.exchanges
-    patience = args.pause * total + 10
+    patience = args.pause * total + 10  # give up (instead of hanging) after this
 
     # daemon=True only so that giving up on a stalled talk can exit; they are joined otherwise.
     threads = [
         threading.Thread(target=speaker, args=(me, args.exchanges, args.pause), name=name, daemon=True)
-        for me, name in enumerate(SPEAKERS)
+        for me, name in enumerate(["tmall", "xiaoai"])
     ]
     for t in threads:
         t.start()
-    with cond:  # the talk: until both speakers are done and asleep, waiting for `bye`
-        wait_until(lambda: asleep == 2, args.tick, patience)
-        alternate = len(said) == total and all(who == i % 2 for i, who in enumerate(said))
-    time.sleep(args.tick)  # as the Rust does: let the last one get all the way into its wait
-
-    with cond:  # notify vs notify_all: `bye` lets *both* speakers go
-        bye = True
-        cond.notify()  # notify(n=1): Rust's notify_one
-        log("bye = true, notify_one()")
-        wait_until(lambda: left >= 1, args.tick, patience)
-        cond.wait_for(lambda: left >= 2, timeout=args.tick)  # a tick more: nobody woke the other
-        after_one = left
-        log(f"notify_one woke {after_one} of 2 waiting speakers; now notify_all()")
-        cond.notify_all()
-        wait_until(lambda: left == 2, args.tick, patience)
+    started = time.perf_counter()
+    with cond:  # wait(timeout) in a loop: returns once every line is said, or after a tick
+        while not cond.wait_for(lambda: len(said) == total, timeout=args.tick):
+            log(f"still waiting: {len(said)} of {total} lines said")
+            if time.perf_counter() - started > patience:
+                sys.exit(f"error: stalled after {len(said)} lines")
+        alternate = all(who == i % 2 for i, who in enumerate(said))
     for t in threads:
         t.join()
     if not alternate:
-        print("error: the turns did not alternate", file=sys.stderr)
-        sys.exit(1)
+        sys.exit("error: the turns did not alternate")
     print(f"check: {total} lines, the turns strictly alternate")
-    if after_one != 1:
-        print(f"error: notify_one let {after_one} speakers go", file=sys.stderr)
-        sys.exit(1)
-    print("check: notify_one woke 1 of 2 waiting speakers, notify_all the other")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,22 @@
 """Producers and consumers over queue.Queue(10), with task_done() and join().
 
 Python twin of examples-threads/src/bin/producer_consumer.rs (a crossbeam
-bounded(10) channel that closes when its senders are dropped). A Queue never
-closes, so here each consumer stops on a None sentinel, and q.join() waits
-until task_done() has been called once per item got.
+bounded(10) channel that closes when its senders are dropped).
+
+The notes, word for word: notes/001_02a52d28409d88e4.txt has
+    import queue
+    q = queue.Queue()
+    q.put(item)
+    item = q.get()
+and notes/002_bdfb11ea434acb50.txt: 透過 queue.Queue 配合 threading.Thread 可以達到一進一出 (wait / notify) 的效果。
+("queue.Queue with threading.Thread gives one-in, one-out (wait / notify).")
+Added here: the bound (Queue(10): put() blocks while 10 items wait), several
+producers and consumers, and task_done() / join(), which the notes do not
+mention: q.join() waits until task_done() has been called once per item got.
+
+A Queue never closes, so each consumer stops on a None sentinel. Without
+one (as in the course's well-known producer-consumer crawler, whose
+consumers loop on q.get() forever) the program never exits.
 
 Run it:
     python3 examples-threads/python/producer_consumer.py --producers 2 --consumers 2 --items 100
@@ -18,6 +31,7 @@ import threading
 import time
 
 START = time.perf_counter()
+MAX_SECS = 3600  # the Rust bin's limit for a duration flag
 
 
 def log(msg, who=None):
@@ -46,23 +60,38 @@ def consumer(q, work, got):
     log(f"got the sentinel: consumed {len(got)} items")
 
 
-def positive(s):
-    n = int(s)
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{s} is not in 1..")
-    return n
+def seconds(s):
+    """argparse type: 0 to 3600 seconds (float() accepts "nan" and "inf": refuse them)."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x <= MAX_SECS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to {MAX_SECS}")
+    return x
+
+
+def count(lo, hi):
+    """argparse type: an integer in lo..=hi, as the Rust bin's clap range."""
+    def parse(s):
+        try:
+            n = int(s)
+        except ValueError:
+            n = lo - 1
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
+        return n
+    return parse
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--producers", type=positive, default=2)
-    parser.add_argument("--consumers", type=positive, default=2)
-    parser.add_argument("--items", type=int, default=100)
-    parser.add_argument("--capacity", type=positive, default=10)
-    parser.add_argument("--consume-secs", type=float, default=0.01)
+    parser.add_argument("--producers", type=count(1, 100), default=2)
+    parser.add_argument("--consumers", type=count(1, 100), default=2)
+    parser.add_argument("--items", type=count(0, 1_000_000), default=100)
+    parser.add_argument("--capacity", type=count(1, 10_000), default=10)
+    parser.add_argument("--consume-secs", type=seconds, default=0.01)
     args = parser.parse_args()
-    if args.consume_secs < 0:
-        sys.exit(f"error: {args.consume_secs} is not a valid number of seconds")
     threading.current_thread().name = "main"
 
     q = queue.Queue(args.capacity)

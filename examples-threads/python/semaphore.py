@@ -1,25 +1,65 @@
 """A counting semaphore caps how many threads do a job at once.
 
-Twin of examples-threads/src/bin/semaphore.rs. threading.Semaphore(3) around
-20 spider threads of 2 s each: at most 3 crawl at any moment, so the jobs go
-through in about 7 rounds. The in-flight count is updated and printed under
-one lock at each acquire and release, and checked to never exceed the permits.
+Twin of examples-threads/src/bin/semaphore.rs. The note
+(notes/001_02a52d28409d88e4.txt, 信号量限制并发, "a semaphore limits
+concurrency"), word for word:
+
+    from threading import Semaphore
+    semaphre = Semaphore(10)
+    with semaphre:
+        # do something
+
+(the spelling `semaphre` is the note's). Added here: 20 spider threads of
+2 s under Semaphore(3): at most 3 crawl at any moment, so the jobs go through
+in about 7 rounds. The in-flight count is updated and printed under one lock
+at each acquire and release, and checked to never exceed the permits.
+
+--stepped takes the timing out (the tests use it): a spider keeps its permit
+until main lets it go, and main lets the longest holder go only once every
+permit is taken (or no spider is left to take one), so the count must reach
+the permits, whatever the scheduler does.
 
 Run: python3 examples-threads/python/semaphore.py --jobs 20 --permits 3 --job-secs 2
 """
 
 import argparse
 import math
+import queue
 import sys
 import threading
 import time
 
 START = time.perf_counter()
+MAX_SECS = 3600  # the Rust bin's limit for a duration flag
 
 
 def log(msg, who=None):
     # One write per line (the newline inside, end=""), so lines from several threads never tear.
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+
+
+def seconds(s):
+    """argparse type: 0 to 3600 seconds (float() accepts "nan" and "inf": refuse them)."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x <= MAX_SECS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to {MAX_SECS}")
+    return x
+
+
+def count_in(lo, hi):
+    """argparse type: an integer in lo..=hi, as the Rust bin's clap range."""
+    def parse(s):
+        try:
+            n = int(s)
+        except ValueError:
+            n = lo - 1
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
+        return n
+    return parse
 
 
 count_lock = threading.Lock()
@@ -38,30 +78,54 @@ def count(into):
             log(f"releasing, in flight = {in_flight['now']}")
 
 
-def spider(semaphore, job_secs):
+def spider(i, semaphore, job_secs, held):
     log("waiting for a permit")
     with semaphore:
         count(True)
-        time.sleep(job_secs)  # the crawl
+        if held is None:
+            time.sleep(job_secs)  # the crawl
+        else:
+            go = threading.Event()
+            held.put((i, go))
+            go.wait()  # until main says go
         count(False)
+
+
+def release_in_order(held, jobs, permits):
+    """--stepped: lets the spiders go one at a time, longest holder first,
+    each time only once `permits` of them (or all that are left) hold one."""
+    holding = []
+    for left in range(jobs, 0, -1):
+        want = min(permits, left)
+        while len(holding) < want:
+            try:  # a semaphore that admits too few would leave us waiting here
+                holding.append(held.get(timeout=10))
+            except queue.Empty:
+                sys.exit(f"error: {len(holding)} spiders got a permit, not {want}")
+        i, go = holding.pop(0)
+        log(f"{want} hold a permit: letting spider-{i} go")
+        go.set()
 
 
 def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--jobs", type=int, default=20)
-    p.add_argument("--permits", type=int, default=3)
-    p.add_argument("--job-secs", type=float, default=2.0)
+    p.add_argument("--jobs", type=count_in(1, 1000), default=20)
+    p.add_argument("--permits", type=count_in(1, 1000), default=3)
+    p.add_argument("--job-secs", type=seconds, default=2.0)
+    p.add_argument("--stepped", action="store_true", help="each spider holds its permit until main lets it go")
     args = p.parse_args()
-    if not (1 <= args.jobs <= 1000 and 1 <= args.permits <= 1000 and args.job_secs >= 0):
-        p.error("--jobs and --permits must be 1..1000, --job-secs >= 0")
 
     semaphore = threading.Semaphore(args.permits)
+    held = queue.Queue() if args.stepped else None
     start = time.perf_counter()
-    threads = [threading.Thread(target=spider, args=(semaphore, args.job_secs), name=f"spider-{i}")
+    # daemon=True only so that giving up in release_in_order can exit; they are joined otherwise.
+    threads = [threading.Thread(target=spider, args=(i, semaphore, args.job_secs, held), name=f"spider-{i}", daemon=True)
                for i in range(1, args.jobs + 1)]
     for t in threads:
         t.start()
+    if args.stepped:
+        release_in_order(held, args.jobs, args.permits)
     for t in threads:
         t.join()
     print(f"semaphore, cost = {time.perf_counter() - start:.3f} seconds")

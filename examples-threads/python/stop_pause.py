@@ -1,12 +1,19 @@
 """Stopping, pausing and resuming a thread by hand: a stop Event and a pause gate.
 
 Python twin of examples-threads/src/bin/stop_pause.rs (an AtomicBool stop
-flag and a Mutex + Condvar pause gate). The note's Job(threading.Thread) used
-two threading.Events: __flag cleared = paused (`__flag.wait()` blocks), and
-__running cleared = stop. But "is __flag set? then log and wait()" is two
-steps: a pause() between them makes the worker block without saying so. So
-the pause gate here is what an Event is made of, a threading.Condition and a
-bool: the worker checks, logs and waits under the one lock, as the Rust does.
+flag and a Mutex + Condvar pause gate).
+
+The notes (notes/002_bdfb11ea434acb50.txt), word for word:
+若要停止執行緒，需自行實作，讓執行緒跑完應有的流程。 ("To stop a thread you
+must implement it yourself, letting the thread run through its proper
+flow.") and 執行緒的暫停與重啟也需視需求實作。 ("Pausing and restarting a thread
+must also be implemented as needed.") They give no code. Added here, after a
+common recipe: a Job(threading.Thread) with two threading.Events, __flag
+(cleared = paused, `__flag.wait()` blocks) and __running (cleared = stop).
+But "is __flag set? then log and wait()" is two steps: a pause() between
+them makes the worker block without saying so. So the pause gate here is
+what an Event is made of, a threading.Condition and a bool: the worker
+checks, logs and waits under the one lock, as the Rust does.
 
 Run it:
     python3 examples-threads/python/stop_pause.py --run-secs 2 --tick 0.1
@@ -20,12 +27,24 @@ import threading
 import time
 
 START = time.perf_counter()
+MAX_SECS = 3600  # the Rust bin's limit for a duration flag
 
 
 def log(msg, who=None):
     # One write per line (the newline inside, end=""): print's separate write
     # of "\n" would let another thread's line slip in between.
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+
+
+def seconds(s):
+    """argparse type: 0 to 3600 seconds (float() accepts "nan" and "inf": refuse them)."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x <= MAX_SECS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to {MAX_SECS}")
+    return x
 
 
 class Job(threading.Thread):
@@ -82,11 +101,9 @@ class Job(threading.Thread):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run-secs", type=float, default=2.0)
-    parser.add_argument("--tick", type=float, default=0.1)
+    parser.add_argument("--run-secs", type=seconds, default=2.0)
+    parser.add_argument("--tick", type=seconds, default=0.1)
     args = parser.parse_args()
-    if args.run_secs < 0 or args.tick < 0:
-        sys.exit("error: seconds must not be negative")
     if args.tick == 0:  # a zero tick would print work steps as fast as the terminal takes them
         sys.exit("error: --tick must be more than 0 seconds")
     threading.current_thread().name = "main"

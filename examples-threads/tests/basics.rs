@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{DIR, assert_clean_failure, count, has_cost, line, ok, pos};
+use common::{DIR, assert_clean_failure, count, has_cost, line, ok, pos, refused};
 use shared::run::{RunOutput, run_bin, run_twin};
 
 /// A line `<prefix>1.93x...`: a number with 2 decimals, then `x`.
@@ -22,33 +22,49 @@ fn has_ratio(out: &RunOutput, prefix: &str) {
 
 fn sing_dance(out: RunOutput) {
     ok(&out);
-    // Round k of each thread comes before round k+1 of either: they interleave.
-    for k in 1..3 {
-        let next = pos(&out, "sing", &format!("singing {}/3", k + 1)).min(pos(
-            &out,
-            "dance",
-            &format!("dancing {}/3", k + 1),
-        ));
-        assert!(
-            pos(&out, "sing", &format!("singing {k}/3")) < next,
-            "{}",
-            out.dump()
-        );
-        assert!(
-            pos(&out, "dance", &format!("dancing {k}/3")) < next,
-            "{}",
-            out.dump()
-        );
+    for (who, word) in [
+        ("sing", "唱歌...... (singing"),
+        ("dance", "跳舞...... (dancing"),
+    ] {
+        assert_eq!(count(&out, who, word), 3, "{}", out.dump());
+        for k in 1..=3 {
+            pos(&out, who, &format!("{word} {k}/3)"));
+        }
     }
-    assert!(pos(&out, "dance", "dancing 3/3") < pos(&out, "main", "both threads joined"));
+    // They overlap: each thread's first line comes before the other's last.
+    // (A margin of two intervals: the one order here that rests on timing.)
+    let first = |who, word| pos(&out, who, &format!("{word} 1/3)"));
+    let last = |who, word| pos(&out, who, &format!("{word} 3/3)"));
+    assert!(first("sing", "唱歌...... (singing") < last("dance", "跳舞...... (dancing"));
+    assert!(first("dance", "跳舞...... (dancing") < last("sing", "唱歌...... (singing"));
+    // The cost line comes after every line of both threads: Rust joined them,
+    // Python waited for them at exit (the twin never joins, like the note).
+    let cost = out
+        .stdout
+        .find("sing and dance, cost = ")
+        .expect("a cost line");
+    assert!(
+        out.stdout[..cost].matches("/3)").count() == 6,
+        "{}",
+        out.dump()
+    );
     has_cost(&out, "sing and dance");
 }
 
 #[test]
 fn sing_dance_interleaves() {
     let args = ["--iterations", "3", "--interval", "0.3"];
-    sing_dance(run_bin(env!("CARGO_BIN_EXE_sing_dance"), &args, 10));
-    sing_dance(run_twin(DIR, "sing_dance", &args, 10));
+    let out = run_bin(env!("CARGO_BIN_EXE_sing_dance"), &args, 10);
+    assert!(
+        pos(&out, "dance", "跳舞...... (dancing 3/3)") < pos(&out, "main", "both threads joined")
+    );
+    sing_dance(out);
+    let out = run_twin(DIR, "sing_dance", &args, 10);
+    // The twin's main ends before the threads do: nothing joins them.
+    assert!(
+        pos(&out, "main", "main's code ends here") < pos(&out, "sing", "唱歌...... (singing 3/3)")
+    );
+    sing_dance(out);
 }
 
 fn thread_subclass(out: RunOutput) {
@@ -265,35 +281,46 @@ fn producer_consumer_every_item_once() {
     producer_consumer(run_twin(DIR, "producer_consumer", &args, 10));
 }
 
-fn cpu_bound(out: RunOutput, n: usize) {
-    ok(&out);
-    has_cost(&out, "single thread");
-    has_cost(&out, "thread pool");
-    has_ratio(&out, "speedup = ");
+/// The single-thread and thread-pool lines both sides print, in order.
+fn cpu_bound(out: &RunOutput) {
+    ok(out);
+    has_cost(out, "single thread");
+    has_cost(out, "thread pool");
+    has_ratio(out, "speedup = ");
     let at = |p: &str| {
         out.stdout
             .find(p)
             .unwrap_or_else(|| panic!("{p:?}\n{}", out.dump()))
     };
-    assert!(
-        at("single thread, cost") < at("thread pool, cost")
-            && at("thread pool, cost") < at("speedup = ")
-    );
-    line(
-        &out,
-        &format!("check: both give the same {n} answers (all prime)"),
-    );
+    assert!(at("single thread, cost") < at("thread pool, cost"));
+    assert!(at("thread pool, cost") < at("speedup = "));
+    line(out, "speedup = ").ends_with("x (thread pool vs single thread)");
 }
 
 #[test]
 fn cpu_bound_single_vs_pool() {
     let args = ["--count", "4", "--threads", "2"];
-    cpu_bound(run_bin(env!("CARGO_BIN_EXE_cpu_bound"), &args, 20), 4);
-    // Pure Python trial division: ~0.5 s a number, on each side.
-    cpu_bound(
-        run_twin(DIR, "cpu_bound", &["--count", "2", "--threads", "2"], 30),
-        2,
+    let out = run_bin(env!("CARGO_BIN_EXE_cpu_bound"), &args, 20);
+    cpu_bound(&out);
+    line(&out, "check: both give the same 4 answers (all prime)");
+    // Pure Python trial division: ~0.5 s a number, on each of three runs.
+    let out = run_twin(DIR, "cpu_bound", &["--count", "2", "--threads", "2"], 60);
+    cpu_bound(&out);
+    // The twin adds the process pool, so the GIL's punchline is on screen.
+    has_cost(&out, "process pool");
+    let ratios: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("speedup = "))
+        .collect();
+    assert_eq!(ratios.len(), 2, "{}", out.dump());
+    assert!(
+        ratios[1].ends_with("x (process pool vs single thread)"),
+        "{}",
+        out.dump()
     );
+    line(&out, "the GIL: ");
+    line(&out, "check: all three give the same 2 answers (all prime)");
 }
 
 fn pool_vs_spawn(out: RunOutput) {
@@ -351,63 +378,121 @@ fn scoped_threads_borrow_locals() {
 
 #[test]
 fn bad_flags_fail_cleanly() {
-    let cases: [(&str, &[&str], &str); 6] = [
+    let secs = "is not a number of seconds from 0 to 3600";
+    let cases: [(&str, &str, &[&str], &str); 16] = [
         (
             env!("CARGO_BIN_EXE_sing_dance"),
+            "sing_dance",
+            &["--interval", "nan"],
+            secs,
+        ),
+        (
+            env!("CARGO_BIN_EXE_sing_dance"),
+            "sing_dance",
             &["--interval=-1"],
-            "not a valid number of seconds",
+            secs,
         ),
         (
-            env!("CARGO_BIN_EXE_cpu_bound"),
-            &["--count", "0"],
-            "--count",
+            env!("CARGO_BIN_EXE_sing_dance"),
+            "sing_dance",
+            &["--iterations", "1001"],
+            "1001",
         ),
         (
-            env!("CARGO_BIN_EXE_producer_consumer"),
-            &["--consumers", "0"],
-            "--consumers",
+            env!("CARGO_BIN_EXE_thread_subclass"),
+            "thread_subclass",
+            &["--interval", "inf"],
+            secs,
         ),
         (
             env!("CARGO_BIN_EXE_daemon"),
+            "daemon",
+            &["--worker-secs", "1e999"],
+            secs,
+        ),
+        (
+            env!("CARGO_BIN_EXE_daemon"),
+            "daemon",
+            &["--main-secs", "3601"],
+            secs,
+        ),
+        (
+            env!("CARGO_BIN_EXE_daemon"),
+            "daemon",
             &["--no-such-flag"],
             "--no-such-flag",
         ),
-        // The flag's own value, not a value derived from it.
         (
-            env!("CARGO_BIN_EXE_daemon"),
-            &["--worker-secs=-1"],
-            "bad --worker-secs",
+            env!("CARGO_BIN_EXE_join_timeout"),
+            "join_timeout",
+            &["--timeout", "inf"],
+            secs,
         ),
-        // A zero tick would flood the output with work steps.
+        (
+            env!("CARGO_BIN_EXE_join_timeout"),
+            "join_timeout",
+            &["--work-secs", "NaN"],
+            secs,
+        ),
         (
             env!("CARGO_BIN_EXE_stop_pause"),
-            &["--tick", "0"],
-            "--tick must be more than 0",
+            "stop_pause",
+            &["--tick", "nan"],
+            secs,
+        ),
+        (
+            env!("CARGO_BIN_EXE_spinner_thread"),
+            "spinner_thread",
+            &["--tick", "1e10"],
+            secs,
+        ),
+        (
+            env!("CARGO_BIN_EXE_spinner_thread"),
+            "spinner_thread",
+            &["--slow-secs", "soon"],
+            "soon",
+        ),
+        (
+            env!("CARGO_BIN_EXE_producer_consumer"),
+            "producer_consumer",
+            &["--consumers", "0"],
+            "0",
+        ),
+        (
+            env!("CARGO_BIN_EXE_producer_consumer"),
+            "producer_consumer",
+            &["--items", "1000001"],
+            "1000001",
+        ),
+        (
+            env!("CARGO_BIN_EXE_cpu_bound"),
+            "cpu_bound",
+            &["--threads", "257"],
+            "257",
+        ),
+        (
+            env!("CARGO_BIN_EXE_pool_vs_spawn"),
+            "pool_vs_spawn",
+            &["--tasks", "10000001"],
+            "10000001",
         ),
     ];
-    for (exe, args, says) in cases {
-        let out = run_bin(exe, args, 10);
-        assert_clean_failure(&out);
-        assert!(out.stderr.contains(says), "{}", out.dump());
+    for (exe, twin, args, says) in cases {
+        refused(exe, twin, args, 2, says);
     }
-    let out = run_bin(env!("CARGO_BIN_EXE_daemon"), &["--worker-secs=-1"], 10);
-    assert!(
-        out.stderr.contains("-1 is not a valid number of seconds"),
-        "{}",
-        out.dump()
-    );
-    let out = run_twin(DIR, "sing_dance", &["--interval=-1"], 10);
-    assert_clean_failure(&out);
-    assert!(
-        out.stderr.contains("not a valid number of seconds"),
-        "{}",
-        out.dump()
-    );
-    let out = run_twin(DIR, "stop_pause", &["--tick", "0"], 10);
-    assert_clean_failure(&out);
-    assert!(
-        out.stderr.contains("--tick must be more than 0"),
-        "{}",
-        out.dump()
-    );
+    // Refused by main, not by the parser: one `Error:` line, exit code 1.
+    // A zero tick would flood the output with work steps or frames.
+    for (exe, twin) in [
+        (env!("CARGO_BIN_EXE_stop_pause"), "stop_pause"),
+        (env!("CARGO_BIN_EXE_spinner_thread"), "spinner_thread"),
+    ] {
+        refused(
+            exe,
+            twin,
+            &["--tick", "0"],
+            1,
+            "--tick must be more than 0 seconds",
+        );
+    }
+    assert_clean_failure(&run_bin(env!("CARGO_BIN_EXE_scoped"), &["--len", "0"], 10));
 }

@@ -1,177 +1,105 @@
-//! The coordination bins (condition, thread_pool, semaphore, barrier) and
-//! their Python twins, run as child processes with small flags and a time
+//! The coordination bins (condition, condition_notify, semaphore, barrier)
+//! and their Python twins, run as child processes with small flags and a time
 //! limit each (a deadlock fails the test instead of hanging it). No test
-//! asserts a time: only orders, counts, messages and exit codes.
+//! asserts a time, and no order asserted here comes from racing sleeps: the
+//! bins fix their orders through a Condvar's predicate, channels (barrier's
+//! arrivals, semaphore's `--stepped` releases) or a count taken under a lock.
 
 mod common;
 
-use common::{DIR, assert_clean_failure, has_cost, line, ok, said};
-use shared::run::{RunOutput, run_bin, run_twin};
+use std::process::Command;
+use std::time::Duration;
+
+use common::{DIR, assert_clean_failure, line, ok, refused, said};
+use shared::run::{RunOutput, run_bin, run_twin, run_with_timeout};
 
 #[test]
-fn condition_turns_strictly_alternate_then_notify_one_wakes_one() {
-    let args = ["--exchanges", "4", "--pause", "0.02", "--tick", "0.03"];
+fn condition_turns_strictly_alternate() {
+    let args = ["--exchanges", "6", "--pause", "0.02", "--tick", "0.03"];
     for out in [
         run_bin(env!("CARGO_BIN_EXE_condition"), &args, 30),
         run_twin(DIR, "condition", &args, 30),
     ] {
         ok(&out);
         let ev = said(&out);
-        let is_speaker = |who: &str| who == "tmall" || who == "xiaoai";
-        let (bye, talk): (Vec<_>, Vec<_>) = ev
-            .iter()
-            .filter(|(who, _)| is_speaker(who))
-            .partition(|(_, msg)| msg.ends_with(" bye"));
+        let talk: Vec<&(String, String)> = ev.iter().filter(|(who, _)| who != "main").collect();
         let speakers: Vec<&str> = talk.iter().map(|(who, _)| who.as_str()).collect();
-        assert_eq!(speakers, ["tmall", "xiaoai"].repeat(4), "{}", out.dump());
-        // Each speaker waits for `bye` once and hears it once.
-        for msg in ["waiting for bye", "heard bye"] {
-            let mut who: Vec<&str> = bye
-                .iter()
-                .filter(|(_, m)| m == msg)
-                .map(|(w, _)| w.as_str())
-                .collect();
-            who.sort_unstable();
-            assert_eq!(who, ["tmall", "xiaoai"], "{msg}: {}", out.dump());
+        assert_eq!(speakers, ["tmall", "xiaoai"].repeat(6), "{}", out.dump());
+        // The poem in order, starting again after its 10 lines.
+        assert_eq!(talk[0].1, "XiaoAi!", "{}", out.dump());
+        assert_eq!(talk[1].1, "Here.", "{}", out.dump());
+        assert_eq!(talk[10].1, "XiaoAi!", "{}", out.dump());
+        // main only ever reports while it waits with a timeout.
+        for (who, msg) in &ev {
+            assert!(
+                who != "main" || msg.starts_with("still waiting: "),
+                "{}",
+                out.dump()
+            );
         }
-        // Where each event is: (index, who, message).
+        line(&out, "check: 12 lines, the turns strictly alternate");
+    }
+}
+
+#[test]
+fn condition_notify_one_wakes_one_then_notify_all_the_rest() {
+    let args = ["--waiters", "3", "--settle", "0.2"];
+    for out in [
+        run_bin(env!("CARGO_BIN_EXE_condition_notify"), &args, 30),
+        run_twin(DIR, "condition_notify", &args, 30),
+    ] {
+        ok(&out);
+        let ev = said(&out);
         let at = |msg: &str| -> Vec<usize> {
             let hit = |(i, (_, m)): (usize, &(String, String))| (m == msg).then_some(i);
             ev.iter().enumerate().filter_map(hit).collect()
         };
-        let talk_ends = ev
-            .iter()
-            .rposition(|(w, m)| is_speaker(w) && !m.ends_with(" bye"));
-        let (waiting, heard) = (at("waiting for bye"), at("heard bye"));
-        let one = at("bye = true, notify_one()");
-        let all = at("notify_one woke 1 of 2 waiting speakers; now notify_all()");
+        let (waiting, left) = (at("waiting for go"), at("woke up, leaving"));
+        let one = at("go = true, notify_one()");
+        let all = at("notify_one woke 1 of 3 waiters; now notify_all()");
+        assert_eq!((waiting.len(), left.len()), (3, 3), "{}", out.dump());
         assert_eq!((one.len(), all.len()), (1, 1), "{}", out.dump());
         let (one, all) = (one[0], all[0]);
-        // After the talk both speakers fall asleep, then main's notify_one
-        // lets exactly one go, and only main's notify_all the other.
-        assert!(talk_ends < Some(one), "{}", out.dump());
+        // All three were asleep before the notify; notify_one let exactly one
+        // go, and only notify_all the other two.
         assert!(waiting.iter().all(|&i| i < one), "{}", out.dump());
         assert!(
-            one < heard[0] && heard[0] < all && all < heard[1],
+            one < left[0] && left[0] < all && all < left[1],
             "{}",
             out.dump()
         );
-        line(&out, "check: 8 lines, the turns strictly alternate");
+        let mut who: Vec<&str> = left.iter().map(|&i| ev[i].0.as_str()).collect();
+        who.sort_unstable();
+        assert_eq!(who, ["waiter-1", "waiter-2", "waiter-3"], "{}", out.dump());
         line(
             &out,
-            "check: notify_one woke 1 of 2 waiting speakers, notify_all the other",
+            "check: notify_one woke 1 waiter, notify_all the other 2",
         );
     }
 }
 
 #[test]
-fn condition_rejects_bad_flags() {
-    for args in [
-        &["--exchanges", "0"][..],
-        &["--pause=-1"],
-        &["--tick", "soon"],
-    ] {
-        assert_clean_failure(&run_bin(env!("CARGO_BIN_EXE_condition"), args, 10));
-        assert_clean_failure(&run_twin(DIR, "condition", args, 10));
-    }
-    let out = run_bin(env!("CARGO_BIN_EXE_condition"), &["--pause=-1"], 10);
-    assert!(
-        out.stderr.contains("not a valid number of seconds"),
-        "{}",
-        out.dump()
+fn condition_bins_reject_bad_flags() {
+    let secs = "is not a number of seconds from 0 to 3600";
+    let (cond, notify) = (
+        env!("CARGO_BIN_EXE_condition"),
+        env!("CARGO_BIN_EXE_condition_notify"),
     );
-}
-
-#[test]
-fn thread_pool_shows_the_three_orders() {
-    let args = ["--unit", "0.2"];
-    for out in [
-        run_bin(env!("CARGO_BIN_EXE_thread_pool"), &args, 30),
-        run_twin(DIR, "thread_pool", &args, 30),
-    ] {
-        ok(&out);
-        let main: Vec<String> = said(&out)
-            .into_iter()
-            .filter(|(who, _)| who == "main")
-            .map(|(_, msg)| msg)
-            .collect();
-        // map: input order.
-        assert!(
-            main.contains(&"map (input order): [3, 1, 4, 2, 0]".to_string()),
-            "{}",
-            out.dump()
-        );
-        // as_completed: completion order, shortest sleep first.
-        let completed: Vec<&str> = main
-            .iter()
-            .filter_map(|m| m.strip_prefix("as_completed: "))
-            .collect();
-        assert_eq!(
-            completed,
-            [
-                "task 4 -> 0",
-                "task 1 -> 1",
-                "task 3 -> 2",
-                "task 0 -> 3",
-                "task 2 -> 4"
-            ],
-            "{}",
-            out.dump()
-        );
-        // re-sorted by the index that came back with each result: input order.
-        assert!(
-            main.contains(
-                &"re-sorted by index: [(0, 3), (1, 1), (2, 4), (3, 2), (4, 0)]".to_string()
-            ),
-            "{}",
-            out.dump()
-        );
-        // Every task ran on a pool thread, named alike in Rust and Python.
-        let pool_names: Vec<String> = said(&out)
-            .into_iter()
-            .filter(|(_, msg)| msg.starts_with("task "))
-            .map(|(who, _)| who)
-            .collect();
-        assert_eq!(pool_names.len(), 20, "{}", out.dump());
-        for who in &pool_names {
-            let n = who
-                .strip_prefix("pool-")
-                .and_then(|n| n.parse::<u32>().ok());
-            assert!(n.is_some_and(|n| n < 5), "{who}: {}", out.dump());
-        }
-        has_cost(&out, "map");
-        has_cost(&out, "submit + as_completed");
-        line(
-            &out,
-            "check: as_completed yielded the results shortest sleep first",
-        );
-    }
-}
-
-#[test]
-fn thread_pool_with_fewer_workers_keeps_input_order() {
-    let args = ["--unit", "0.05", "--sleeps", "2,0,1", "--workers", "1"];
-    for out in [
-        run_bin(env!("CARGO_BIN_EXE_thread_pool"), &args, 30),
-        run_twin(DIR, "thread_pool", &args, 30),
-    ] {
-        ok(&out);
-        assert!(
-            out.stdout.contains("map (input order): [2, 0, 1]"),
-            "{}",
-            out.dump()
-        );
-        line(&out, "check skipped: 1 workers < 3 tasks");
-        line(
-            &out,
-            "check: map and the re-sorted results are both in input order [2, 0, 1]",
-        );
-    }
-    assert_clean_failure(&run_bin(
-        env!("CARGO_BIN_EXE_thread_pool"),
-        &["--workers", "0"],
-        10,
-    ));
+    // `--pause nan` used to make the twin wait forever.
+    refused(cond, "condition", &["--pause", "nan"], 2, secs);
+    refused(cond, "condition", &["--pause=-1"], 2, secs);
+    refused(cond, "condition", &["--tick", "inf"], 2, secs);
+    refused(cond, "condition", &["--tick", "soon"], 2, "soon");
+    refused(cond, "condition", &["--exchanges", "0"], 2, "0");
+    refused(
+        cond,
+        "condition",
+        &["--tick", "0"],
+        1,
+        "--tick must be more than 0",
+    );
+    refused(notify, "condition_notify", &["--settle", "nan"], 2, secs);
+    refused(notify, "condition_notify", &["--waiters", "1"], 2, "1");
 }
 
 /// The in-flight counts printed at each acquire and release.
@@ -186,50 +114,90 @@ fn in_flight_counts(out: &RunOutput, what: &str) -> Vec<usize> {
         .collect()
 }
 
+/// What every semaphore run must show: one acquire and one release per job,
+/// and never more than `permits` holding a permit. Returns the most seen.
+fn semaphore_counts(out: &RunOutput, jobs: usize, permits: usize) -> usize {
+    ok(out);
+    let acquired = in_flight_counts(out, "acquired");
+    let released = in_flight_counts(out, "releasing");
+    assert_eq!(
+        (acquired.len(), released.len()),
+        (jobs, jobs),
+        "{}",
+        out.dump()
+    );
+    assert!(
+        acquired.iter().all(|&n| (1..=permits).contains(&n)),
+        "{}",
+        out.dump()
+    );
+    assert!(released.iter().all(|&n| n < permits), "{}", out.dump());
+    let waiting = said(out)
+        .iter()
+        .filter(|(_, m)| m == "waiting for a permit")
+        .count();
+    assert_eq!(waiting, jobs, "{}", out.dump());
+    let max = *acquired.iter().max().expect("jobs >= 1");
+    line(
+        out,
+        &format!("check: at most {permits} in flight (max seen {max})"),
+    );
+    max
+}
+
+fn semaphore_args(jobs: usize, permits: usize, more: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "--jobs".to_string(),
+        jobs.to_string(),
+        "--permits".to_string(),
+        permits.to_string(),
+    ];
+    args.extend(more.iter().map(|s| s.to_string()));
+    args
+}
+
 #[test]
 fn semaphore_never_lets_more_than_permits_in() {
-    for (permits, jobs) in [(3usize, 7usize), (1, 3)] {
-        let args = [
-            "--jobs".to_string(),
-            jobs.to_string(),
-            "--permits".to_string(),
-            permits.to_string(),
-            "--job-secs".to_string(),
-            "0.05".to_string(),
-        ];
+    let args = semaphore_args(7, 3, &["--job-secs", "0.05"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    semaphore_counts(&run_bin(env!("CARGO_BIN_EXE_semaphore"), &args, 30), 7, 3);
+    semaphore_counts(&run_twin(DIR, "semaphore", &args, 30), 7, 3);
+}
+
+/// `--stepped`: main lets a spider go only once every permit is taken, so a
+/// semaphore that admits too few fails here as surely as one that admits too
+/// many fails above (and here).
+#[test]
+fn semaphore_stepped_fills_every_permit() {
+    for (jobs, permits) in [(7usize, 3usize), (3, 1), (2, 4)] {
+        let args = semaphore_args(jobs, permits, &["--stepped"]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         for out in [
             run_bin(env!("CARGO_BIN_EXE_semaphore"), &args, 30),
             run_twin(DIR, "semaphore", &args, 30),
         ] {
-            ok(&out);
-            let acquired = in_flight_counts(&out, "acquired");
-            let released = in_flight_counts(&out, "releasing");
-            assert_eq!(
-                (acquired.len(), released.len()),
-                (jobs, jobs),
-                "{}",
-                out.dump()
-            );
-            assert!(
-                acquired.iter().all(|&n| (1..=permits).contains(&n)),
-                "{}",
-                out.dump()
-            );
-            assert!(released.iter().all(|&n| n < permits), "{}", out.dump());
-            let waiting = said(&out)
+            let max = semaphore_counts(&out, jobs, permits);
+            assert_eq!(max, permits.min(jobs), "{}", out.dump());
+            // main let them go one at a time, each time with all it could hold.
+            let holding: Vec<usize> = said(&out)
                 .iter()
-                .filter(|(_, m)| m == "waiting for a permit")
-                .count();
-            assert_eq!(waiting, jobs, "{}", out.dump());
-            line(&out, &format!("check: at most {permits} in flight"));
+                .filter(|(who, _)| who == "main")
+                .filter_map(|(_, m)| {
+                    m.split_once(" hold a permit: letting spider-")?
+                        .0
+                        .parse()
+                        .ok()
+                })
+                .collect();
+            let expected: Vec<usize> = (1..=jobs).rev().map(|left| permits.min(left)).collect();
+            assert_eq!(holding, expected, "{}", out.dump());
         }
     }
 }
 
 #[test]
 fn barrier_server_then_client_then_both_pass() {
-    let args = ["--client-delay", "0.2"];
+    let args = ["--client-delay", "0.1"];
     for out in [
         run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30),
         run_twin(DIR, "barrier", &args, 30),
@@ -238,13 +206,14 @@ fn barrier_server_then_client_then_both_pass() {
         let ev = said(&out);
         let pair = |who: &str, msg: &str| (who.to_string(), msg.to_string());
         assert_eq!(ev.len(), 4, "{}", out.dump());
+        // Arrivals in order (each party waits for the one before it)...
         assert_eq!(
             ev[..2],
             [pair("server", "server"), pair("client", "client")],
             "{}",
             out.dump()
         );
-        // The two passes may come in either order.
+        // ...and the passes only after both arrived, in either order.
         let mut passed = ev[2..].to_vec();
         passed.sort();
         assert_eq!(
@@ -257,13 +226,20 @@ fn barrier_server_then_client_then_both_pass() {
     }
 }
 
+/// The broken barrier: a clean failure with one error line and exit code 1,
+/// even with RUST_BACKTRACE=1 set and the bin started directly.
 #[test]
 fn barrier_times_out_and_breaks_for_both() {
-    let args = ["--timeout", "0.3", "--client-delay", "0.8"];
-    for out in [
-        run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30),
-        run_twin(DIR, "barrier", &args, 30),
-    ] {
+    // The server gives up after 0.2 s; the client comes 1.5 s after it.
+    let args = ["--timeout", "0.2", "--client-delay", "1.5"];
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_barrier"));
+    // .cargo/config.toml sets RUST_LIB_BACKTRACE=0 for cargo test; a shell
+    // that runs target/debug/barrier does not.
+    cmd.args(args)
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("RUST_LIB_BACKTRACE");
+    let rust = run_with_timeout(cmd, Duration::from_secs(30)).expect("the bin starts");
+    for out in [rust, run_twin(DIR, "barrier", &args, 30)] {
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(1), "{}", out.dump());
         let ev = said(&out);
@@ -275,26 +251,20 @@ fn barrier_times_out_and_breaks_for_both() {
             out.dump()
         );
         assert_eq!(ev[0].1, "server");
-        assert!(
-            ev[1].1.starts_with("BrokenBarrierError: my wait timed out"),
-            "{}",
-            out.dump()
-        );
+        let timed_out = "BrokenBarrierError: my wait timed out after 0.2 s";
+        assert!(ev[1].1.starts_with(timed_out), "{}", out.dump());
         assert_eq!(ev[2].1, "client");
-        assert!(
-            ev[3]
-                .1
-                .starts_with("BrokenBarrierError: the barrier is broken"),
-            "{}",
-            out.dump()
-        );
+        let broken = "BrokenBarrierError: the barrier is broken";
+        assert!(ev[3].1.starts_with(broken), "{}", out.dump());
         assert!(
             !out.stdout.contains("__"),
             "nobody passes a broken barrier: {}",
             out.dump()
         );
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one message, no backtrace: {}", out.dump());
         assert!(
-            out.stderr.contains("the barrier broke: 2 of 2 parties"),
+            lines[0].contains("the barrier broke: 2 of 2 parties"),
             "{}",
             out.dump()
         );
@@ -303,7 +273,7 @@ fn barrier_times_out_and_breaks_for_both() {
 
 #[test]
 fn barrier_with_four_parties() {
-    let args = ["--parties", "4", "--client-delay", "0.1"];
+    let args = ["--parties", "4", "--client-delay", "0.05"];
     for out in [
         run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30),
         run_twin(DIR, "barrier", &args, 30),
@@ -319,9 +289,18 @@ fn barrier_with_four_parties() {
         expected.sort();
         assert_eq!(passed, expected, "{}", out.dump());
     }
-    assert_clean_failure(&run_bin(
+}
+
+#[test]
+fn semaphore_and_barrier_reject_bad_flags() {
+    let secs = "is not a number of seconds from 0 to 3600";
+    let (sem, bar) = (
+        env!("CARGO_BIN_EXE_semaphore"),
         env!("CARGO_BIN_EXE_barrier"),
-        &["--parties", "1"],
-        10,
-    ));
+    );
+    refused(sem, "semaphore", &["--permits", "0"], 2, "0");
+    refused(sem, "semaphore", &["--job-secs", "nan"], 2, secs);
+    refused(bar, "barrier", &["--timeout", "inf"], 2, secs);
+    refused(bar, "barrier", &["--client-delay", "10000000000"], 2, secs);
+    refused(bar, "barrier", &["--parties", "1"], 2, "1");
 }

@@ -35,7 +35,10 @@ pub fn epoch() -> Instant {
             .ok()
             .and_then(|v| v.parse::<u128>().ok())
             .and_then(|t0| {
-                let wall_now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_nanos();
+                let wall_now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .ok()?
+                    .as_nanos();
                 let ago = u64::try_from(wall_now.checked_sub(t0)?).ok()?;
                 now.checked_sub(Duration::from_nanos(ago))
             });
@@ -68,11 +71,18 @@ pub fn event_line(who: &str, msg: impl Display) -> String {
 }
 
 /// Prints an event line for `who` (a thread or task name) to stdout.
-/// `println!` locks stdout for the whole line, so lines from several threads
+/// Writing locks stdout for the whole line, so lines from several threads
 /// never tear, and Rust's stdout is line-buffered, so each line is visible at
 /// once even through a pipe.
 pub fn event(who: &str, msg: impl Display) {
-    println!("{}", event_line(who, msg));
+    print_line(&event_line(who, msg));
+}
+
+/// Writes one line to stdout, ignoring a closed pipe (`bin | head` must not
+/// panic with "Broken pipe" as `println!` would).
+fn print_line(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// The current thread's name: the name given to `thread::Builder::name`,
@@ -163,7 +173,7 @@ impl Stopwatch {
     /// Prints `"{label}, cost = X.XXX seconds"` and returns the elapsed time.
     pub fn report(&self, label: &str) -> Duration {
         let d = self.elapsed();
-        println!("{}", cost_line(label, d));
+        print_line(&cost_line(label, d));
         d
     }
 }

@@ -110,6 +110,28 @@ pub fn seconds(s: f64) -> anyhow::Result<Duration> {
         .map_err(|_| anyhow::anyhow!("{s} is not a valid number of seconds"))
 }
 
+/// The longest duration a flag accepts: [`secs_arg`] rejects more than an hour.
+pub const MAX_FLAG_SECS: u64 = 3600;
+
+/// A clap value parser for a duration flag given in seconds
+/// (`#[arg(long, value_parser = shared::workload::secs_arg)] delay: Duration`):
+/// accepts `0` to `3600` (fractions allowed) and rejects NaN, infinities,
+/// negatives and anything longer, with a message clap prints as one line.
+///
+/// ```
+/// use shared::workload::secs_arg;
+/// assert_eq!(secs_arg("0.5"), Ok(std::time::Duration::from_millis(500)));
+/// assert!(secs_arg("nan").is_err() && secs_arg("-1").is_err() && secs_arg("1e10").is_err());
+/// ```
+pub fn secs_arg(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>().map(Duration::try_from_secs_f64) {
+        Ok(Ok(d)) if d <= Duration::from_secs(MAX_FLAG_SECS) => Ok(d),
+        _ => Err(format!(
+            "{s} is not a number of seconds from 0 to {MAX_FLAG_SECS}"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

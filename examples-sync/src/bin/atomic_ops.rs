@@ -1,15 +1,37 @@
 //! Which operations are indivisible: one step versus several.
 //!
-//! Mirrors the GIL and thread-safety note, where `dis` shows that `n += 1`
-//! is several bytecodes (LOAD, INPLACE_ADD, STORE) that another thread can
-//! run between, while one bytecode, or one call into C such as
-//! `L.append(x)`, runs whole under the GIL. In Rust the
-//! one-step operations are the atomic read-modify-writes: `fetch_add`, `swap`,
-//! and a `compare_exchange` loop (indivisible as a whole, because it retries
-//! when another thread got in between). A `load` then a `store` is two steps
-//! (a `spin_loop()` hint between them widens the gap, as the interpreter's
-//! own work between two bytecodes does).
-//! Each is run from several threads and its result checked, and its "steps"
+//! Mirrors the note's atomicity section (notes 000, 四. 什麼是原子操作 (atomic
+//! operation)？, "what is an atomic operation?"), word for word:
+//! 「所以能確保的是每行 Bytecode 都會被運行完成，而多行 Bytecode 時則有被中斷切換執行緒的可能性。」
+//! (what is guaranteed is that each bytecode runs to completion; with several
+//! bytecodes a thread switch may interrupt). Its example disassembles
+//! `list_sort()` (`this_is_list.sort()`) and `list_append()`
+//! (`this_is_list.append('text')`) and concludes
+//! 「所以 sort 本身是單一個 bytecode，這代表在執行完 sort 前是沒有機會被中斷而釋放 GIL 的。」
+//! (sort itself is a single bytecode, so it cannot be interrupted before it
+//! finishes) but that append, with one more bytecode (`LOAD_CONST 'text'`),
+//! 「所以 append 函式就不是一個原子操作～」 (so append is not an atomic
+//! operation). The twin, `examples-sync/python/atomic_ops.py`, prints `dis` of
+//! both on the running Python (3.11: RESUME, LOAD_GLOBAL, LOAD_METHOD,
+//! PRECALL, CALL; the note's CALL_METHOD is 3.7-3.10) and runs them.
+//!
+//! Where the note holds and where not: "one step that does the whole change"
+//! is the right test, "how many instructions" is not. The list changes inside
+//! one call bytecode in both functions (LOAD_CONST only pushes an argument),
+//! so append is as atomic as sort in CPython, as the Python FAQ says; and a
+//! sort that calls back into Python code (a Python `__lt__`) can be
+//! interrupted. Rust's atomics show the same two sides (added here):
+//!
+//! - one step, indivisible: `fetch_add`, `swap` (one `lock xadd` / `xchg` on
+//!   x86-64), like one CALL into C under the GIL;
+//! - two steps, not indivisible: a `load` then a `store` (a `spin_loop()`
+//!   hint between them widens the gap, as the interpreter's own work between
+//!   two bytecodes does), like LOAD ... STORE of `n += 1`;
+//! - several steps yet indivisible as a whole: a `compare_exchange` loop,
+//!   which retries when another thread got in between: counting steps, as the
+//!   note does for append, gets it wrong.
+//!
+//! Each is run from several threads and its result checked, and its steps
 //! are listed as `dis` lists bytecodes.
 //!
 //!     cargo run -p examples-sync --bin atomic_ops
@@ -84,6 +106,7 @@ fn swap_tokens(
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     let args = Args::parse();
     shared::timing::epoch();
     let expected = args.threads * args.ops;
@@ -158,5 +181,8 @@ fn main() -> Result<()> {
         bail!("check failed: an indivisible operation lost an update");
     }
     event!("check: fetch_add, compare_exchange loop and swap all exact");
+    event!(
+        "so: indivisible means the whole change is one step (or retried as one), not few instructions"
+    );
     Ok(())
 }

@@ -1,13 +1,18 @@
 //! A logic race that compiles: check-then-act split across two lock sections.
 //!
-//! Mirrors the GIL and thread-safety note's bank account: `Account(1000)`, two
-//! threads each withdraw 800, with `time.sleep(0.1)` between checking the
-//! balance and taking the money; with the check and the withdrawal under one
-//! `threading.Lock`, one withdrawal is refused. Rust's type system rules out
-//! *data races* (two threads touching the balance without synchronisation does
-//! not compile), not *logic races*: with `--split-lock` every access to the
-//! balance is properly locked, yet both threads pass the check before either
-//! withdraws, and the balance goes to -600.
+//! The notes, word for word (notes 002, Chapter13): 「鎖定: 若要避免競速的情況發生，可以對資源被變更與取用時的關鍵程式碼進行鎖定。」 (Locking: to avoid races,
+//! lock the critical code where the resource is changed and read.) Which
+//! code is "the critical code" is the lesson here.
+//!
+//! The example is added here (the notes have no bank account): `Account(1000)`,
+//! two threads each withdraw 800, with a 0.1 s sleep between checking the
+//! balance and taking the money. With the check and the withdrawal under one
+//! lock (Python's `with self.lock:` around both), one withdrawal is refused.
+//! Rust's type system rules out *data races* (two threads touching the
+//! balance without synchronisation does not compile), not *logic races*: with
+//! `--split-lock` every access to the balance is properly locked, yet both
+//! threads pass the check before either withdraws, and the balance goes to
+//! -600.
 //!
 //!     cargo run -p examples-sync --bin bank_lock
 //!     cargo run -p examples-sync --bin bank_lock -- --split-lock
@@ -23,6 +28,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use examples_sync::cli::seconds_in;
 use shared::event;
 
 #[derive(Parser)]
@@ -31,9 +37,9 @@ struct Args {
     /// Check under one lock section and withdraw under another (the bug).
     #[arg(long)]
     split_lock: bool,
-    /// Seconds between the check and the withdrawal.
-    #[arg(long, default_value_t = 0.1)]
-    delay: f64,
+    /// Seconds between the check and the withdrawal (0 to 60).
+    #[arg(long, default_value = "0.1", value_parser = seconds_in(0.0..=60.0))]
+    delay: Duration,
 }
 
 const OPENING: i64 = 1000;
@@ -57,7 +63,7 @@ impl Account {
         if *balance < amount {
             return false;
         }
-        thread::sleep(delay); // the note's time.sleep(0.1), lock still held
+        thread::sleep(delay); // the 0.1 s between check and act, lock still held
         *balance -= amount;
         event!("withdrew {amount}, balance now {}", *balance);
         true
@@ -87,9 +93,10 @@ impl Account {
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     let args = Args::parse();
     shared::timing::epoch();
-    let delay = shared::workload::seconds(args.delay).context("--delay")?;
+    let delay = args.delay;
     let account = Account {
         balance: Mutex::new(OPENING),
     };

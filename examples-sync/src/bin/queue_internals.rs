@@ -1,16 +1,24 @@
 //! How `queue.Queue` is built, beside a lock-free queue and a channel.
 //!
-//! Mirrors the thread-safety note's look inside `queue.Queue(maxsize)`: a
-//! lock around a deque plus condition variables (`not_empty`, `not_full`,
-//! `all_tasks_done`) make `put` block while full, `get` while empty, and
-//! `join` wait for every `task_done`. One producer/consumer job, three ways:
+//! The notes, word for word (notes 002, Chapter13): 「queue 模塊實現了多生產者、多消費者隊列。這特別適用於消息必須安全地在多線程間交換的線程編程。模塊中的 Queue 類實現了所有所需的鎖定語義。」 (The queue module implements multi-producer,
+//! multi-consumer queues, especially useful in threaded programming when
+//! messages must be exchanged safely between threads; its Queue class
+//! implements all the required locking semantics) and 「透過 queue.Queue 配合 threading.Thread 可以達到一進一出 (wait / notify) 的效果。」 (queue.Queue
+//! with threading.Thread gives one-in, one-out (wait / notify)).
+//!
+//! The look inside is added here, from CPython's `Lib/queue.py`: one lock
+//! around a deque plus three condition variables on it (`not_empty`,
+//! `not_full`, `all_tasks_done`) make `put` block while full, `get` while
+//! empty, and `join` wait for every `task_done`. One producer/consumer job,
+//! three ways:
 //! 1. `examples_sync::Queue`, that design in Rust (`Mutex<VecDeque>` +
 //!    `Condvar`s; read `examples-sync/src/queue.rs`); the producer `join()`s,
 //!    then puts one `None` sentinel per consumer, as Python code does;
 //! 2. crossbeam's `ArrayQueue`: lock-free, never blocks: a full `push` hands
 //!    the item back (the producer retries), an empty `pop` cannot tell "not
 //!    yet" from "never" (a `done` flag ends the consumers);
-//! 3. crossbeam-channel's `bounded`: blocking, plus disconnection: consumers
+//! 3. `crossbeam::channel::bounded` (the crossbeam-channel crate, as the
+//!    `crossbeam` crate re-exports it): blocking, plus disconnection: consumers
 //!    end when the sender is dropped, no sentinel.
 //!
 //! Each variant is checked. Run it with:
@@ -25,12 +33,14 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use crossbeam::channel;
 use crossbeam::queue::ArrayQueue;
 use examples_sync::Queue;
+use examples_sync::cli::seconds_in;
 use shared::event;
 
 #[derive(Parser)]
@@ -45,9 +55,9 @@ struct Args {
     /// Consumer threads.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
     consumers: u32,
-    /// Seconds a consumer works on each item (lets the queue fill up).
-    #[arg(long, default_value_t = 0.01)]
-    work: f64,
+    /// Seconds a consumer works on each item (lets the queue fill up; 0 to 60).
+    #[arg(long, default_value = "0.01", value_parser = seconds_in(0.0..=60.0))]
+    work: Duration,
 }
 
 type Got = Mutex<Vec<u32>>;
@@ -88,9 +98,10 @@ where
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     let args = Args::parse();
     shared::timing::epoch();
-    let work = shared::workload::seconds(args.work).context("--work")?;
+    let work = args.work;
     let consume = |got: &Got, item: u32| {
         event!("got {item}");
         thread::sleep(work);
@@ -150,7 +161,7 @@ fn main() -> Result<()> {
     run(&args, producer, consumer)?;
 
     // 3. A bounded channel: blocking send/recv, and disconnection.
-    event!("--- crossbeam-channel bounded: blocks, and disconnects ---");
+    event!("--- crossbeam::channel bounded: blocks, and disconnects ---");
     let (tx, rx) = channel::bounded(args.maxsize as usize);
     let producer = move || {
         for i in 0..args.items {

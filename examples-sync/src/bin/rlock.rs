@@ -1,9 +1,16 @@
 //! Re-entrant locking: taking the same lock twice in one thread.
 //!
-//! Mirrors the GIL and thread-safety note's `threading.RLock`: a method that
-//! holds the lock calls another method that takes it again. With a plain
-//! `threading.Lock` the second `acquire()` waits forever for itself; an `RLock`
-//! counts how many times its owner took it. Here:
+//! The notes, word for word: 「RLock：避免 Deadlock 發生，它允許一個 thread 在調用 `.release（）`之前多次`.acquire（）`，也就是鎖中鎖的概念，可以遞迴的鎖。」
+//! (notes 000: RLock avoids deadlock: it lets one thread `.acquire()` several
+//! times before it calls `.release()`, a lock inside a lock, a lock that can
+//! be taken recursively) and 「threading.RLock 實現了可重入鎖 (Reentrant lock)，用於特殊需求。」 (notes 002, Chapter13: threading.RLock implements a
+//! reentrant lock, for special needs). The deadlock it avoids is only a
+//! thread waiting for itself; two threads taking two locks in opposite
+//! order still deadlock with RLocks (see the `deadlock` bin). The example is
+//! added here: a method
+//! that holds the lock calls another method that takes it again. With a plain
+//! `threading.Lock` the second `acquire()` waits forever for itself; an
+//! `RLock` counts how many times its owner took it. Here:
 //!
 //! 1. `std::sync::Mutex` is not re-entrant: while this thread holds the guard,
 //!    its own `try_lock` returns `WouldBlock` (a second `lock()` would never
@@ -67,6 +74,7 @@ impl Bank {
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     let _args = Args::parse();
     shared::timing::epoch();
 

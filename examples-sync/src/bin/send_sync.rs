@@ -1,8 +1,11 @@
 //! What "thread-safe" means in Rust: `Send` and `Sync`, checked at compile time.
 //!
-//! Mirrors the thread-safety note's question, what makes an object safe to
-//! use from several threads (in Python: care, and a `threading.Lock`). Rust
-//! answers with two marker traits: `Send` (a value may move to another
+//! The note, word for word (notes 000, 三. 什麼是 thread-safe？, "what is
+//! thread-safe?"): 「當多執行緒同時運行，並對同一資源進行讀寫操作的修改時，必須保證其執行緒與執行緒間不會發生衝突，和數據修改不會發生錯誤，稱為 thread-safe。」 (When
+//! several threads run at once and read and modify the same resource,
+//! guaranteeing that they do not conflict and that the data is not modified
+//! wrongly is called thread-safe.) In Python that guarantee is the
+//! programmer's care (and a `threading.Lock`). Rust (added here) answers with two marker traits: `Send` (a value may move to another
 //! thread) and `Sync` (a `&` to it may be shared between threads). This bin
 //! runs the versions that compile (`Arc` instead of `Rc`; a `Mutex` or an
 //! atomic for shared mutation) and prints which std types are `Send` and
@@ -73,6 +76,7 @@ macro_rules! row {
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     let args = Args::parse();
     shared::timing::epoch();
     let n = args.threads as usize;

@@ -1,18 +1,42 @@
 //! A barrier: threads wait until all have arrived, and a timeout breaks it
 //! for everyone.
 //!
-//! Mirrors the threading notes' server/client with
-//! `barrier = threading.Barrier(2, timeout=5)`: thread `server` prints
-//! `server` and calls `barrier.wait()`; thread `client` sleeps 1 s, prints
-//! `client` and waits too; once both have arrived, both go on and print
-//! `__server` and `__client`. If the client is 6 s late, the server's wait
-//! times out after 5 s and *breaks* the barrier: the server gets
-//! `BrokenBarrierError`, and so does the client at once when it arrives,
-//! because a broken barrier stays broken (until `reset()`), as in Python.
+//! The note (notes/002_bdfb11ea434acb50.txt) explains `threading.Barrier`
+//! (可以設定一個柵欄並指定數量，如果有執行緒先來到這個柵欄，必須等待其它執行緒也來到這個柵欄，直到達到指定執行緒數量，才能繼續往下執行。
+//! "set up a barrier with a count: a thread that reaches it first must wait
+//! for the others until that many threads have come, then all go on") with
+//! this code, word for word:
 //!
-//! `std::sync::Barrier` has no timeout and cannot break (a party that never
-//! comes leaves the others waiting forever), so this uses the hand-built
-//! `examples_sync::Barrier::with_timeout` (a Mutex + Condvar, see
+//! ```text
+//! import threading
+//!
+//! b = threading.Barrier(2, timeout=5)
+//!
+//! def server():
+//!     print("server")
+//!     b.wait()
+//!     print("__server")
+//!
+//! def client():
+//!     print("client")
+//!     b.wait()
+//!     print("__client")
+//!
+//! if __name__ == "__main__":
+//!     threading.Thread(target=server).start()
+//!     threading.Thread(target=client).start()
+//! ```
+//!
+//! Added here: the client arrives `--client-delay` after the server (each
+//! party passes a token down a channel to the next once it has arrived, so
+//! the arrival order is fixed, whatever the scheduler does), and the timeout
+//! case. If the client is 6 s late, the server's wait times out after 5 s and
+//! *breaks* the barrier: the server gets `BrokenBarrierError`, and so does the
+//! client at once when it arrives, because a broken barrier stays broken
+//! (until `reset()`), as in Python.
+//!
+//! `std::sync::Barrier` has no timeout and cannot break, so this uses the
+//! hand-built `examples_sync::Barrier::with_timeout` (a Mutex + Condvar, see
 //! examples-sync): `wait()` gives `Ok(arrival index)` or
 //! `Err(BrokenBarrierError)`, whose `timed_out()` is true only for the party
 //! whose own wait broke the barrier.
@@ -27,9 +51,11 @@
 //! and `__client` in either order (both are woken together; the OS picks who
 //! prints first), the check, exit code 0. With `--client-delay 6`: `server`,
 //! at ~5 s the server's `BrokenBarrierError: my wait timed out ...`, at ~6 s
-//! `client` and the client's `BrokenBarrierError`, then an error, exit code 1.
+//! `client` and the client's `BrokenBarrierError`, then one `Error:` line,
+//! exit code 1.
 
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread;
 use std::time::Duration;
 
@@ -42,32 +68,46 @@ use shared::workload::seconds;
 #[derive(Parser)]
 #[command(about = "threading.Barrier(2, timeout=5): the server waits for a late client")]
 struct Args {
-    /// Seconds the client arrives after the server (each further client one more such delay).
-    #[arg(long, default_value_t = 1.0)]
-    client_delay: f64,
-    /// Seconds a party waits at the barrier before the barrier breaks.
-    #[arg(long, default_value_t = 5.0)]
-    timeout: f64,
+    /// Seconds each client arrives after the party before it (0 to 3600).
+    #[arg(long, default_value = "1", value_parser = secs)]
+    client_delay: Duration,
+    /// Seconds a party waits at the barrier before it breaks (0 to 3600).
+    #[arg(long, default_value = "5", value_parser = secs)]
+    timeout: Duration,
     /// Threads that must meet: server, client, then client-2, client-3, ...
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(2..=100))]
     parties: u32,
 }
 
-/// One party: arrive after `delay`, wait for the others, go on.
+/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
+/// hour is the most any flag here takes. On `Err` clap prints one `error:`
+/// line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
+}
+
+/// One party: after the party before it has arrived (`after`) and `delay`,
+/// arrive, tell the next one (`next`), wait for the others, go on.
 fn party(
-    barrier: &Barrier,
-    arrived: &AtomicUsize,
+    (barrier, arrived): (&Barrier, &AtomicUsize),
+    (after, next): (Option<Receiver<()>>, Sender<()>),
     delay: Duration,
-    timeout: f64,
+    timeout: Duration,
 ) -> anyhow::Result<()> {
-    thread::sleep(delay);
+    if let Some(after) = after {
+        after.recv().ok(); // Err: the party before us is gone; arrive anyway
+        thread::sleep(delay);
+    }
     let name = shared::timing::thread_name();
-    event!("{name}"); // the notes' print("server") / print("client")
+    event!("{name}"); // the note's print("server") / print("client")
     arrived.fetch_add(1, SeqCst);
+    next.send(()).ok(); // Err: nobody comes after us
     match barrier.wait() {
         Ok(_index) => {
-            // Let through: every party must have arrived by now.
-            let seen = arrived.load(SeqCst);
+            let seen = arrived.load(SeqCst); // let through: all must have come
             event!("__{name}");
             ensure!(
                 seen == barrier.parties(),
@@ -77,9 +117,8 @@ fn party(
         }
         Err(e) => {
             if e.timed_out() {
-                event!(
-                    "BrokenBarrierError: my wait timed out after {timeout} s and broke the barrier"
-                );
+                let t = timeout.as_secs_f64();
+                event!("BrokenBarrierError: my wait timed out after {t} s and broke the barrier");
             } else {
                 event!("BrokenBarrierError: the barrier is broken (a wait timed out)");
             }
@@ -89,33 +128,29 @@ fn party(
 }
 
 fn main() -> anyhow::Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let delay = seconds(args.client_delay).context("bad --client-delay")?;
-    let timeout = seconds(args.timeout).context("bad --timeout")?;
-    let day = Duration::from_secs(86_400);
-    ensure!(
-        delay <= day && timeout <= day,
-        "--client-delay and --timeout must be at most a day"
-    );
     let parties = args.parties as usize;
-    let barrier = Barrier::with_timeout(parties, timeout); // threading.Barrier(2, timeout=5)
+    let barrier = Barrier::with_timeout(parties, args.timeout); // threading.Barrier(2, timeout=5)
     let arrived = AtomicUsize::new(0);
 
     let results: Vec<anyhow::Result<()>> = thread::scope(|s| {
         let mut handles = Vec::new();
+        let mut after = None; // the server waits for nobody
         for k in 0..parties {
             let name = match k {
                 0 => "server".to_string(),
                 1 => "client".to_string(),
                 k => format!("client-{k}"),
             };
-            let (barrier, arrived) = (&barrier, &arrived);
+            let (next, next_rx) = channel();
+            let tokens = (after.replace(next_rx), next);
+            let shared = (&barrier, &arrived);
+            let (delay, timeout) = (args.client_delay, args.timeout);
             let h = thread::Builder::new()
                 .name(name)
-                .spawn_scoped(s, move || {
-                    party(barrier, arrived, delay * k as u32, args.timeout)
-                })
+                .spawn_scoped(s, move || party(shared, tokens, delay, timeout))
                 .context("cannot spawn a party thread")?;
             handles.push(h);
         }

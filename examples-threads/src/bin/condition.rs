@@ -1,41 +1,39 @@
-//! Condition variables: two speakers take turns, strictly alternating; then
-//! `notify_one` and `notify_all` side by side.
+//! A condition variable: two speakers take turns, strictly alternating, each
+//! waiting in a loop on a predicate; main waits with a timeout.
 //!
-//! Mirrors the threading notes' `threading.Condition` example: two threads,
-//! the smart speakers `tmall` and `xiaoai`, trade the lines of a poem; each
-//! one waits on the condition (`with cond: cond.wait()`) until the other has
-//! spoken, then speaks and notifies. Python's `Condition` is a lock and a wait
-//! queue in one object; Rust splits it in two: a `Mutex` around the data the
-//! threads wait about (whose turn it is) and a `Condvar` to wait on.
+//! The notes (notes/002_bdfb11ea434acb50.txt), word for word:
+//! threading.Condition 提供以下操作 ("threading.Condition offers these
+//! operations"): wait() 方法會先釋放鎖定，等待通知後再去爭取鎖定，成功爭取後繼續執行。
+//! ("wait() first releases the lock, waits for a notification, then competes
+//! for the lock again and goes on once it has it.") and
+//! wait() 可以設定浮點數指定逾時，若等待超過指定時間，就自動嘗試取得鎖定並執行。
+//! ("wait() can take a float timeout: if the wait lasts longer, it tries to
+//! take the lock and goes on by itself.") Their `notify()` bullets are the
+//! `condition_notify` bin. The notes give no code: the two smart speakers
+//! `tmall` and `xiaoai` trading lines of Li Zhiyi's poem 卜算子 (in English
+//! here) are a well-known Chinese course's example (added here).
 //!
+//! Python's `Condition` is a lock and a wait queue in one; Rust splits it: a
+//! `Mutex` around the data the threads wait about, and a `Condvar`.
 //! - The wait is a loop on a predicate (`while talk.turn != me { wait }`): a
 //!   wake-up is only a hint (spurious wake-ups happen, and a notify may be
-//!   meant for another waiter), so the waiter checks again. `Condvar::wait_while`
-//!   and Python's `cond.wait_for(pred)` are the same loop. Because the speakers
-//!   wait on the predicate, not on a notify, it does not matter which thread
-//!   the OS starts first: no notify can be lost.
-//! - During the talk the speakers use `notify_all`: three threads wait on this
-//!   one Condvar for different things (each speaker for its turn, `main` for
-//!   the end), and `notify_one` could wake `main`, which would sleep again,
-//!   while the speaker whose turn it is never hears it.
-//! - `notify_one` wakes ONE waiter, even when several can go on. After the
-//!   talk both speakers wait for `bye`; `main` sets it, calls `notify_one`, and
-//!   exactly one speaker leaves: the other sleeps on with its predicate true,
-//!   until `main`'s `notify_all`. (`main` first waits a tick so both are truly
-//!   asleep; only a spurious wake-up, allowed but very rare, could let both go.)
-//! - A wait with a timeout: `main` waits with `wait_timeout_while`, waking
-//!   every `--tick` seconds to check, and returns an error instead of hanging
-//!   if one wait lasts far longer than the whole talk should take.
+//!   meant for another waiter). `Condvar::wait_while` and Python's
+//!   `cond.wait_for(pred)` are the same loop. No notify can be lost, whichever
+//!   thread the OS starts first: nobody waits for a notify, only for the turn.
+//! - The speakers `notify_all`: main waits on the same Condvar, and
+//!   `notify_one` could wake main instead of the speaker whose turn it is.
+//! - xiaoai thinks half as long as tmall, yet never speaks out of turn:
+//!   without the wait she would answer before she was asked.
+//! - main waits with a timeout (`wait_timeout_while`): it wakes every `--tick`
+//!   to report, and fails instead of hanging if the talk stalls.
 //!
 //! Run: `cargo run -p examples-threads --bin condition -- --exchanges 6 --pause 0.3 --tick 1`
 //!
-//! You should see 12 lines, tmall, xiaoai, tmall, ... strictly alternating
-//! (every run, whichever thread the OS runs first), `main`'s `still waiting`
-//! lines about once a second in between, each speaker `waiting for bye`, then
-//! `bye = true, notify_one()`, one speaker's `heard bye` (which one can vary),
-//! `notify_one woke 1 of 2 ...`, the other's `heard bye`, and two `check:` lines.
+//! You should see 12 lines, tmall, xiaoai, tmall, ... strictly alternating on
+//! every run, main's `still waiting` about once a second in between, then
+//! `check: 12 lines, the turns strictly alternate`.
 
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -44,58 +42,55 @@ use clap::Parser;
 use shared::event;
 use shared::workload::seconds;
 
-/// One exchange per row: (tmall's line, xiaoai's answer). More exchanges
-/// than rows start the poem again.
-const POEM: [(&str, &str); 6] = [
-    ("XiaoAi!", "Here."),
-    ("Let's trade lines of a poem.", "Sure."),
-    ("I live at the river's head,", "you live at its mouth."),
-    (
-        "Day after day I long for you and never see you,",
-        "yet we drink from the same river.",
-    ),
-    (
-        "When will this water stop flowing?",
-        "When will this longing end?",
-    ),
-    (
-        "If only your heart were like mine,",
-        "I would never fail your love.",
-    ),
+/// tmall speaks the even lines, xiaoai the odd ones; more exchanges than
+/// lines start the poem again.
+const POEM: [&str; 10] = [
+    "XiaoAi!",
+    "Here.",
+    "I live at the river's head,",
+    "you live at its mouth.",
+    "Day after day I long for you and never see you,",
+    "yet we drink from the same river.",
+    "When will this water stop flowing?",
+    "When will this longing end?",
+    "If only your heart were like mine,",
+    "I would never fail your love.",
 ];
-const SPEAKERS: [&str; 2] = ["tmall", "xiaoai"];
 
 #[derive(Parser)]
 #[command(about = "Two threads take turns through a Mutex + Condvar (threading.Condition)")]
 struct Args {
-    /// Number of exchanges (two lines each).
+    /// Number of exchanges, two lines each (1 to 10,000).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     exchanges: u32,
-    /// Seconds a speaker thinks before each line (without holding the lock).
-    #[arg(long, default_value_t = 0.3)]
-    pause: f64,
-    /// Seconds `main` waits (wait_timeout) between checks.
-    #[arg(long, default_value_t = 1.0)]
-    tick: f64,
+    /// Seconds tmall thinks before each line, without the lock; xiaoai half that (0 to 3600).
+    #[arg(long, default_value = "0.3", value_parser = secs)]
+    pause: Duration,
+    /// Seconds main waits (wait_timeout) between reports (more than 0, at most 3600).
+    #[arg(long, default_value = "1", value_parser = secs)]
+    tick: Duration,
 }
 
-/// What the threads wait about. It lives inside the Mutex: the Condvar itself
-/// holds no state, only sleepers.
+/// A duration flag (0 to an hour; not NaN, infinite or negative): on `Err`
+/// clap prints one `error:` line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
+}
+
+/// What the threads wait about, inside the Mutex (a Condvar holds no state).
 struct Talk {
-    turn: usize,      // index into SPEAKERS of who speaks next
+    turn: usize,      // 0 = tmall speaks next, 1 = xiaoai
     said: Vec<usize>, // who spoke, in order: the self-check reads it
-    asleep: usize,    // speakers done talking and waiting for `bye`
-    bye: bool,        // set by main: the predicate both speakers wait for at the end
-    left: usize,      // speakers that saw `bye` and left
 }
 
-// Statics need no Arc: both are const-constructible and live forever.
+// Statics need no Arc; and main can return (ending the process) even if a
+// speaker is stuck, which a scope's join would not allow.
 static TALK: Mutex<Talk> = Mutex::new(Talk {
     turn: 0,
     said: Vec::new(),
-    asleep: 0,
-    bye: false,
-    left: 0,
 });
 static CV: Condvar = Condvar::new();
 
@@ -109,63 +104,28 @@ fn speaker(me: usize, exchanges: usize, pause: Duration) {
         while talk.turn != me {
             talk = CV.wait(talk).unwrap();
         }
-        // It is our turn and only we can pass it on, so think without the lock.
-        drop(talk);
-        thread::sleep(pause);
+        drop(talk); // our turn, and only we can pass it on: think unlocked
+        thread::sleep(if me == 0 { pause } else { pause / 2 }); // xiaoai is quicker
         let mut talk = TALK.lock().unwrap();
-        let (a, b) = POEM[i % POEM.len()];
-        event!("{}", if me == 0 { a } else { b });
+        event!("{}", POEM[(2 * i + me) % POEM.len()]);
         talk.said.push(me);
         talk.turn = 1 - me;
         CV.notify_all(); // wake the other speaker *and* main: see the header
     }
-    let mut talk = TALK.lock().unwrap();
-    talk.asleep += 1;
-    event!("waiting for bye");
-    CV.notify_all(); // tells main; `bye` is false, so nobody else gets past its loop
-    let mut talk = CV.wait_while(talk, |t| !t.bye).unwrap();
-    talk.left += 1;
-    event!("heard bye"); // and no notify: main's notify alone decides who wakes
-}
-
-/// `main`'s wait with a timeout: sleeps on CV until `done`, waking every
-/// `tick` to check, and fails instead of hanging once `patience` is spent.
-fn wait_until<'a>(
-    mut talk: MutexGuard<'a, Talk>,
-    (tick, patience): (Duration, Duration),
-    done: impl Fn(&Talk) -> bool,
-) -> anyhow::Result<MutexGuard<'a, Talk>> {
-    let started = Instant::now();
-    loop {
-        // Returns when `done` holds, or when `tick` has passed in all,
-        // re-checking after every wake-up (wait_timeout in a loop).
-        let (guard, res) = CV.wait_timeout_while(talk, tick, |t| !done(t)).unwrap();
-        talk = guard;
-        if !res.timed_out() {
-            return Ok(talk);
-        }
-        let (said, left) = (talk.said.len(), talk.left);
-        event!("still waiting: {said} lines said, {left} speakers left");
-        ensure!(
-            started.elapsed() <= patience,
-            "stalled: {said} lines said, {left} speakers left"
-        );
-    }
 }
 
 fn main() -> anyhow::Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let pause = seconds(args.pause).context("bad --pause")?;
-    let tick = seconds(args.tick).context("bad --tick")?;
-    ensure!(!tick.is_zero(), "--tick must be more than 0 seconds");
+    ensure!(!args.tick.is_zero(), "--tick must be more than 0 seconds");
     let (exchanges, total) = (args.exchanges as usize, 2 * args.exchanges as usize);
     // Give up (instead of hanging) if the talk takes far longer than it should.
-    let patience = pause.saturating_mul(total as u32) + Duration::from_secs(10);
-    let ticks = (tick, patience);
+    let patience = args.pause.saturating_mul(total as u32) + Duration::from_secs(10);
 
     let mut handles = Vec::new();
-    for (me, name) in SPEAKERS.iter().enumerate() {
+    for (me, name) in ["tmall", "xiaoai"].into_iter().enumerate() {
+        let pause = args.pause;
         let h = thread::Builder::new()
             .name(name.to_string())
             .spawn(move || speaker(me, exchanges, pause))
@@ -173,35 +133,28 @@ fn main() -> anyhow::Result<()> {
         handles.push(h);
     }
 
-    // The talk: until both speakers are done and asleep, waiting for `bye`.
-    let talk = wait_until(TALK.lock().unwrap(), ticks, |t| t.asleep == 2)?;
-    let alternate =
-        talk.said.len() == total && talk.said.iter().enumerate().all(|(i, &who)| who == i % 2);
-    drop(talk);
-    thread::sleep(tick); // let the last one get all the way into its wait
-
-    // notify_one vs notify_all: `bye` lets *both* speakers go.
+    // wait(timeout) in a loop: returns once every line is said, or after a
+    // tick with the lock taken back; re-checks after every wake-up.
+    let started = Instant::now();
     let mut talk = TALK.lock().unwrap();
-    talk.bye = true;
-    CV.notify_one();
-    event!("bye = true, notify_one()");
-    let talk = wait_until(talk, ticks, |t| t.left >= 1)?;
-    // A tick more for the other speaker to leave too: nobody woke it.
-    let (talk, _) = CV.wait_timeout_while(talk, tick, |t| t.left < 2).unwrap();
-    let after_one = talk.left;
-    event!("notify_one woke {after_one} of 2 waiting speakers; now notify_all()");
-    CV.notify_all();
-    let talk = wait_until(talk, ticks, |t| t.left == 2)?;
+    loop {
+        let (guard, res) = CV
+            .wait_timeout_while(talk, args.tick, |t| t.said.len() < total)
+            .unwrap();
+        talk = guard;
+        if !res.timed_out() {
+            break;
+        }
+        let said = talk.said.len();
+        event!("still waiting: {said} of {total} lines said");
+        ensure!(started.elapsed() <= patience, "stalled after {said} lines");
+    }
+    let alternate = talk.said.iter().enumerate().all(|(i, &who)| who == i % 2);
     drop(talk);
     for h in handles {
         h.join().unwrap(); // unwrap on join(): re-raise a speaker's panic
     }
     ensure!(alternate, "the turns did not alternate");
     println!("check: {total} lines, the turns strictly alternate");
-    ensure!(
-        after_one == 1,
-        "notify_one let {after_one} speakers go (a spurious wake-up?)"
-    );
-    println!("check: notify_one woke 1 of 2 waiting speakers, notify_all the other");
     Ok(())
 }

@@ -2,13 +2,27 @@
 //! process exits and the threads still running die with it. Joining them is
 //! how you get Python's default (non-daemon) behaviour.
 //!
-//! Mirrors the threading note's `threading.Thread(target=worker, daemon=True)`:
-//! a worker that would run 10 s, and a main thread that ends first. Python
-//! waits at exit for non-daemon threads and kills daemon ones; Rust never
-//! waits for you: returning from `main` ends the process (as `std::process::exit`
-//! would). Like Python's daemon threads, the killed thread gets no chance to
-//! clean up: its destructors never run, so don't leave it holding a half-written
-//! file.
+//! The note (notes/002_bdfb11ea434acb50.txt), word for word:
+//! 執行緒預設要完全執行完畢才會結束，若希望執行緒隨著 main 執行緒結束而結束 (無論該執行緒是否執行完畢)，可透過設定 daemon 達成。
+//! ("By default a thread runs all the way to its end before it ends; if you
+//! want threads to end when the main thread ends (finished or not), set
+//! daemon.") and its code:
+//!
+//! ```text
+//! thread = Thread(target=xxx)
+//! thread.setDaemon(True)
+//! thread.start()
+//! ```
+//!
+//! The code is dated: `setDaemon()` is deprecated since Python 3.10 (it warns);
+//! write `Thread(target=xxx, daemon=True)` or `thread.daemon = True`, as the
+//! twin does. The 10 s worker and the flags are added here.
+//!
+//! Python waits at exit for non-daemon threads and kills daemon ones; Rust
+//! never waits for you: returning from `main` ends the process (as
+//! `std::process::exit` would). Like Python's daemon threads, the killed
+//! thread gets no chance to clean up: its destructors never run, so don't
+//! leave it holding a half-written file.
 //!
 //! Run it:
 //!
@@ -23,6 +37,7 @@
 //! `worker joined`.
 
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -32,26 +47,38 @@ use shared::workload::seconds;
 /// A long worker and a main thread that does not wait for it (unless --join).
 #[derive(Parser)]
 struct Args {
-    /// How long the worker would run, in seconds (10 steps).
-    #[arg(long, default_value_t = 10.0)]
-    worker_secs: f64,
-    /// How long main keeps busy before it returns, in seconds.
-    #[arg(long, default_value_t = 1.0)]
-    main_secs: f64,
+    /// How long the worker would run, in seconds (10 steps; 0 to 3600).
+    #[arg(long, default_value = "10", value_parser = secs)]
+    worker_secs: Duration,
+    /// How long main keeps busy before it returns, in seconds (0 to 3600).
+    #[arg(long, default_value = "1", value_parser = secs)]
+    main_secs: Duration,
     /// Join the worker before returning: Python's default (daemon=False).
     #[arg(long)]
     join: bool,
 }
 
+/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
+/// hour is the most any flag here takes. On `Err` clap prints one `error:`
+/// line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
+}
+
 const STEPS: u32 = 10;
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let step = seconds(args.worker_secs).context("bad --worker-secs")? / STEPS;
-    let main_time = seconds(args.main_secs).context("bad --main-secs")?;
+    let step = args.worker_secs / STEPS;
+    let main_time = args.main_secs;
 
-    event!("starting a worker that runs {:?} s", args.worker_secs);
+    let secs = args.worker_secs.as_secs_f64();
+    event!("starting a worker that runs {secs} s");
     let worker = thread::Builder::new()
         .name("worker".into())
         .spawn(move || {

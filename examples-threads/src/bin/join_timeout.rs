@@ -1,12 +1,24 @@
 //! `thread.join(timeout)` in Rust: `JoinHandle::join` has no timeout, so the
-//! worker signals "done" on a channel and main waits with `recv_timeout`.
-//! As in Python, the timeout only stops the *waiting*: the thread keeps running.
+//! worker says "done" on a std `mpsc` channel and main waits with
+//! `recv_timeout`. As in Python, the timeout only stops the *waiting*: the
+//! thread keeps running.
 //!
-//! Mirrors the threading note's `t.join(timeout=1)` on a worker that needs 3 s,
-//! followed by `t.is_alive()`, which is still `True`. Here `is_alive()` is
-//! `!handle.is_finished()`. (Polling `is_finished()` in a sleep loop would also
-//! give a bounded wait, but it notices the end up to one poll late; the channel
-//! wakes main at once.)
+//! The notes (notes/002_bdfb11ea434acb50.txt), word for word:
+//! 使用 join() 安插執行緒，待安插執行緒執行完畢才接續執行原本代碼。
+//! ("join() inserts a thread: the original code goes on only once the inserted
+//! thread has finished.") and
+//! thread.join([timeout])，timeout 參數為可選參數，可指定 thread 線程最多可以霸占 CPU 資源的時間(以秒為單位)，默認直到 thread 執行結束 (進入死亡狀態) 才釋放 CPU 資源。
+//! ("timeout is optional: it sets the longest time, in seconds, the thread may
+//! hog the CPU; by default the CPU is released only when the thread has ended
+//! (entered the dead state).")
+//!
+//! The second note is wrong. The timeout is how long the *caller* waits; it
+//! does nothing to the thread, which keeps running and keeps whatever CPU it
+//! uses (a waiting caller uses none). `join(timeout)` returns `None` either
+//! way, so Python code asks `t.is_alive()` afterwards; here `is_alive()` is
+//! `!handle.is_finished()`. The 3 s worker, its steps and the flags are added
+//! here. (Polling `is_finished()` in a sleep loop would also bound the wait,
+//! but notices the end up to one poll late; the channel wakes main at once.)
 //!
 //! Run it:
 //!
@@ -20,35 +32,47 @@
 //! final `join()` returning and `check: worker ran all 6 steps`. With a timeout
 //! longer than the work, the wait ends early with `worker finished in time`.
 
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use crossbeam_channel::RecvTimeoutError;
 use shared::event;
 use shared::workload::seconds;
 
 /// A 3 s worker and a 1 s join timeout.
 #[derive(Parser)]
 struct Args {
-    /// How long the worker runs, in seconds (6 steps).
-    #[arg(long, default_value_t = 3.0)]
-    work_secs: f64,
-    /// How long main waits for it, in seconds: Python's join(timeout).
-    #[arg(long, default_value_t = 1.0)]
-    timeout: f64,
+    /// How long the worker runs, in seconds (6 steps; 0 to 3600).
+    #[arg(long, default_value = "3", value_parser = secs)]
+    work_secs: Duration,
+    /// How long main waits for it, in seconds: Python's join(timeout) (0 to 3600).
+    #[arg(long, default_value = "1", value_parser = secs)]
+    timeout: Duration,
+}
+
+/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
+/// hour is the most any flag here takes. On `Err` clap prints one `error:`
+/// line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
 }
 
 const STEPS: u32 = 6;
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let step = seconds(args.work_secs).context("bad --work-secs")? / STEPS;
-    let timeout = seconds(args.timeout).context("bad --timeout")?;
+    let step = args.work_secs / STEPS;
 
-    // The worker's last act is to say "done"; capacity 1 so it never blocks.
-    let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(1);
+    // The worker's last act is to say "done". An mpsc channel's send never
+    // blocks, so the worker never waits for main.
+    let (done_tx, done_rx) = mpsc::channel::<()>();
     let worker = thread::Builder::new()
         .name("worker".into())
         .spawn(move || {
@@ -65,12 +89,9 @@ fn main() -> Result<()> {
         })
         .context("cannot spawn the worker")?;
 
-    event!(
-        "join(timeout={:?}): waiting at most {:?} s",
-        args.timeout,
-        args.timeout
-    );
-    match done_rx.recv_timeout(timeout) {
+    let timeout = args.timeout.as_secs_f64();
+    event!("join(timeout={timeout}): waiting at most {timeout} s");
+    match done_rx.recv_timeout(args.timeout) {
         Ok(()) => event!("worker finished in time"),
         Err(RecvTimeoutError::Timeout) => {
             event!("timed out; the worker is not stopped by that");

@@ -1,10 +1,15 @@
 //! Why pools: creating and destroying a thread costs far more than a tiny
 //! task, so reuse a few threads instead of spawning one per task.
 //!
-//! Mirrors the pools note: "a pool reuses its threads instead of creating and
-//! destroying one per task" (`ThreadPoolExecutor` vs `Thread(target=task)` per
-//! task). Both sides here run the same 100,000 tiny tasks (`i * i`) with at
-//! most N threads alive (N = `--threads`, default one per CPU):
+//! The notes, word for word (notes/001_02a52d28409d88e4.txt, 线程池和进程池):
+//! 原理：提前创建好线程/进程放在池子里，新的task到来可以重用这些资源，减少了新建、终止线程/进程的开销
+//! ("how it works: threads/processes are created in advance and kept in the
+//! pool; a new task reuses them, saving the cost of creating and ending
+//! threads/processes") and (notes/003_d0b3d7c6892ba864.txt)
+//! 线程池，不用创建释放线程，而是复用线程 ("a thread pool: no creating and
+//! freeing threads, but reusing them"). Added here: a measurement of that
+//! cost. Both sides run the same 100,000 tiny tasks (`i * i`) with at most N
+//! threads alive (N = `--threads`, default one per CPU):
 //!
 //! - spawn per task: a new OS thread for every task, N at a time, each joined;
 //! - thread pool: N threads made once, each taking task after task from one
@@ -32,11 +37,11 @@ use shared::timing::Stopwatch;
 /// The same tiny tasks: a thread per task vs a pool.
 #[derive(Parser)]
 struct Args {
-    /// How many tasks.
-    #[arg(long, default_value_t = 100_000)]
+    /// How many tasks (0 to 10,000,000).
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     tasks: u64,
-    /// Threads alive at a time, on both sides (default: one per CPU).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Threads alive at a time, on both sides, 1 to 256 (default: one per CPU).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
     threads: Option<u32>,
 }
 
@@ -85,6 +90,7 @@ fn thread_pool(tasks: u64, workers: usize) -> Result<u128> {
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
     let threads = match args.threads {

@@ -1,16 +1,24 @@
 //! Producers and consumers over a bounded queue: `crossbeam_channel::bounded(10)`.
 //!
-//! Mirrors the threading note's `q = queue.Queue(10)`: producers `q.put(item)`
-//! (blocking while 10 items wait), consumers loop on `q.get()` and call
-//! `q.task_done()`, and `q.join()` waits until every item has been processed.
+//! The notes, word for word: notes/001_02a52d28409d88e4.txt, under 数据通信
+//! ("passing data"), `import queue` / `q = queue.Queue()` / `q.put(item)` /
+//! `item = q.get()`; and notes/002_bdfb11ea434acb50.txt:
+//! 透過 queue.Queue 配合 threading.Thread 可以達到一進一出 (wait / notify) 的效果。
+//! ("queue.Queue with threading.Thread gives one-in, one-out (wait / notify).")
+//! 模塊中的 Queue 類實現了所有所需的鎖定語義。 ("The module's Queue class
+//! implements all the locking semantics needed.") Added here: the bound of 10
+//! (`queue.Queue(10)`: `put` blocks while 10 items wait), several producers
+//! and consumers, and the twin's `task_done()` / `join()`, which the notes
+//! do not mention.
 //!
-//! Shutdown is different. A Python queue never closes, so consumers need a
-//! sentinel (`None`, one per consumer) to know the work is over, and
-//! `task_done()`/`join()` count what is finished. A crossbeam channel closes
+//! Shutdown is the hard part, and where the course's well-known
+//! producer-consumer crawler goes wrong: its consumers loop on `q.get()`
+//! forever, so the program never exits. A Python queue never closes, so the
+//! twin sends one sentinel (`None`) per consumer. A crossbeam channel closes
 //! when its last `Sender` is dropped: each producer drops its sender when it
 //! returns, main drops its own, and a consumer's `for item in rx.iter()` ends
-//! once the channel is closed *and* empty. No sentinel, no counter: joining the
-//! consumer threads is `q.join()`, and each returns the items it handled.
+//! once the channel is closed *and* empty. No sentinel, no counter: joining
+//! the consumer threads is `q.join()`, and each returns the items it handled.
 //!
 //! Run it:
 //!
@@ -26,6 +34,7 @@
 //! `check: 100 items consumed exactly once`.
 
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
@@ -35,27 +44,38 @@ use shared::workload::seconds;
 /// Producers and consumers over a bounded channel.
 #[derive(Parser)]
 struct Args {
-    /// Producer threads.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Producer threads (1 to 100).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
     producers: u32,
-    /// Consumer threads.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Consumer threads (1 to 100).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
     consumers: u32,
-    /// Items to produce in all (numbered 0..items).
-    #[arg(long, default_value_t = 100)]
+    /// Items to produce in all, numbered 0..items (0 to 1,000,000).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     items: u32,
-    /// Channel capacity: Python's Queue(maxsize).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Channel capacity: Python's Queue(maxsize) (1 to 10,000).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     capacity: u32,
-    /// Seconds a consumer spends on each item (makes the queue fill up).
-    #[arg(long, default_value_t = 0.01)]
-    consume_secs: f64,
+    /// Seconds a consumer spends on each item, to fill the queue (0 to 3600).
+    #[arg(long, default_value = "0.01", value_parser = secs)]
+    consume_secs: Duration,
+}
+
+/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
+/// hour is the most any flag here takes. On `Err` clap prints one `error:`
+/// line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let work = seconds(args.consume_secs).context("bad --consume-secs")?;
+    let work = args.consume_secs;
     let (tx, rx) = crossbeam_channel::bounded::<u32>(args.capacity as usize);
 
     let mut consumers = Vec::new();

@@ -53,6 +53,7 @@ fn check(what: &str, got: u64, expected: u64) -> Result<()> {
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
     // A plain local: owned by main, never wrapped in Arc.

@@ -1,10 +1,34 @@
 //! Two named threads run at the same time: `sing` and `dance` interleave.
 //!
-//! Mirrors the threading note's first example, which starts two threads with
-//! `threading.Thread(target=sing, args=(3,), kwargs={"interval": 0.5}, name="sing")`
-//! and the same for `dance`, then `start()`s and `join()`s both.
-//! In Rust a `move` closure replaces `target`, `args` and `kwargs` (it captures
-//! what the function needs), and `thread::Builder::name` is Python's `name=`.
+//! Mirrors the notes' first thread example (notes/003_d0b3d7c6892ba864.txt),
+//! word for word:
+//!
+//! ```text
+//! def sing(num):
+//!     for i in range(num):
+//!         print("唱歌......")
+//!         time.sleep(0.5)
+//! ...
+//!     sing_thread = threading.Thread(target=sing, args=(3, ))
+//!     dance_thread = threading.Thread(target=dance, kwargs={'num': 3})
+//!
+//!     sing_thread.start()
+//!     dance_thread.start()
+//! ```
+//!
+//! (唱歌 is "singing"; `dance` is the same with `print("跳舞......")`,
+//! "dancing"; `...` marks lines left out here). In Rust a
+//! `move` closure replaces `target`, `args` and `kwargs`: it captures what the
+//! function needs. Naming the threads (`thread::Builder::name`, Python's
+//! `name=`), numbering the lines and the `--iterations` / `--interval` flags
+//! are added here.
+//!
+//! The note never joins, and in Python it need not: the interpreter waits for
+//! every non-daemon thread before it exits (notes/002_bdfb11ea434acb50.txt:
+//! 執行緒預設要完全執行完畢才會結束, "by default a thread runs all the way to
+//! its end before it ends").
+//! Rust does not wait: when `main` returns the process exits and kills the
+//! threads still running. So the Rust version must `join()` both (added here).
 //!
 //! Run it:
 //!
@@ -13,11 +37,13 @@
 //! cargo run -p examples-threads --bin sing_dance -- --iterations 5 --interval 0.2
 //! ```
 //!
-//! You should see `sing` and `dance` lines in rounds: both threads speak once
-//! per round, every `--interval` seconds; which of the two speaks first within
-//! a round varies between runs. Then `sing and dance, cost = 1.5xx seconds`:
-//! about iterations x interval (1.5 s), not twice that (3 s), because the two
-//! threads sleep at the same time.
+//! You should see `sing` and `dance` lines in rounds, one each per round every
+//! `--interval` seconds; which of the two speaks first within a round varies
+//! between runs (notes/003: 线程之间的执行是无序的，是由 CPU 调度决定的,
+//! "the order in which threads run is not fixed; the CPU's scheduling decides
+//! it"). Then
+//! `sing and dance, cost = 1.5xx seconds`: about iterations x interval, not
+//! twice that, because the two threads sleep at the same time.
 
 use std::thread;
 use std::time::Duration;
@@ -31,55 +57,68 @@ use shared::workload::seconds;
 /// Two threads, `sing` and `dance`, running side by side.
 #[derive(Parser)]
 struct Args {
-    /// How many times each thread sings or dances.
-    #[arg(long, default_value_t = 3)]
+    /// How many times each thread sings or dances (the note's `num`).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     iterations: u32,
-    /// Seconds each thread sleeps after each iteration.
-    #[arg(long, default_value_t = 0.5)]
-    interval: f64,
+    /// Seconds each thread sleeps after each line (0 to 3600).
+    #[arg(long, default_value = "0.5", value_parser = secs)]
+    interval: Duration,
 }
 
-/// The note's `sing(n, interval)`: the thread's name comes from the builder,
-/// so the event line says who is speaking.
-fn sing(n: u32, interval: Duration) {
-    for i in 1..=n {
-        event!("singing {i}/{n}");
+/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
+/// hour is the most any flag here takes. On `Err` clap prints one `error:`
+/// line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
+}
+
+/// The note's `sing(num)`; `event!` is a `println!` that adds the time and the
+/// thread's name (`[  0.501s sing] ...`).
+fn sing(num: u32, interval: Duration) {
+    for i in 1..=num {
+        event!("唱歌...... (singing {i}/{num})");
         thread::sleep(interval);
     }
 }
 
-/// The note's `dance(n, interval)`.
-fn dance(n: u32, interval: Duration) {
-    for i in 1..=n {
-        event!("dancing {i}/{n}");
+/// The note's `dance(num)`.
+fn dance(num: u32, interval: Duration) {
+    for i in 1..=num {
+        event!("跳舞...... (dancing {i}/{num})");
         thread::sleep(interval);
     }
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let interval = seconds(args.interval).context("bad --interval")?;
-    let n = args.iterations;
+    let (num, interval) = (args.iterations, args.interval);
 
     let sw = Stopwatch::start();
     event!("starting two threads");
-    // Python: Thread(target=sing, args=(n,), kwargs={"interval": interval}, name="sing")
-    let singer = thread::Builder::new()
+    // threading.Thread(target=sing, args=(3, ))
+    let sing_thread = thread::Builder::new()
         .name("sing".into())
-        .spawn(move || sing(n, interval))
+        .spawn(move || sing(num, interval))
         .context("cannot spawn the sing thread")?;
-    let dancer = thread::Builder::new()
+    // threading.Thread(target=dance, kwargs={'num': 3})
+    let dance_thread = thread::Builder::new()
         .name("dance".into())
-        .spawn(move || dance(n, interval))
+        .spawn(move || dance(num, interval))
         .context("cannot spawn the dance thread")?;
 
+    // Not in the note: without these joins main would return now and the
+    // process would end, killing both threads mid-song.
     // join() is Err only if the thread panicked; unwrap() passes that panic
     // on, since a panicking worker is a bug here, not bad input.
-    singer.join().unwrap();
-    dancer.join().unwrap();
+    sing_thread.join().unwrap();
+    dance_thread.join().unwrap();
     event!("both threads joined");
-    // ~ n x interval: the two sleeps overlap instead of adding up.
+    // ~ num x interval: the two sleeps overlap instead of adding up.
     sw.report("sing and dance");
     Ok(())
 }

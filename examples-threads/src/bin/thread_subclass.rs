@@ -1,21 +1,24 @@
 //! Python's "subclass Thread and override run()", the Rust way: a struct that
-//! owns its state, a trait that says it has a `run`, and a builder that spawns
-//! a named thread calling it.
+//! owns its state and has a `run(self)`, spawned on a named thread by
+//! `thread::Builder`. That is the whole answer; no trait is needed.
 //!
-//! Mirrors the threading note's
-//! `class MyThread(threading.Thread): def __init__(self, n): super().__init__(); self.n = n`
-//! `def run(self): ...` then `MyThread(3).start()`.
+//! The note (notes/002_bdfb11ea434acb50.txt), word for word:
+//! 必要時可繼承 threading.Thread，在 \_\_init\_\_() 中呼叫 super().\_\_init\_\_()，並在類別中定義 run() 方法來實作執行緒功能，但不建議，因其會使得流程與 threading.Thread 產生相依性。
+//! ("If you must, you can subclass threading.Thread, call super().__init__()
+//! in __init__(), and define a run() method in the class to do the thread's
+//! work; but this is not recommended, because it makes the flow depend on
+//! threading.Thread.") The note gives no code; the `Counter` job, its
+//! `done` count and the flags are added here.
 //!
-//! Why no inheritance: Rust has no classes to extend, and `std::thread::Thread`
-//! is only a handle to a running thread, not a base class with a virtual `run`
-//! to override. So we compose instead: the job is a plain struct (`Counter`)
-//! that owns its state; the `Runnable` trait stands for "overrides run()";
-//! `start` is what `Thread.start()` does for every subclass: spawn a thread,
-//! named by the job, that calls `run`. `run(mut self)` takes the struct by
-//! value: the thread owns it, so nothing is shared unless you share it on
-//! purpose. It counts its iterations in its own field, `done` (Python's
-//! `self.done += 1`), and hands the struct back through `join()`; where Python
-//! reads `t.done` after `t.join()`, main reads the returned struct's field.
+//! Rust takes the note's advice by construction: there are no classes to
+//! extend, and `std::thread::Thread` is only a handle to a running thread.
+//! The job is a plain struct (`Counter`) whose fields are what `__init__`
+//! would store on `self`; `run(mut self)` takes it by value, so the thread
+//! owns it and nothing is shared unless you share it on purpose. `run`
+//! counts its iterations in `self.done` and hands the struct back through
+//! `join()`: where Python reads `t.done` after `t.join()`, main reads the
+//! returned struct's field. The struct knows nothing of threads, so the same
+//! `run` could be called on the main thread, or given to a pool.
 //!
 //! Run it:
 //!
@@ -28,7 +31,7 @@
 //! (the order within a round varies), then each counter's `done` as it came
 //! back through `join()`, and `check: each thread ran 3 iterations`.
 
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -36,48 +39,37 @@ use clap::Parser;
 use shared::event;
 use shared::workload::seconds;
 
-/// Two "Thread subclasses" counting side by side.
+/// Two counting jobs, each on its own named thread.
 #[derive(Parser)]
 struct Args {
-    /// How many iterations each thread's `run` does.
-    #[arg(long, default_value_t = 3)]
+    /// How many iterations each job's `run` does.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     iterations: u32,
-    /// Seconds between iterations.
-    #[arg(long, default_value_t = 0.5)]
-    interval: f64,
+    /// Seconds between iterations (0 to 3600).
+    #[arg(long, default_value = "0.5", value_parser = secs)]
+    interval: Duration,
 }
 
-/// What a Thread subclass promises: a name and a `run` body.
-trait Runnable: Send + 'static {
-    /// What `run` hands back through `join()`.
-    type Output: Send + 'static;
-    fn name(&self) -> String;
-    fn run(self) -> Self::Output;
+/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
+/// hour is the most any flag here takes. On `Err` clap prints one `error:`
+/// line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
 }
 
-/// `Thread.start()` for any `Runnable`: a named thread that calls `run`.
-fn start<R: Runnable>(job: R) -> std::io::Result<JoinHandle<R::Output>> {
-    thread::Builder::new()
-        .name(job.name())
-        .spawn(move || job.run())
-}
-
-/// The "subclass": its fields are what `__init__` stored on `self`.
+/// The job: its fields are what a Thread subclass's `__init__` stores on `self`.
 struct Counter {
-    id: u32,
     n: u32,
     interval: Duration,
     done: u32, // iterations run so far: the state `run` changes
 }
 
-impl Runnable for Counter {
-    type Output = Counter; // the job itself, with the state `run` left in it
-
-    fn name(&self) -> String {
-        format!("counter-{}", self.id)
-    }
-
-    /// The overridden `run()`: counts to `n` in `self.done`, hands itself back.
+impl Counter {
+    /// The subclass's `run()`: counts to `n` in `self.done`, then hands the
+    /// job back, so its final state comes out of `join()`.
     fn run(mut self) -> Counter {
         for i in 1..=self.n {
             event!("run: iteration {i}/{}", self.n);
@@ -89,20 +81,25 @@ impl Runnable for Counter {
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let interval = seconds(args.interval).context("bad --interval")?;
 
     let mut handles = Vec::new();
     for id in 1..=2 {
         let job = Counter {
-            id,
             n: args.iterations,
-            interval,
+            interval: args.interval,
             done: 0,
         };
-        event!("starting {}", job.name());
-        handles.push(start(job).context("cannot spawn a counter thread")?);
+        let name = format!("counter-{id}");
+        event!("starting {name}");
+        // Thread.start(): a named thread that calls run() on the job it owns.
+        let handle = thread::Builder::new()
+            .name(name)
+            .spawn(move || job.run())
+            .context("cannot spawn a counter thread")?;
+        handles.push(handle);
     }
 
     for handle in handles {

@@ -1,0 +1,132 @@
+//! A wait-for table, for the `deadlock` bin built without the
+//! `deadlock_detection` feature: deadlock detection by hand.
+//!
+//! Each thread writes down the lock it is about to block on just before
+//! blocking, and the lock it holds just after taking it, and clears its row
+//! before unlocking. So the table never claims a lock is held when it is
+//! not, and a cycle in it (T1 wants what T2 holds, T2 wants what T1 holds) is
+//! a real deadlock, not a guess. (Waiting with a timeout, `try_lock_for`,
+//! is not detection: a slow thread looks the same as a stuck one.)
+//! parking_lot's `deadlock_detection` does the same for every parking_lot
+//! lock, without the program's help and at a cost to every lock.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::thread::{self, ThreadId};
+
+/// What one thread holds and wants; locks are numbered by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The thread's name (`"?"` if it has none).
+    pub thread: String,
+    /// The lock it holds, if any.
+    pub holds: Option<usize>,
+    /// The lock it is blocked on (or about to be), if any.
+    pub wants: Option<usize>,
+}
+
+/// The table: one [`Row`] per thread that has written one.
+#[derive(Debug, Default)]
+pub struct WaitFor {
+    rows: Mutex<HashMap<ThreadId, Row>>,
+}
+
+impl WaitFor {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn rows(&self) -> MutexGuard<'_, HashMap<ThreadId, Row>> {
+        // Nothing panics while holding this lock: a poisoned one is fine.
+        self.rows.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Writes the current thread's row: call with `wants` just before
+    /// blocking on a lock, and with `holds` just after taking one.
+    pub fn note(&self, holds: Option<usize>, wants: Option<usize>) {
+        let me = thread::current();
+        let thread = me.name().unwrap_or("?").to_string();
+        let row = Row {
+            thread,
+            holds,
+            wants,
+        };
+        self.rows().insert(me.id(), row);
+    }
+
+    /// Removes the current thread's row: call before unlocking.
+    pub fn clear(&self) {
+        self.rows().remove(&thread::current().id());
+    }
+
+    /// The row of thread `id`, if it has one.
+    pub fn row(&self, id: ThreadId) -> Option<Row> {
+        self.rows().get(&id).cloned()
+    }
+
+    /// The rows of the threads in a cycle of "wants the lock held by";
+    /// empty if there is none (no deadlock among the noted threads).
+    ///
+    /// ```
+    /// use examples_sync::wait_for::WaitFor;
+    /// let table = WaitFor::new();
+    /// table.note(Some(0), Some(1)); // this thread: holds lock 0, wants 1
+    /// assert!(table.cycle().is_empty()); // nobody holds 1: it will get it
+    /// ```
+    pub fn cycle(&self) -> Vec<Row> {
+        let rows = self.rows();
+        let holder = |lock| rows.values().find(|r| r.holds == Some(lock));
+        rows.values()
+            .filter(|&start| {
+                // Follow "wants the lock held by" from `start`; back at it = a cycle.
+                let mut row = start;
+                for _ in 0..rows.len() {
+                    let Some(next) = row.wants.and_then(holder) else {
+                        return false;
+                    };
+                    if std::ptr::eq(next, start) {
+                        return true;
+                    }
+                    row = next;
+                }
+                false
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+#[cfg(all(test, not(feature = "loom")))]
+mod tests {
+    use super::*;
+
+    /// Two threads, each holding the lock the other wants: a cycle; when
+    /// one of them is only waiting for a lock that is free: none.
+    #[test]
+    fn finds_the_cycle_and_only_the_cycle() {
+        let table = WaitFor::new();
+        thread::scope(|s| {
+            let spawn = |name: &str, holds, wants| {
+                let table = &table;
+                thread::Builder::new()
+                    .name(name.into())
+                    .spawn_scoped(s, move || table.note(holds, wants))
+                    .unwrap()
+                    .join()
+                    .unwrap();
+            };
+            spawn("t1", Some(0), Some(1));
+            assert!(table.cycle().is_empty(), "lock 1 is free");
+            spawn("t3", None, Some(0));
+            assert!(
+                table.cycle().is_empty(),
+                "t3 waits for t1, which waits for a free lock"
+            );
+            spawn("t2", Some(1), Some(0));
+        });
+        let mut names: Vec<String> = table.cycle().into_iter().map(|r| r.thread).collect();
+        names.sort();
+        assert_eq!(names, ["t1", "t2"]);
+    }
+}

@@ -1,0 +1,147 @@
+//! `notify_one` wakes exactly one waiter, `notify_all` wakes the rest; which
+//! one wakes first is up to the OS.
+//!
+//! The notes (notes/002_bdfb11ea434acb50.txt), word for word:
+//! notify() 會通知正在等待的執行緒，但無法預期哪一個執行緒會被通知，即便透過 notify_all()，也是所有等待的執行緒一同爭取鎖定。
+//! ("notify() notifies a waiting thread, but which one cannot be predicted;
+//! even with notify_all(), all the waiting threads compete for the lock
+//! together.") and notify() 可指定通知的執行緒數量，可能通知指定數量 (含) 以上的執行緒。
+//! ("notify() can be told how many threads to notify; it may notify that
+//! many or more.") Both hold. Python's docs say `notify(n)` wakes exactly n
+//! today but a future version may wake more (CPython 3.11 wakes the oldest
+//! waiter first, without promising it). Rust has no `notify(n)`: call
+//! `notify_one` n times. The waiters and the flags are added here.
+//!
+//! Three waiters wait for `go` with `wait_while`. main sets `go` (true for all
+//! of them now), calls `notify_one`, and exactly one leaves: the other two
+//! sleep on with their predicate true, because nobody woke them, until main's
+//! `notify_all`. main sleeps on a second Condvar over the same Mutex (Python:
+//! two `Condition`s sharing one lock), so "I left" wakes only main.
+//!
+//! The Mutex and Condvar are `parking_lot`'s: std's cannot show "exactly one"
+//! on every run. std's `Condvar` (a futex on Linux) releases the lock a moment
+//! before the waiter sleeps, and a notify in that moment makes the waiter
+//! return at once, a spurious wake-up its docs allow: with std, 11 of 100 runs
+//! here let two waiters go (the note's "or more"). A parking_lot waiter joins
+//! the queue *before* it releases the lock, and parking_lot promises no
+//! spurious wake-ups: once main, holding the lock, has counted all three,
+//! `notify_one` wakes one. (Its `notify_all` wakes one and moves the rest to
+//! the mutex's queue: they compete for the lock together, as the note says.)
+//! No poisoning: `lock()` returns the guard; `wait_while` takes it by `&mut`.
+//!
+//! Run: `cargo run -p examples-threads --bin condition_notify -- --waiters 3`
+//!
+//! You should see each `waiter-N` say `waiting for go` (in any order), main's
+//! `go = true, notify_one()`, ONE waiter's `woke up, leaving` (which one
+//! varies), main's `notify_one woke 1 of 3 ...`, the other two leave, then
+//! `check: notify_one woke 1 waiter, notify_all the other 2`.
+
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Context, ensure};
+use clap::Parser;
+use parking_lot::{Condvar, Mutex, MutexGuard};
+use shared::event;
+use shared::workload::seconds;
+
+#[derive(Parser)]
+#[command(about = "Condvar::notify_one wakes one waiter, notify_all the rest")]
+struct Args {
+    /// Threads waiting on the condition (2 to 100).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=100))]
+    waiters: u32,
+    /// Seconds main watches, after notify_one, for more waiters to leave (0 to 3600).
+    #[arg(long, default_value = "0.5", value_parser = secs)]
+    settle: Duration,
+}
+
+/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
+/// hour is the most any flag here takes. On `Err` clap prints one `error:`
+/// line and exits with code 2.
+fn secs(s: &str) -> Result<Duration, String> {
+    match s.parse().map(seconds) {
+        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
+    }
+}
+
+struct State {
+    go: bool,      // the predicate every waiter waits for
+    asleep: usize, // waiters that have started waiting
+    left: usize,   // waiters that saw `go` and left
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    go: false,
+    asleep: 0,
+    left: 0,
+});
+static GO: Condvar = Condvar::new(); // the waiters sleep here
+static MAIN: Condvar = Condvar::new(); // main sleeps here
+
+fn waiter() {
+    let mut s = STATE.lock();
+    s.asleep += 1;
+    event!("waiting for go");
+    MAIN.notify_one();
+    GO.wait_while(&mut s, |s| !s.go); // queued on GO before the lock is let go
+    s.left += 1;
+    event!("woke up, leaving");
+    MAIN.notify_one(); // only main sleeps on MAIN: no other waiter wakes
+}
+
+/// main's wait with a timeout: until `done`, or an error instead of a hang.
+fn wait_for(s: &mut MutexGuard<'_, State>, done: impl Fn(&State) -> bool) -> anyhow::Result<()> {
+    let res = MAIN.wait_while_for(s, |s| !done(s), Duration::from_secs(10));
+    ensure!(
+        !res.timed_out(),
+        "stalled: {} asleep, {} left",
+        s.asleep,
+        s.left
+    );
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    shared::quiet_backtraces();
+    shared::timing::epoch();
+    let args = Args::parse();
+    let n = args.waiters as usize;
+
+    let mut handles = Vec::new();
+    for k in 1..=n {
+        let h = thread::Builder::new()
+            .name(format!("waiter-{k}"))
+            .spawn(waiter)
+            .context("cannot spawn a waiter")?;
+        handles.push(h);
+    }
+
+    // Every waiter is queued on GO once all have counted themselves.
+    let mut s = STATE.lock();
+    wait_for(&mut s, |s| s.asleep == n)?;
+    s.go = true; // now true for every waiter...
+    GO.notify_one(); // ...but only one is woken
+    event!("go = true, notify_one()");
+    wait_for(&mut s, |s| s.left >= 1)?;
+    // Watch a while: does anyone else leave? (Nobody woke them.)
+    MAIN.wait_while_for(&mut s, |s| s.left == 1, args.settle);
+    let after_one = s.left;
+    event!("notify_one woke {after_one} of {n} waiters; now notify_all()");
+    GO.notify_all();
+    wait_for(&mut s, |s| s.left == n)?;
+    drop(s);
+    for h in handles {
+        h.join().unwrap(); // unwrap on join(): re-raise a waiter's panic
+    }
+    ensure!(
+        after_one == 1,
+        "notify_one let {after_one} waiters go (a spurious wake-up?)"
+    );
+    println!(
+        "check: notify_one woke 1 waiter, notify_all the other {}",
+        n - 1
+    );
+    Ok(())
+}
