@@ -134,7 +134,7 @@ fn agent() -> &'static ureq::Agent {
     })
 }
 
-/// A blocking HTTP GET of `url` (the notes' `requests.get(url).text`) that
+/// A blocking HTTP GET of `url` (the course's `requests.get(url).text`) that
 /// must finish, body included, within `timeout`. One shared `ureq` agent, safe
 /// to use from many threads, keeps connections alive between calls.
 ///

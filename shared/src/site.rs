@@ -1,6 +1,6 @@
 //! The local blog site the crawlers crawl: real HTTP/1.1 on loopback.
 //!
-//! The notes' crawler fetched a real blog's list pages
+//! The course's crawler (the notes' `blog_spider.craw(url)`) fetched a real blog's list pages
 //! (`/sitehome/p/{n}`, n = 1..=50) and pulled out every
 //! `<a class="post-item-title">`. No machine here reaches the internet, so
 //! this module serves the same shape of site from `127.0.0.1`:
@@ -88,7 +88,7 @@ impl Default for Faults {
     }
 }
 
-/// How to run the site. `SiteConfig::default()` is the notes' crawl: 50 pages,
+/// How to run the site. `SiteConfig::default()` is the course's crawl: 50 pages,
 /// 100 ms per request, no faults, an OS-chosen port on 127.0.0.1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
@@ -445,7 +445,7 @@ pub fn page_url(base: &str, n: u32) -> String {
     format!("{}/sitehome/p/{n}", base.trim_end_matches('/'))
 }
 
-/// The URLs of list pages `1..=pages` under `base`, in order (the notes'
+/// The URLs of list pages `1..=pages` under `base`, in order (the course's
 /// `urls = [f"https://www.cnblogs.com/#p{page}" for page in range(1, 50 + 1)]`).
 pub fn page_urls(base: &str, pages: u32) -> Vec<String> {
     (1..=pages).map(|n| page_url(base, n)).collect()
@@ -512,7 +512,7 @@ pub struct Post {
 }
 
 /// Every `<a class="post-item-title" href="...">title</a>` in `html`, in
-/// document order: the notes' `soup.find_all("a", class_="post-item-title")`.
+/// document order: the course's `soup.find_all("a", class_="post-item-title")`.
 pub fn parse_posts(html: &str) -> Vec<Post> {
     // The selector is a constant, so parsing it cannot fail at run time.
     let selector = scraper::Selector::parse("a.post-item-title").expect("valid selector");
@@ -535,7 +535,7 @@ fn agent() -> &'static ureq::Agent {
     })
 }
 
-/// Fetches `url` with a blocking HTTP GET (the notes' `requests.get(url).text`)
+/// Fetches `url` with a blocking HTTP GET (the course's `requests.get(url).text`)
 /// through one shared `ureq` agent, whose connection pool is safe to use from
 /// many threads at once. Blocks the calling thread for the whole round trip.
 ///

@@ -1,12 +1,13 @@
-//! The notes' workloads: the CPU job (`is_prime` over `PRIMES`), the hashing
-//! job (`sha(size)`), and simulated blocking I/O.
+//! The workloads of the notes and of the course behind them: the CPU job
+//! (`is_prime` over `PRIMES`, the course's), the hashing job (the notes'
+//! `sha(size)`), and simulated blocking I/O.
 //!
 //! These are what the lessons run, not what they teach, so they live here and
 //! every bin and benchmark runs exactly the same work.
 
 use std::time::Duration;
 
-/// The notes' CPU job input: one 15-digit prime, 100 times
+/// The course's CPU job input (not in the notes): one 15-digit prime, 100 times
 /// (`PRIMES = [112272535095293] * 100`). Checking one takes about 5.3 million
 /// trial divisions.
 pub const PRIMES: [u64; 100] = [112_272_535_095_293; 100];
@@ -14,10 +15,11 @@ pub const PRIMES: [u64; 100] = [112_272_535_095_293; 100];
 /// The notes' number of hashing jobs (`JOBS = 12`).
 pub const SHA_JOBS: usize = 12;
 
-/// The notes' hashing job size in bytes (`SIZE = 2**20`, 1 MiB).
+/// The hashing job size in bytes, 1 MiB (`SIZE = 2**20`, the course's; the
+/// notes' snippet shows a placeholder, `SIZE = 3 # sha函数的参数`).
 pub const SHA_SIZE: usize = 1 << 20;
 
-/// Trial division over odd numbers up to `isqrt(n)`, as the notes' `is_prime`:
+/// Trial division over odd numbers up to `isqrt(n)`, as the course's `is_prime` (not in the notes):
 ///
 /// ```python
 /// def is_prime(n):
@@ -96,8 +98,8 @@ pub fn sha_job(size: usize, seed: u64) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Simulated blocking I/O: the thread sleeps for `d` (the notes'
-/// `time.sleep(n)` standing for a network or disk wait). Async code must use
+/// Simulated blocking I/O: the thread sleeps for `d` (the
+/// notes' `time.sleep(0.5)` in sing/dance, standing for a network or disk wait). Async code must use
 /// its runtime's sleep instead; see `blocking_pitfall`.
 pub fn io_wait(d: Duration) {
     std::thread::sleep(d);

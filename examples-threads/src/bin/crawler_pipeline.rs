@@ -1,27 +1,47 @@
-//! A crawler pipeline that ends by itself: 3 fetch threads -> channel ->
-//! 2 parse threads -> file.
+//! A producer-consumer crawler that ends by itself: 3 fetch threads ->
+//! channel -> 2 parse threads -> file.
 //!
-//! Mirrors the crawler notes' producer-consumer crawler: three `do_craw`
-//! threads take URLs from `url_queue` (`queue.Queue()`), fetch them and put
-//! the HTML on `html_queue`; two `do_parse` threads parse it and write every
-//! post to one shared file. The notes' threads loop `while True` (and sleep
-//! 1-2 s per item), so that program never exits.
+//! The notes give the pieces: a queue between threads
+//! (`001_02a52d28409d88e4.txt`, 数据通信, "data communication"), word for word,
 //!
-//! Here the queues are crossbeam channels and shutdown flows down the pipe
-//! by dropping senders: main drops the URL sender after the last URL, so each
-//! fetch thread's loop ends once the channel is empty; the fetch threads own
-//! the only HTML senders, so when the last one ends, the parse loops end too.
-//! No thread is killed and no sentinel value is needed. Main keeps no
-//! receiver either, so if every parse thread has ended, a fetch thread's send
-//! fails with an error instead of queueing HTML nobody will read.
+//! ```text
+//! - import queue
+//! q = queue.Queue()
+//! q.put(item)
+//! item = q.get()
+//! ```
+//!
+//! and 「透過 queue.Queue 配合 threading.Thread 可以達到一進一出 (wait / notify)
+//! 的效果。」 ("queue.Queue with threading.Thread gives one-in, one-out, the
+//! effect of wait / notify", `002_bdfb11ea434acb50.txt`). The crawler itself is
+//! the course's producer-consumer program (not in the notes): three `do_craw`
+//! threads take URLs from `url_queue`, fetch them and put the HTML on
+//! `html_queue`; two `do_parse` threads parse it and write every post to one
+//! file. What is changed from it, and why:
+//! - its threads loop `while True`, so it never exits: here the queues are
+//!   crossbeam channels, and shutdown flows down the pipe by dropping
+//!   senders. Main drops the URL sender after the last URL, so each fetch
+//!   loop ends once the channel is empty; the fetch threads own the only HTML
+//!   senders, so when the last one ends, the parse loops end too. No thread
+//!   is killed and no sentinel is needed;
+//! - it opens its output file and never closes it, so lines still in the
+//!   buffer may never reach the disk: here the file is flushed and closed
+//!   (errors reported) before it is read back and checked;
+//! - it sleeps 1-2 s after every item to look busy: dropped;
+//! - it stops at the first failed fetch: here each page gets a timeout and
+//!   retries (`shared::crawl`, `--attempts`, `--timeout`), a page that still
+//!   fails is left out of the file and named in the account of every URL
+//!   printed at the end, and the program exits 1 only then.
 //!
 //! Run: `cargo run -p examples-threads --bin crawler_pipeline -- --pages 50 --out /tmp/posts.txt`
-//! (add `--site http://127.0.0.1:8000` to crawl a running `cargo run -p shared --bin blog-site`).
+//! (add `--site http://127.0.0.1:8000` to crawl a running
+//! `cargo run -p shared --bin blog-site -- --error-rate 0.3 --drop-rate 0.2`).
 //!
 //! You should see `craw` lines from `craw0`..`craw2` and `parse` lines from
 //! `parse0`/`parse1`, interleaved differently on each run, the cost line,
-//! `results: <path> (N lines)` (one `page<TAB>href<TAB>title` line per post,
-//! pages in any order), the check, and then the program exits.
+//! the account (`50 pages: 50 ok, 0 retried, 0 failed`), `results: <path>
+//! (N lines)` (one `page<TAB>href<TAB>title` line per post, pages in any
+//! order), the check, and then the program exits.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -33,19 +53,23 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
 use crossbeam_channel::{Receiver, Sender, unbounded};
-use examples_threads::site_or_local;
+use examples_threads::{MAX_LATENCY_MS, RetryArgs};
+use shared::crawl::{Account, Retry, fetch_with_retry};
 use shared::event;
-use shared::site::{expected_posts, fetch, page_urls, parse_posts, posts_on_page};
+use shared::site::{MAX_PAGES, SiteConfig, SiteGuard, parse_posts, posts_on_page};
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
-#[command(about = "Producer-consumer crawler: fetch threads -> channel -> parse threads -> file")]
+#[command(
+    name = "crawler_pipeline",
+    about = "Producer-consumer crawler: fetch threads -> channel -> parse threads -> file"
+)]
 struct Args {
     /// Number of list pages to crawl.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGES)))]
     pages: u32,
     /// Latency of every request to the in-process site, in ms (not used with --site).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
     latency_ms: u64,
     /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
     #[arg(long)]
@@ -53,15 +77,35 @@ struct Args {
     /// Results file [default: crawler_pipeline.txt in the system temp dir].
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    retry: RetryArgs,
 }
 
 const FETCHERS: usize = 3;
 const PARSERS: usize = 2;
 
-/// The notes' `do_craw`: URL in, HTML out, until the URL channel is closed and empty.
-fn do_craw(url_rx: Receiver<(u32, String)>, html_tx: Sender<(u32, String)>) -> Result<()> {
+/// The course's `do_craw`: URL in, HTML out, until the URL channel is closed
+/// and empty. Every URL's attempts go into `account`.
+fn do_craw(
+    url_rx: Receiver<(u32, String)>,
+    html_tx: Sender<(u32, String)>,
+    retry: &Retry,
+    account: &Mutex<Account>,
+) -> Result<()> {
     for (page, url) in url_rx.iter() {
-        let html = fetch(&url)?; // the error names the URL
+        let fetched = fetch_with_retry(&url, retry);
+        // unwrap on lock(): poisoned only if a thread panicked holding it.
+        account.lock().unwrap().record(&fetched);
+        let html = match fetched.body {
+            Ok(html) => html,
+            Err(e) => {
+                event!(
+                    "craw {url} failed after {} attempts: {e}",
+                    fetched.errors.len()
+                );
+                continue; // the other pages go on
+            }
+        };
         event!("craw {url}, url_queue.size={}", url_rx.len());
         // Fails only if every parse thread is gone (main holds no receiver).
         html_tx
@@ -71,13 +115,12 @@ fn do_craw(url_rx: Receiver<(u32, String)>, html_tx: Sender<(u32, String)>) -> R
     Ok(()) // html_tx drops here: one sender fewer
 }
 
-/// The notes' `do_parse`: HTML in, one line per post into the shared file,
+/// The course's `do_parse`: HTML in, one line per post into the shared file,
 /// until every HTML sender is gone.
 fn do_parse(html_rx: Receiver<(u32, String)>, out: &Mutex<BufWriter<File>>) -> Result<()> {
     for (page, html) in html_rx.iter() {
         let posts = parse_posts(&html);
         // One lock per page keeps that page's lines together in the file.
-        // unwrap on lock(): poisoned only if a writer panicked mid-page.
         let mut w = out.lock().unwrap();
         for p in &posts {
             writeln!(w, "{page}\t{}\t{}", p.href, p.title)?;
@@ -93,21 +136,30 @@ fn do_parse(html_rx: Receiver<(u32, String)>, out: &Mutex<BufWriter<File>>) -> R
 }
 
 fn main() -> Result<()> {
+    shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    // Without --site, a blog site in this process, serving until `_site` drops.
+    let retry = args.retry.retry();
+    // Without --site, a blog site in this process, serving while `site` lives.
     let latency = Duration::from_millis(args.latency_ms);
-    let (_site, base) = site_or_local(args.site.as_deref(), args.pages, latency)?;
-    let default_out = || std::env::temp_dir().join("crawler_pipeline.txt");
-    let out = args.out.unwrap_or_else(default_out);
+    let config = SiteConfig {
+        pages: args.pages,
+        latency,
+        ..SiteConfig::default()
+    };
+    let site = SiteGuard::open(args.site.as_deref(), config)?;
+    let out = args
+        .out
+        .unwrap_or_else(|| std::env::temp_dir().join("crawler_pipeline.txt"));
     let file = File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let writer = Mutex::new(BufWriter::new(file));
-    println!("blog site: {base}, results to {}", out.display());
+    let account = Mutex::new(Account::new());
+    println!("blog site: {}, results to {}", site.url(), out.display());
 
     let sw = Stopwatch::start();
     let (url_tx, url_rx) = unbounded();
     let (html_tx, html_rx) = unbounded();
-    for (page, url) in (1..).zip(page_urls(&base, args.pages)) {
+    for (page, url) in (1..).zip(site.page_urls(args.pages)) {
         url_tx.send((page, url))?; // unbounded, and url_rx is alive: cannot fail
     }
     drop(url_tx); // no more URLs: once the channel is empty, recv() fails
@@ -116,8 +168,9 @@ fn main() -> Result<()> {
         let mut threads = Vec::new();
         for i in 0..FETCHERS {
             let (url_rx, html_tx) = (url_rx.clone(), html_tx.clone());
+            let (retry, account) = (&retry, &account);
             let b = thread::Builder::new().name(format!("craw{i}"));
-            let h = b.spawn_scoped(s, move || do_craw(url_rx, html_tx));
+            let h = b.spawn_scoped(s, move || do_craw(url_rx, html_tx, retry, account));
             threads.push(h.context("cannot spawn a fetch thread")?);
         }
         // Now only the fetch threads hold URL receivers and HTML senders.
@@ -131,40 +184,41 @@ fn main() -> Result<()> {
         drop(html_rx); // only the parse threads receive HTML: see do_craw's send
         // unwrap on join(): re-raise a thread's panic; `?` returns its error.
         threads.into_iter().try_for_each(|h| h.join().unwrap())
-    })
-    .with_context(|| format!("crawling {base} failed (is the blog site running there?)"))?;
-    writer
-        .into_inner()
-        .unwrap()
-        .flush()
-        .context("writing the results")?;
+    })?;
+    // Flush the buffer and close the file (the course's program never does).
+    let file = writer.into_inner().unwrap().into_inner();
+    drop(file.context("writing the results")?);
     sw.report("pipeline");
+    let account = account.into_inner().unwrap();
+    account.print();
 
-    // Self-check on the file: each page's posts exactly once means each page
-    // was fetched once and parsed once (twice would double its lines).
+    // Self-check on the file: each fetched page's posts exactly once means it
+    // was parsed once (twice would double its lines); failed pages are absent.
     let text = std::fs::read_to_string(&out).context("cannot read the results file back")?;
     let mut per_page = vec![0; args.pages as usize + 1];
     for line in text.lines() {
-        let page: usize = line
-            .split('\t')
-            .next()
-            .unwrap_or_default()
-            .parse()
-            .context("bad line")?;
+        let page = line.split('\t').next().unwrap_or_default();
+        let page: usize = page.parse().context("a line without a page number")?;
         *per_page.get_mut(page).context("a page out of range")? += 1;
     }
-    let (lines, expected) = (text.lines().count(), expected_posts(args.pages));
-    println!("results: {} ({lines} lines)", out.display());
+    println!(
+        "results: {} ({} lines)",
+        out.display(),
+        text.lines().count()
+    );
+    let in_file = per_page.iter().filter(|&&n| n > 0).count();
     let wrong: Vec<u32> = (1..=args.pages)
-        .filter(|&n| per_page[n as usize] != posts_on_page(n))
+        .filter(|&n| ![0, posts_on_page(n)].contains(&per_page[n as usize]))
         .collect();
+    ensure!(wrong.is_empty(), "pages {wrong:?} are not in the file once");
     ensure!(
-        wrong.is_empty() && lines == expected,
-        "pages {wrong:?} are not in the file once"
+        in_file == account.ok() + account.retried(),
+        "{in_file} pages in the file, but {} fetched",
+        account.ok() + account.retried()
     );
     println!(
-        "check: {expected} posts in the file, each of {} pages exactly once",
-        args.pages
+        "check: {} posts in the file, each of {in_file} fetched pages exactly once",
+        text.lines().count()
     );
-    Ok(())
+    account.check() // exit 1 only if a page still failed after its retries
 }
