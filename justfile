@@ -38,10 +38,32 @@ lint:
 site *ARGS:
     cargo run -q -p shared --bin blog-site -- {{ARGS}}
 
-# the timed claims, in release mode: crawler, cpu_bound, pool_vs_spawn, gil
-bench:
-    cargo build -q --release --workspace --bins
+# the timed claims, in release mode (figures vary with the machine's load:
+# quote ratios taken in one run)
+bench: bench-threads bench-processes bench-async
+
+# threads and sync: crawler, cpu_bound, pool_vs_spawn, gil
+bench-threads:
+    cargo build -q --release -p examples-threads -p examples-sync --bins
     cargo run -q --release -p examples-threads --bin crawler
     cargo run -q --release -p examples-threads --bin cpu_bound
     cargo run -q --release -p examples-threads --bin pool_vs_spawn
     cargo run -q --release -p examples-sync --bin gil
+
+# processes: the sha pool (processes, then threads) at 2**20 and 2**26, the CPU job three ways
+bench-processes:
+    cargo build -q --release -p examples-processes --bins
+    cargo run -q --release -p examples-processes --bin process_pool_hash
+    cargo run -q --release -p examples-processes --bin process_pool_hash -- --threads
+    cargo run -q --release -p examples-processes --bin process_pool_hash -- --size 67108864
+    cargo run -q --release -p examples-processes --bin process_pool_hash -- --size 67108864 --threads
+    cargo run -q --release -p examples-processes --bin cpu_bound_proc
+    python3 examples-processes/python/cpu_bound_proc.py
+
+# async: a million sleeping tasks on each runtime and form, then asyncio at 100,000
+bench-async:
+    cargo build -q --release -p examples-async --bins
+    for rt in tokio smol async-std; do for form in join spawn; do \
+        cargo run -q --release -p examples-async --bin million_tasks -- --runtime $rt --form $form; \
+    done; done
+    python3 examples-async/python/million_tasks.py --tasks 100000
