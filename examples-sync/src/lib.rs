@@ -34,6 +34,7 @@ pub mod cli;
 pub mod queue;
 pub mod semaphore;
 pub mod send_sync;
+pub mod together;
 pub mod wait_for;
 // std's or loom's Mutex and Condvar (src/sync.rs), for the three primitives.
 mod sync;

@@ -1,5 +1,6 @@
-//! A wait-for table, for the `deadlock` bin built without the
-//! `deadlock_detection` feature: deadlock detection by hand.
+//! A wait-for table, the `deadlock` bin's watchdog: deadlock detection by
+//! hand ([`WaitFor::cycle`]), or parking_lot's with the `deadlock_detection`
+//! feature ([`WaitFor::deadlocked`] picks).
 //!
 //! Each thread writes down the lock it is about to block on just before
 //! blocking, and the lock it holds just after taking it, and clears its row
@@ -13,6 +14,15 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::{self, ThreadId};
+
+/// How [`WaitFor::deadlocked`] finds a deadlock in this build, for reports:
+/// `"parking_lot's detector"` with the feature `deadlock_detection`, else
+/// `"the wait-for table"`.
+pub const DETECTOR: &str = if cfg!(feature = "deadlock_detection") {
+    "parking_lot's detector"
+} else {
+    "the wait-for table"
+};
 
 /// What one thread holds and wants; locks are numbered by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +73,25 @@ impl WaitFor {
     /// The row of thread `id`, if it has one.
     pub fn row(&self, id: ThreadId) -> Option<Row> {
         self.rows().get(&id).cloned()
+    }
+
+    /// The rows of the threads in a deadlock cycle, empty if there is none.
+    /// With this crate's feature `deadlock_detection` (on by default) the
+    /// cycle is found by parking_lot's own detector,
+    /// `parking_lot::deadlock::check_deadlock()`, which walks the wait-for
+    /// graph of every parking_lot lock in the process; without it, by
+    /// [`WaitFor::cycle`] over this table. Either way the rows come from this
+    /// table, so they say what each thread holds and wants. [`DETECTOR`]
+    /// names the way in use.
+    pub fn deadlocked(&self) -> Vec<Row> {
+        #[cfg(feature = "deadlock_detection")]
+        return parking_lot::deadlock::check_deadlock()
+            .iter()
+            .flatten()
+            .filter_map(|t| self.row(t.thread_id()))
+            .collect();
+        #[cfg(not(feature = "deadlock_detection"))]
+        self.cycle()
     }
 
     /// The rows of the threads in a cycle of "wants the lock held by";

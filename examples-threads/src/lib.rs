@@ -1,15 +1,20 @@
-//! Threads: the threading notes mirrored with std::thread, crossbeam-channel and rayon. Each lesson is a bin under `src/bin/`.
+//! Threads: the threading notes mirrored with std::thread, crossbeam and rayon. Each lesson is a bin under `src/bin/`.
 //!
 //! The library holds only what is not a lesson: the flags the three crawler
-//! bins (`crawler`, `crawler_pipeline`, `thread_pool`) share, and the
-//! chained turns that make `thread_pool --demo-orders` finish its tasks in a
-//! chosen order ([`turns`]).
+//! bins (`crawler`, `crawler_pipeline`, `thread_pool`) share ([`CrawlArgs`],
+//! [`RetryArgs`]), their self-checks on what they crawled ([`check`]), and
+//! the chained turns that make `thread_pool --demo-orders` finish its tasks
+//! in a chosen order ([`turns`]). Duration flags of the other bins use
+//! `shared::workload::secs_arg` (0 to 3600 s); only `--timeout` has a bound
+//! of its own ([`timeout_secs`]).
 
 #![warn(missing_docs)]
 
 use std::time::Duration;
 
+use anyhow::Result;
 use shared::crawl::Retry;
+use shared::site::{MAX_PAGES, SiteConfig, SiteGuard};
 
 /// The most attempts per page `--attempts` accepts.
 pub const MAX_ATTEMPTS: u32 = 20;
@@ -19,6 +24,43 @@ pub const MAX_TIMEOUT_SECS: f64 = 600.0;
 
 /// The longest `--latency-ms` of the in-process site accepted, in ms.
 pub const MAX_LATENCY_MS: u64 = 10_000;
+
+/// The flags every crawler bin takes: `--pages`, `--latency-ms`, `--site`,
+/// and the retry flags ([`RetryArgs`]); add them to a clap `Parser` with
+/// `#[command(flatten)]` and start (or reach) the site with
+/// [`CrawlArgs::open_site`].
+#[derive(clap::Args, Debug, Clone)]
+pub struct CrawlArgs {
+    /// Number of list pages to crawl.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGES)))]
+    pub pages: u32,
+    /// Latency of every request to the in-process site, in ms (not used with --site).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
+    pub latency_ms: u64,
+    /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
+    #[arg(long)]
+    pub site: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub retry: RetryArgs,
+}
+
+impl CrawlArgs {
+    /// The site to crawl: the one at `--site`, or else a blog site started in
+    /// this process (its own thread and tokio runtime) with `--pages` pages
+    /// and `--latency-ms` per request, serving for as long as the guard lives.
+    ///
+    /// # Errors
+    /// If the local site cannot start (see `shared::site::Site::start`).
+    pub fn open_site(&self) -> Result<SiteGuard> {
+        let config = SiteConfig {
+            pages: self.pages,
+            latency: Duration::from_millis(self.latency_ms),
+            ..SiteConfig::default()
+        };
+        SiteGuard::open(self.site.as_deref(), config)
+    }
+}
 
 /// The crawlers' retry flags, `--attempts N` and `--timeout SECS`; add them
 /// to a clap `Parser` with `#[command(flatten)]` and turn them into a
@@ -58,13 +100,111 @@ pub fn timeout_secs(s: &str) -> Result<Duration, String> {
     shared::workload::seconds(secs).map_err(|e| e.to_string())
 }
 
+/// The page numbers at the end of list-page URLs (`.../sitehome/p/7` -> `7`),
+/// in the order given; a URL that does not end in a number is skipped.
+pub fn page_numbers<'a>(urls: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let page = |u: &str| u.rsplit('/').next()?.parse().ok();
+    urls.filter_map(page).collect()
+}
+
+/// The crawlers' self-checks (not the lesson: each bin prints what it
+/// crawled, and these make sure that is what the site serves). Every check
+/// returns `Err` with what differs, so the bin exits 1 with one message.
+pub mod check {
+    use std::path::Path;
+
+    use anyhow::{Context, Result, ensure};
+    use shared::crawl::{Account, Fetched};
+    use shared::site::posts_on_page;
+
+    /// `crawler`'s account of one crawl, given as `(fetched, post links)` per
+    /// page, page 1 first (`None` for a page that failed): records every page,
+    /// prints the account, and checks each fetched page's post count against
+    /// `shared::site::posts_on_page`. Returns the account and the post links
+    /// found in all.
+    ///
+    /// # Errors
+    /// If a fetched page had another number of post links.
+    pub fn crawl(crawl: &[(Fetched, Option<usize>)]) -> Result<(Account, usize)> {
+        let (mut account, mut found) = (Account::new(), 0);
+        for (page, (fetched, posts)) in (1..).zip(crawl) {
+            account.record(fetched);
+            if let Some(n) = *posts {
+                let want = posts_on_page(page);
+                ensure!(n == want, "page {page}: {n} post links, expected {want}");
+                found += n;
+            }
+        }
+        account.print();
+        Ok((account, found))
+    }
+
+    /// `crawler_pipeline`'s results file (`page<TAB>href<TAB>title` lines):
+    /// prints `results: <path> (N lines)`, checks that each of pages
+    /// `1..=pages` is either absent (it failed) or there with exactly its
+    /// posts (twice would mean it was parsed twice), and that the pages in
+    /// the file are the ones `account` says were fetched; then prints
+    /// `check: N posts in the file, each of K fetched pages exactly once`.
+    ///
+    /// # Errors
+    /// If the file cannot be read, has a line without a page in range, or
+    /// does not match the account.
+    pub fn results_file(out: &Path, pages: u32, account: &Account) -> Result<()> {
+        let text = std::fs::read_to_string(out).context("cannot read the results file back")?;
+        let mut per_page = vec![0; pages as usize + 1];
+        for line in text.lines() {
+            let page = line.split('\t').next().unwrap_or_default();
+            let page: usize = page.parse().context("a line without a page number")?;
+            *per_page.get_mut(page).context("a page out of range")? += 1;
+        }
+        let lines = text.lines().count();
+        println!("results: {} ({lines} lines)", out.display());
+        let in_file = per_page.iter().filter(|&&n| n > 0).count();
+        let wrong: Vec<u32> = (1..=pages)
+            .filter(|&n| ![0, posts_on_page(n)].contains(&per_page[n as usize]))
+            .collect();
+        ensure!(wrong.is_empty(), "pages {wrong:?} are not in the file once");
+        let fetched = account.ok() + account.retried();
+        ensure!(
+            in_file == fetched,
+            "{in_file} pages in the file, but {fetched} fetched"
+        );
+        println!("check: {lines} posts in the file, each of {in_file} fetched pages exactly once");
+        Ok(())
+    }
+
+    /// `thread_pool`'s parsed pages, as `(post links, index into urls)` after
+    /// the re-sort: checks each count against `posts_on_page(index + 1)` and
+    /// that the indexes are in page order, then prints
+    /// `check: N post links on K parsed pages, in page order after sorting`.
+    ///
+    /// # Errors
+    /// If a count is wrong or the results are not in page order.
+    pub fn parsed_in_order(results: &[(usize, usize)], urls: &[String]) -> Result<()> {
+        for &(n, i) in results {
+            let want = posts_on_page(i as u32 + 1);
+            ensure!(n == want, "{}: {n} post links, expected {want}", urls[i]);
+        }
+        ensure!(
+            results.windows(2).all(|w| w[0].1 < w[1].1),
+            "not sorted back into page order"
+        );
+        let total: usize = results.iter().map(|&(n, _)| n).sum();
+        println!(
+            "check: {total} post links on {} parsed pages, in page order after sorting",
+            results.len()
+        );
+        Ok(())
+    }
+}
+
 /// Tasks that finish in a chosen order, released through channels instead of
 /// racing sleeps: `thread_pool --demo-orders`. Task `order[k]` waits on its
 /// own channel for its turn `k`, and whoever holds the next sender (the task
 /// itself, or main) passes `k + 1` on to task `order[k + 1]`.
 pub mod turns {
     use anyhow::{Result, ensure};
-    use crossbeam_channel::{Receiver, Sender, bounded};
+    use crossbeam::channel::{Receiver, Sender, bounded};
 
     /// The most tasks a chain takes (each needs a thread while it waits).
     pub const MAX_TASKS: usize = 64;
@@ -98,6 +238,33 @@ pub mod turns {
             (i, chans[rank[i]].1.clone(), next)
         });
         Ok((chans[0].0.clone(), tasks.collect()))
+    }
+
+    /// `thread_pool --demo-orders`' self-check: `as_completed` (`completed`,
+    /// `(index, result)` pairs) yielded the tasks in `order`, and re-sorted by
+    /// index (`resorted`) it gives `mapped`, map's results; then prints
+    /// `check: map and the re-sorted results are both in input order [...]`.
+    ///
+    /// # Errors
+    /// If either does not hold.
+    pub fn check(
+        order: &[usize],
+        mapped: &[u32],
+        completed: &[(usize, u32)],
+        resorted: &[(usize, u32)],
+    ) -> Result<()> {
+        let in_order = completed.iter().map(|&(i, _)| i).eq(order.iter().copied());
+        ensure!(
+            in_order,
+            "as_completed was not in finishing order: {completed:?}"
+        );
+        let back = resorted
+            .iter()
+            .enumerate()
+            .all(|(k, &(i, r))| k == i && mapped.get(i) == Some(&r));
+        ensure!(back, "map and the re-sorted results differ");
+        println!("check: map and the re-sorted results are both in input order {mapped:?}");
+        Ok(())
     }
 
     /// A task that does nothing but wait for its turn, then pass it on to

@@ -20,8 +20,9 @@
 //! one call bytecode in both functions (LOAD_CONST only pushes an argument),
 //! so append is as atomic as sort in CPython, as the Python FAQ says; and a
 //! sort that calls back into Python code (a Python `__lt__`) can be
-//! interrupted. Rust's atomics show the same two sides (added here):
-//!
+//! interrupted. Rust's atomics show the same two sides (added here), each
+//! run from several threads, checked, and its steps listed as `dis` lists
+//! bytecodes:
 //! - one step, indivisible: `fetch_add`, `swap` (one `lock xadd` / `xchg` on
 //!   x86-64), like one CALL into C under the GIL;
 //! - two steps, not indivisible: a `load` then a `store` (a `spin_loop()`
@@ -31,8 +32,7 @@
 //!   which retries when another thread got in between: counting steps, as the
 //!   note does for append, gets it wrong.
 //!
-//! Each is run from several threads and its result checked, and its steps
-//! are listed as `dis` lists bytecodes.
+//! Run it with:
 //!
 //!     cargo run -p examples-sync --bin atomic_ops
 //!     cargo run -p examples-sync --bin atomic_ops -- --threads 2 --ops 1000
@@ -43,12 +43,11 @@
 //! `compare_exchange` loop (its retry count varies) and `swap` always match.
 
 use std::hint::spin_loop;
-use std::sync::Barrier;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::thread;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, ensure};
 use clap::Parser;
+use examples_sync::together::run_together;
 use shared::event;
 
 #[derive(Parser)]
@@ -62,28 +61,6 @@ struct Args {
     ops: u64,
 }
 
-/// Runs `body(thread_index)` on `threads` threads released together by a
-/// Barrier (so they overlap), and returns what each returned.
-fn on_threads<T: Send>(threads: u64, body: impl Fn(u64) -> T + Sync) -> Result<Vec<T>> {
-    let start = Barrier::new(threads as usize);
-    thread::scope(|s| {
-        let mut handles = Vec::new();
-        for i in 0..threads {
-            let (start, body) = (&start, &body);
-            let h = thread::Builder::new()
-                .name(format!("worker-{i}"))
-                .spawn_scoped(s, move || {
-                    start.wait();
-                    body(i)
-                })
-                .context("spawning a thread")?;
-            handles.push(h);
-        }
-        // unwrap on join: it fails only if the thread panicked; pass that on.
-        Ok(handles.into_iter().map(|h| h.join().unwrap()).collect())
-    })
-}
-
 /// Every thread swaps its own unique tokens into one cell; returns how many
 /// tokens came back (from the swaps, plus the one left in the cell) and how
 /// many distinct ones. Indivisible swaps give back every token exactly once.
@@ -92,7 +69,7 @@ fn swap_tokens(
     swap: impl Fn(&AtomicU64, u64) -> u64 + Sync,
 ) -> Result<(usize, usize)> {
     let cell = AtomicU64::new(0); // token 0 is in the cell at the start
-    let per_thread = on_threads(args.threads, |i| {
+    let per_thread = run_together("worker", args.threads, |i| {
         (1..=args.ops)
             .map(|k| swap(&cell, i * args.ops + k))
             .collect::<Vec<_>>()
@@ -115,7 +92,7 @@ fn main() -> Result<()> {
 
     event!("load then store: steps = [load, store]: 2 steps, another thread can run between");
     let n = AtomicU64::new(0);
-    on_threads(args.threads, |_| {
+    run_together("worker", args.threads, |_| {
         for _ in 0..args.ops {
             let v = n.load(Relaxed);
             spin_loop(); // widen the gap a little, or it is rare in release builds
@@ -130,7 +107,7 @@ fn main() -> Result<()> {
         "fetch_add: steps = [fetch_add]: 1 step (one `lock`-prefixed instruction on x86-64), indivisible"
     );
     let n = AtomicU64::new(0);
-    on_threads(args.threads, |_| {
+    run_together("worker", args.threads, |_| {
         for _ in 0..args.ops {
             n.fetch_add(1, Relaxed);
         }
@@ -140,7 +117,7 @@ fn main() -> Result<()> {
 
     event!("compare_exchange loop: steps = [load, compare_exchange, retry]: indivisible");
     let n = AtomicU64::new(0);
-    let retries: u64 = on_threads(args.threads, |_| {
+    let retries: u64 = run_together("worker", args.threads, |_| {
         let mut retries = 0;
         for _ in 0..args.ops {
             let mut v = n.load(Relaxed);
@@ -177,9 +154,11 @@ fn main() -> Result<()> {
     );
     event!("swap from load then store: {lost} tokens lost, {dup} duplicated");
 
-    if fetch_add != expected || cas != expected || swap_distinct != tokens || swap_back != tokens {
-        bail!("check failed: an indivisible operation lost an update");
-    }
+    let exact = [fetch_add, cas] == [expected; 2] && [swap_distinct, swap_back] == [tokens; 2];
+    ensure!(
+        exact,
+        "check failed: an indivisible operation lost an update"
+    );
     event!("check: fetch_add, compare_exchange loop and swap all exact");
     event!(
         "so: indivisible means the whole change is one step (or retried as one), not few instructions"

@@ -1,32 +1,27 @@
 //! Deadlock: two locks taken in opposite order, detected; the fix is a global order.
 //!
-//! The notes, word for word: 「死結 (Dead Lock): 因執行緒無法取得鎖定時會造成阻斷，若不正確使用 Lock 有可能造成效能低落與死結問題。」 (notes 002, Chapter13:
-//! Deadlock: a thread that cannot get a lock blocks; using Lock incorrectly
-//! can cause poor performance and deadlock.) The notes give no code; the
-//! example is added here: two transfers between accounts A and B. With
-//! `--buggy` `transfer-a-to-b` locks A then B and `transfer-b-to-a` locks B
-//! then A, with a sleep between the two locks, so each holds its first before
-//! asking for its second: it deadlocks on every run. Without `--buggy` both
-//! lock in one global order (A before B), the same transfers finish, and the
-//! total money is checked.
+//! The notes, word for word (notes 002, Chapter13):
+//! 「死結 (Dead Lock): 因執行緒無法取得鎖定時會造成阻斷，若不正確使用 Lock 有可能造成效能低落與死結問題。」
+//! ("Deadlock: a thread that cannot get a lock blocks; using Lock incorrectly
+//! can cause poor performance and deadlock.") They give no code; the example
+//! is added here: two transfers between accounts A and B. With `--buggy`
+//! `transfer-a-to-b` locks A then B and `transfer-b-to-a` B then A, with a
+//! sleep between the two locks, so each holds its first before asking for its
+//! second: it deadlocks on every run. Without `--buggy` both lock in one
+//! global order (A before B), the transfers finish, and the total is checked.
 //!
-//! The main thread is a watchdog: every 50 ms it looks for a cycle of threads
-//! waiting for each other, reports which thread holds and wants which lock,
+//! The main thread is a watchdog: every 50 ms it looks for a cycle of
+//! threads waiting for each other, reports who holds and wants which lock,
 //! and exits with an error, leaving the deadlocked threads to die with the
-//! process. How it looks depends on this crate's feature `deadlock_detection`
-//! (on by default):
-//! - with it, parking_lot's own detector
-//!   (`parking_lot::deadlock::check_deadlock()`) walks the wait-for graph of
-//!   every parking_lot lock in the process. It costs every lock some
-//!   bookkeeping, which is why it is a feature; leave it off in code you copy.
-//! - without it (`--no-default-features`), the same check by hand over a
-//!   wait-for table that each transfer keeps (`examples_sync::wait_for`,
-//!   in `examples-sync/src/wait_for.rs`): the lock it holds, written just
-//!   after taking it, and the lock it wants, written just before blocking on
-//!   it. A cycle in that table (T1 wants what T2 holds, T2 wants what T1
-//!   holds) is a real deadlock. (A `try_lock_for` timeout would not be
-//!   detection: a slow thread looks the same as a stuck one.) Both ways the
-//!   table also names what each thread holds and wants in the report.
+//! process. The cycle is found (`examples_sync::wait_for`) by parking_lot's
+//! own detector, `parking_lot::deadlock::check_deadlock()`, with this crate's
+//! feature `deadlock_detection` (on by default; it costs every lock some
+//! bookkeeping, so leave it off in code you copy), or without it by the same
+//! check by hand over a wait-for table each transfer keeps: the lock it
+//! holds, written just after taking it, and the lock it wants, written just
+//! before blocking on it. A cycle there (T1 wants what T2 holds, T2 wants
+//! what T1 holds) is a real deadlock; a `try_lock_for` timeout would not be
+//! detection, since a slow thread looks the same as a stuck one.
 //!
 //! Run it with:
 //!
@@ -43,10 +38,10 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use clap::Parser;
 use examples_sync::cli::seconds_in;
-use examples_sync::wait_for::WaitFor;
+use examples_sync::wait_for::{DETECTOR, Row, WaitFor};
 use parking_lot::Mutex;
 use shared::event;
 
@@ -99,25 +94,14 @@ impl Bank {
         self.waits.clear(); // before the guards unlock
     }
 
-    /// The threads in a deadlock cycle, described.
+    /// The threads in a deadlock cycle (see `WaitFor::deadlocked`), described.
     fn deadlocked(&self) -> Vec<String> {
-        // parking_lot's detector, or the same check over our own table.
-        #[cfg(feature = "deadlock_detection")]
-        let cycle: Vec<_> = parking_lot::deadlock::check_deadlock()
-            .iter()
-            .flatten()
-            .filter_map(|t| self.waits.row(t.thread_id()))
-            .collect();
-        #[cfg(not(feature = "deadlock_detection"))]
-        let cycle = self.waits.cycle();
         let name = |lock: Option<usize>| lock.map_or("-", |i| NAMES[i]);
-        cycle
-            .iter()
-            .map(|r| {
-                let (holds, wants) = (name(r.holds), name(r.wants));
-                format!("{} holds account {holds}, wants account {wants}", r.thread)
-            })
-            .collect()
+        let describe = |r: &Row| {
+            let (holds, wants) = (name(r.holds), name(r.wants));
+            format!("{} holds account {holds}, wants account {wants}", r.thread)
+        };
+        self.waits.deadlocked().iter().map(describe).collect()
     }
 }
 
@@ -159,12 +143,7 @@ fn main() -> Result<()> {
     while !handles.iter().all(|h| h.is_finished()) {
         let cycle = bank.deadlocked();
         if !cycle.is_empty() {
-            let how = if cfg!(feature = "deadlock_detection") {
-                "parking_lot's detector"
-            } else {
-                "the wait-for table"
-            };
-            event!("deadlock detected by {how}: threads waiting for each other");
+            event!("deadlock detected by {DETECTOR}: threads waiting for each other");
             cycle.iter().for_each(|w| event!("in the cycle: {w}"));
             bail!("deadlock: the transfers would wait forever (their threads are left behind)");
         }
@@ -174,16 +153,16 @@ fn main() -> Result<()> {
         }
         thread::sleep(Duration::from_millis(50));
     }
-    for h in handles {
-        // unwrap on join: it fails only if the thread panicked; pass that on.
-        h.join().unwrap();
-    }
+    // unwrap on join: it fails only if the thread panicked; pass that on.
+    handles.into_iter().for_each(|h| h.join().unwrap());
 
     let (a, b) = (*bank.balances[0].lock(), *bank.balances[1].lock());
     event!("A = {a}, B = {b}");
-    if (a, b) != (950, 1050) {
-        bail!("check failed: expected A = 950, B = 1050 (total 2000), got {a} and {b}");
-    }
+    let want = "expected A = 950, B = 1050 (total 2000)";
+    ensure!(
+        (a, b) == (950, 1050),
+        "check failed: {want}, got {a} and {b}"
+    );
     event!("check: total {} conserved (A = 950, B = 1050)", a + b);
     Ok(())
 }

@@ -21,7 +21,8 @@
 //!    `crossbeam` crate re-exports it): blocking, plus disconnection: consumers
 //!    end when the sender is dropped, no sentinel.
 //!
-//! Each variant is checked. Run it with:
+//! Each variant runs one producer and `--consumers` consumers and is checked
+//! (`examples_sync::together::producer_consumers`). Run it with:
 //!
 //!     cargo run -p examples-sync --bin queue_internals
 //!     cargo run -p examples-sync --bin queue_internals -- --items 20 --maxsize 2 --consumers 3
@@ -30,17 +31,17 @@
 //! gets which item varies between runs; a consumer's gets are in put order),
 //! then `check: N items consumed exactly once`.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Parser;
 use crossbeam::channel;
 use crossbeam::queue::ArrayQueue;
 use examples_sync::Queue;
 use examples_sync::cli::seconds_in;
+use examples_sync::together::{Got, producer_consumers};
 use shared::event;
 
 #[derive(Parser)]
@@ -58,43 +59,6 @@ struct Args {
     /// Seconds a consumer works on each item (lets the queue fill up; 0 to 60).
     #[arg(long, default_value = "0.01", value_parser = seconds_in(0.0..=60.0))]
     work: Duration,
-}
-
-type Got = Mutex<Vec<u32>>;
-
-/// Runs `producer` on one thread and `consumer` on `--consumers` threads,
-/// then checks that the consumers, together, got each item exactly once.
-fn run<P, C>(args: &Args, producer: P, consumer: C) -> Result<()>
-where
-    P: FnOnce() -> Result<()> + Send,
-    C: Fn(&Got) -> Result<()> + Sync,
-{
-    let got = Got::default();
-    thread::scope(|s| -> Result<()> {
-        // The producer closure moves into its thread, so whatever it owns
-        // (the channel's sender) is dropped when it ends.
-        let p = thread::Builder::new().name("producer".into());
-        let mut handles = vec![p.spawn_scoped(s, producer).context("spawning")?];
-        for i in 1..=args.consumers {
-            let (got, consumer) = (&got, &consumer);
-            let c = thread::Builder::new().name(format!("consumer-{i}"));
-            handles.push(
-                c.spawn_scoped(s, move || consumer(got))
-                    .context("spawning")?,
-            );
-        }
-        // unwrap on join: it fails only if the thread panicked; pass that on.
-        handles.into_iter().try_for_each(|h| h.join().unwrap())
-    })?;
-    // unwrap: lock() fails only if a thread panicked while holding the lock
-    // ("poisoning"); nothing here can panic, so it cannot happen.
-    let mut got = got.into_inner().unwrap();
-    got.sort_unstable();
-    if got != (0..args.items).collect::<Vec<_>>() {
-        bail!("check failed: the consumers got {got:?}");
-    }
-    event!("check: {} items consumed exactly once", args.items);
-    Ok(())
 }
 
 fn main() -> Result<()> {
@@ -128,7 +92,7 @@ fn main() -> Result<()> {
         }
         Ok(q.task_done()?) // for the sentinel too
     };
-    run(&args, producer, consumer)?;
+    producer_consumers(args.items, args.consumers, producer, consumer)?;
 
     // 2. ArrayQueue: lock-free, never blocks; the caller decides what to do.
     event!("--- crossbeam ArrayQueue: lock-free, never blocks ---");
@@ -158,7 +122,7 @@ fn main() -> Result<()> {
             thread::yield_now(); // empty for now: poll again
         }
     };
-    run(&args, producer, consumer)?;
+    producer_consumers(args.items, args.consumers, producer, consumer)?;
 
     // 3. A bounded channel: blocking send/recv, and disconnection.
     event!("--- crossbeam::channel bounded: blocks, and disconnects ---");
@@ -175,5 +139,5 @@ fn main() -> Result<()> {
         rx.iter().for_each(|item| consume(got, item)); // ends when the sender is gone
         Ok(())
     };
-    run(&args, producer, consumer)
+    producer_consumers(args.items, args.consumers, producer, consumer)
 }

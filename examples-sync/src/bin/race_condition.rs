@@ -33,12 +33,12 @@
 //! and `fetch_add` versions, which always print 500000 and are checked.
 
 use std::hint::spin_loop;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Barrier, Mutex};
-use std::thread;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Parser;
+use examples_sync::together::run_together;
 use shared::event;
 
 #[derive(Parser)]
@@ -52,27 +52,6 @@ struct Args {
     increments: u64,
 }
 
-/// Runs `body` on `threads` named threads that all start together, and
-/// waits for them all.
-fn run_together(label: &str, threads: u64, body: impl Fn() + Sync) -> Result<()> {
-    // A Barrier releases every thread at once, so their loops overlap
-    // instead of the first thread finishing before the last one starts.
-    let start = Barrier::new(threads as usize);
-    thread::scope(|s| -> Result<()> {
-        for i in 1..=threads {
-            let (start, body) = (&start, &body);
-            thread::Builder::new()
-                .name(format!("{label}-{i}"))
-                .spawn_scoped(s, move || {
-                    start.wait();
-                    body();
-                })
-                .context("spawning a thread")?;
-        }
-        Ok(()) // the scope joins every thread before it returns
-    })
-}
-
 fn main() -> Result<()> {
     shared::quiet_backtraces();
     let args = Args::parse();
@@ -82,7 +61,7 @@ fn main() -> Result<()> {
 
     // 1. The race: LOAD, then (in between, another thread may store) STORE.
     let counter = AtomicU64::new(0);
-    run_together("racy", args.threads, || {
+    run_together("racy", args.threads, |_| {
         for _ in 0..args.increments {
             let v = counter.load(Relaxed); // LOAD
             // Widen the window between the two steps a little, as the
@@ -101,7 +80,7 @@ fn main() -> Result<()> {
 
     // 2. Fix one: the whole read-modify-write under a lock (`with lock:`).
     let counter = Mutex::new(0u64);
-    run_together("mutex", args.threads, || {
+    run_together("mutex", args.threads, |_| {
         for _ in 0..args.increments {
             // unwrap: lock() fails only if a thread panicked while holding
             // the lock ("poisoning"); nothing here can panic, so it cannot.
@@ -113,7 +92,7 @@ fn main() -> Result<()> {
 
     // 3. Fix two: one indivisible read-modify-write instruction.
     let counter = AtomicU64::new(0);
-    run_together("fetch-add", args.threads, || {
+    run_together("fetch-add", args.threads, |_| {
         for _ in 0..args.increments {
             counter.fetch_add(1, Relaxed);
         }

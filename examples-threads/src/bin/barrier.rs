@@ -63,30 +63,20 @@ use anyhow::{Context, bail, ensure};
 use clap::Parser;
 use examples_sync::Barrier;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 #[derive(Parser)]
 #[command(about = "threading.Barrier(2, timeout=5): the server waits for a late client")]
 struct Args {
     /// Seconds each client arrives after the party before it (0 to 3600).
-    #[arg(long, default_value = "1", value_parser = secs)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     client_delay: Duration,
     /// Seconds a party waits at the barrier before it breaks (0 to 3600).
-    #[arg(long, default_value = "5", value_parser = secs)]
+    #[arg(long, default_value = "5", value_parser = secs_arg)]
     timeout: Duration,
     /// Threads that must meet: server, client, then client-2, client-3, ...
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(2..=100))]
     parties: u32,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 /// One party: after the party before it has arrived (`after`) and `delay`,

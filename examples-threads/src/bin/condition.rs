@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, ensure};
 use clap::Parser;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// tmall speaks the even lines, xiaoai the odd ones; more exchanges than
 /// lines start the poem again.
@@ -64,20 +64,11 @@ struct Args {
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     exchanges: u32,
     /// Seconds tmall thinks before each line, without the lock; xiaoai half that (0 to 3600).
-    #[arg(long, default_value = "0.3", value_parser = secs)]
+    #[arg(long, default_value = "0.3", value_parser = secs_arg)]
     pause: Duration,
     /// Seconds main waits (wait_timeout) between reports (more than 0, at most 3600).
-    #[arg(long, default_value = "1", value_parser = secs)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     tick: Duration,
-}
-
-/// A duration flag (0 to an hour; not NaN, infinite or negative): on `Err`
-/// clap prints one `error:` line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 /// What the threads wait about, inside the Mutex (a Condvar holds no state).

@@ -43,7 +43,7 @@ use anyhow::{Context, ensure};
 use clap::Parser;
 use parking_lot::{Condvar, Mutex, MutexGuard};
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 #[derive(Parser)]
 #[command(about = "Condvar::notify_one wakes one waiter, notify_all the rest")]
@@ -52,18 +52,8 @@ struct Args {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=100))]
     waiters: u32,
     /// Seconds main watches, after notify_one, for more waiters to leave (0 to 3600).
-    #[arg(long, default_value = "0.5", value_parser = secs)]
+    #[arg(long, default_value = "0.5", value_parser = secs_arg)]
     settle: Duration,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 struct State {

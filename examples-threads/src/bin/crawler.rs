@@ -22,37 +22,34 @@
 //! parsed with `scraper`. Fetching is waiting, so 50 threads that each wait
 //! once finish in about one wait, not fifty.
 //!
-//! Added here, what a crawler you would copy needs on a real network
-//! (`shared::crawl`): a timeout per request (`--timeout`, default 1 s: a slow
-//! answer is an error, not a hang), up to `--attempts` tries per page (default
-//! 4) with a backoff of 50, 100, 200 ms, the other pages crawled whatever one
-//! page does, and at the end of each crawl an account of every URL. The
-//! program exits 1 only if a page still failed after its retries. The post
-//! links are absolute, so at the end the first one is followed.
+//! Added here, what a crawler you would copy needs (`shared::crawl`): a
+//! timeout per request (`--timeout`, default 1 s: a slow answer is an error,
+//! not a hang), up to `--attempts` tries per page (default 4, backoff 50,
+//! 100, 200 ms), the other pages crawled whatever one page does, an account
+//! of every URL after each crawl, and exit code 1 only if a page still failed
+//! after its retries. The post links are absolute, so the first is followed.
 //!
 //! Run: `cargo run --release -p examples-threads --bin crawler -- --pages 50 --latency-ms 100`
 //! (starts the site in this process). Against a faulty site, in one terminal
 //! `cargo run -p shared --bin blog-site -- --error-rate 0.3 --slow-rate 0.2 --drop-rate 0.2 --seed 7`,
 //! in another `cargo run -p examples-threads --bin crawler -- --site http://127.0.0.1:8000`.
 //!
-//! You should see `page N: K posts` from `main` in page order,
-//! `single thread, cost = ~5.0 seconds` and the account
-//! (`50 pages: 50 ok, 0 retried, 0 failed`, then one line per retried or failed
-//! URL with each attempt's cause: `HTTP 500`, `timed out after 1.0 s`,
-//! `connection dropped`, `connection refused`); then the same page lines from
-//! threads `craw-1` .. `craw-50` in an order that changes from run to run,
-//! `multi thread, cost = ~0.2 seconds` and its account; the followed link, and
-//! `check: ...`.
+//! You should see `page N: K posts` from `main` in page order, `single
+//! thread, cost = ~5.0 seconds` and the account (`50 pages: 50 ok, 0
+//! retried, 0 failed`, then a line per retried or failed URL with each
+//! attempt's cause: `HTTP 500`, `timed out after 1.0 s`, `connection
+//! dropped`, `connection refused`); then the same page lines from `craw-1` ..
+//! `craw-50` in an order that changes from run to run, `multi thread, cost =
+//! ~0.2 seconds` and its account; the followed link, and `check: ...`.
 
 use std::thread;
-use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, ensure};
 use clap::Parser;
-use examples_threads::{MAX_LATENCY_MS, RetryArgs};
-use shared::crawl::{Account, Fetched, Retry, fetch_with_retry};
+use examples_threads::{CrawlArgs, check};
+use shared::crawl::{Fetched, Retry, fetch_with_retry};
 use shared::event;
-use shared::site::{MAX_PAGES, SiteConfig, SiteGuard, parse_posts, posts_on_page};
+use shared::site::parse_posts;
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
@@ -61,17 +58,8 @@ use shared::timing::Stopwatch;
     about = "The blog crawler: single thread vs one thread per URL, with retries"
 )]
 struct Args {
-    /// Number of list pages to crawl.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGES)))]
-    pages: u32,
-    /// Latency of every request to the in-process site, in ms (not used with --site).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
-    latency_ms: u64,
-    /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
-    #[arg(long)]
-    site: Option<String>,
     #[command(flatten)]
-    retry: RetryArgs,
+    crawl: CrawlArgs,
 }
 
 /// The notes' `craw(url)` plus the parse: fetch one list page (with retries),
@@ -79,16 +67,17 @@ struct Args {
 fn craw(page: u32, url: &str, retry: &Retry) -> (Fetched, Option<usize>) {
     let fetched = fetch_with_retry(url, retry);
     let posts = match &fetched.body {
-        Ok(html) => Some(parse_posts(html).len()),
+        Ok(html) => {
+            let n = parse_posts(html).len();
+            event!("page {page}: {n} posts");
+            Some(n)
+        }
         Err(e) => {
-            event!(
-                "page {page}: failed after {} attempts: {e}",
-                fetched.attempts()
-            );
-            return (fetched, None);
+            let tries = fetched.attempts();
+            event!("page {page}: failed after {tries} attempts: {e}");
+            None
         }
     };
-    event!("page {page}: {} posts", posts.unwrap_or_default());
     (fetched, posts)
 }
 
@@ -115,48 +104,24 @@ fn multi_thread(urls: &[String], retry: &Retry) -> Result<Vec<(Fetched, Option<u
     })
 }
 
-/// Prints one crawl's account; checks every fetched page's post count.
-/// Returns the account and the post links found.
-fn account(crawl: &[(Fetched, Option<usize>)]) -> Result<(Account, usize)> {
-    let (mut account, mut found) = (Account::new(), 0);
-    for (page, (fetched, posts)) in (1..).zip(crawl) {
-        account.record(fetched);
-        if let Some(n) = *posts {
-            let want = posts_on_page(page);
-            ensure!(n == want, "page {page}: {n} post links, expected {want}");
-            found += n;
-        }
-    }
-    account.print();
-    Ok((account, found))
-}
-
 fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let retry = args.retry.retry();
-    // Without --site, a blog site in this process (its own thread and tokio
-    // runtime), serving for as long as `site` lives.
-    let latency = Duration::from_millis(args.latency_ms);
-    let config = SiteConfig {
-        pages: args.pages,
-        latency,
-        ..SiteConfig::default()
-    };
-    let site = SiteGuard::open(args.site.as_deref(), config)?;
-    println!("blog site: {} ({} pages)", site.url(), args.pages);
-    let urls = site.page_urls(args.pages);
+    let (pages, retry) = (args.crawl.pages, args.crawl.retry.retry());
+    let site = args.crawl.open_site()?; // serves while `site` lives
+    println!("blog site: {} ({pages} pages)", site.url());
+    let urls = site.page_urls(pages);
 
     let sw = Stopwatch::start();
     let single = single_thread(&urls, &retry);
     sw.report("single thread");
-    let single_account = account(&single)?.0;
+    let single_account = check::crawl(&single)?.0;
 
     let sw = Stopwatch::start();
     let multi = multi_thread(&urls, &retry)?;
     sw.report("multi thread");
-    let (multi_account, found) = account(&multi)?;
+    let (multi_account, found) = check::crawl(&multi)?;
 
     // The links are absolute (as on the original blog): follow the first one.
     if let Some((Fetched { body: Ok(html), .. }, _)) = multi.first() {
@@ -184,9 +149,6 @@ fn main() -> Result<()> {
             .check()
             .map_err(|e| anyhow!("the {label} crawl: {e}"))?;
     }
-    println!(
-        "check: both crawls found {found} post links on {} pages, as expected",
-        args.pages
-    );
+    println!("check: both crawls found {found} post links on {pages} pages, as expected");
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! A producer-consumer crawler that ends by itself: 3 fetch threads ->
 //! channel -> 2 parse threads -> file.
 //!
-//! The notes give the pieces: a queue between threads
-//! (`001_02a52d28409d88e4.txt`, 数据通信, "data communication"), word for word,
+//! The notes give the pieces: a queue between threads, word for word
+//! (`001_02a52d28409d88e4.txt`, 数据通信, "data communication"):
 //!
 //! ```text
 //! - import queue
@@ -16,47 +16,44 @@
 //! effect of wait / notify", `002_bdfb11ea434acb50.txt`). The crawler itself is
 //! the course's producer-consumer program (not in the notes): three `do_craw`
 //! threads take URLs from `url_queue`, fetch them and put the HTML on
-//! `html_queue`; two `do_parse` threads parse it and write every post to one
-//! file. What is changed from it, and why:
+//! `html_queue`; two `do_parse` threads write every post to one file.
+//! Changed from it, and why:
 //! - its threads loop `while True`, so it never exits: here the queues are
-//!   crossbeam channels, and shutdown flows down the pipe by dropping
-//!   senders. Main drops the URL sender after the last URL, so each fetch
-//!   loop ends once the channel is empty; the fetch threads own the only HTML
-//!   senders, so when the last one ends, the parse loops end too. No thread
-//!   is killed and no sentinel is needed;
-//! - it opens its output file and never closes it, so lines still in the
-//!   buffer may never reach the disk: here the file is flushed and closed
-//!   (errors reported) before it is read back and checked;
+//!   crossbeam channels and shutdown flows down the pipe as senders drop.
+//!   Main drops the URL sender after the last URL, so each fetch loop ends
+//!   once the channel is empty; the fetch threads own the only HTML senders,
+//!   so when the last one ends, the parse loops end too (no sentinel);
+//! - it never closes its output file, so buffered lines may never reach the
+//!   disk: here the file is flushed and closed (errors reported) first;
 //! - it sleeps 1-2 s after every item to look busy: dropped;
 //! - it stops at the first failed fetch: here each page gets a timeout and
-//!   retries (`shared::crawl`, `--attempts`, `--timeout`), a page that still
-//!   fails is left out of the file and named in the account of every URL
-//!   printed at the end, and the program exits 1 only then.
+//!   retries (`shared::crawl`, `--attempts`, `--timeout`); a page that still
+//!   fails is left out of the file and named in the account printed at the
+//!   end, and only then does the program exit 1.
 //!
 //! Run: `cargo run -p examples-threads --bin crawler_pipeline -- --pages 50 --out /tmp/posts.txt`
 //! (add `--site http://127.0.0.1:8000` to crawl a running
 //! `cargo run -p shared --bin blog-site -- --error-rate 0.3 --drop-rate 0.2`).
 //!
 //! You should see `craw` lines from `craw0`..`craw2` and `parse` lines from
-//! `parse0`/`parse1`, interleaved differently on each run, the cost line,
-//! the account (`50 pages: 50 ok, 0 retried, 0 failed`), `results: <path>
-//! (N lines)` (one `page<TAB>href<TAB>title` line per post, pages in any
-//! order), the check, and then the program exits.
+//! `parse0`/`parse1`, interleaved differently on each run, the cost line, the
+//! account (`50 pages: 50 ok, 0 retried, 0 failed`), `results: <path> (N
+//! lines)` (a `page<TAB>href<TAB>title` line per post, pages in any order),
+//! the check, and then the program exits.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::thread;
-use std::time::Duration;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result};
 use clap::Parser;
-use crossbeam_channel::{Receiver, Sender, unbounded};
-use examples_threads::{MAX_LATENCY_MS, RetryArgs};
+use crossbeam::channel::{Receiver, Sender, unbounded};
+use examples_threads::{CrawlArgs, check};
 use shared::crawl::{Account, Retry, fetch_with_retry};
 use shared::event;
-use shared::site::{MAX_PAGES, SiteConfig, SiteGuard, parse_posts, posts_on_page};
+use shared::site::parse_posts;
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
@@ -65,20 +62,11 @@ use shared::timing::Stopwatch;
     about = "Producer-consumer crawler: fetch threads -> channel -> parse threads -> file"
 )]
 struct Args {
-    /// Number of list pages to crawl.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGES)))]
-    pages: u32,
-    /// Latency of every request to the in-process site, in ms (not used with --site).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
-    latency_ms: u64,
-    /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
-    #[arg(long)]
-    site: Option<String>,
-    /// Results file [default: crawler_pipeline.txt in the system temp dir].
-    #[arg(long)]
-    out: Option<PathBuf>,
     #[command(flatten)]
-    retry: RetryArgs,
+    crawl: CrawlArgs,
+    /// Results file, one `page<TAB>href<TAB>title` line per post.
+    #[arg(long, default_value_os_t = std::env::temp_dir().join("crawler_pipeline.txt"))]
+    out: PathBuf,
 }
 
 const FETCHERS: usize = 3;
@@ -96,13 +84,11 @@ fn do_craw(
         let fetched = fetch_with_retry(&url, retry);
         // unwrap on lock(): poisoned only if a thread panicked holding it.
         account.lock().unwrap().record(&fetched);
+        let tries = fetched.attempts();
         let html = match fetched.body {
             Ok(html) => html,
             Err(e) => {
-                event!(
-                    "craw {url} failed after {} attempts: {e}",
-                    fetched.errors.len()
-                );
+                event!("craw {url} failed after {tries} attempts: {e}");
                 continue; // the other pages go on
             }
         };
@@ -126,11 +112,8 @@ fn do_parse(html_rx: Receiver<(u32, String)>, out: &Mutex<BufWriter<File>>) -> R
             writeln!(w, "{page}\t{}\t{}", p.href, p.title)?;
         }
         drop(w);
-        let n = posts.len();
-        event!(
-            "parse page {page}: {n} posts, html_queue.size={}",
-            html_rx.len()
-        );
+        let (n, left) = (posts.len(), html_rx.len());
+        event!("parse page {page}: {n} posts, html_queue.size={left}");
     }
     Ok(())
 }
@@ -139,19 +122,10 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let retry = args.retry.retry();
-    // Without --site, a blog site in this process, serving while `site` lives.
-    let latency = Duration::from_millis(args.latency_ms);
-    let config = SiteConfig {
-        pages: args.pages,
-        latency,
-        ..SiteConfig::default()
-    };
-    let site = SiteGuard::open(args.site.as_deref(), config)?;
-    let out = args
-        .out
-        .unwrap_or_else(|| std::env::temp_dir().join("crawler_pipeline.txt"));
-    let file = File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let retry = args.crawl.retry.retry();
+    let site = args.crawl.open_site()?; // serves while `site` lives
+    let out = &args.out;
+    let file = File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
     let writer = Mutex::new(BufWriter::new(file));
     let account = Mutex::new(Account::new());
     println!("blog site: {}, results to {}", site.url(), out.display());
@@ -159,7 +133,7 @@ fn main() -> Result<()> {
     let sw = Stopwatch::start();
     let (url_tx, url_rx) = unbounded();
     let (html_tx, html_rx) = unbounded();
-    for (page, url) in (1..).zip(site.page_urls(args.pages)) {
+    for (page, url) in (1..).zip(site.page_urls(args.crawl.pages)) {
         url_tx.send((page, url))?; // unbounded, and url_rx is alive: cannot fail
     }
     drop(url_tx); // no more URLs: once the channel is empty, recv() fails
@@ -192,33 +166,7 @@ fn main() -> Result<()> {
     let account = account.into_inner().unwrap();
     account.print();
 
-    // Self-check on the file: each fetched page's posts exactly once means it
-    // was parsed once (twice would double its lines); failed pages are absent.
-    let text = std::fs::read_to_string(&out).context("cannot read the results file back")?;
-    let mut per_page = vec![0; args.pages as usize + 1];
-    for line in text.lines() {
-        let page = line.split('\t').next().unwrap_or_default();
-        let page: usize = page.parse().context("a line without a page number")?;
-        *per_page.get_mut(page).context("a page out of range")? += 1;
-    }
-    println!(
-        "results: {} ({} lines)",
-        out.display(),
-        text.lines().count()
-    );
-    let in_file = per_page.iter().filter(|&&n| n > 0).count();
-    let wrong: Vec<u32> = (1..=args.pages)
-        .filter(|&n| ![0, posts_on_page(n)].contains(&per_page[n as usize]))
-        .collect();
-    ensure!(wrong.is_empty(), "pages {wrong:?} are not in the file once");
-    ensure!(
-        in_file == account.ok() + account.retried(),
-        "{in_file} pages in the file, but {} fetched",
-        account.ok() + account.retried()
-    );
-    println!(
-        "check: {} posts in the file, each of {in_file} fetched pages exactly once",
-        text.lines().count()
-    );
+    // Each fetched page's posts in the file once, failed pages absent.
+    check::results_file(out, args.crawl.pages, &account)?;
     account.check() // exit 1 only if a page still failed after its retries
 }

@@ -42,30 +42,20 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Parser;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// A long worker and a main thread that does not wait for it (unless --join).
 #[derive(Parser)]
 struct Args {
     /// How long the worker would run, in seconds (10 steps; 0 to 3600).
-    #[arg(long, default_value = "10", value_parser = secs)]
+    #[arg(long, default_value = "10", value_parser = secs_arg)]
     worker_secs: Duration,
     /// How long main keeps busy before it returns, in seconds (0 to 3600).
-    #[arg(long, default_value = "1", value_parser = secs)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     main_secs: Duration,
     /// Join the worker before returning: Python's default (daemon=False).
     #[arg(long)]
     join: bool,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 const STEPS: u32 = 10;

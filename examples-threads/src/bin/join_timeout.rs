@@ -39,27 +39,17 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// A 3 s worker and a 1 s join timeout.
 #[derive(Parser)]
 struct Args {
     /// How long the worker runs, in seconds (6 steps; 0 to 3600).
-    #[arg(long, default_value = "3", value_parser = secs)]
+    #[arg(long, default_value = "3", value_parser = secs_arg)]
     work_secs: Duration,
     /// How long main waits for it, in seconds: Python's join(timeout) (0 to 3600).
-    #[arg(long, default_value = "1", value_parser = secs)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     timeout: Duration,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 const STEPS: u32 = 6;

@@ -71,7 +71,7 @@ fn spawn_per_task(tasks: u64, batch: usize) -> Result<u128> {
 /// `workers` threads made once; each sums the results of the tasks it takes
 /// from the channel, and returns its sum when the channel closes.
 fn thread_pool(tasks: u64, workers: usize) -> Result<u128> {
-    let (tx, rx) = crossbeam_channel::bounded::<u64>(1024);
+    let (tx, rx) = crossbeam::channel::bounded::<u64>(1024);
     let mut pool = Vec::with_capacity(workers);
     for w in 1..=workers {
         let rx = rx.clone();

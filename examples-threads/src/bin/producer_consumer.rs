@@ -1,4 +1,4 @@
-//! Producers and consumers over a bounded queue: `crossbeam_channel::bounded(10)`.
+//! Producers and consumers over a bounded queue: `crossbeam::channel::bounded(10)`.
 //!
 //! The notes, word for word: notes/001_02a52d28409d88e4.txt, under 数据通信
 //! ("passing data"), `import queue` / `q = queue.Queue()` / `q.put(item)` /
@@ -39,7 +39,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// Producers and consumers over a bounded channel.
 #[derive(Parser)]
@@ -57,18 +57,8 @@ struct Args {
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     capacity: u32,
     /// Seconds a consumer spends on each item, to fill the queue (0 to 3600).
-    #[arg(long, default_value = "0.01", value_parser = secs)]
+    #[arg(long, default_value = "0.01", value_parser = secs_arg)]
     consume_secs: Duration,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 fn main() -> Result<()> {
@@ -76,7 +66,7 @@ fn main() -> Result<()> {
     shared::timing::epoch();
     let args = Args::parse();
     let work = args.consume_secs;
-    let (tx, rx) = crossbeam_channel::bounded::<u32>(args.capacity as usize);
+    let (tx, rx) = crossbeam::channel::bounded::<u32>(args.capacity as usize);
 
     let mut consumers = Vec::new();
     for c in 1..=args.consumers {

@@ -38,7 +38,7 @@ use clap::Parser;
 use examples_sync::Semaphore;
 use shared::event;
 use shared::timing::Stopwatch;
-use shared::workload::{io_wait, seconds};
+use shared::workload::{io_wait, secs_arg};
 
 #[derive(Parser)]
 #[command(about = "threading.Semaphore(3): at most 3 spiders crawl at once")]
@@ -50,21 +50,11 @@ struct Args {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     permits: u32,
     /// Seconds each job takes, a blocking wait like a fetch (0 to 3600).
-    #[arg(long, default_value = "2", value_parser = secs)]
+    #[arg(long, default_value = "2", value_parser = secs_arg)]
     job_secs: Duration,
     /// Each spider holds its permit until main lets it go (no timing).
     #[arg(long)]
     stepped: bool,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 /// Spiders holding a permit now, and the most seen at once.

@@ -52,7 +52,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use shared::event;
 use shared::timing::Stopwatch;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// Two threads, `sing` and `dance`, running side by side.
 #[derive(Parser)]
@@ -61,18 +61,8 @@ struct Args {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     iterations: u32,
     /// Seconds each thread sleeps after each line (0 to 3600).
-    #[arg(long, default_value = "0.5", value_parser = secs)]
+    #[arg(long, default_value = "0.5", value_parser = secs_arg)]
     interval: Duration,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 /// The note's `sing(num)`; `event!` is a `println!` that adds the time and the

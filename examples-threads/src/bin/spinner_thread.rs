@@ -42,27 +42,17 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// A spinner thread beside a slow job on main.
 #[derive(Parser)]
 struct Args {
     /// Seconds between spinner frames (more than 0, at most 3600).
-    #[arg(long, default_value = "0.1", value_parser = secs)]
+    #[arg(long, default_value = "0.1", value_parser = secs_arg)]
     tick: Duration,
     /// How long the slow job takes, in seconds (0 to 3600).
-    #[arg(long, default_value = "3", value_parser = secs)]
+    #[arg(long, default_value = "3", value_parser = secs_arg)]
     slow_secs: Duration,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 /// The original's `spin(msg, signal)`: one frame per tick until `done` is

@@ -14,12 +14,8 @@
 //! can kill a thread from outside: the worker checks the flags between steps
 //! and stops itself, as the note says.
 //!
-//! Run it:
-//!
-//! ```text
-//! cargo run -p examples-threads --bin stop_pause
-//! cargo run -p examples-threads --bin stop_pause -- --run-secs 4 --tick 0.2
-//! ```
+//! Run: `cargo run -p examples-threads --bin stop_pause` (or add
+//! `-- --run-secs 4 --tick 0.2`).
 //!
 //! You should see `work step` lines for 30% of the run, main's `pause`, the
 //! worker's `paused after N work steps`, no work until main's `resume` at 60%,
@@ -34,27 +30,17 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// A worker paused at 30% of the run, resumed at 60%, stopped at the end.
 #[derive(Parser)]
 struct Args {
     /// Length of the whole run, in seconds (0 to 3600).
-    #[arg(long, default_value = "2", value_parser = secs)]
+    #[arg(long, default_value = "2", value_parser = secs_arg)]
     run_secs: Duration,
     /// Seconds per work step (more than 0, at most 3600).
-    #[arg(long, default_value = "0.1", value_parser = secs)]
+    #[arg(long, default_value = "0.1", value_parser = secs_arg)]
     tick: Duration,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 /// What main and the worker share, borrowed inside a `thread::scope` (which

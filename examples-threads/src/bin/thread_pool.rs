@@ -18,54 +18,50 @@
 //!
 //! The crawl is the course's thread-pool crawler (not in the notes): craw
 //! every page with `pool.map(craw, urls)`, then parse every page with
-//! `pool.submit(parse, html)` over a `{future: ...}` dict and
-//! `as_completed`. Python piece -> Rust piece:
+//! `pool.submit(parse, html)` over a `{future: ...}` dict and `as_completed`.
+//! Python -> Rust:
 //! - `ThreadPoolExecutor(max_workers=20)` -> a rayon pool of our own,
 //!   `ThreadPoolBuilder::new().num_threads(20)`. rayon is made for CPU work;
-//!   blocking in its threads is fine here only because this pool is ours and
-//!   sized for the waits, as `max_workers` is, not rayon's global pool;
+//!   blocking in its threads is fine only because this pool is ours and
+//!   sized for the waits, as `max_workers` is (not rayon's global pool);
 //! - `executor.map(craw, urls)` -> `pool.install(|| urls.par_iter().map(craw).collect())`:
 //!   input order, because `collect` puts each result in its slot;
 //! - `executor.submit(parse, html)` -> `pool.spawn(..)`, which returns
-//!   nothing, so each job sends `(i, result)` into a channel: the index that
+//!   nothing, so each job sends `(result, i)` into a channel: the index that
 //!   travels with the result is the dict's `to_do_map[future] = i`;
 //! - `as_completed(to_do_map)` -> `rx.iter()`: results as the jobs finish;
 //! - `sorted(results, key=lambda a:a[1])` -> `sort_by_key(|&(_, i)| i)`.
 //!
-//! Added here: each page is fetched with a timeout and retries
-//! (`shared::crawl`, `--attempts`, `--timeout`), failed pages are not parsed,
-//! and an account of every URL ends the run; exit 1 only if a page failed.
-//!
-//! `--demo-orders` (added here) shows the three orders on their own, with
-//! tasks that do nothing but finish in `--finish-order`, by default 4, 1, 3,
-//! 0, 2: the order in which tasks sleeping 3, 1, 4, 2, 0 units would finish.
-//! Instead of racing sleeps, each task waits on a channel for its turn
-//! (`examples_threads::turns`), so the order is exact on any machine; each
-//! task returns its turn, i.e. its finishing rank.
+//! Added here: timeouts and retries per page (`shared::crawl`, `--attempts`,
+//! `--timeout`); failed pages are not parsed; an account of every URL ends
+//! the run, and the exit code is 1 only if a page failed. And
+//! `--demo-orders`: the three orders alone, with tasks that finish in
+//! `--finish-order` (default 4, 1, 3, 0, 2, the order in which tasks sleeping
+//! 3, 1, 4, 2, 0 units would finish). Instead of racing sleeps, each task
+//! waits on a channel for its turn (`examples_threads::turns`), so the order
+//! is exact on any machine; each task returns its turn (its finishing rank).
 //!
 //! Run: `cargo run -p examples-threads --bin thread_pool -- --pages 50 --workers 20`
 //! (add `--site http://127.0.0.1:8000` for a running blog-site), or
 //! `cargo run -p examples-threads --bin thread_pool -- --demo-orders --finish-order 4,1,3,0,2`.
 //!
 //! You should see `craw` lines from `pool-N` threads in any order, `map`'s
-//! post counts in page order, `as_completed` lines in an order that changes
-//! from run to run, the re-sorted counts in page order again, the account,
-//! and the check. With `--demo-orders`: `map (input order): [3, 1, 4, 2, 0]`,
+//! pages in page order, `as_completed` lines in an order that changes from
+//! run to run, the re-sorted pages in page order again, the account, and the
+//! check. With `--demo-orders`: `map (input order): [3, 1, 4, 2, 0]`,
 //! `as_completed` yielding tasks 4, 1, 3, 0, 2 (results 0, 1, 2, 3, 4), and
 //! `re-sorted by index: [(0, 3), (1, 1), (2, 4), (3, 2), (4, 0)]`, always.
 
-use std::time::Duration;
-
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result};
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
-use crossbeam_channel::unbounded;
-use examples_threads::turns::{task, turns};
-use examples_threads::{MAX_LATENCY_MS, RetryArgs};
+use crossbeam::channel::unbounded;
+use examples_threads::turns::{self, task, turns};
+use examples_threads::{CrawlArgs, check, page_numbers as pages};
 use rayon::prelude::*;
 use shared::crawl::{Account, Fetched, fetch_with_retry};
 use shared::event;
-use shared::site::{MAX_PAGES, SiteConfig, SiteGuard, parse_posts, posts_on_page};
+use shared::site::parse_posts;
 use shared::timing::timed;
 
 #[derive(Parser)]
@@ -74,20 +70,11 @@ use shared::timing::timed;
     about = "ThreadPoolExecutor's map, submit + as_completed, crawling on a rayon pool"
 )]
 struct Args {
-    /// Number of list pages to crawl.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGES)))]
-    pages: u32,
-    /// Latency of every request to the in-process site, in ms (not used with --site).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
-    latency_ms: u64,
-    /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
-    #[arg(long)]
-    site: Option<String>,
+    #[command(flatten)]
+    crawl: CrawlArgs,
     /// Threads in the pool (Python's max_workers; the notes use 20).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=256))]
     workers: u16,
-    #[command(flatten)]
-    retry: RetryArgs,
     /// Show the three result orders with tasks that finish in --finish-order.
     #[arg(long)]
     demo_orders: bool,
@@ -96,12 +83,7 @@ struct Args {
     finish_order: Vec<usize>,
 }
 
-/// The page numbers at the end of list-page URLs (`.../sitehome/p/7` -> `7`).
-fn pages<'a>(urls: impl Iterator<Item = &'a str>) -> Vec<u32> {
-    let page = |u: &str| u.rsplit('/').next()?.parse().ok();
-    urls.filter_map(page).collect()
-}
-
+/// A rayon pool of `workers` threads named `pool-0`, `pool-1`, ...
 fn pool(workers: usize) -> Result<rayon::ThreadPool> {
     let b = rayon::ThreadPoolBuilder::new().num_threads(workers);
     let b = b.thread_name(|i| format!("pool-{i}"));
@@ -121,15 +103,9 @@ fn main() -> Result<()> {
         }
         return demo_orders(&args.finish_order);
     }
-    let retry = args.retry.retry();
-    let latency = Duration::from_millis(args.latency_ms);
-    let config = SiteConfig {
-        pages: args.pages,
-        latency,
-        ..SiteConfig::default()
-    };
-    let site = SiteGuard::open(args.site.as_deref(), config)?; // serves while `site` lives
-    let urls = site.page_urls(args.pages);
+    let retry = args.crawl.retry.retry();
+    let site = args.crawl.open_site()?; // serves while `site` lives
+    let urls = site.page_urls(args.crawl.pages);
     let pool = pool(args.workers.into())?;
 
     // 1. map: craw every page; the results come back in input order.
@@ -183,19 +159,7 @@ fn main() -> Result<()> {
     event!("re-sorted by index: pages {:?}", urls_of(&results));
 
     account.print();
-    for &(n, i) in &results {
-        let want = posts_on_page(i as u32 + 1);
-        ensure!(n == want, "{}: {n} post links, expected {want}", urls[i]);
-    }
-    ensure!(
-        results.windows(2).all(|w| w[0].1 < w[1].1),
-        "not sorted back into page order"
-    );
-    let total: usize = results.iter().map(|&(n, _)| n).sum();
-    println!(
-        "check: {total} post links on {} parsed pages, in page order after sorting",
-        results.len()
-    );
+    check::parsed_in_order(&results, &urls)?;
     account.check() // exit 1 only if a page still failed after its retries
 }
 
@@ -253,16 +217,5 @@ fn demo_orders(order: &[usize]) -> Result<()> {
     resorted.sort_by_key(|&(i, _)| i);
     event!("re-sorted by index: {resorted:?}");
 
-    let in_order = completed.iter().map(|&(i, _)| i).eq(order.iter().copied());
-    ensure!(
-        in_order,
-        "as_completed was not in finishing order: {completed:?}"
-    );
-    let back = resorted
-        .iter()
-        .enumerate()
-        .all(|(k, &(i, r))| k == i && r == mapped[i]);
-    ensure!(back, "map and the re-sorted results differ");
-    println!("check: map and the re-sorted results are both in input order {mapped:?}");
-    Ok(())
+    turns::check(order, &mapped, &completed, &resorted)
 }

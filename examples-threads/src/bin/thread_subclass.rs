@@ -37,7 +37,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 
 /// Two counting jobs, each on its own named thread.
 #[derive(Parser)]
@@ -46,18 +46,8 @@ struct Args {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     iterations: u32,
     /// Seconds between iterations (0 to 3600).
-    #[arg(long, default_value = "0.5", value_parser = secs)]
+    #[arg(long, default_value = "0.5", value_parser = secs_arg)]
     interval: Duration,
-}
-
-/// A duration flag: `seconds` refuses NaN, infinities and negatives, and an
-/// hour is the most any flag here takes. On `Err` clap prints one `error:`
-/// line and exits with code 2.
-fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse().map(seconds) {
-        Ok(Ok(d)) if d <= Duration::from_secs(3600) => Ok(d),
-        _ => Err(format!("{s} is not a number of seconds from 0 to 3600")),
-    }
 }
 
 /// The job: its fields are what a Thread subclass's `__init__` stores on `self`.
