@@ -22,7 +22,11 @@ import os
 import sys
 import time
 
-START = time.perf_counter()
+# The parent's start, shared with its children through the environment (the
+# spawn start method re-imports this file in each child): every process's
+# lines count from the same moment, as the Rust bin's children share its clock.
+os.environ.setdefault("CONCURRENCY_PAIRS_EPOCH_NS", str(time.time_ns()))
+START = time.perf_counter() - (time.time_ns() - int(os.environ["CONCURRENCY_PAIRS_EPOCH_NS"])) / 1e9
 
 
 def log(msg, who, file=sys.stdout):

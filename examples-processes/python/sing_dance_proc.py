@@ -17,12 +17,15 @@ Run it:
 """
 
 import argparse
-import math
 import multiprocessing
 import os
 import time
 
-START = time.perf_counter()
+# The parent's start, shared with its children through the environment (the
+# spawn start method re-imports this file in each child): every process's
+# lines count from the same moment, as the Rust bin's children share its clock.
+os.environ.setdefault("CONCURRENCY_PAIRS_EPOCH_NS", str(time.time_ns()))
+START = time.perf_counter() - (time.time_ns() - int(os.environ["CONCURRENCY_PAIRS_EPOCH_NS"])) / 1e9
 
 
 def log(msg, who=None):
@@ -31,10 +34,17 @@ def log(msg, who=None):
     print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}\n", end="", flush=True)
 
 
+MAX_SECS = 3600  # the Rust bin's maximum
+
+
 def secs(s):
-    x = float(s)
-    if not math.isfinite(x) or x < 0:
-        raise argparse.ArgumentTypeError(f"{s} is not a valid number of seconds")
+    """argparse type: 0 to 3600 seconds (float() accepts "nan" and "inf": refuse them)."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x <= MAX_SECS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to {MAX_SECS}")
     return x
 
 

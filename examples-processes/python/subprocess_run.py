@@ -17,7 +17,6 @@ Run it:
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 import time
@@ -29,10 +28,25 @@ def log(msg, who="main"):
     print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}\n", end="", flush=True)
 
 
+MAX_SECS = 3600  # the Rust bin's maximum
+
+
 def secs(s):
-    x = float(s)
-    if not math.isfinite(x) or x < 0:
-        raise argparse.ArgumentTypeError(f"{s} is not a valid number of seconds")
+    """argparse type: 0 to 3600 seconds (float() accepts "nan" and "inf": refuse them)."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x <= MAX_SECS:  # False for NaN too
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to {MAX_SECS}")
+    return x
+
+
+def positive_secs(s):
+    """argparse type: more than 0, at most 3600 seconds."""
+    x = secs(s)
+    if x == 0:
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds more than 0, at most {MAX_SECS}")
     return x
 
 
@@ -49,7 +63,7 @@ def sort():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--timeout", type=secs, default=1.0)
+    parser.add_argument("--timeout", type=positive_secs, default=1.0)
     parser.add_argument("--role", choices=["sort", "hang"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.role == "sort":
@@ -71,7 +85,7 @@ def main():
         log(f"{role} [{shown}]: exit status: {p.returncode}, stdout {json.dumps(p.stdout)}")
         log(f"{role} [{shown}]: stderr {json.dumps(p.stderr)}")
         captured.append((p.returncode == 0, p.stdout))
-    if captured[0] != (True, "1\n2\n3\n") or captured[1][0] or captured[2] is not None:
+    if captured[0] != (True, "1\n2\n3\n") or captured[1] is None or captured[1][0] or captured[2] is not None:
         sys.exit("error: expected a sorted output, a failure and a timeout")
     print("check: output, failure status and timeout all captured")
 

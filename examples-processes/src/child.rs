@@ -10,7 +10,9 @@
 //!   multiprocessing's spawn start method, which starts a fresh interpreter on
 //!   the same main module. The bin picks its role first thing in `main`, as
 //!   Python's `if __name__ == "__main__"` guard keeps the parent's code from
-//!   running again in the child.
+//!   running again in the child. The child shares the parent's clock
+//!   (`shared::timing::share_epoch`), so the event lines of both count from
+//!   the parent's start and read as one timeline.
 //! - [`KillOnDrop`]: std's `Child` neither waits nor kills when dropped, so a
 //!   child forgotten on an error path (`?`) would run on after the example.
 //!   The guard kills and reaps it instead; wait for it first to let it finish.
@@ -25,7 +27,8 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// A `Command` that runs this very binary again with `--role <role>`.
+/// A `Command` that runs this very binary again with `--role <role>`, its
+/// event clock starting at this process's (`shared::timing::share_epoch`).
 ///
 /// # Errors
 /// If the path of the running executable cannot be found.
@@ -33,6 +36,7 @@ pub fn self_command(role: &str) -> Result<Command> {
     let exe = std::env::current_exe().context("cannot find this program's executable")?;
     let mut cmd = Command::new(exe);
     cmd.args(["--role", role]);
+    shared::timing::share_epoch(&mut cmd);
     Ok(cmd)
 }
 

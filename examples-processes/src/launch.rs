@@ -1,22 +1,29 @@
-//! Starting several members of a cluster on this machine: what
-//! `multi_machine` does by default, kept out of the bin because it is not the
-//! lesson (timely's dataflow over TCP is).
+//! The plumbing of `multi_machine`, kept out of the bin because it is not the
+//! lesson (timely's dataflow over TCP is):
 //!
-//! [`local_cluster`] picks free ports on 127.0.0.1, writes them to a
-//! temporary hostfile (one `host:port` line per process, process 0 first, the
-//! format timely's `-h` reads), runs this binary once per process with the
-//! flags the caller builds, and waits for all of them, with a deadline.
+//! - [`local_cluster`] picks free ports on 127.0.0.1, writes them to a
+//!   temporary hostfile (one `host:port` line per process, process 0 first,
+//!   the format timely's `-h` reads), runs this binary once per process with
+//!   the flags the caller builds (on this process's clock:
+//!   `shared::timing::share_epoch`), and waits for all of them, with a
+//!   deadline;
+//! - [`read_hostfile`] reads such a file on a member's side;
+//! - [`connect_deadline`] ends a member that cannot reach its peers (timely
+//!   retries a refused connection for ever) with a clear error.
+//!
 //! Portable: std only (`TcpListener`, `Child::try_wait`, `Child::kill`).
 
 use std::ffi::OsString;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, id as pid};
+use std::path::Path;
+use std::process::Command;
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use shared::event;
 
+use crate::TempFile;
 use crate::child::KillOnDrop;
 
 /// Runs `n` processes of this binary, process `p` with the arguments
@@ -47,7 +54,7 @@ pub fn local_cluster(
     drop(listeners);
     let exe = std::env::current_exe().context("cannot find this program's executable")?;
     let name = exe.file_stem().unwrap_or_default().to_string_lossy();
-    let hostfile = TempFile(std::env::temp_dir().join(format!("{name}-{}.hosts", pid())));
+    let hostfile = TempFile::new(&name, ".hosts");
     std::fs::write(&hostfile.0, &lines).context("cannot write the hostfile")?;
     let addresses = lines.trim_end().replace('\n', ", ");
     event!("hostfile {}: {addresses}", hostfile.0.display());
@@ -57,6 +64,7 @@ pub fn local_cluster(
         let args = flags(p, &hostfile.0);
         let mut cmd = Command::new(&exe);
         cmd.args(&args);
+        shared::timing::share_epoch(&mut cmd); // one timeline for all
         // Killed and reaped if we return early (an error, the timeout).
         let child = KillOnDrop(cmd.spawn().context("cannot start a process")?);
         let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
@@ -89,11 +97,48 @@ pub fn local_cluster(
     Ok(())
 }
 
-/// A file removed when dropped (the temporary hostfile).
-struct TempFile(PathBuf);
+/// The first `n` addresses (`host:port` lines, blank lines skipped) of a
+/// hostfile, process 0's first: timely's `CommunicationConfig::Cluster`
+/// `addresses`.
+///
+/// # Errors
+/// If the file cannot be read or lists fewer than `n` addresses.
+pub fn read_hostfile(path: &Path, n: usize) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let addresses: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(n)
+        .map(String::from)
+        .collect();
+    ensure!(
+        addresses.len() == n,
+        "{} lists {} addresses, -n needs {n}",
+        path.display(),
+        addresses.len()
+    );
+    Ok(addresses)
+}
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+/// Starts a watchdog thread for cluster member `process` of `n`: unless the
+/// returned sender is used (`send(())`, once every peer is connected) within
+/// `limit`, it prints `Error: process P could not reach its peers within S s:
+/// ... (hostfile)` to stderr and exits the process with code 1. (timely's
+/// `execute` retries a refused connection for ever and has no timeout.)
+pub fn connect_deadline(process: usize, n: usize, limit: Duration, hostfile: &Path) -> Sender<()> {
+    let (connected, is_connected) = channel::<()>();
+    let hosts = hostfile.display().to_string();
+    std::thread::spawn(move || {
+        if is_connected.recv_timeout(limit) == Err(RecvTimeoutError::Timeout) {
+            eprintln!(
+                "Error: process {process} could not reach its peers within {} s: are all {n} \
+                 processes running, with the same hostfile ({hosts})?",
+                limit.as_secs()
+            );
+            std::process::exit(1);
+        }
+    });
+    connected
 }

@@ -137,6 +137,57 @@ pub enum Event<R> {
     },
 }
 
+/// One line per event, as `fault_isolation` prints them:
+/// `worker-1 (pid 4242) started job 5, attempt 1`,
+/// `job  5: <result> (worker-1, pid 4242)`,
+/// `worker-1 (pid 4242) died (signal: 9 (SIGKILL)) during job 5`,
+/// `restarted worker-1 as pid 4250`,
+/// `job 7 failed: it ended its worker 3 times, no more retries`.
+impl<R: std::fmt::Display> std::fmt::Display for Event<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Event::Started {
+                job,
+                attempt,
+                worker,
+                pid,
+            } => {
+                write!(
+                    f,
+                    "worker-{worker} (pid {pid}) started job {job}, attempt {attempt}"
+                )
+            }
+            Event::Done {
+                job,
+                worker,
+                pid,
+                result,
+            } => {
+                write!(f, "job {job:>2}: {result} (worker-{worker}, pid {pid})")
+            }
+            Event::Died {
+                worker,
+                pid,
+                status,
+                job,
+            } => {
+                write!(f, "worker-{worker} (pid {pid}) died ({status}) ")?;
+                match job {
+                    Some(j) => write!(f, "during job {j}"),
+                    None => write!(f, "while idle"),
+                }
+            }
+            Event::Restarted { worker, pid } => write!(f, "restarted worker-{worker} as pid {pid}"),
+            Event::Failed { job, attempts } => {
+                write!(
+                    f,
+                    "job {job} failed: it ended its worker {attempts} times, no more retries"
+                )
+            }
+        }
+    }
+}
+
 /// A job waiting for a worker, or running on one.
 struct Job {
     id: usize,

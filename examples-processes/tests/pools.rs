@@ -253,11 +253,7 @@ fn fault_isolation_gives_up_on_a_poison_job() {
 #[test]
 fn multi_machine_two_local_processes_return_every_digest() {
     let exe = env!("CARGO_BIN_EXE_multi_machine");
-    let out = bin(
-        exe,
-        &["-n", "2", "--jobs", "6", "--size", "4096"],
-        60,
-    );
+    let out = bin(exe, &["-n", "2", "--jobs", "6", "--size", "4096"], 60);
     ok(&out);
     let who = all_digests_right(&out, 6, 4096);
     // Job k ran on worker k % 2, and the two workers are two processes.

@@ -38,22 +38,23 @@
 
 use std::process::Child;
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 use examples_processes::child::self_command;
+use examples_processes::secs;
 use shared::event_as;
-use shared::workload::seconds;
 
 /// A long worker process and a main that ends first.
 #[derive(Parser)]
 struct Args {
-    /// How long the worker would run, in seconds (10 steps).
-    #[arg(long, default_value_t = 10.0)]
-    worker_secs: f64,
-    /// How long main keeps busy before it returns, in seconds.
-    #[arg(long, default_value_t = 1.0)]
-    main_secs: f64,
+    /// How long the worker would run, in seconds (10 steps; 0 to 3600).
+    #[arg(long, default_value = "10", value_parser = secs)]
+    worker_secs: Duration,
+    /// How long main keeps busy before it returns, in seconds (0 to 3600).
+    #[arg(long, default_value = "1", value_parser = secs)]
+    main_secs: Duration,
     /// What happens to the worker when main is done.
     #[arg(long, value_enum, default_value_t = Mode::Kill)]
     mode: Mode,
@@ -96,29 +97,28 @@ impl Drop for Daemon {
 
 const STEPS: u32 = 10;
 
-fn worker(total: f64) -> Result<()> {
+fn worker(total: Duration) {
     event_as!("worker", "running in pid {}", std::process::id());
-    let step = seconds(total)? / STEPS;
+    let step = total / STEPS;
     for i in 1..=STEPS {
         event_as!("worker", "step {i}/{STEPS}");
         thread::sleep(step);
     }
     event_as!("worker", "worker finished");
-    Ok(())
 }
 
 fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    seconds(args.worker_secs).context("bad --worker-secs")?;
-    let main_time = seconds(args.main_secs).context("bad --main-secs")?;
+    let main_time = args.main_secs;
     if let Some(Role::Worker) = args.role {
-        return worker(args.worker_secs);
+        worker(args.worker_secs);
+        return Ok(());
     }
 
     let child = self_command("worker")?
-        .args(["--worker-secs", &args.worker_secs.to_string()])
+        .args(["--worker-secs", &args.worker_secs.as_secs_f64().to_string()])
         .spawn()
         .context("cannot start the worker")?;
     event_as!("main", "started worker {}", child.id());

@@ -4,40 +4,35 @@
 //! arrives. A job that kills its worker every time is given up on after a
 //! bounded number of attempts, and the others still finish.
 //!
-//! No note has this example (Rust only): threads share one address space, so
-//! a thread that crashes (a segfault in native code, an abort, the OOM killer)
-//! takes the whole process with it, while a process is a wall around its
-//! memory. Python's `ProcessPoolExecutor` shows the other side: when a worker
-//! dies it raises `BrokenProcessPool` for every pending future and is unusable
-//! afterwards; `multiprocessing.Pool` quietly replaces the worker but the job
-//! it was running never completes. Here the pool (`examples_processes::pool`,
-//! std only) does what a supervisor does:
-//!
-//! 1. it sees the death at the end of the worker's pipe (end-of-file on its
-//!    stdout), reaps it (`Child::wait`: `signal: 9 (SIGKILL)`),
-//! 2. starts a new worker in its slot (this binary again, `--role worker`,
-//!    chosen first thing in `main` as Python's `if __name__ == "__main__":`),
-//! 3. and retries the job, at most `--attempts` times in all.
+//! No note has this (Rust only). Threads share one address space: a thread
+//! that crashes (a segfault in native code, an abort, the OOM killer) takes
+//! the process with it; a process is a wall around its memory. Python's
+//! `ProcessPoolExecutor` raises `BrokenProcessPool` for every pending future
+//! when a worker dies; `multiprocessing.Pool` replaces the worker, but its
+//! job never completes. The pool here (`examples_processes::pool`, std only,
+//! workers are this binary with `--role worker`, chosen first thing in `main`
+//! as Python's `if __name__ == "__main__":` guard) does what a supervisor
+//! does: it sees the death at the end of the worker's pipe, reaps it
+//! (`Child::wait`), starts a new worker in its slot, and retries the job, at
+//! most `--attempts` times in all. All of that shows up below as `Event`s.
 //!
 //! The kill is `Child::kill` (SIGKILL on Unix, `TerminateProcess` on
-//! Windows), sent when the victim's worker reports `started job k`. So that it
-//! always lands mid-job, whatever the machine's load, that first attempt waits
-//! (on its stdin) before hashing, instead of racing the kill; the retry runs
-//! normally. `--poison K` makes job K end its worker every time
-//! (`std::process::exit(3)`, as a crash in native code would, without a reply).
+//! Windows), sent when the victim reports `started job k`; so that it lands
+//! mid-job whatever the load, that first attempt waits on its stdin instead
+//! of racing the kill. `--poison K` makes job K end its worker every time
+//! (`std::process::exit(3)`, no reply, as a crash in native code would).
 //!
 //! ```text
 //! cargo run -p examples-processes --bin fault_isolation
 //! cargo run -p examples-processes --bin fault_isolation -- --poison 7 --attempts 3
 //! ```
 //!
-//! You should see the jobs start on 2 workers; `killed worker-W (pid P) in the
-//! middle of job 5`; `worker-W (pid P) died (signal: 9 (SIGKILL)) during job 5`;
-//! a restart with a new PID; job 5 started again (`attempt 2`) and finished;
-//! and `check: 12 of 12 results arrived, all correct`. With `--poison 7`, job
-//! 7 dies 3 times (`exit status: 3`), is reported failed, and the check says
-//! `11 of 12 results arrived, all correct; job 7 failed after 3 attempts`.
-//! The order of jobs and which worker runs which vary between runs.
+//! You should see `killed worker-W (pid P) in the middle of job 5`, `worker-W
+//! (pid P) died (signal: 9 (SIGKILL)) during job 5`, a restart with a new PID,
+//! job 5 again (`attempt 2`) and its digest, then `check: 12 of 12 results
+//! arrived, all correct`. With `--poison 7`, job 7 dies 3 times (`exit
+//! status: 3`) and fails; the check ends `job 7 failed after 3 attempts`.
+//! Which worker runs which job, and the order of the results, vary.
 
 use std::collections::BTreeMap;
 
@@ -110,20 +105,20 @@ fn main() -> Result<()> {
     }
     shared::timing::epoch();
     let (jobs, size) = (args.jobs as u64, args.size as usize);
+    let kill = args.kill;
     ensure!(
-        args.kill < jobs,
-        "--kill {} is not one of the jobs 0..{jobs}",
-        args.kill
+        kill < jobs,
+        "--kill {kill} is not one of the jobs 0..{jobs}"
     );
-    ensure!(
-        args.poison != Some(args.kill),
-        "--poison and --kill must be different jobs"
-    );
+    if let Some(p) = args.poison {
+        let msg = format!("--poison {p} must be a job in 0..{jobs} other than --kill {kill}");
+        ensure!(p < jobs && p != kill, msg);
+    }
 
     let mut pool = Pool::<Job, String>::start(args.workers as usize, args.attempts)?;
     event!("started {} workers, pids {:?}", args.workers, pool.pids());
     for seed in 0..jobs {
-        let (poison, victim) = (args.poison == Some(seed), seed == args.kill);
+        let (poison, victim) = (args.poison == Some(seed), seed == kill);
         pool.submit(&Job {
             size,
             seed,
@@ -135,66 +130,43 @@ fn main() -> Result<()> {
     let mut digests = BTreeMap::new();
     let mut failed = Vec::new();
     while let Some(event) = pool.next_event()? {
+        event!("{event}"); // `Event`'s Display: one line per start, result, death, ...
         match event {
+            // The victim has started its first attempt: kill it mid-job.
             Event::Started {
                 job,
-                attempt,
+                attempt: 1,
                 worker,
                 pid,
-            } => {
-                event!("worker-{worker} (pid {pid}) started job {job}, attempt {attempt}");
-                if job as u64 == args.kill && attempt == 1 {
-                    pool.kill(worker)?;
-                    event!("killed worker-{worker} (pid {pid}) in the middle of job {job}");
-                }
+            } if job as u64 == kill => {
+                pool.kill(worker)?;
+                event!("killed worker-{worker} (pid {pid}) in the middle of job {job}");
             }
-            Event::Done {
-                job,
-                worker,
-                pid,
-                result,
-            } => {
-                event!("job {job:>2}: {result} (worker-{worker}, pid {pid})");
+            Event::Done { job, result, .. } => {
                 digests.insert(job as u64, result);
             }
-            Event::Died {
-                worker,
-                pid,
-                status,
-                job,
-            } => {
-                let during = job.map_or("while idle".into(), |j| format!("during job {j}"));
-                event!("worker-{worker} (pid {pid}) died ({status}) {during}");
-            }
-            Event::Restarted { worker, pid } => event!("restarted worker-{worker} as pid {pid}"),
-            Event::Failed { job, attempts } => {
-                event!("job {job} failed: it ended its worker {attempts} times, no more retries");
-                failed.push(job as u64);
-            }
+            Event::Failed { job, .. } => failed.push(job as u64),
+            // Died and Restarted: the pool has already started a new worker
+            // and put the job back at the head of the queue (or failed it).
+            _ => {}
         }
     }
     drop(pool); // kills and reaps the workers (also done on any `?` above)
 
     // Self-check: every job but the poisoned one, with the right digest.
     for (&seed, digest) in &digests {
-        ensure!(
-            *digest == sha_job(size, seed),
-            "job {seed}: wrong digest {digest}"
-        );
+        ensure!(*digest == sha_job(size, seed), "job {seed}: wrong digest");
     }
-    let expected_failed: Vec<u64> = args.poison.filter(|&p| p < jobs).into_iter().collect();
     ensure!(
-        failed == expected_failed,
-        "failed jobs {failed:?}, expected {expected_failed:?}"
+        failed == Vec::from_iter(args.poison),
+        "failed jobs: {failed:?}"
     );
+    let arrived = digests.len();
     ensure!(
-        digests.len() as u64 + failed.len() as u64 == jobs,
-        "some results never arrived"
+        arrived + failed.len() == jobs as usize,
+        "results are missing"
     );
-    let mut check = format!(
-        "check: {} of {jobs} results arrived, all correct",
-        digests.len()
-    );
+    let mut check = format!("check: {arrived} of {jobs} results arrived, all correct");
     if let Some(p) = failed.first() {
         check += &format!("; job {p} failed after {} attempts", args.attempts);
     }

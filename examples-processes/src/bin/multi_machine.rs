@@ -2,55 +2,46 @@
 //! dataflow workers in several processes that talk over TCP, so the same
 //! binary runs on one machine or on many.
 //!
-//! The notes name it and stop there: 程序运行的5种并发粒度 ... 多机器 ("the 5
-//! granularities of concurrency ... many machines", note 001), chosen 如果单机
-//! 无法搞定 ("if one machine cannot do it"); note 003 lists 多机器并行
-//! (handoop/spark/hive) ("parallelism over many machines"; "handoop" is the
-//! note's typo for Hadoop). No twin: the Python standard library has nothing
-//! for it (the notes point to Hadoop and Spark). Here timely dataflow does
-//! it: each process runs `-w` worker threads, `-n` processes in all, this one
-//! being `-p`, and `-h hostfile` lists every process's `host:port`, process 0
-//! first (timely's own flags). Worker 0 holds the 12 job numbers;
-//! `exchange(|&job| job)` sends job k to worker k % (number of workers), which
-//! hashes it (`sha_job`, as in `process_pool_hash`); a second `exchange`
-//! gathers every digest at worker 0, whose process prints them and checks
-//! them against a single-threaded run.
+//! The notes name it and stop: 程序运行的5种并发粒度 ... 多机器 ("the 5
+//! granularities of concurrency ... many machines", note 001), for when
+//! 如果单机无法搞定 ("if one machine cannot do it"); note 003: 多机器并行
+//! (handoop/spark/hive) ("parallelism over many machines"; "handoop" is its
+//! typo for Hadoop). No twin: Python's standard library has nothing for it.
+//! timely's own flags: `-w` worker threads per process, `-n` processes, this
+//! one `-p`, `-h hostfile` of `host:port` lines (process 0 first). Worker 0
+//! holds the job numbers; `exchange(|&job| job)` sends job k to worker
+//! k % workers, which hashes it (`sha_job`, as in `process_pool_hash`); a
+//! second `exchange` gathers the digests at worker 0, whose process prints
+//! and checks them against a single-threaded `sha_job`.
 //!
-//! Roles, chosen first thing in `main` (Python's `if __name__ == "__main__":`
-//! guard): with `-p`, this process is one member of the cluster; without it,
-//! it is a launcher that picks free ports on 127.0.0.1, writes a temporary
-//! hostfile and runs `-n` members of the cluster as children
-//! (`std::env::current_exe()`), all on this machine. (A port is free when it
-//! is picked; another program could take it before the child binds it.)
-//!
-//! On one machine (the default run) and then on two (the same hostfile on
-//! each; every line an address its own host can bind):
+//! Roles, chosen first thing in `main` (the `if __name__ == "__main__":`
+//! guard's analogue): with `-p`, a member of the cluster; without it, a
+//! launcher (`examples_processes::launch`, plumbing) that writes a hostfile of
+//! free ports on 127.0.0.1 and runs `-n` members as children, on its clock.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin multi_machine
 //! cargo run -p examples-processes --bin multi_machine -- -n 3 -w 2
 //!
-//! # hosts.txt on both machines:  10.0.0.1:2101
-//! #                              10.0.0.2:2101
+//! # two machines, the same hosts.txt on both:  10.0.0.1:2101
+//! #                                             10.0.0.2:2101
 //! host0$ cargo run --release -p examples-processes --bin multi_machine -- -w 2 -n 2 -p 0 -h hosts.txt
 //! host1$ cargo run --release -p examples-processes --bin multi_machine -- -w 2 -n 2 -p 1 -h hosts.txt
 //! ```
 //!
-//! You should see the launcher start 2 processes, each worker say which jobs
-//! it hashed (worker 0 the even ones, worker 1 the odd ones, interleaved
-//! between processes), then process 0 print `job  3: <digest> (worker-1, pid
-//! P)` for the 12 jobs, `check: all 12 digests match a single-threaded
-//! sha_job`, and the launcher see both exit. Each process's clock starts when
-//! it does. A process that cannot reach its peers (timely retries for ever)
-//! gives up after `--connect-timeout` seconds with an error naming the
-//! hostfile, and the launcher kills what is left after `--timeout`.
+//! You should see the hostfile and 2 started processes, each worker's
+//! `hashed job k` (worker 0 the even jobs, worker 1 the odd; the interleaving
+//! varies), process 0's `job  3: <digest> (worker-1, pid P)` for the 12 jobs
+//! in order, `check: all 12 digests match a single-threaded sha_job`, and both
+//! exits. A member that cannot reach its peers exits with an error naming the
+//! hostfile after `--connect-timeout` s; the launcher kills stragglers after
+//! `--timeout` s.
 
 use std::cell::RefCell;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::id as pid;
 use std::rc::Rc;
-use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, ensure};
@@ -106,8 +97,8 @@ struct Hashed {
 
 fn main() -> Result<()> {
     shared::quiet_backtraces();
+    shared::timing::epoch(); // a member started by the launcher: the launcher's clock
     let args = Args::parse();
-    shared::timing::epoch();
     match args.process {
         Some(p) => member(&args, p), // one process of the cluster
         None => launch(&args),       // start the cluster here, on 127.0.0.1
@@ -121,44 +112,19 @@ fn member(args: &Args, process: usize) -> Result<()> {
     ensure!(process < n, "-p {process} is not in 0..{n} (-n {n})");
     let path = args
         .hostfile
-        .as_ref()
-        .ok_or_else(|| anyhow!("-p needs a hostfile (-h)"))?;
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let addresses: Vec<String> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(n)
-        .map(String::from)
-        .collect();
-    ensure!(
-        addresses.len() == n,
-        "{} lists {} addresses, -n needs {n}",
-        path.display(),
-        addresses.len()
-    );
+        .as_deref()
+        .context("-p needs a hostfile (-h)")?;
+    let addresses = launch::read_hostfile(path, n)?;
     let me = format!("process-{process}");
     event_as!(
         &me,
-        "pid {}, connecting to {n} processes listed in {}",
+        "pid {}, connecting to the {n} processes of {}",
         pid(),
         path.display()
     );
-
     // timely retries a refused connection for ever: give up after a deadline.
-    let (connected, is_connected) = channel::<()>();
     let limit = Duration::from_secs(args.connect_timeout);
-    let hosts = path.display().to_string();
-    std::thread::spawn(move || {
-        if is_connected.recv_timeout(limit) == Err(RecvTimeoutError::Timeout) {
-            eprintln!(
-                "Error: process {process} could not reach its peers within {} s: are all {n} \
-                 processes running, with the same hostfile ({hosts})?",
-                limit.as_secs()
-            );
-            std::process::exit(1);
-        }
-    });
+    let connected = launch::connect_deadline(process, n, limit, path);
 
     let config = timely::Config {
         communication: timely::CommunicationConfig::Cluster {
@@ -178,11 +144,7 @@ fn member(args: &Args, process: usize) -> Result<()> {
         let gathered = Rc::new(RefCell::new(Vec::new()));
         let sink = Rc::clone(&gathered);
         let probe = worker.dataflow::<u64, _, _>(|scope| {
-            let mine: Vec<u64> = if index == 0 {
-                (0..jobs).collect()
-            } else {
-                Vec::new()
-            };
+            let mine: Vec<u64> = (0..jobs).filter(|_| index == 0).collect();
             let (probe, _) = mine
                 .to_stream(scope)
                 .exchange(|&job| job) // job k to worker k % workers
@@ -216,28 +178,19 @@ fn member(args: &Args, process: usize) -> Result<()> {
     }
     all.sort_by_key(|h| h.job);
     for h in &all {
+        let (job, digest, worker) = (h.job, &h.digest, h.worker);
         event_as!(
             &me,
-            "job {:>2}: {} (worker-{}, pid {})",
-            h.job,
-            h.digest,
-            h.worker,
+            "job {job:>2}: {digest} (worker-{worker}, pid {})",
             h.pid
         );
+        ensure!(*digest == sha_job(size, job), "job {job}: wrong digest");
     }
     ensure!(
         all.len() as u64 == jobs,
         "gathered {} digests, expected {jobs}",
         all.len()
     );
-    for h in &all {
-        ensure!(
-            h.digest == sha_job(size, h.job),
-            "job {}: wrong digest {}",
-            h.job,
-            h.digest
-        );
-    }
     println!("check: all {jobs} digests match a single-threaded sha_job");
     Ok(())
 }
@@ -246,19 +199,12 @@ fn member(args: &Args, process: usize) -> Result<()> {
 /// a temporary hostfile, children killed on error or after `--timeout`).
 fn launch(args: &Args) -> Result<()> {
     let n = args.processes as usize;
+    let (w, jobs, size, limit) = (args.threads, args.jobs, args.size, args.connect_timeout);
     let flags = |p: usize, hostfile: &Path| -> Vec<OsString> {
-        let mut v: Vec<OsString> = Vec::new();
-        for (flag, value) in [
-            ("-w", args.threads.to_string()),
-            ("-n", n.to_string()),
-            ("-p", p.to_string()),
-            ("--jobs", args.jobs.to_string()),
-            ("--size", args.size.to_string()),
-            ("--connect-timeout", args.connect_timeout.to_string()),
-        ] {
-            v.extend([flag.into(), value.into()]);
-        }
-        v.extend(["-h".into(), hostfile.as_os_str().to_owned()]);
+        let line =
+            format!("-w {w} -n {n} -p {p} --jobs {jobs} --size {size} --connect-timeout {limit}");
+        let mut v: Vec<OsString> = line.split(' ').map(OsString::from).collect();
+        v.extend(["-h".into(), hostfile.into()]);
         v
     };
     launch::local_cluster(n, flags, Duration::from_secs(args.timeout))?;

@@ -4,32 +4,28 @@
 //!
 //! Mirrors the multiprocessing note (001), the notes' code word for word:
 //! `from multiprocessing import Lock` / `lock = Lock()` / `with lock:` /
-//! `# do something`. Rust's std has no lock shared between processes, but every
-//! OS locks files: `fs4::FileExt::lock` (`flock(2)` on Unix, `LockFileEx` on
-//! Windows) blocks until no other process holds the lock on that file, and
-//! `unlock` releases it (so does the process's exit, should it die holding it).
-//! Since Rust 1.89 std has the same `File::lock` / `File::unlock`; this
-//! workspace supports 1.88, hence fs4, called as `FileExt::lock(&file)` so that
-//! newer compilers do not pick std's inherent method instead.
+//! `# do something`. std has no lock shared between processes, but every OS
+//! locks files: `fs4::FileExt::lock` (`flock(2)` on Unix, `LockFileEx` on
+//! Windows) blocks while another process holds the lock on that file, and
+//! `unlock` (or the holder's exit) releases it. Rust 1.89 added the same
+//! `File::lock` to std; this workspace supports 1.88, hence fs4, called as
+//! `FileExt::lock(&file)` so newer compilers do not pick std's method.
 //!
-//! Each worker (this binary run again with `--role worker`, chosen first thing
-//! in `main`: the `if __name__ == "__main__"` guard's analogue) waits for the
-//! JSON line `"Go"` on its stdin, so that all start together; then each time it
-//! reads the number, sleeps `--window-us` (added here: it widens the race so
-//! the loss shows on every run) and writes the number plus one, zero-padded to
-//! a fixed width (an unlocked read that overlaps a write still reads digits);
-//! at the end it reports `{"Done":{"pid":..,"increments":..}}` on its stdout.
-//!
-//! Run it:
+//! Each worker (this binary again with `--role worker`, chosen first thing in
+//! `main`: the `if __name__ == "__main__"` guard's analogue) waits for `"Go"`
+//! on its stdin, so all start together; then, each time, it reads the number,
+//! sleeps `--window-us` (added here: it widens the race so the loss shows on
+//! every run) and writes the number plus one, zero-padded to a fixed width.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin process_lock
 //! cargo run -p examples-processes --bin process_lock -- --mode no-lock --window-us 0
 //! ```
 //!
-//! You should see 4 workers finish without the lock and `counter = N, expected
-//! 4000: lost M updates` with M > 0 (how many varies from run to run), then 4
-//! finish with the file lock and `lost 0 updates`, then the check line.
+//! You should see 4 workers finish without the lock and `no lock: counter =
+//! N, expected 4000: lost M updates` with M > 0 (M varies from run to run;
+//! with `--window-us 0` it can even be 0), then 4 finish with the file lock,
+//! `file lock: counter = 4000, expected 4000: lost 0 updates`, and the check.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write, stdin, stdout};
@@ -39,6 +35,7 @@ use std::{thread, time::Duration};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
+use examples_processes::TempFile;
 use examples_processes::child::{KillOnDrop, recv, self_command, send};
 use fs4::FileExt;
 use serde::{Deserialize, Serialize};
@@ -60,7 +57,7 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Mode::Both)]
     mode: Mode,
     /// Set only by the parent for its children (with --file, and --lock).
-    #[arg(long, hide = true)]
+    #[arg(long, hide = true, requires = "file")]
     role: Option<Role>,
     #[arg(long, hide = true)]
     file: Option<PathBuf>,
@@ -122,13 +119,14 @@ fn worker(path: &Path, increments: u64, window: Duration, lock: bool) -> Result<
 
 /// One run: `processes` workers on a fresh counter file; returns the count.
 fn run(args: &Args, lock: bool) -> Result<u64> {
-    let path = std::env::temp_dir().join(format!("process_lock-{}.txt", std::process::id()));
-    write_counter(&mut File::create(&path)?, 0)?;
+    let file = TempFile::new("process_lock", ".txt"); // removed on every return
+    let path = &file.0;
+    write_counter(&mut File::create(path)?, 0)?;
     let mut workers = Vec::new();
     for _ in 0..args.processes {
         let (k, w) = (args.increments.to_string(), args.window_us.to_string());
         let mut cmd = self_command("worker")?;
-        cmd.arg("--file").arg(&path);
+        cmd.arg("--file").arg(path);
         cmd.args(["--increments", &k, "--window-us", &w]);
         cmd.args(lock.then_some("--lock"));
         let spawned = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn();
@@ -145,9 +143,7 @@ fn run(args: &Args, lock: bool) -> Result<u64> {
         event_as!("main", "worker pid {pid} done: {increments} increments");
         w.wait()?;
     }
-    let count = read_counter(&mut File::open(&path)?)?;
-    std::fs::remove_file(&path)?;
-    Ok(count)
+    read_counter(&mut File::open(path)?)
 }
 
 fn main() -> Result<()> {

@@ -21,25 +21,21 @@
 //! ```
 //!
 //! (The comments: "a compute-bound function", "sha's argument", "the number
-//! of jobs".) The note leaves `sha`'s body out and its `SIZE = 3` is a
-//! placeholder (three bytes are no work); here, as in the catalogue, `sha(size)` is the SHA-256
-//! of `size` = 2**20 seeded pseudo-random bytes (`shared::workload::sha_job`;
-//! the seed is the job's number, so every run and the Python twin agree). The
-//! pool's size defaults to the CPU count, as the note says of
-//! `ProcessPoolExecutor` (它会默认使用``os.cpu_count()``函数返回的CPU数量,
-//! "it uses the number of CPUs os.cpu_count() returns by default").
+//! of jobs".) The note leaves `sha`'s body out, and its `SIZE = 3` is a
+//! placeholder; here `sha(size)` is the SHA-256 of 2**20 seeded pseudo-random
+//! bytes (`shared::workload::sha_job`, seeded by the job's number, so every
+//! run and the Python twin agree). The pool's size defaults to the CPU count,
+//! as the note says (它会默认使用``os.cpu_count()``函数返回的CPU数量, "it uses
+//! the number of CPUs os.cpu_count() returns by default").
 //!
-//! The shape, all in `main` below: start N worker processes, submit the jobs,
-//! then an as_completed loop. The pool itself (`examples_processes::pool`,
-//! std only) runs this same binary again with `--role worker`; the role is
-//! read first thing in `main`, where a worker turns into a job server and
-//! never reaches the parent's code: the analogue of Python's
-//! `if __name__ == "__main__":` guard, which keeps the child that re-imports
-//! the main module from starting a pool of its own. Jobs and results cross the
-//! pipes as JSON lines (Python pickles them). Added here: the PIDs, the
-//! throughput, and a check of every digest against a single-threaded run.
-//! `--threads` runs the same jobs on a rayon pool: in Rust, threads already
-//! use every core, so processes buy isolation (see `fault_isolation`), not speed.
+//! The pool (`examples_processes::pool`, std only) runs this binary again
+//! with `--role worker`, read first thing in `main`, where a worker serves
+//! jobs and never reaches the parent's code: the `if __name__ == "__main__":`
+//! guard's analogue. Jobs and results cross the pipes as JSON lines (Python
+//! pickles them). Added here: the PIDs, the throughput, a check of every
+//! digest against a single-threaded run, and `--threads`, the same jobs on a
+//! rayon pool: in Rust threads already use every core, so processes buy
+//! isolation (see `fault_isolation`), not speed.
 //!
 //! ```text
 //! cargo run --release -p examples-processes --bin process_pool_hash
@@ -96,6 +92,7 @@ struct HashJob {
 
 fn main() -> Result<()> {
     shared::quiet_backtraces();
+    shared::timing::epoch();
     let args = Args::parse();
     // The `if __name__ == "__main__":` guard: a worker serves jobs until its
     // stdin closes, replying (digest, its pid), and returns here.
@@ -104,7 +101,6 @@ fn main() -> Result<()> {
             (sha_job(job.size, job.seed), std::process::id())
         });
     }
-    shared::timing::epoch();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = args.workers.map_or(cpus, |n| n as usize);
     let (jobs, size) = (args.jobs as u64, args.size as usize);

@@ -34,17 +34,18 @@
 //! You should see `main` start `sing` and `dance` with their PIDs, then each
 //! child say which PID it runs in and print its line 3 times (sing's and
 //! dance's lines interleave; which comes first in a round varies), then
-//! `check: 3 processes, 3 distinct PIDs`. Each process's clock starts when
-//! that process starts, so a child's timestamps count from its own start.
+//! `check: 3 processes, 3 distinct PIDs`. The children run on main's clock
+//! (`self_command` passes it on), so all the lines read as one timeline.
 
 use std::process::id as pid;
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use examples_processes::child::{KillOnDrop, self_command};
+use examples_processes::secs;
 use shared::event_as;
-use shared::workload::seconds;
 
 /// Sing and dance in two child processes.
 #[derive(Parser)]
@@ -52,9 +53,9 @@ struct Args {
     /// How many lines each child prints (the note's `num`).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     num: u32,
-    /// Seconds between a child's lines.
-    #[arg(long, default_value_t = 0.5)]
-    interval: f64,
+    /// Seconds between a child's lines (0 to 3600).
+    #[arg(long, default_value = "0.5", value_parser = secs)]
+    interval: Duration,
     /// Which part this process plays; set only by the parent for its children.
     #[arg(long, hide = true)]
     role: Option<Role>,
@@ -67,7 +68,7 @@ enum Role {
 }
 
 /// The note's `sing(num)` and `dance(num)`, each in its own process.
-fn perform(role: Role, num: u32, interval: f64) -> Result<()> {
+fn perform(role: Role, num: u32, interval: Duration) {
     let (who, line) = match role {
         Role::Sing => ("sing", "唱歌......"),
         Role::Dance => ("dance", "跳舞......"),
@@ -75,26 +76,25 @@ fn perform(role: Role, num: u32, interval: f64) -> Result<()> {
     event_as!(who, "running in pid {}", pid());
     for _ in 0..num {
         event_as!(who, "{line}");
-        thread::sleep(seconds(interval)?);
+        thread::sleep(interval);
     }
-    Ok(())
 }
 
 fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    seconds(args.interval).context("bad --interval")?;
     // The guard's analogue: a child plays its part and returns here.
     if let Some(role) = args.role {
-        return perform(role, args.num, args.interval);
+        perform(role, args.num, args.interval);
+        return Ok(());
     }
 
     event_as!("main", "main process pid {}", pid());
     let start = |role: &str| -> Result<KillOnDrop> {
         let mut cmd = self_command(role)?;
         cmd.args(["--num", &args.num.to_string()])
-            .args(["--interval", &args.interval.to_string()]);
+            .args(["--interval", &args.interval.as_secs_f64().to_string()]);
         let child = cmd
             .spawn()
             .with_context(|| format!("cannot start {role}"))?;

@@ -1,21 +1,23 @@
 //! The spinner in a child process: main runs the slow job, then tells the
 //! spinner process to stop through a pipe and waits for it to exit.
 //!
-//! The threading note's spinner (see `examples-threads`' `spinner_thread`:
-//! `spin(msg, done)`, `slow()` returning 42, `Answer: 42`) moved into a second
-//! process, as multiprocessing lets you do with the same code
-//! (`multiprocessing.Process(target=spin, args=('thinking!', done))` with a
-//! `multiprocessing.Event` for `done`). Processes share no memory, so the
-//! `done` flag cannot be an `AtomicBool`: the parent writes one JSON line,
-//! `"Stop"`, to the child's stdin, and a thread in the child turns that line
-//! (or the end of the pipe, should the parent die) into a channel message.
-//! The spinner waits for that message with `recv_timeout(tick)`: the wait is
+//! Fluent Python's spinner, which note 004 links (线程版本 spinner_thread.py,
+//! "thread version"; see `examples-threads`' `spinner_thread`: `spin(msg,
+//! done)`, a slow function returning 42, `Answer: 42`), moved into a second
+//! process, as multiprocessing allows with the same code:
+//! `multiprocessing.Process(target=spin, args=('thinking!', done))` and a
+//! `multiprocessing.Event` for `done` (the Python twin). Processes share no
+//! memory, so `done` cannot be an `AtomicBool`: the parent writes one JSON
+//! line, `"Stop"`, to the child's stdin, and a thread in the child turns that
+//! line (or the end of the pipe, should the parent die) into a channel
+//! message. The spinner waits for it with `recv_timeout(tick)`: the wait is
 //! its tick, and the message ends it at once (Python's `done.wait(.1)`).
 //!
 //! The spinner is this binary run again with `--role spinner` (chosen first
 //! thing in `main`, the analogue of the `if __name__ == "__main__"` guard).
-//! Frames are printed as event lines, not redrawn with `\r`; each process's
-//! clock starts when that process starts.
+//! Frames are printed as event lines, not redrawn with `\r`; the spinner runs
+//! on main's clock (`self_command` passes it on), so the lines interleave in
+//! time order.
 //!
 //! Run it:
 //!
@@ -37,19 +39,19 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use examples_processes::child::{KillOnDrop, recv, self_command, send};
+use examples_processes::{positive_secs, secs};
 use serde::{Deserialize, Serialize};
 use shared::event_as;
-use shared::workload::seconds;
 
 /// A spinner process beside a slow job in main.
 #[derive(Parser)]
 struct Args {
-    /// Seconds between spinner frames.
-    #[arg(long, default_value_t = 0.1)]
-    tick: f64,
-    /// How long the slow job takes, in seconds.
-    #[arg(long, default_value_t = 3.0)]
-    slow_secs: f64,
+    /// Seconds between spinner frames (more than 0, at most 3600).
+    #[arg(long, default_value = "0.1", value_parser = positive_secs)]
+    tick: Duration,
+    /// How long the slow job takes, in seconds (0 to 3600).
+    #[arg(long, default_value = "3", value_parser = secs)]
+    slow_secs: Duration,
     /// Set only by the parent for its child.
     #[arg(long, hide = true)]
     role: Option<Role>,
@@ -66,7 +68,7 @@ enum Control {
     Stop,
 }
 
-/// The note's `spin(msg, done)`, in the child: a frame per tick until the
+/// Fluent Python's `spin(msg, done)`, in the child: a frame per tick until the
 /// parent says stop (or its end of the pipe closes).
 fn spin(msg: &str, tick: Duration) -> Result<()> {
     event_as!("spinner", "running in pid {}", std::process::id());
@@ -90,7 +92,7 @@ fn spin(msg: &str, tick: Duration) -> Result<()> {
     Ok(())
 }
 
-/// The note's `slow()`: pretend to wait for I/O, then answer.
+/// Fluent Python's slow function: pretend to wait for I/O, then answer.
 fn slow(d: Duration) -> u64 {
     event_as!("main", "slow job started");
     thread::sleep(d);
@@ -102,25 +104,20 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let tick = seconds(args.tick).context("bad --tick")?;
-    let slow_time = seconds(args.slow_secs).context("bad --slow-secs")?;
-    if tick.is_zero() {
-        bail!("--tick must be more than 0 seconds");
-    }
     if let Some(Role::Spinner) = args.role {
-        return spin("thinking!", tick);
+        return spin("thinking!", args.tick);
     }
 
-    // The note's `supervisor()`: spinner in a process, slow job right here.
+    // Fluent Python's `supervisor()`: spinner in a process, slow job right here.
     let mut spinner = KillOnDrop(
         self_command("spinner")?
-            .args(["--tick", &args.tick.to_string()])
+            .args(["--tick", &args.tick.as_secs_f64().to_string()])
             .stdin(Stdio::piped())
             .spawn()
             .context("cannot start the spinner")?,
     );
     event_as!("main", "started the spinner process: pid {}", spinner.id());
-    let result = slow(slow_time);
+    let result = slow(args.slow_secs);
     let mut pipe = spinner.stdin.take().context("no pipe to the spinner")?;
     send(&mut pipe, &Control::Stop)?; // done.set()
     drop(pipe);

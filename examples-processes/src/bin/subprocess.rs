@@ -2,34 +2,29 @@
 //! through a pipe, capture its stdout, stderr and exit status, and kill it
 //! if it runs past a timeout.
 //!
-//! Mirrors `subprocess.Popen(...).communicate(input, timeout=...)` (the note
-//! (002) says only: subprocess 模組可以在執行 Python 程式的過程中產生新的子行程,
-//! "the subprocess module starts new child processes while a Python program
-//! runs"; the three runs below are added here). Python's
-//! `subprocess.run(cmd, input=..., capture_output=True, timeout=...)` does it
-//! all in one call; Rust's std gives the parts, and `communicate` below puts
-//! them together: a thread writes the input (then closes the pipe: the end of
+//! Mirrors `subprocess.run(cmd, input=..., capture_output=True, timeout=...)`,
+//! that is `Popen(...).communicate(input, timeout)`. The note (002) says only
+//! subprocess 模組可以在執行 Python 程式的過程中產生新的子行程 ("the subprocess
+//! module starts new child processes while a Python program runs"); the
+//! three runs are added here. std gives the parts; `communicate` below puts
+//! them together: a thread writes the input and closes the pipe (the end of
 //! the input), two threads read stdout and stderr (reading only after the
-//! child exits could deadlock once a pipe's buffer is full), and the parent
-//! polls `try_wait` until the deadline, then kills and reaps the child
-//! (CPython's `Popen.wait(timeout)` polls the same way on Unix).
+//! exit could deadlock once a pipe's buffer fills), and the parent polls
+//! `try_wait` until the deadline, then kills and reaps the child (CPython's
+//! `Popen.wait(timeout)` polls the same way on Unix).
 //!
-//! The "external program" is this binary run again with `--role sort` (a
-//! numeric sort) or `--role hang`: it behaves the same on Linux, macOS and
-//! Windows (whose `sort.exe` is not POSIX `sort`, and `python3` may be
-//! missing), and it can fail or hang on demand. For a real program, use e.g.
-//! `Command::new("sort")`.
-//!
-//! Run it:
+//! The "external program" is this binary again with `--role sort` (a numeric
+//! sort) or `--role hang`, so it behaves the same on Linux, macOS and Windows
+//! and fails or hangs on demand; for a real one, `Command::new("sort")`.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin subprocess
 //! cargo run -p examples-processes --bin subprocess -- --timeout 0.5
 //! ```
 //!
-//! You should see three runs: `3 1 2` sorted with `exit status: 0`; `3 banana`
-//! failing with `exit status: 1` and the sort's error on its stderr; and
-//! `hang` killed after the timeout. Then the check line.
+//! You should see three runs, in this order: `sort [3 1 2]: exit status: 0,
+//! stdout "1\n2\n3\n"`; `sort [3 banana]: exit status: 1` with the sort's
+//! error on its stderr; `hang []: timed out after 1s: killed`. Then the check.
 
 use std::io::{Read, Write, stdin};
 use std::process::{Command, ExitStatus, Stdio};
@@ -39,15 +34,15 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use examples_processes::child::{KillOnDrop, self_command};
+use examples_processes::positive_secs;
 use shared::event_as;
-use shared::workload::seconds;
 
 /// Pipe data through a child program, with a timeout.
 #[derive(Parser)]
 struct Args {
-    /// Seconds a child may run before it is killed.
-    #[arg(long, default_value_t = 1.0)]
-    timeout: f64,
+    /// Seconds a child may run before it is killed (more than 0, at most 3600).
+    #[arg(long, default_value = "1", value_parser = positive_secs)]
+    timeout: Duration,
     /// Set only by the parent for its children.
     #[arg(long, hide = true)]
     role: Option<Role>,
@@ -128,7 +123,7 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let timeout = seconds(args.timeout).context("bad --timeout")?;
+    let timeout = args.timeout;
     match args.role {
         Some(Role::Sort) => return sort(),
         Some(Role::Hang) => loop {

@@ -2,23 +2,20 @@
 //! `GET /is_prime/{numbers}` answers `{"n": true|false}` for each number.
 //!
 //! Mirrors the catalogue's Flask route `/is_prime/<numbers>` on a process pool
-//! (`ProcessPoolExecutor().map(is_prime, numbers)` inside the view; the notes
-//! only name Flask, the route is the catalogue's). An async server has a few
-//! worker threads for all its connections: a handler that computed
-//! `is_prime` itself would stall every other request on that thread. So the
-//! handler hands the numbers to `tokio::task::spawn_blocking` (a thread pool
-//! for blocking work) and awaits the answer; inside it rayon's `par_iter`
-//! spreads one request's numbers over all the cores, as `executor.map` does.
-//! Bad input (`7,abc`, a number past 10^15, whose check would take too long,
-//! or more than 100 numbers) gets `400 Bad Request` with a one-line message.
+//! (`ProcessPoolExecutor().map(is_prime, numbers)` in the view; the notes
+//! only name Flask). An async server has a few worker threads for all its
+//! connections: a handler that ran `is_prime` itself would stall every other
+//! request on its thread. So the handler hands the numbers to
+//! `tokio::task::spawn_blocking` (a pool for blocking work) and awaits the
+//! answer; in there rayon's `par_iter` spreads one request's numbers over the
+//! cores, as `executor.map` does. Bad input (`7,abc`, a number past 10^15,
+//! whose check would take too long, or more than 100 numbers) gets `400 Bad
+//! Request` and a one-line message.
 //!
-//! The default run starts the server on 127.0.0.1 (port 0: any free port),
-//! asks it about `--numbers` and about `7,abc` with a plain HTTP/1.1 `GET`
-//! over a `TcpStream` (no client library: the request is three lines), prints
-//! the answers, checks them against `is_prime`, and exits. `--serve` keeps
-//! serving until Ctrl-C.
-//!
-//! Run it:
+//! The default run serves on 127.0.0.1 port 0 (any free port), asks about
+//! `--numbers` and `7,abc` with a plain HTTP/1.1 `GET` over a `TcpStream` (no
+//! client library: the request is three lines), prints the answers, checks
+//! them against `is_prime`, and exits. `--serve` serves until Ctrl-C.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin web_is_prime
@@ -26,9 +23,9 @@
 //! curl http://127.0.0.1:8000/is_prime/2,91,112272535095293   # in another terminal
 //! ```
 //!
-//! You should see the address, `GET /is_prime/... -> 200` with the JSON
-//! answers (keys in numeric order), `GET /is_prime/7,abc -> 400` with its
-//! message, then `check: every answer matches is_prime`.
+//! You should see the address (its port varies), `GET /is_prime/... -> 200`
+//! with the JSON answers (keys in numeric order), `GET /is_prime/7,abc -> 400`
+//! and its message, then `check: every answer matches is_prime`.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
