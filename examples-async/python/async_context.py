@@ -1,8 +1,9 @@
-"""An async context manager (@asynccontextmanager): the close awaits, and runs even when the body fails.
+r"""An async context manager (@asynccontextmanager): the close awaits, and runs even when the body fails.
 
-Python twin of examples-async/src/bin/async_context.rs. The notes (Chapter13):
-"可以使用 @asynccontextmanager 實作非同步情境管理器" ("you can write an asynchronous
-context manager with @asynccontextmanager"). Three forms, as in the Rust bin:
+Python twin of examples-async/src/bin/async_context.rs. The notes (002, Chapter13):
+「可以使用 \@asynccontextmanager 實作非同步情境管理器。」 ("you can write an
+asynchronous context manager with @asynccontextmanager"; the `\@` is the notes'
+Markdown escape). Three forms, as in the Rust bin:
   explicit  open, query, then `await conn.close()` in a finally
   helper    `async with connection(name) as conn:` (@asynccontextmanager:
             try: yield conn / finally: await conn.close())

@@ -2,22 +2,27 @@
 
 Python twin of examples-async/src/bin/blocking_pitfall.rs. The notes' drawback
 of asyncio: "很多库不支持，比如requests" ("many libraries don't support it, e.g.
-requests"). time.sleep stands in for requests.get: called inside a coroutine
-(--mode stall) it blocks the one thread that runs every task, so the ticker
-stops; `await asyncio.to_thread(time.sleep, d)` (--mode to-thread, Python 3.9+)
-runs it on a worker thread and the ticker keeps its pace.
+requests"). A blocking wait stands in for requests.get: threading.Event.wait,
+which returns when the reply comes or after --block seconds; the reply comes
+from the ticker, after its last tick (added here, so no check rests on timing).
+Called inside a coroutine (--mode stall) the wait blocks the one thread that
+runs every task, so the ticker stops, the reply never comes and the wait runs
+out its timeout; `await asyncio.to_thread(reply.wait, block)` (--mode
+to-thread, Python 3.9+) runs it on a worker thread and the ticker keeps its pace.
 
 Run it:
     python3 examples-async/python/blocking_pitfall.py --block 1 --tick 0.1
 
 Under stall no tick lands between `blocking call starts` and `blocking call
-returned`; under to-thread ticks 2..5 do. Each mode prints `ticks while blocked: N`.
+returned: timed out`; under to-thread ticks 2..5 do, then `returned: answered`.
+Each mode prints `ticks while blocked: N`.
 """
 
 import argparse
 import asyncio
 import math
 import sys
+import threading
 import time
 
 START = time.perf_counter()
@@ -42,27 +47,29 @@ def ticks(s):
     return n
 
 
-async def ticker(n, pace):
+async def ticker(n, pace, reply):
     for i in range(1, n + 1):
         during = state["blocked"]
         state["during"] += during
         log(f"tick {i}{' (while blocked)' if during else ''}", "ticker")
         await asyncio.sleep(pace)
+    reply.set()  # the reply the blocking call waits for
 
 
-async def blocker(mode, block):
+async def blocker(mode, block, reply):
     log("blocking call starts", "blocker")
     state["blocked"] = True
     if mode == "stall":
-        time.sleep(block)  # the pitfall: requests.get(url) does this
+        answered = reply.wait(block)  # the pitfall: requests.get(url) blocks like this
     else:
-        await asyncio.to_thread(time.sleep, block)  # the fix
+        answered = await asyncio.to_thread(reply.wait, block)  # the fix
     state["blocked"] = False
-    log("blocking call returned", "blocker")
+    log(f"blocking call returned: {'answered' if answered else 'timed out'}", "blocker")
 
 
 async def run(mode, args):
-    await asyncio.gather(ticker(args.ticks, args.tick), blocker(mode, args.block))
+    reply = threading.Event()
+    await asyncio.gather(ticker(args.ticks, args.tick, reply), blocker(mode, args.block, reply))
 
 
 def main():

@@ -7,7 +7,9 @@ queue. The notes' rhyme, line by line:
   至尊循环驭众生 (the one loop rules them all)    run(): pop a ready task, send(None)
   至尊循环寻众生 (the one loop finds them)        a due timer puts its task back on `ready`
   至尊循环引众生 (the one loop brings them in)    spawn(): a coroutine onto `ready`
-  普照众生欣欣荣 (it shines on them all; they thrive) run() ends when every task has finished
+  普照众生欣欣荣 (it shines on them all and all thrive) run() ends when every task has finished
+spawn() is the notes' loop.create_task(myfunc(url)); run() their
+loop.run_until_complete(asyncio.wait(tasks)).
 asyncio does the same with selectors (epoll/kqueue) for sockets and a heap
 for timers.
 
@@ -39,27 +41,14 @@ class Sleep:
         yield self.deadline  # hand the deadline to the loop; resumed after it
 
 
-class Task:
-    def __init__(self, coro):
-        self.coro, self.done, self.result, self.joiners = coro, False, None, []
-
-    def __await__(self):
-        if not self.done:
-            yield self  # park until this task is done
-        return self.result
-
-
 class Loop:
     def __init__(self):
         self.ready, self.timers, self.polls, self.seq = collections.deque(), [], 0, 0
 
     def spawn(self, coro):  # 至尊循环引众生
-        task = Task(coro)
-        self.ready.append(task)
-        return task
+        self.ready.append(coro)
 
-    def run(self, main):  # 至尊循环驭众生
-        root = self.spawn(main)
+    def run(self):  # 至尊循环驭众生
         while self.ready or self.timers:
             if not self.ready:  # nothing to run: sleep until the next deadline
                 time.sleep(max(0.0, self.timers[0][0] - time.monotonic()))
@@ -67,27 +56,25 @@ class Loop:
                 self.ready.append(heapq.heappop(self.timers)[2])
             if not self.ready:
                 continue
-            task = self.ready.popleft()
+            coro = self.ready.popleft()
             self.polls += 1
             try:
-                waiting_on = task.coro.send(None)
-            except StopIteration as stop:  # 普照众生欣欣荣
-                task.done, task.result = True, stop.value
-                self.ready.extend(task.joiners)
+                deadline = coro.send(None)
+            except StopIteration:  # 普照众生欣欣荣: this one is done
                 continue
-            if isinstance(waiting_on, Task):
-                waiting_on.joiners.append(task)
-            else:
-                self.seq += 1
-                heapq.heappush(self.timers, (waiting_on, self.seq, task))
-        return root.result
+            self.seq += 1
+            heapq.heappush(self.timers, (deadline, self.seq, coro))
+
+
+finished = []
 
 
 async def work(k, unit):
+    """The notes' myfunc(url): start, wait k units, done."""
     log(f"start, waiting {k} unit(s)", f"task-{k}")
     await Sleep(unit * k)
     log("done", f"task-{k}")
-    return k
+    finished.append(k)
 
 
 def unit(s):
@@ -102,18 +89,15 @@ def main():
     parser.add_argument("--unit", type=unit, default=1.0)
     args = parser.parse_args()
     loop = Loop()
-
-    async def gather():
-        tasks = [loop.spawn(work(k, args.unit)) for k in (1, 2, 3)]
-        return [await t for t in tasks]
-
     begin = time.perf_counter()
-    results = loop.run(gather())
+    for k in (1, 2, 3):
+        loop.spawn(work(k, args.unit))  # tasks = [loop.create_task(myfunc(url)) ...]
+    loop.run()  # loop.run_until_complete(asyncio.wait(tasks))
     print(f"event_loop gather, cost = {time.perf_counter() - begin:.3f} seconds", flush=True)
-    log(f"results {results}, the loop polled {loop.polls} times")
-    if results != [1, 2, 3]:
-        sys.exit("error: a task did not finish")
-    print("check: all 4 tasks (main and 3 spawned) ran to completion", flush=True)
+    log(f"finished {finished}, the loop polled {loop.polls} times")
+    if sorted(finished) != [1, 2, 3]:
+        sys.exit("error: not every task finished once")
+    print("check: all 3 tasks ran to completion", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ Run it:
     python3 examples-async/python/million_tasks.py --tasks 100000
 
 The cost line (a little over the sleep), the check line, then peak RSS and
-bytes per task. At 1,000,000 tasks expect 1-2 GB and a minute or so.
+bytes per task. At 1,000,000 tasks expect 1-2 GB and half a minute or more.
 """
 
 import argparse

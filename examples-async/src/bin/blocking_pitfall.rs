@@ -5,30 +5,32 @@
 //! Mirrors the notes' one drawback of asyncio (001): 「很多库不支持，比如requests」
 //! ("many libraries don't support it, e.g. requests"): `requests.get` blocks
 //! the thread, and on an event loop the thread *is* every task. In Python the
-//! fix is `await asyncio.to_thread(requests.get, url)` (the twin, with
-//! `time.sleep` standing in for the fetch). Here `std::thread::sleep` stands
-//! in for a blocking library call. Three `--mode`s (added here):
+//! fix is `await asyncio.to_thread(requests.get, url)` (the twin). Here the
+//! blocking call is a wait on a std channel (`recv_timeout`), like a socket
+//! read: it returns when the reply comes or after `--block` seconds. The reply
+//! comes from a `ticker` task that ticks every `--tick` s beside it and sends
+//! it after its last tick (added here, so that no check rests on timing).
+//! Three `--mode`s (added here):
 //! - `stall`: a tokio current-thread runtime (one thread, as asyncio is);
-//!   `blocker` calls `std::thread::sleep` right inside its async body.
+//!   `blocker` makes the blocking call right inside its async body.
 //! - `spawn-blocking`: the same call in `tokio::task::spawn_blocking`, awaited.
 //! - `unblock`: the same on smol, in `smol::unblock`.
 //!
-//! A `ticker` task ticks every 0.1 s beside it. The timestamps tell the
-//! story: under `stall` no tick lands between `blocking call starts` and
-//! `blocking call returned`, then the late ticks come all at once; under the
-//! fixes the ticks keep their 0.1 s pace through the blocking call. Each mode
-//! ends with `ticks while blocked: N` and checks it (0 for stall, more than 0
-//! for the fixes).
+//! Under `stall` no tick lands between `blocking call starts` and `blocking
+//! call returned`: the ticker cannot run, so the reply never comes and the
+//! call waits out its whole timeout. Under the fixes the ticks keep their pace
+//! and the call returns `answered` after the last one. Each mode ends with
+//! `ticks while blocked: N` and checks it (0 for stall, more for the fixes).
 //!
 //! Run: `cargo run -p examples-async --bin blocking_pitfall`, or one mode:
 //! `cargo run -p examples-async --bin blocking_pitfall -- --mode stall --block 2`
 //!
 //! You should see, per mode, `ticker` tick 1, `blocker` start, then either
-//! nothing from `ticker` until `blocking call returned` (stall) or ticks
-//! 2..5 in between (the fixes).
+//! nothing from `ticker` until `blocking call returned: timed out` (stall) or
+//! ticks 2..5 and then `blocking call returned: answered` (the fixes).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
-use std::thread;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
@@ -40,7 +42,7 @@ use shared::{event, event_as};
 struct Args {
     #[arg(long, value_enum, default_value_t = Mode::All)]
     mode: Mode,
-    /// Seconds the blocking call takes.
+    /// Seconds the blocking call waits at most for its reply.
     #[arg(long, default_value = "1", value_parser = secs)]
     block: Duration,
     /// Seconds between ticks.
@@ -69,41 +71,43 @@ fn secs(s: &str) -> Result<Duration> {
 static BLOCKED: AtomicBool = AtomicBool::new(false);
 static TICKS_WHILE_BLOCKED: AtomicUsize = AtomicUsize::new(0);
 
-fn tick(i: u32) {
-    let during = BLOCKED.load(SeqCst);
-    if during {
-        TICKS_WHILE_BLOCKED.fetch_add(1, SeqCst);
+/// Ticks `n` times, `sleep()` apart, then sends the reply the blocking call
+/// waits for.
+async fn ticker<F: Future>(n: u32, sleep: impl Fn() -> F, reply: Sender<()>) {
+    for i in 1..=n {
+        let during = BLOCKED.load(SeqCst);
+        TICKS_WHILE_BLOCKED.fetch_add(usize::from(during), SeqCst);
+        let note = if during { " (while blocked)" } else { "" };
+        event_as!("ticker", "tick {i}{note}");
+        sleep().await;
     }
-    event_as!(
-        "ticker",
-        "tick {i}{}",
-        if during { " (while blocked)" } else { "" }
-    );
+    let _ = reply.send(()); // Err if the call already timed out
 }
 
-/// The stand-in for `requests.get(url)`: blocks the calling thread.
-fn blocking_call(d: Duration) {
-    thread::sleep(d);
+/// The stand-in for `requests.get(url)`: blocks the calling thread until the
+/// reply comes or `timeout` passes; true if it was answered.
+fn blocking_call(reply: Receiver<()>, timeout: Duration) -> bool {
+    reply.recv_timeout(timeout).is_ok()
+}
+
+fn returned(answered: bool) {
+    BLOCKED.store(false, SeqCst);
+    let how = if answered { "answered" } else { "timed out" };
+    event_as!("blocker", "blocking call returned: {how}");
 }
 
 async fn run_tokio(mode: Mode, a: &Args) -> Result<()> {
     let (block, pace, n) = (a.block, a.tick, a.ticks);
-    let ticker = async {
-        for i in 1..=n {
-            tick(i);
-            tokio::time::sleep(pace).await;
-        }
-    };
+    let (reply, rx) = channel();
+    let ticker = ticker(n, || tokio::time::sleep(pace), reply);
     let blocker = async {
         event_as!("blocker", "blocking call starts");
         BLOCKED.store(true, SeqCst);
-        if mode == Mode::Stall {
-            blocking_call(block); // the pitfall: this thread runs nothing else now
+        returned(if mode == Mode::Stall {
+            blocking_call(rx, block) // the pitfall: this thread runs nothing else now
         } else {
-            tokio::task::spawn_blocking(move || blocking_call(block)).await?; // the fix
-        }
-        BLOCKED.store(false, SeqCst);
-        event_as!("blocker", "blocking call returned");
+            tokio::task::spawn_blocking(move || blocking_call(rx, block)).await? // the fix
+        });
         anyhow::Ok(())
     };
     let ((), res) = tokio::join!(ticker, blocker);
@@ -112,18 +116,12 @@ async fn run_tokio(mode: Mode, a: &Args) -> Result<()> {
 
 async fn run_smol(a: &Args) {
     let (block, pace, n) = (a.block, a.tick, a.ticks);
-    let ticker = async {
-        for i in 1..=n {
-            tick(i);
-            smol::Timer::after(pace).await;
-        }
-    };
+    let (reply, rx) = channel();
+    let ticker = ticker(n, || smol::Timer::after(pace), reply);
     let blocker = async {
         event_as!("blocker", "blocking call starts");
         BLOCKED.store(true, SeqCst);
-        smol::unblock(move || blocking_call(block)).await; // the fix, smol's way
-        BLOCKED.store(false, SeqCst);
-        event_as!("blocker", "blocking call returned");
+        returned(smol::unblock(move || blocking_call(rx, block)).await); // smol's fix
     };
     futures::join!(ticker, blocker);
 }
@@ -142,10 +140,8 @@ fn main() -> Result<()> {
             Mode::SpawnBlocking => "spawn-blocking",
             _ => "unblock",
         };
-        event!(
-            "{name}: a blocking call of {:?} beside a ticker",
-            args.block
-        );
+        let block = args.block;
+        event!("{name}: a blocking call of {block:?} beside a ticker");
         TICKS_WHILE_BLOCKED.store(0, SeqCst);
         if mode == Mode::Unblock {
             smol::block_on(run_smol(&args));
@@ -161,7 +157,7 @@ fn main() -> Result<()> {
         if mode == Mode::Stall {
             ensure!(during == 0, "the ticker ran while the thread was blocked?");
             println!("check: stall: the blocking call stopped every other task");
-        } else if !args.block.is_zero() {
+        } else if !block.is_zero() {
             ensure!(during > 0, "the ticker never ran during the blocking call");
             println!("check: {name}: the ticker kept ticking through the blocking call");
         }

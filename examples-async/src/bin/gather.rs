@@ -14,12 +14,10 @@
 //! loop.run_until_complete(asyncio.wait(tasks))
 //! ```
 //!
-//! That form is dated on Python 3.11: `get_event_loop()` with no running loop
-//! is deprecated (a DeprecationWarning since 3.10/3.12, an error in 3.14), and
-//! `asyncio.wait` stopped accepting bare coroutines in 3.11 (it needs tasks, as
-//! the notes happen to pass). Today's form is `asyncio.run(main())` with
-//! `asyncio.gather(...)` or a `TaskGroup`; the twin shows both and the notes'
-//! form on a loop it makes itself.
+//! That form is dated: `get_event_loop()` with no running loop is deprecated
+//! (3.10-3.13) and an error in 3.14, and since 3.11 `asyncio.wait` takes only
+//! tasks (as the notes pass). Today: `asyncio.run(main())` with `gather` or a
+//! `TaskGroup`; the twin shows both, and the notes' form on its own loop.
 //!
 //! Three ways to await together in tokio, one per `--form` (added here):
 //! - `join`: `tokio::join!(a, b, c)`: one task polls all three futures; the
@@ -36,8 +34,8 @@
 //! Run: `cargo run -p examples-async --bin gather` (all three forms, ~9 s), or
 //! `cargo run -p examples-async --bin gather -- --form joinset --unit 0.5`.
 //!
-//! `--paused` runs it on tokio's paused clock instead (added here, for tests):
-//! the waits take no real time and the order is the same on every run.
+//! `--paused` (added here, for tests) runs on tokio's paused clock: the waits
+//! take no real time and the order is the same on every run.
 //!
 //! You should see, for each form, `task-1..3` all say `start` before any says
 //! `done` (under `joinset` the three starts may come in any order: the tasks
