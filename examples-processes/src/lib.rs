@@ -18,44 +18,13 @@
 #![warn(missing_docs)]
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 pub mod child;
 pub mod launch;
 pub mod pool;
 
-/// The longest duration a flag takes, in seconds (an hour).
-pub const MAX_SECS: u64 = 3600;
-
-/// A clap `value_parser` for a duration flag in seconds, 0 to [`MAX_SECS`]:
-/// `--interval 0.5`. NaN, infinities, negatives and anything longer are
-/// refused with one line (clap exits with code 2), where
-/// `Duration::from_secs_f64` would panic. The Python twins' `secs` refuses
-/// the same values.
-///
-/// # Errors
-/// A message naming the value and the range.
-pub fn secs(s: &str) -> Result<Duration, String> {
-    match s.parse::<f64>().map(Duration::try_from_secs_f64) {
-        Ok(Ok(d)) if d <= Duration::from_secs(MAX_SECS) => Ok(d),
-        _ => Err(format!(
-            "{s} is not a number of seconds from 0 to {MAX_SECS}"
-        )),
-    }
-}
-
-/// As [`secs`], but 0 is refused too (a tick, a timeout that must elapse).
-///
-/// # Errors
-/// A message naming the value and the range.
-pub fn positive_secs(s: &str) -> Result<Duration, String> {
-    match secs(s) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(format!(
-            "{s} is not a number of seconds more than 0, at most {MAX_SECS}"
-        )),
-    }
-}
+/// The duration flags' parsers: 0 to 3600 s, and more than 0 (see `shared::workload`).
+pub use shared::workload::{positive_secs_arg as positive_secs, secs_arg as secs};
 
 /// A path whose file is removed when this is dropped, on error paths too
 /// (errors removing it are ignored: it may never have been created).

@@ -134,6 +134,21 @@ pub fn secs_arg(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// As [`secs_arg`], but 0 is refused too (a tick, a timeout that must elapse).
+///
+/// ```
+/// use shared::workload::positive_secs_arg;
+/// assert!(positive_secs_arg("0").is_err() && positive_secs_arg("0.1").is_ok());
+/// ```
+pub fn positive_secs_arg(s: &str) -> Result<Duration, String> {
+    match secs_arg(s) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err(format!(
+            "{s} is not a number of seconds more than 0, at most {MAX_FLAG_SECS}"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
