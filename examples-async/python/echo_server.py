@@ -76,8 +76,8 @@ def seconds(text):
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0 or value > 1e9:
-        raise argparse.ArgumentTypeError(f"{text} is not a valid number of seconds")
+    if not math.isfinite(value) or value < 0 or value > 3600:  # the Rust bin's maximum
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds from 0 to 3600")
     return value
 
 

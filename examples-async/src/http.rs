@@ -3,6 +3,8 @@
 //!
 //! - [`reqwest_get`]: tokio's side, a `reqwest` GET with a timeout for the whole
 //!   request, its error classified (HTTP 500, timeout, dropped, refused).
+//! - [`smol_get`] and [`async_std_get`]: each runtime's own `TcpStream`,
+//!   raced against its own timer, carrying [`get`].
 //! - [`get`]: a minimal HTTP/1.1 GET written for this crate, for smol and
 //!   async-std. It is runtime-agnostic: it runs over any stream that
 //!   implements `futures::io::{AsyncRead, AsyncWrite}`, which
@@ -65,6 +67,42 @@ fn classify(e: &reqwest::Error, timeout: Duration) -> FetchError {
     } else {
         FetchError::Other(e.to_string())
     }
+}
+
+/// smol's GET: `smol::net::TcpStream` (async-io's reactor) carrying [`get`],
+/// raced against `smol::Timer` for the timeout.
+///
+/// # Errors
+/// As [`get`], plus `Timeout` and connect errors.
+pub async fn smol_get(url: String, timeout: Duration) -> Result<String, FetchError> {
+    let (authority, path) = split_url(&url)?;
+    let fetch = async {
+        let stream = smol::net::TcpStream::connect(authority.as_str()).await;
+        let stream = stream.map_err(|e| FetchError::from_io(&e, timeout))?;
+        get(stream, &authority, &path, timeout).await
+    };
+    let timer = async {
+        smol::Timer::after(timeout).await;
+        Err(FetchError::Timeout(timeout))
+    };
+    smol::future::or(fetch, timer).await
+}
+
+/// async-std's GET: `async_std::net::TcpStream` carrying [`get`], under
+/// `async_std::future::timeout`. (async-std is discontinued; prefer smol.)
+///
+/// # Errors
+/// As [`get`], plus `Timeout` and connect errors.
+pub async fn async_std_get(url: String, timeout: Duration) -> Result<String, FetchError> {
+    let (authority, path) = split_url(&url)?;
+    let fetch = async {
+        let stream = async_std::net::TcpStream::connect(authority.as_str()).await;
+        let stream = stream.map_err(|e| FetchError::from_io(&e, timeout))?;
+        get(stream, &authority, &path, timeout).await
+    };
+    async_std::future::timeout(timeout, fetch)
+        .await
+        .unwrap_or(Err(FetchError::Timeout(timeout)))
 }
 
 /// Splits `http://host:port/path` into (`host:port`, `/path`).

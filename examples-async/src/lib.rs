@@ -1,18 +1,27 @@
 //! Async: the asyncio notes mirrored with tokio, smol and async-std.
 //!
 //! The lessons live in the bins (`src/bin/`). This library holds only what
-//! they use and do not teach: [`http`], the crawlers' HTTP GETs classified
-//! into `shared::crawl::FetchError`, and [`CrawlArgs`], the flags every
-//! crawler shares.
+//! they use and do not teach:
+//! - [`http`]: the crawlers' HTTP GETs (reqwest for tokio, a minimal HTTP/1.1
+//!   GET for smol and async-std), classified into `shared::crawl::FetchError`;
+//! - [`CrawlArgs`], the flags every crawler shares, and [`tally`], a crawl's
+//!   account and post-link check;
+//! - [`echo`]: the open-file limit and the reports of `echo_server` and
+//!   `echo_client`;
+//! - [`multiplex`]: the notes' select / poll / epoll table and the blocking
+//!   clients that `io_multiplexing` serves.
 
 #![warn(missing_docs)]
 
+pub mod echo;
 pub mod http;
+pub mod multiplex;
 
 use std::time::Duration;
 
-use shared::crawl::Retry;
-use shared::site::{MAX_PAGES, SiteConfig};
+use anyhow::ensure;
+use shared::crawl::{Account, Fetched, Retry};
+use shared::site::{MAX_PAGES, SiteConfig, parse_posts, posts_on_page};
 
 /// Most attempts per page a crawler accepts.
 pub const MAX_ATTEMPTS: u32 = 20;
@@ -76,4 +85,37 @@ pub fn timeout_secs(s: &str) -> Result<Duration, String> {
         ));
     }
     shared::workload::seconds(secs).map_err(|e| e.to_string())
+}
+
+/// The post links on a fetched page (`shared::site::parse_posts`), or `None`
+/// if the page failed after its retries.
+pub fn count_posts(fetched: &Fetched) -> Option<usize> {
+    fetched
+        .body
+        .as_ref()
+        .ok()
+        .map(|html| parse_posts(html).len())
+}
+
+/// Records a crawl (page 1 first, each page with its post-link count) in an
+/// account and prints it. Returns the account and the post links found.
+///
+/// # Errors
+/// A page whose post-link count differs from what the site serves
+/// (`shared::site::posts_on_page`).
+pub fn tally(crawl: &[(Fetched, Option<usize>)]) -> anyhow::Result<(Account, usize)> {
+    let (mut account, mut found) = (Account::new(), 0);
+    for (page, (fetched, posts)) in (1..).zip(crawl) {
+        account.record(fetched);
+        if let Some(n) = *posts {
+            let expected = posts_on_page(page);
+            ensure!(
+                n == expected,
+                "page {page}: {n} post links, expected {expected}"
+            );
+            found += n;
+        }
+    }
+    account.print();
+    Ok((account, found))
 }

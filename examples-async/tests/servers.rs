@@ -359,13 +359,18 @@ fn bad_flags_are_rejected_cleanly() {
     let server = env!("CARGO_BIN_EXE_echo_server");
     for out in [
         run_bin(server, &["--max-seconds", "nan"], 30),
+        run_bin(server, &["--max-seconds", "3601"], 30),
         run_bin(server, &["--flavor", "fast"], 30),
         run_bin(CLIENT, &["--connections", "0"], 30),
         run_twin(DIR, "echo_server", &["--max-seconds", "inf"], 30),
+        run_twin(DIR, "echo_server", &["--max-seconds", "3601"], 30),
         run_twin(DIR, "echo_client", &["--rounds", "-1"], 30),
         run_twin(DIR, "web_fanout", &["--requests", "0"], 30),
     ] {
+        // clap and argparse both reject a bad flag with one `error:` line and exit 2
         assert_clean_failure(&out);
+        assert_eq!(out.code, Some(2), "{}", out.dump());
+        assert!(out.stderr.contains("error:"), "{}", out.dump());
     }
 }
 

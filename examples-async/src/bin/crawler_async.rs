@@ -14,45 +14,42 @@
 //! loop.run_until_complete(asyncio.wait(tasks))
 //! ```
 //!
-//! In Rust the loop is made visible too. A current-thread tokio runtime is
-//! asyncio's one loop on one thread. `JoinSet::spawn` is `loop.create_task`,
-//! and `runtime.block_on(...)` of a loop over `join_next` is
-//! `run_until_complete(asyncio.wait(tasks))`. The notes' only con of asyncio,
+//! In Rust the loop is visible too: a current-thread tokio runtime is
+//! asyncio's one loop on one thread, `JoinSet::spawn` is `loop.create_task`,
+//! and `runtime.block_on` of a loop over `join_next` is
+//! `run_until_complete(asyncio.wait(tasks))`. The notes' one con of asyncio,
 //! "很多库不支持，比如requests" ("many libraries don't support it, e.g.
-//! requests"), is why the fetch is `reqwest`'s async client, not a blocking
-//! one. The first crawl awaits the pages one after another on the same loop
-//! (`single thread, cost = ...`), the second spawns one task per page
-//! (`async, cost = ...`). Each crawl's post links are checked against what
-//! the site serves.
+//! requests"), is why the fetch is `reqwest`'s async client. The first crawl
+//! awaits the pages one after another on the loop (`single thread, cost =`),
+//! the second spawns a task per page (`async, cost =`). Each crawl's post
+//! links are checked against what the site serves.
 //!
 //! Added here (`shared::crawl`): a timeout per request (`--timeout`), up to
-//! `--attempts` tries per page with a backoff of 50, 100, 200 ms, and an
-//! account of every URL after each crawl. The program exits 1 only if a page
-//! still failed. `--permits N` caps the tasks in flight (what
-//! `crawler_semaphore` teaches). Use it for big crawls, where one connection
-//! per page would run out of file descriptors. `--no-single` skips the slow
-//! first crawl.
+//! `--attempts` tries per page (backoff 50, 100, 200 ms), an account of every
+//! URL, exit 1 only if a page still failed. `--permits N` caps the tasks in
+//! flight (what `crawler_semaphore` teaches), for big crawls that would run
+//! out of file descriptors; `--no-single` skips the slow first crawl.
 //!
 //! Run: `cargo run --release -p examples-async --bin crawler_async -- --pages 50 --latency-ms 100`
 //! (starts the site in this process), or against a running (faulty) site:
 //! `cargo run -p shared --bin blog-site -- --error-rate 0.3 --slow-rate 0.2 --drop-rate 0.2 --seed 7`
 //! then `cargo run -p examples-async --bin crawler_async -- --site http://127.0.0.1:8000`.
 //!
-//! You should see `page N: K posts` from `main` in page order, then
-//! `single thread, cost = ~5.0 seconds` and the account (`50 pages: 50 ok, 0
-//! retried, 0 failed`, plus one line per retried or failed URL). Next come the
-//! same lines from tasks `craw-1`..`craw-50`, in an order that changes from run
-//! to run, then `async, cost = ~0.1 seconds`, its account, the pages per
-//! second, and `check: ...`. Per-page lines are printed only up to 100 pages.
+//! You should see `page N: K posts` from `main` in page order, `single thread,
+//! cost = ~5.0 seconds` and the account (`50 pages: 50 ok, 0 retried, 0
+//! failed`, plus a line per retried or failed URL); then the same lines from
+//! tasks `craw-1`..`craw-50` in an order that changes from run to run, `async,
+//! cost = ~0.1 seconds`, its account, the pages per second and `check: ...`.
+//! Per-page lines are printed only up to 100 pages.
 
 use std::sync::Arc;
 
-use anyhow::{Context, Result, anyhow, ensure};
+use anyhow::{Context, Result, anyhow};
 use clap::Parser;
-use examples_async::{CrawlArgs, http::reqwest_get};
-use shared::crawl::{Account, Fetched, Retry, fetch_with_retry_async};
+use examples_async::{CrawlArgs, count_posts, http::reqwest_get, tally};
+use shared::crawl::{Fetched, Retry, fetch_with_retry_async};
 use shared::event_as;
-use shared::site::{SiteGuard, parse_posts, posts_on_page};
+use shared::site::SiteGuard;
 use shared::timing::Stopwatch;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -81,11 +78,7 @@ async fn craw(
 ) -> (Fetched, Option<usize>) {
     let get = |u| reqwest_get(&client, u, retry.timeout);
     let fetched = fetch_with_retry_async(&url, &retry, get, tokio::time::sleep).await;
-    let posts = fetched
-        .body
-        .as_ref()
-        .ok()
-        .map(|html| parse_posts(html).len());
+    let posts = count_posts(&fetched); // the page's post links: the crawl's CPU work
     if loud {
         match (&fetched.body, posts) {
             (Ok(_), Some(n)) => event_as!(&who, "page {page}: {n} posts"),
@@ -98,24 +91,6 @@ async fn craw(
         }
     }
     (fetched, posts)
-}
-
-/// Records one crawl in an account, prints it, checks every page's post count.
-fn account(crawl: &[(Fetched, Option<usize>)]) -> Result<(Account, usize)> {
-    let (mut account, mut found) = (Account::new(), 0);
-    for (page, (fetched, posts)) in (1..).zip(crawl) {
-        account.record(fetched);
-        if let Some(n) = *posts {
-            ensure!(
-                n == posts_on_page(page),
-                "page {page}: {n} post links, expected {}",
-                posts_on_page(page)
-            );
-            found += n;
-        }
-    }
-    account.print();
-    Ok((account, found))
 }
 
 fn main() -> Result<()> {
@@ -159,7 +134,7 @@ fn main() -> Result<()> {
             crawl
         });
         sw.report("single thread");
-        accounts.push(("single-thread", account(&single)?.0));
+        accounts.push(("single-thread", tally(&single)?.0));
     }
 
     let sw = Stopwatch::start();
@@ -188,7 +163,7 @@ fn main() -> Result<()> {
         anyhow::Ok(crawl.into_iter().map(|(_, c)| c).collect::<Vec<_>>())
     })?;
     let secs = sw.report("async").as_secs_f64();
-    let (async_account, found) = account(&crawl)?;
+    let (async_account, found) = tally(&crawl)?;
     println!(
         "async: {pages} pages in {secs:.3} s = {:.0} pages/s",
         f64::from(pages) / secs

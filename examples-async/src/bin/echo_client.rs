@@ -1,21 +1,17 @@
 //! The load side of "one event loop, many connections" (pair: `echo_server`).
 //!
 //! The notes claim Nginx answers "高达 50,000 个并发连接数" ("up to 50,000
-//! concurrent connections"). This client tests that kind of claim against
-//! `echo_server`. It opens `--connections` connections one after another and
-//! holds them all open at once. Then every connection runs as its own task and
-//! does `--rounds` round trips: it writes a line and reads it back. Every echo
-//! is checked. The client reports round trips per second and latency
-//! percentiles (an `hdrhistogram` of microseconds).
+//! concurrent connections"). This client tests that kind of claim: it opens
+//! `--connections` connections one after another and holds them all open at
+//! once; then each runs as its own task and does `--rounds` round trips (write
+//! a line, read it back, check it). It reports round trips per second and
+//! latency percentiles (an `hdrhistogram` of microseconds).
 //!
-//! Each connection is a file descriptor. On Unix the client raises its soft
-//! RLIMIT_NOFILE up to the hard limit (`rlimit` crate). If you ask for more
-//! connections than that allows, it says so before it connects. Windows has no
-//! such limit. Without `--addr` the client starts a small echo server inside
-//! its own process (added here, so the default run needs nothing else). That
-//! server uses `tokio::io::copy` and shares the client's runtime, so it
-//! doubles the descriptors needed. Run `echo_server` separately for real
-//! figures, including the server's memory per connection.
+//! Each connection is a file descriptor: on Unix the client raises its soft
+//! RLIMIT_NOFILE up to the hard limit (`rlimit`) and, if asked for more than
+//! that allows, says so before it connects. Without `--addr` it starts a small
+//! echo server in its own process (added here; it doubles the descriptors).
+//! Run `echo_server` separately for real figures and the server's memory.
 //!
 //! Run: `cargo run --release -p examples-async --bin echo_client -- --connections 1000 --rounds 10`
 //! or against a separate server (start it first, see `echo_server`):
@@ -23,8 +19,8 @@
 //!
 //! You should see `holding N connections open at once`, then `check: N
 //! connections x R rounds = T round trips, every echo matched`, the round trips
-//! per second and the latency percentiles. The figures vary from run to run.
-//! Ctrl-C stops the client cleanly and reports how many round trips were done.
+//! per second and the latency percentiles, which vary from run to run. Ctrl-C
+//! stops the client cleanly and says how many round trips were done.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -33,10 +29,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
+use examples_async::echo::{ensure_open_files, in_process_server, print_round_trips};
 use hdrhistogram::Histogram;
 use shared::event;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
@@ -117,44 +114,25 @@ async fn run(args: &Args, addr: SocketAddr, done: Arc<AtomicU64>) -> Result<()> 
         "check: {} connections x {} rounds = {total} round trips, every echo matched",
         args.connections, args.rounds
     );
-    println!(
-        "round trips per second: {:.0} ({total} in {secs:.3} s)",
-        total as f64 / secs
-    );
-    let q = |q: f64| hist.value_at_quantile(q);
-    println!(
-        "latency (µs): p50 {}, p90 {}, p99 {}, p99.9 {}, max {}",
-        q(0.5),
-        q(0.9),
-        q(0.99),
-        q(0.999),
-        hist.max()
-    );
+    print_round_trips(&hist, total, secs);
     Ok(())
 }
 
-/// The stand-in server for the self-contained run (added here): one task per connection.
-async fn in_process_server() -> Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let (mut r, mut w) = stream.split();
-                let _ = tokio::io::copy(&mut r, &mut w).await; // ends when the client hangs up
-            });
-        }
-    });
-    Ok(addr)
-}
-
-#[tokio::main]
-async fn main() -> Result<()> {
-    shared::quiet_backtraces();
+fn main() -> Result<()> {
+    shared::quiet_backtraces(); // first: before the runtime starts its threads
     shared::timing::epoch();
     let args = Args::parse();
     let per_conn = if args.addr.is_some() { 1 } else { 2 }; // the in-process server's end too
     ensure_open_files(u64::from(args.connections) * per_conn + 64, per_conn)?;
+    // What `#[tokio::main]` expands to: a multi-thread runtime, then block_on.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the tokio runtime")?;
+    runtime.block_on(client(args))
+}
+
+async fn client(args: Args) -> Result<()> {
     let addr = match args.addr {
         Some(addr) => addr,
         None => {
@@ -172,32 +150,4 @@ async fn main() -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// Raises the soft open-file limit as far as the hard limit allows, and says
-/// clearly when `needed` descriptors cannot fit (Unix; elsewhere no such limit).
-fn ensure_open_files(needed: u64, per_conn: u64) -> Result<()> {
-    #[cfg(unix)]
-    {
-        let limit =
-            rlimit::increase_nofile_limit(needed).context("cannot read or raise RLIMIT_NOFILE")?;
-        ensure!(
-            limit >= needed,
-            "too many connections: they need {needed} open files ({per_conn} per connection{}, plus 64 spare), \
-             but this process may open at most {limit} (the hard limit, `ulimit -Hn`). Ask for fewer{}.",
-            if per_conn == 2 {
-                " with the in-process server"
-            } else {
-                ""
-            },
-            if per_conn == 2 {
-                ", or run echo_server separately and pass --addr"
-            } else {
-                ""
-            },
-        );
-    }
-    #[cfg(not(unix))]
-    let _ = (needed, per_conn);
-    Ok(())
 }

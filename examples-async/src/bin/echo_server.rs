@@ -6,35 +6,33 @@
 //! its model"), and Redis "处理网络请求采用单线程+使用多路I/O复用模型" ("handles
 //! network requests with a single thread plus I/O multiplexing").
 //! `--flavor current-thread` is the Redis shape: one thread runs every
-//! connection's task. `--flavor multi-thread` spreads the tasks over a
-//! work-stealing pool with one worker per core.
+//! connection's task; `multi-thread` spreads them over one worker per core.
 //!
-//! The runtime is built by hand (`Builder::new_current_thread()` or
-//! `new_multi_thread()`, then `block_on`), which is what `#[tokio::main]` and
-//! `#[tokio::main(flavor = "current_thread")]` expand to. Each connection is
-//! one spawned task. An idle connection holds no buffer: the task waits in
-//! `readable().await`, and a buffer exists only while bytes move. That is how
-//! one process holds thousands of idle connections in a few hundred bytes each.
-//! `tokio::io::copy` would keep an 8 KiB buffer per connection instead. At exit
-//! the server prints its peak RSS and the RSS added per connection (from
-//! getrusage; not measured on Windows).
+//! The runtime is built by hand, which is what `#[tokio::main]` (and
+//! `#[tokio::main(flavor = "current_thread")]`) expands to. Each connection is
+//! one task. An idle one holds no buffer: it waits in `readable().await`, and
+//! a buffer exists only while bytes move (`tokio::io::copy` would keep 8 KiB
+//! per connection). At exit it prints its peak RSS and the RSS added per
+//! connection (getrusage; not measured on Windows).
 //!
 //! Run, in one terminal: `cargo run --release -p examples-async --bin echo_server -- --port 7000`
 //! in another: `cargo run --release -p examples-async --bin echo_client -- --addr 127.0.0.1:7000 --connections 1000`
-//! then press Ctrl-C in the first. `--port 0` (the default) picks a free port,
-//! and `--max-seconds 60` stops the server by itself.
+//! then Ctrl-C in the first. `--port 0` (the default) picks a free port;
+//! `--max-seconds 60` stops the server by itself.
 //!
 //! You should see `listening on 127.0.0.1:PORT`, and at the end `served N
 //! connections (at most M open at once), B bytes echoed` and the memory line.
-//! How many connections are open at once depends on the client.
+//! How many are open at once depends on the client.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
+use examples_async::echo::{print_peak_rss, raise_open_file_limit};
 use shared::event;
-use shared::workload::seconds;
+use shared::workload::secs_arg;
 use tokio::net::{TcpListener, TcpStream};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -54,9 +52,9 @@ struct Args {
     /// Port on 127.0.0.1; 0 picks a free one (printed).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Stop by itself after this many seconds (default: run until Ctrl-C).
-    #[arg(long)]
-    max_seconds: Option<f64>,
+    /// Stop by itself after this many seconds, at most 3600 (default: run until Ctrl-C).
+    #[arg(long, value_parser = secs_arg)]
+    max_seconds: Option<Duration>,
 }
 
 /// Connections open now, the most at once, all accepted, bytes echoed.
@@ -100,7 +98,7 @@ async fn serve(listener: TcpListener, stats: Arc<Stats>) {
             Err(e) => {
                 // Out of file descriptors, say: report it, let connections close, go on.
                 eprintln!("accept failed: {e}");
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
         };
@@ -121,11 +119,6 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    let max_time = args
-        .max_seconds
-        .map(seconds)
-        .transpose()
-        .context("bad --max-seconds")?;
     // What #[tokio::main] writes for you: build a runtime, block_on the async main.
     let runtime = match args.flavor {
         Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread()
@@ -145,7 +138,7 @@ fn main() -> Result<()> {
             .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
         event!("listening on {}", listener.local_addr()?);
         let stop = async {
-            match max_time {
+            match args.max_seconds {
                 Some(d) => tokio::time::sleep(d).await,
                 None => std::future::pending().await,
             }
@@ -166,26 +159,6 @@ fn main() -> Result<()> {
         "served {accepted} connections (at most {most} open at once), {} bytes echoed",
         stats.bytes.load(Ordering::Relaxed)
     );
-    if shared::measure::SUPPORTED {
-        let peak = shared::measure::rusage_self().max_rss_bytes;
-        let mib = peak as f64 / (1 << 20) as f64;
-        match peak.saturating_sub(rss_at_start).checked_div(most as u64) {
-            Some(per_conn) => {
-                event!("peak RSS {mib:.1} MiB; {per_conn} bytes more per connection than at start")
-            }
-            None => event!("peak RSS {mib:.1} MiB"),
-        }
-    } else {
-        event!("peak RSS is not measured on this OS");
-    }
+    print_peak_rss(rss_at_start, most);
     Ok(())
-}
-
-/// Each connection is a file descriptor: raise the soft limit to the hard one (Unix).
-fn raise_open_file_limit() {
-    #[cfg(unix)]
-    match rlimit::increase_nofile_limit(u64::MAX) {
-        Ok(limit) => event!("up to {limit} open files (RLIMIT_NOFILE)"),
-        Err(e) => eprintln!("cannot raise the open-file limit: {e}"),
-    }
 }

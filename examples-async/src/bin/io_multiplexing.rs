@@ -4,38 +4,36 @@
 //! multiplexing"): "是一种同步IO模型，实现一个线程可以监视多个文件句柄" ("a
 //! synchronous I/O model in which one thread watches many file handles"),
 //! "一旦某个文件句柄就绪，就能够通知应用程序进行相应的读写操作" ("once a handle
-//! is ready, the application is told to do its read or write"). The program
-//! prints the notes' select / poll / epoll table (the note spells epoll
-//! "epool", a typo) with what holds on Linux today.
+//! is ready, the application is told to do its read or write"). It prints the
+//! notes' select / poll / epoll table with what holds on Linux today
+//! (`examples_async::multiplex::TABLE`).
 //!
-//! The loop is written by hand because it is the lesson. In real code you
-//! would let tokio, smol or async-std run it for you. It uses the `polling`
-//! crate, which is epoll on Linux, kqueue on macOS and the BSDs, and IOCP on
-//! Windows. `Poller::wait` blocks until some registered socket is ready. The
-//! loop then accepts, reads and writes only the sockets it was told about,
-//! without blocking. polling's default mode is oneshot: after an event, a
-//! socket is re-armed with `modify` (on Linux that is one `epoll_ctl` call).
-//! Python twin: the `selectors` module (`DefaultSelector` is epoll on Linux).
+//! The loop is written by hand because it is the lesson; in real code tokio,
+//! smol or async-std run it for you. The `polling` crate is epoll on Linux,
+//! kqueue on macOS and the BSDs, IOCP on Windows. `Poller::wait` blocks until
+//! some registered socket is ready; the loop then accepts, reads and writes
+//! only those sockets, never blocking. polling registers in oneshot mode, so a
+//! socket is re-armed with `modify` after each event. Python twin: `selectors`.
 //!
 //! Run: `cargo run -p examples-async --bin io_multiplexing -- --clients 100 --rounds 3`
 //!
-//! You should see the table, then `main` serve the clients (threads
-//! `client-1`..`client-N`, standing in for remote machines). Each client sends
-//! `--rounds` lines, checks every echo, and keeps its connection open until all
-//! have finished, so the single server thread holds every connection at once.
-//! It ends with `check: 100 clients x 3 round trips, every echo matched; one
-//! thread held 100 connections at once`. The number of `wait` calls changes
-//! from run to run, because one wait can report many ready sockets.
+//! You should see the table, then `main` serve threads `client-1`..`client-N`
+//! (standing in for remote machines), each sending `--rounds` lines, checking
+//! every echo and holding its connection until all are done, then `check: 100
+//! clients x 3 round trips, every echo matched; one thread held 100
+//! connections at once`. The number of `wait` calls varies between runs: one
+//! wait can report many ready sockets.
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::sync::Barrier;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
+use examples_async::multiplex::{BACKEND, TABLE, line_client};
 use polling::{Event, Events, Poller};
 use shared::event;
 
@@ -50,49 +48,6 @@ struct Args {
     rounds: u32,
 }
 
-/// The notes' table: the Chinese is the notes' text word for word, then an
-/// English gloss and what holds on Linux today (added here).
-const TABLE: &str = "\
-the notes' select / poll / epoll table (3种实现方式, \"3 ways to do it\"), with what holds on Linux today (added here):
-select: 数据结构：bitmap | 最大连接数：1024 | fd拷贝：每次调用select拷贝 | 工作效率：轮询O(N)
-  (data structure: bitmap | max connections: 1024 | fd copy: copied on every select call | efficiency: polling, O(N))
-  Linux today: holds. fd_set is a bitmap of FD_SETSIZE = 1024 bits, so select(2) cannot watch any fd
-  numbered 1024 or more (a limit on fd numbers, not only on how many); the sets are rebuilt and
-  copied in and out on every call, and kernel and caller both scan up to the highest fd.
-poll: 数据结构：数组 | 最大连接数：无上限 | fd拷贝：每次调用poll拷贝 | 工作效率：轮询O(N)
-  (data structure: array | max connections: no limit | fd copy: copied on every poll call | efficiency: polling, O(N))
-  Linux today: holds. No fixed limit, but nfds may not exceed RLIMIT_NOFILE (ulimit -n); the
-  pollfd array is copied in and out on every call and scanned in full.
-epool [sic: epoll]: 数据结构：红黑树 | 最大连接数：无上限 | fd拷贝：fd首次调用epool_ctl拷贝，每次调用epoll_wait不拷贝 | 工作效率：回调O(1)
-  (data structure: red-black tree | max connections: no limit | fd copy: copied once at epoll_ctl,
-   not on each epoll_wait | efficiency: callback, O(1))
-  Linux today: holds, more precisely: the interest list is a red-black tree, so epoll_ctl
-  (add/modify/delete) costs O(log n); the limits are RLIMIT_NOFILE and fs.epoll.max_user_watches.
-  \"Callback O(1)\" is about notification: a ready socket's wakeup callback puts it on a ready
-  list in O(1), and epoll_wait costs O(ready), not O(registered). A oneshot registration (as
-  polling uses by default) pays one epoll_ctl per re-arm.
-";
-
-/// Which kernel mechanism the `polling` crate uses on this system.
-const BACKEND: &str = if cfg!(target_os = "linux") || cfg!(target_os = "android") {
-    "epoll"
-} else if cfg!(any(
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-)) {
-    "kqueue"
-} else if cfg!(windows) {
-    "IOCP (via AFD)"
-} else if cfg!(any(target_os = "illumos", target_os = "solaris")) {
-    "event ports"
-} else {
-    "poll"
-};
-
 /// The listener's key in the poller. Connections get the keys 1, 2, 3, and so on.
 const LISTENER: usize = 0;
 
@@ -105,22 +60,28 @@ struct Served {
 
 /// The event loop: wait for ready sockets, then serve only those.
 fn serve(listener: &TcpListener, clients: usize) -> Result<Served> {
+    // Each connection with the bytes it has read but not yet written back.
+    // (Declared before the poller, so on an early return the poller is dropped first.)
+    let mut conns: HashMap<usize, (TcpStream, Vec<u8>)> = HashMap::new();
     let poller = Poller::new().context("cannot create a poller")?;
     listener.set_nonblocking(true)?;
     // Safety: `listener` outlives the poller (which is dropped at the end of this fn).
     unsafe { poller.add(listener, Event::readable(LISTENER))? };
-    // Each connection with the bytes it has read but not yet written back.
-    let mut conns: HashMap<usize, (TcpStream, Vec<u8>)> = HashMap::new();
     let (mut next_key, mut closed) = (LISTENER + 1, 0);
     let mut served = Served {
         echoed_bytes: 0,
         most_open: 0,
         waits: 0,
     };
-    let mut events = Events::new();
+    let (mut events, mut last_ready) = (Events::new(), Instant::now());
     while closed < clients {
         events.clear();
-        poller.wait(&mut events, None)?; // the one place this thread blocks
+        // The one place this thread blocks. (With a limit: a client that never comes fails the run.)
+        if poller.wait(&mut events, Some(Duration::from_secs(10)))? > 0 {
+            last_ready = Instant::now();
+        } else if last_ready.elapsed() >= Duration::from_secs(10) {
+            anyhow::bail!("no socket ready for 10 s; {closed} of {clients} clients done");
+        }
         served.waits += 1;
         for ev in events.iter() {
             if ev.key == LISTENER {
@@ -129,7 +90,7 @@ fn serve(listener: &TcpListener, clients: usize) -> Result<Served> {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             stream.set_nonblocking(true)?;
-                            // Safety: the stream is deleted from the poller before it is dropped.
+                            // Safety: the stream is deleted from the poller before it is dropped, or outlives it.
                             unsafe { poller.add(&stream, Event::readable(next_key))? };
                             conns.insert(next_key, (stream, Vec::new()));
                             next_key += 1;
@@ -199,31 +160,6 @@ fn echo(stream: &mut TcpStream, pending: &mut Vec<u8>) -> Result<(bool, usize)> 
     Ok((eof, wrote))
 }
 
-/// One client: plain blocking I/O on its own thread, standing in for a remote machine.
-fn client(id: u32, addr: SocketAddr, rounds: u32, all_done: &Barrier) -> Result<()> {
-    let talk = || -> Result<TcpStream> {
-        let mut stream = TcpStream::connect(addr)?;
-        stream.set_read_timeout(Some(Duration::from_secs(10)))?; // a stuck server fails, not hangs
-        let mut reader = stream.try_clone()?;
-        for round in 1..=rounds {
-            let line = format!("client-{id} round {round}\n");
-            stream.write_all(line.as_bytes())?;
-            let mut back = vec![0; line.len()];
-            reader.read_exact(&mut back)?;
-            ensure!(
-                back == line.as_bytes(),
-                "client-{id}: sent {line:?}, got {:?}",
-                String::from_utf8_lossy(&back)
-            );
-        }
-        Ok(stream)
-    };
-    let result = talk();
-    // Keep the connection open until every client is done, so the server holds them all at once.
-    all_done.wait();
-    result.map(drop) // dropping the stream closes the connection
-}
-
 fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
@@ -243,7 +179,8 @@ fn main() -> Result<()> {
         for id in 1..=args.clients {
             let all_done = &all_done;
             let spawn = thread::Builder::new().name(format!("client-{id}"));
-            handles.push(spawn.spawn_scoped(s, move || client(id, addr, args.rounds, all_done))?);
+            handles
+                .push(spawn.spawn_scoped(s, move || line_client(id, addr, args.rounds, all_done))?);
         }
         let served = serve(&listener, args.clients as usize)?;
         for h in handles {
