@@ -170,8 +170,8 @@ impl Site {
             }
         }
         let bind = format!("{}:{}", config.host, config.port);
-        let std_listener = StdTcpListener::bind(&bind)
-            .with_context(|| format!("cannot bind the blog site to {bind}"))?;
+        let std_listener =
+            listen(&bind).with_context(|| format!("cannot bind the blog site to {bind}"))?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -270,6 +270,31 @@ impl Drop for Site {
             let _ = t.join();
         }
     }
+}
+
+/// How many connections may wait to be accepted. std's `TcpListener::bind`
+/// asks for 128; a crawl with 1,000 permits connects 1,000 at once, and every
+/// connection the kernel drops from a full queue is retried by the client a
+/// second later. 4096 keeps the queue out of the measurement (Linux caps it at
+/// `net.core.somaxconn`, 4096 by default).
+const BACKLOG: i32 = 4096;
+
+/// Binds `addr` (`host:port`) and listens with a [`BACKLOG`]-deep queue.
+fn listen(addr: &str) -> std::io::Result<StdTcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address");
+    for a in addr.to_socket_addrs()? {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(a),
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )?;
+        match socket.bind(&a.into()).and_then(|()| socket.listen(BACKLOG)) {
+            Ok(()) => return Ok(socket.into()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Accepts TCP connections with Nagle's algorithm off, and survives a failed
