@@ -1,104 +1,13 @@
 //! Threads: the threading notes mirrored with std::thread, crossbeam and rayon. Each lesson is a bin under `src/bin/`.
 //!
-//! The library holds only what is not a lesson: the flags the three crawler
-//! bins (`crawler`, `crawler_pipeline`, `thread_pool`) share ([`CrawlArgs`],
-//! [`RetryArgs`]), their self-checks on what they crawled ([`check`]), and
+//! The library holds only what is not a lesson: the crawler bins' self-checks
+//! on what they crawled ([`check`]; their flags and account are
+//! `shared::crawl::{CrawlArgs, tally}`), and
 //! the chained turns that make `thread_pool --demo-orders` finish its tasks
 //! in a chosen order ([`turns`]). Duration flags of the other bins use
-//! `shared::workload::secs_arg` (0 to 3600 s); only `--timeout` has a bound
-//! of its own ([`timeout_secs`]).
+//! `shared::workload::secs_arg` (0 to 3600 s).
 
 #![warn(missing_docs)]
-
-use std::time::Duration;
-
-use anyhow::Result;
-use shared::crawl::Retry;
-use shared::site::{MAX_PAGES, SiteConfig, SiteGuard};
-
-/// The most attempts per page `--attempts` accepts.
-pub const MAX_ATTEMPTS: u32 = 20;
-
-/// The longest `--timeout` accepted, in seconds.
-pub const MAX_TIMEOUT_SECS: f64 = 600.0;
-
-/// The longest `--latency-ms` of the in-process site accepted, in ms.
-pub const MAX_LATENCY_MS: u64 = 10_000;
-
-/// The flags every crawler bin takes: `--pages`, `--latency-ms`, `--site`,
-/// and the retry flags ([`RetryArgs`]); add them to a clap `Parser` with
-/// `#[command(flatten)]` and start (or reach) the site with
-/// [`CrawlArgs::open_site`].
-#[derive(clap::Args, Debug, Clone)]
-pub struct CrawlArgs {
-    /// Number of list pages to crawl.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGES)))]
-    pub pages: u32,
-    /// Latency of every request to the in-process site, in ms (not used with --site).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
-    pub latency_ms: u64,
-    /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
-    #[arg(long)]
-    pub site: Option<String>,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub retry: RetryArgs,
-}
-
-impl CrawlArgs {
-    /// The site to crawl: the one at `--site`, or else a blog site started in
-    /// this process (its own thread and tokio runtime) with `--pages` pages
-    /// and `--latency-ms` per request, serving for as long as the guard lives.
-    ///
-    /// # Errors
-    /// If the local site cannot start (see `shared::site::Site::start`).
-    pub fn open_site(&self) -> Result<SiteGuard> {
-        let config = SiteConfig {
-            pages: self.pages,
-            latency: Duration::from_millis(self.latency_ms),
-            ..SiteConfig::default()
-        };
-        SiteGuard::open(self.site.as_deref(), config)
-    }
-}
-
-/// The crawlers' retry flags, `--attempts N` and `--timeout SECS`; add them
-/// to a clap `Parser` with `#[command(flatten)]` and turn them into a
-/// [`Retry`] with [`RetryArgs::retry`]. Defaults are [`Retry::default`]'s:
-/// 4 attempts, 1 s per request (the 50 ms backoff, doubling, is not a flag).
-#[derive(clap::Args, Debug, Clone)]
-pub struct RetryArgs {
-    /// Attempts per page, the first included (1 = no retries).
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ATTEMPTS)))]
-    pub attempts: u32,
-    /// Seconds one request may take, connect to last byte, before it counts as timed out.
-    #[arg(long, default_value = "1", value_parser = timeout_secs)]
-    pub timeout: Duration,
-}
-
-impl RetryArgs {
-    /// The [`Retry`] these flags ask for (backoff: the default 50 ms, doubling).
-    pub fn retry(&self) -> Retry {
-        Retry {
-            attempts: self.attempts,
-            timeout: self.timeout,
-            ..Retry::default()
-        }
-    }
-}
-
-/// Parses a `--timeout` value: seconds, greater than 0 and at most
-/// [`MAX_TIMEOUT_SECS`]. NaN, infinities, negatives, 0 and words are
-/// rejected with a message clap prints as the flag's error.
-pub fn timeout_secs(s: &str) -> Result<Duration, String> {
-    let secs: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if !(secs > 0.0 && secs <= MAX_TIMEOUT_SECS) {
-        return Err(format!(
-            "{s} is not a timeout in seconds (more than 0, at most {MAX_TIMEOUT_SECS})"
-        ));
-    }
-    shared::workload::seconds(secs).map_err(|e| e.to_string())
-}
 
 /// The page numbers at the end of list-page URLs (`.../sitehome/p/7` -> `7`),
 /// in the order given; a URL that does not end in a number is skipped.
@@ -114,30 +23,8 @@ pub mod check {
     use std::path::Path;
 
     use anyhow::{Context, Result, ensure};
-    use shared::crawl::{Account, Fetched};
+    use shared::crawl::Account;
     use shared::site::posts_on_page;
-
-    /// `crawler`'s account of one crawl, given as `(fetched, post links)` per
-    /// page, page 1 first (`None` for a page that failed): records every page,
-    /// prints the account, and checks each fetched page's post count against
-    /// `shared::site::posts_on_page`. Returns the account and the post links
-    /// found in all.
-    ///
-    /// # Errors
-    /// If a fetched page had another number of post links.
-    pub fn crawl(crawl: &[(Fetched, Option<usize>)]) -> Result<(Account, usize)> {
-        let (mut account, mut found) = (Account::new(), 0);
-        for (page, (fetched, posts)) in (1..).zip(crawl) {
-            account.record(fetched);
-            if let Some(n) = *posts {
-                let want = posts_on_page(page);
-                ensure!(n == want, "page {page}: {n} post links, expected {want}");
-                found += n;
-            }
-        }
-        account.print();
-        Ok((account, found))
-    }
 
     /// `crawler_pipeline`'s results file (`page<TAB>href<TAB>title` lines):
     /// prints `results: <path> (N lines)`, checks that each of pages
@@ -287,17 +174,6 @@ pub mod turns {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timeouts_are_validated() {
-        assert_eq!(timeout_secs("0.5"), Ok(Duration::from_millis(500)));
-        assert_eq!(timeout_secs("600"), Ok(Duration::from_secs(600)));
-        for bad in [
-            "0", "-1", "nan", "NaN", "inf", "-inf", "600.5", "1e300", "x", "",
-        ] {
-            assert!(timeout_secs(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn turns_need_a_permutation() {

@@ -22,6 +22,8 @@ use std::future::Future;
 use std::io;
 use std::time::Duration;
 
+use crate::site::{MAX_PAGES, SiteConfig, SiteGuard, posts_on_page};
+
 /// Why one fetch failed: what happened, never a guess.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchError {
@@ -331,6 +333,121 @@ impl Account {
     }
 }
 
+/// The most attempts per page `--attempts` accepts.
+pub const MAX_ATTEMPTS: u32 = 20;
+
+/// The longest `--timeout` accepted, in seconds.
+pub const MAX_TIMEOUT_SECS: f64 = 600.0;
+
+/// The longest `--latency-ms` of an in-process site accepted, in ms.
+pub const MAX_LATENCY_MS: u64 = 10_000;
+
+/// The flags every crawler bin takes (`--pages`, `--latency-ms`, `--site`,
+/// and the retry flags of [`RetryArgs`]): add them to a clap `Parser` with
+/// `#[command(flatten)]`, reach or start the site with
+/// [`CrawlArgs::open_site`], and get the retries with [`CrawlArgs::retry`].
+#[derive(clap::Args, Debug, Clone)]
+pub struct CrawlArgs {
+    /// Number of list pages to crawl.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_PAGES)))]
+    pub pages: u32,
+    /// Latency of every request to the in-process site, in ms (not used with --site).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
+    pub latency_ms: u64,
+    /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
+    #[arg(long)]
+    pub site: Option<String>,
+    /// The retry flags.
+    #[command(flatten)]
+    pub retry: RetryArgs,
+}
+
+impl CrawlArgs {
+    /// The in-process site these flags ask for (used when `--site` is absent).
+    pub fn site_config(&self) -> SiteConfig {
+        SiteConfig {
+            pages: self.pages,
+            latency: Duration::from_millis(self.latency_ms),
+            ..SiteConfig::default()
+        }
+    }
+
+    /// The site to crawl: the one at `--site`, or else a blog site started in
+    /// this process (its own thread and tokio runtime) with `--pages` pages
+    /// and `--latency-ms` per request, serving for as long as the guard lives.
+    ///
+    /// # Errors
+    /// If the local site cannot start (see [`Site::start`](crate::site::Site::start)).
+    pub fn open_site(&self) -> anyhow::Result<SiteGuard> {
+        SiteGuard::open(self.site.as_deref(), self.site_config())
+    }
+
+    /// The [`Retry`] these flags ask for.
+    pub fn retry(&self) -> Retry {
+        self.retry.retry()
+    }
+}
+
+/// The retry flags, `--attempts N` and `--timeout SECS`. Defaults are
+/// [`Retry::default`]'s: 4 attempts, 1 s per request (the 50 ms backoff,
+/// doubling, is not a flag).
+#[derive(clap::Args, Debug, Clone)]
+pub struct RetryArgs {
+    /// Attempts per page, the first included (1 = no retries).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ATTEMPTS)))]
+    pub attempts: u32,
+    /// Seconds one request may take, connect to last byte, before it counts as timed out.
+    #[arg(long, default_value = "1", value_parser = timeout_arg)]
+    pub timeout: Duration,
+}
+
+impl RetryArgs {
+    /// The [`Retry`] these flags ask for (backoff: the default 50 ms, doubling).
+    pub fn retry(&self) -> Retry {
+        Retry {
+            attempts: self.attempts,
+            timeout: self.timeout,
+            ..Retry::default()
+        }
+    }
+}
+
+/// Parses a `--timeout` value: seconds, more than 0 and at most
+/// [`MAX_TIMEOUT_SECS`]; NaN, infinities, negatives, 0 and words are refused.
+///
+/// # Errors
+/// A message clap prints as the flag's error.
+pub fn timeout_arg(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if !(secs > 0.0 && secs <= MAX_TIMEOUT_SECS) {
+        return Err(format!(
+            "{s} is not a timeout in seconds (more than 0, at most {MAX_TIMEOUT_SECS})"
+        ));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| e.to_string())
+}
+
+/// A crawl's account: records every page of `crawl` (given as
+/// `(fetched, post links)`, page 1 first, `None` for a page that failed),
+/// prints the account, and checks each fetched page's post-link count against
+/// [`posts_on_page`]. Returns the account and the post links found in all.
+///
+/// # Errors
+/// If a fetched page had another number of post links than the site serves.
+pub fn tally(crawl: &[(Fetched, Option<usize>)]) -> anyhow::Result<(Account, usize)> {
+    let (mut account, mut found) = (Account::new(), 0);
+    for (page, (fetched, posts)) in (1..).zip(crawl) {
+        account.record(fetched);
+        if let Some(n) = *posts {
+            let want = posts_on_page(page);
+            anyhow::ensure!(n == want, "page {page}: {n} post links, expected {want}");
+            found += n;
+        }
+    }
+    account.print();
+    Ok((account, found))
+}
+
 /// Parses a summary line back: `"50 pages: 47 ok, 3 retried, 0 failed"` gives
 /// `Some((50, 47, 3, 0))`; `None` for any other line.
 pub fn parse_summary(line: &str) -> Option<(usize, usize, usize, usize)> {
@@ -465,6 +582,17 @@ mod tests {
         assert_eq!(f.attempts(), 3);
         assert_eq!(f.body, Err(FetchError::Status(500)));
         assert_eq!(s.requests(), 3);
+    }
+
+    #[test]
+    fn timeouts_are_validated() {
+        assert_eq!(timeout_arg("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(timeout_arg("600"), Ok(Duration::from_secs(600)));
+        for bad in [
+            "0", "-1", "nan", "NaN", "inf", "-inf", "600.5", "1e300", "x", "",
+        ] {
+            assert!(timeout_arg(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

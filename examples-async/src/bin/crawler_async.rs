@@ -46,8 +46,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
-use examples_async::{CrawlArgs, count_posts, http::reqwest_get, tally};
-use shared::crawl::{Fetched, Retry, fetch_with_retry_async};
+use examples_async::{count_posts, http::reqwest_get};
+use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry_async, tally};
 use shared::event_as;
 use shared::site::SiteGuard;
 use shared::timing::Stopwatch;

@@ -47,9 +47,9 @@
 
 use anyhow::{Result, anyhow, ensure};
 use clap::Parser;
+use examples_async::count_posts;
 use examples_async::http::{async_std_get, reqwest_get, smol_get};
-use examples_async::{CrawlArgs, count_posts, tally};
-use shared::crawl::{Account, Fetched, fetch_with_retry, fetch_with_retry_async};
+use shared::crawl::{Account, CrawlArgs, Fetched, fetch_with_retry, fetch_with_retry_async, tally};
 use shared::site::{SiteGuard, expected_posts};
 use shared::timing::Stopwatch;
 

@@ -38,8 +38,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_async::{CrawlArgs, http::reqwest_get};
-use shared::crawl::{Account, fetch_with_retry_async};
+use examples_async::http::reqwest_get;
+use shared::crawl::{Account, CrawlArgs, fetch_with_retry_async};
 use shared::event_as;
 use shared::site::{SiteGuard, expected_posts, parse_posts, posts_on_page};
 use shared::timing::Stopwatch;

@@ -46,8 +46,7 @@ use std::thread;
 
 use anyhow::{Context, Result, anyhow, ensure};
 use clap::Parser;
-use examples_threads::{CrawlArgs, check};
-use shared::crawl::{Fetched, Retry, fetch_with_retry};
+use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry, tally};
 use shared::event;
 use shared::site::parse_posts;
 use shared::timing::Stopwatch;
@@ -116,12 +115,12 @@ fn main() -> Result<()> {
     let sw = Stopwatch::start();
     let single = single_thread(&urls, &retry);
     sw.report("single thread");
-    let single_account = check::crawl(&single)?.0;
+    let single_account = tally(&single)?.0;
 
     let sw = Stopwatch::start();
     let multi = multi_thread(&urls, &retry)?;
     sw.report("multi thread");
-    let (multi_account, found) = check::crawl(&multi)?;
+    let (multi_account, found) = tally(&multi)?;
 
     // The links are absolute (as on the original blog): follow the first one.
     if let Some((Fetched { body: Ok(html), .. }, _)) = multi.first() {
