@@ -121,8 +121,9 @@ def main():
     for t in threads:
         t.join()
     if errors:
+        first = min(errors, key=names.index)  # in party order, as the Rust bin reports
         print(f"error: the barrier broke: {len(errors)} of {args.parties} parties got BrokenBarrierError "
-              f"({errors[0]} could not pass the barrier)", file=sys.stderr)
+              f"({first} could not pass the barrier)", file=sys.stderr)
         sys.exit(1)
     print(f"check: all {args.parties} parties arrived before any went past the barrier")
 

@@ -116,7 +116,8 @@ def fetch(url, timeout):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             return resp.read().decode("utf-8")
-    except (OSError, http.client.HTTPException) as e:  # URLError and HTTPError are OSErrors
+    # URLError and HTTPError are OSErrors; ValueError: not a URL (unknown url type, bad port)
+    except (OSError, http.client.HTTPException, ValueError) as e:
         raise cause_of(e, timeout) from None
 
 

@@ -125,7 +125,8 @@ def fetch(url, timeout):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             return resp.read().decode("utf-8")
-    except (OSError, http.client.HTTPException) as e:  # URLError and HTTPError are OSErrors
+    # URLError and HTTPError are OSErrors; ValueError: not a URL (unknown url type, bad port)
+    except (OSError, http.client.HTTPException, ValueError) as e:
         raise cause_of(e, timeout) from None
 
 
@@ -232,6 +233,10 @@ def main():
     p.add_argument("--timeout", type=timeout_secs, default=1.0)
     args = p.parse_args()
     base = args.site.rstrip("/")
+    try:  # a bad --out is one error line, as in the Rust bin, not a traceback
+        fout = open(args.out, "w", encoding="utf-8")
+    except OSError as e:
+        fail(f"cannot create {args.out}: {e.strerror or e}")
     print(f"blog site: {base}, results to {args.out}", flush=True)
 
     start = time.perf_counter()
@@ -241,7 +246,7 @@ def main():
     for _ in range(FETCHERS):
         url_queue.put(None)  # one stop sign per fetch thread
     crawl, crawl_lock, fout_lock = [], threading.Lock(), threading.Lock()
-    with open(args.out, "w", encoding="utf-8") as fout:  # closed (and flushed) at the end of the block
+    with fout:  # closed (and flushed) at the end of the block
         fetchers = [threading.Thread(target=do_craw, args=(url_queue, html_queue, args, crawl, crawl_lock),
                                      name=f"craw{i}") for i in range(FETCHERS)]
         parsers = [threading.Thread(target=do_parse, args=(html_queue, fout, fout_lock), name=f"parse{i}")

@@ -9,8 +9,9 @@ The note (notes/002_bdfb11ea434acb50.txt), word for word:
 __init__(), and define a run() method to do the thread's work; but this is
 not recommended, because it makes the flow depend on threading.Thread.")
 The note gives no code: the Counter class and the flags are added here.
-What the note recommends instead is a plain object handed to a thread,
-threading.Thread(target=job.run), which is what the Rust version does.
+The note does not say what to do instead; the usual answer (added here) is a
+plain object handed to a thread, threading.Thread(target=job.run), which is
+what the Rust version does.
 
 Run it:
     python3 examples-threads/python/thread_subclass.py --iterations 3 --interval 0.5

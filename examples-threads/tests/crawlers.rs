@@ -297,6 +297,45 @@ fn crawlers_report_a_dead_site_clearly() {
     }
 }
 
+/// A `--site` that is not a URL is a per-page failure, named in the account
+/// (exit 1), in every crawler and twin; a `--out` that cannot be created is
+/// one error line (exit 1). Neither is a panic or a traceback.
+#[test]
+fn crawlers_survive_a_bad_site_url_and_a_bad_out_path() {
+    const POOL: &str = env!("CARGO_BIN_EXE_thread_pool");
+    let args = ["--site", "notaurl", "--pages", "2"];
+    for (exe, twin) in [
+        (CRAWLER, "crawler"),
+        (PIPELINE, "crawler_pipeline"),
+        (POOL, "thread_pool"),
+    ] {
+        for out in [run_bin(exe, &args, 10), run_twin(DIR, twin, &args, 10)] {
+            assert_clean_failure(&out);
+            assert_eq!(out.code, Some(1), "{}", out.dump());
+            line(&out, "2 pages: 0 ok, 0 retried, 2 failed");
+            assert!(
+                out.stdout
+                    .contains("failed: notaurl/sitehome/p/1 after 1 attempt ("),
+                "{}",
+                out.dump()
+            );
+        }
+    }
+    let missing = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
+    let out_path = missing.join("posts.txt").display().to_string();
+    let args = ["--site", "http://127.0.0.1:1", "--out", out_path.as_str()];
+    for out in [
+        run_bin(PIPELINE, &args, 10),
+        run_twin(DIR, "crawler_pipeline", &args, 10),
+    ] {
+        assert_clean_failure(&out);
+        assert_eq!(out.code, Some(1), "{}", out.dump());
+        let errors: Vec<&str> = out.stderr.lines().filter(|l| l.contains("rror:")).collect();
+        assert_eq!(errors.len(), 1, "{}", out.dump());
+        assert!(errors[0].contains("cannot create"), "{}", out.dump());
+    }
+}
+
 #[test]
 fn bad_flags_are_one_error_line() {
     let bad: [&[&str]; 12] = [

@@ -21,8 +21,9 @@
 //! The Mutex and Condvar are `parking_lot`'s: std's cannot show "exactly one"
 //! on every run. std's `Condvar` (a futex on Linux) releases the lock a moment
 //! before the waiter sleeps, and a notify in that moment makes the waiter
-//! return at once, a spurious wake-up its docs allow: with std, 11 of 100 runs
-//! here let two waiters go (the note's "or more"). A parking_lot waiter joins
+//! return at once, a spurious wake-up its docs allow: with std, about one run
+//! in ten here (10 of 100 on this 2-core Linux box) lets two waiters go (the
+//! note's "or more"). A parking_lot waiter joins
 //! the queue *before* it releases the lock, and parking_lot promises no
 //! spurious wake-ups: once main, holding the lock, has counted all three,
 //! `notify_one` wakes one. (Its `notify_all` wakes one and moves the rest to

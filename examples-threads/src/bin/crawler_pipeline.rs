@@ -24,7 +24,8 @@
 //!   once the channel is empty; the fetch threads own the only HTML senders,
 //!   so when the last one ends, the parse loops end too (no sentinel);
 //! - it never closes its output file, so buffered lines may never reach the
-//!   disk: here the file is flushed and closed (errors reported) first;
+//!   disk: here the buffer is flushed (a write error is reported) and the
+//!   file closed before it is read back;
 //! - it sleeps 1-2 s after every item to look busy: dropped;
 //! - it stops at the first failed fetch: here each page gets a timeout and
 //!   retries (`shared::crawl`, `--attempts`, `--timeout`); a page that still

@@ -21,9 +21,9 @@
 //!
 //! Run: `cargo run -p examples-threads --bin semaphore -- --jobs 20 --permits 3 --job-secs 2`
 //!
-//! You should see 20 `waiting for a permit` lines, then `acquired, in flight
-//! = N` and `releasing, in flight = N` lines in batches of 3 every 2 s, N never
-//! above 3. Which spiders get the permits first changes between runs (the
+//! You should see 20 `waiting for a permit` lines (the first 3 spiders
+//! acquire among them), then `acquired, in flight = N` and `releasing, in
+//! flight = N` lines in batches of 3 every 2 s, N never above 3. Which spiders get the permits first changes between runs (the
 //! semaphore does not queue its waiters in order; Python's does not promise
 //! to). Then the cost line and `check: at most 3 in flight (max seen 3)`.
 

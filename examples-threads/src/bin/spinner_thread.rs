@@ -32,7 +32,8 @@
 //!
 //! You should see main's `slow job started`, a spinner turning for 3 s (or
 //! about 30 `spinner` frame lines in a pipe), `slow job done`,
-//! `spinner stopped after N frames`, then `Answer: 42`.
+//! `spinner stopped after N frames`, `check: the spinner drew N frames while
+//! main worked`, then `Answer: 42`.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
