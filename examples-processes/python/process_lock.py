@@ -35,7 +35,10 @@ def log(msg, who):
 
 def bounded(lo, hi):
     def parse(s):
-        n = int(s)
+        try:
+            n = int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a whole number") from None
         if not lo <= n <= hi:
             raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
         return n

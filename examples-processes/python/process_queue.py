@@ -17,8 +17,10 @@ Run it:
     python3 examples-processes/python/process_queue.py
 """
 
+import argparse
 import multiprocessing
 import os
+import queue
 import sys
 import time
 
@@ -40,6 +42,7 @@ def child(q, back):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # no flags; --help
     ctx = multiprocessing.get_context("spawn")
     q, back = ctx.Queue(), ctx.Queue()
     p = ctx.Process(target=child, args=(q, back), name="child")
@@ -49,7 +52,12 @@ def main():
     item = [42, None, "hello"]
     log(f"put {item!r}", "main")
     q.put(item)
-    got = back.get(timeout=30)
+    try:
+        got = back.get(timeout=30)
+    except queue.Empty:  # the child died, say: one message, not a traceback
+        p.kill()
+        p.join()
+        raise SystemExit(f"error: nothing came back in 30 s (child exit code {p.exitcode})") from None
     log(f"got back {got!r}", "main")
 
     q.put(None)  # the sentinel: the child's loop ends

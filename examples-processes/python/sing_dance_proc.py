@@ -49,7 +49,11 @@ def secs(s):
 
 
 def count(s):
-    n = int(s)
+    """argparse type: a whole number from 1 to 100 (the Rust bin's range)."""
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{s!r} is not a whole number") from None
     if not 1 <= n <= 100:
         raise argparse.ArgumentTypeError(f"{s} is not in 1..=100")
     return n

@@ -48,7 +48,10 @@ def is_prime(n):
 
 
 def port_number(s):
-    n = int(s)
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{s!r} is not a port number") from None
     if not 0 <= n <= 65535:
         raise argparse.ArgumentTypeError(f"{s} is not in 0..=65535")
     return n
@@ -103,7 +106,10 @@ def main():
     args = parser.parse_args()
 
     with ProcessPoolExecutor(mp_context=multiprocessing.get_context("spawn")) as executor:
-        server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(executor))
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(executor))
+        except OSError as e:  # the port is taken, say: one message, as the Rust bin gives
+            raise SystemExit(f"error: cannot listen on 127.0.0.1:{args.port}: {e.strerror}") from None
         host, port = server.server_address
         log(f"serving on http://{host}:{port}/is_prime/{{numbers}}")
         if args.serve:

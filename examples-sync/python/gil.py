@@ -23,8 +23,9 @@ cost. The Rust bin's hand-over count has no twin: CPython does not count.
     python3 examples-sync/python/gil.py [--numbers 4000] [--threads 2] [--switch-interval 0.005]
 
 --numbers defaults to 4000, not the Rust bin's 50,000: one is_prime call is
-some 25x slower here than in Rust's release build (about 0.4 ms against 15 us),
-so 4000 calls take about as long, a second or so per run.
+some 20-25x slower here than in Rust's release build (about 0.24 ms against
+10 us on this machine), so 4000 calls take about as long, a second or so per
+run.
 
 The pool's worker processes must not outlive the twin: they inherit its
 stdout, and a test harness reading that pipe would wait for them. The `with`
@@ -140,7 +141,7 @@ def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--numbers", type=int_in(0, 10_000_000), default=4000,
-                   help="total number of is_prime calls (Rust's default is 50000: a call is ~25x slower in Python)")
+                   help="total number of is_prime calls (Rust's default is 50000: a call is ~20-25x slower in Python)")
     p.add_argument("--threads", type=int_in(1, 64), default=2, help="threads (and processes) for the split runs")
     p.add_argument("--switch-interval", type=seconds_in(0.0001, 1.0), default=0.005,
                    help="sys.setswitchinterval, seconds (0.0001 to 1)")

@@ -29,7 +29,10 @@
 //! host1$ cargo run --release -p examples-processes --bin multi_machine -- -w 2 -n 2 -p 1 -h hosts.txt
 //! ```
 //!
-//! You should see the hostfile and 2 started processes, each worker's
+//! You should see the hostfile and 2 started processes, timely's own plain
+//! lines while they connect (`awaiting connections (at 0/1)`, and a
+//! `retrying` line from a process that found its peer not listening yet: it
+//! polls once a second, so connecting takes about a second), each worker's
 //! `hashed job k` (worker 0 the even jobs, worker 1 the odd; the interleaving
 //! varies), process 0's `job  3: <digest> (worker-1, pid P)` for the 12 jobs
 //! in order, `check: all 12 digests match a single-threaded sha_job`, and both

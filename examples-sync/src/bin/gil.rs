@@ -12,7 +12,7 @@
 //! those are). So a CPU job on two threads is no faster than on one.
 //!
 //! The simulation is added here. The "interpreter" is a loop of `is_prime`
-//! calls (each call, some 25 µs, plays one bytecode); with the GIL (a
+//! calls (each call, some 10 µs in a release build, plays one bytecode); with the GIL (a
 //! `parking_lot::Mutex<()>`) a thread runs only while holding it, and after
 //! holding it 5 ms it calls `MutexGuard::bump`: if another thread is waiting,
 //! the lock is handed straight to it (a fair unlock), and this thread waits

@@ -69,6 +69,8 @@ fn main() -> Result<()> {
     let consume = |got: &Got, item: u32| {
         event!("got {item}");
         thread::sleep(work);
+        // unwrap: lock() fails only if a thread panicked while holding the
+        // lock ("poisoning"); a push cannot panic, so it cannot happen.
         got.lock().unwrap().push(item);
     };
 
