@@ -1,8 +1,9 @@
 """One event loop, many connections: an asyncio echo server (pair: echo_client.py).
 
 Twin of examples-async/src/bin/echo_server.rs. asyncio.start_server runs one
-coroutine per connection on one thread (the Redis shape: 单线程+多路I/O复用,
-"one thread plus I/O multiplexing"). asyncio has one loop per thread, so there
+coroutine per connection on one thread: the Redis shape, which the notes put
+as 「处理网络请求采用单线程+使用多路I/O复用模型」 ("handles network requests with
+a single thread plus I/O multiplexing"). asyncio has one loop per thread, so there
 is no --flavor: the Rust bin's `current-thread` is what this is. At exit
 (Ctrl-C or --max-seconds) it prints what it served and its peak RSS
 (resource.getrusage; not measured on Windows).

@@ -3,9 +3,10 @@
 Python twin of examples-async/src/bin/producer_consumer_async.rs.
   sequential  for i in ...: items.append(await produce(i))
   concurrent  await asyncio.gather(*(produce(i) for i in ...))
-  queue       producer tasks `await q.put(item)` into asyncio.Queue(4); the
+  queue       (or --mode mpsc, the Rust name) producer tasks `await q.put(item)` into asyncio.Queue(4); the
               consumer `await q.get()`s until a None sentinel (an asyncio.Queue
-              never closes, unlike tokio's mpsc when its Senders are dropped)
+              has no close before 3.13's Queue.shutdown(), unlike tokio's mpsc,
+              which closes when its Senders are dropped)
 
 Run it:
     python3 examples-async/python/producer_consumer_async.py --producers 10 --delay 1
@@ -76,10 +77,13 @@ async def run(mode, n, delay):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=["sequential", "concurrent", "queue", "all"], default="all")
+    # "mpsc" is the Rust bin's name for the same mode, accepted so both take the same flags.
+    parser.add_argument("--mode", choices=["sequential", "concurrent", "queue", "mpsc", "all"], default="all")
     parser.add_argument("--producers", type=producers, default=10)
     parser.add_argument("--delay", type=secs, default=1.0)
     args = parser.parse_args()
+    if args.mode == "mpsc":
+        args.mode = "queue"
     for mode in ["sequential", "concurrent", "queue"] if args.mode == "all" else [args.mode]:
         log(f"{mode}: {args.producers} producers of {args.delay}s each")
         begin = time.perf_counter()

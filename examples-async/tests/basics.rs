@@ -458,7 +458,10 @@ fn spinner_async_spins_then_is_cancelled() {
         );
         spinner_async(out);
     }
-    spinner_async(run_twin(DIR, "spinner_async", &args, 10));
+    for cancel in ["abort", "select"] {
+        let twin_args = [&args[..], &["--cancel", cancel]].concat();
+        spinner_async(run_twin(DIR, "spinner_async", &twin_args, 10));
+    }
     assert_clean_failure(&run_bin(
         env!("CARGO_BIN_EXE_spinner_async"),
         &["--tick", "0"],

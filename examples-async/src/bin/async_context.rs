@@ -4,7 +4,8 @@
 //!
 //! Mirrors the notes (002, Chapter13), word for word: 「可以使用 \@asynccontextmanager
 //! 實作非同步情境管理器。」 ("you can write an asynchronous context manager with
-//! @asynccontextmanager"): `try: yield conn / finally: await conn.close()`.
+//! @asynccontextmanager"; the `\@` is the notes' Markdown escape). Its shape
+//! (added here): `try: yield conn / finally: await conn.close()`.
 //!
 //! Why no async Drop: `Drop::drop` is a plain function that runs wherever a
 //! value goes out of scope, including inside a synchronous function, during a

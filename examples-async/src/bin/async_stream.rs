@@ -18,8 +18,8 @@
 //! A stream is lazy and pulled, like a generator: its body runs only when the
 //! consumer asks for the next item, and stops at each `yield` until asked
 //! again. The events show it: `yielding 1`, `got 1`, `making 2`, ...
-//! `StreamExt::next` comes from `futures`; tokio re-exports the same trait in
-//! `tokio-stream`.
+//! `StreamExt::next` comes from `futures`; `tokio-stream` re-exports the same
+//! `Stream` trait (from `futures-core`) with a `StreamExt` of its own.
 //!
 //! Run: `cargo run -p examples-async --bin async_stream -- --count 3`
 //!

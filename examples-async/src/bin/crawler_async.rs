@@ -157,7 +157,7 @@ fn main() -> Result<()> {
         }
         let mut crawl = Vec::with_capacity(urls.len());
         while let Some(joined) = tasks.join_next().await {
-            crawl.push(joined?); // a task that panicked re-raises here
+            crawl.push(joined?); // a task that panicked is an Err (JoinError) here
         }
         crawl.sort_by_key(|(page, _)| *page);
         anyhow::Ok(crawl.into_iter().map(|(_, c)| c).collect::<Vec<_>>())

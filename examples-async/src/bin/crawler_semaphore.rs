@@ -108,7 +108,7 @@ async fn main() -> Result<()> {
     let mut account = Account::new();
     let mut found = 0;
     while let Some(joined) = tasks.join_next().await {
-        let (page, fetched, posts) = joined??; // a task that panicked re-raises here
+        let (page, fetched, posts) = joined??; // Err: the task panicked (JoinError) or failed
         account.record(&fetched);
         if let Some(n) = posts {
             ensure!(

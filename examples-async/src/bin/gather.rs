@@ -8,6 +8,7 @@
 //! ```text
 //! # 获取事件循环                                   (get the event loop)
 //! loop = asyncio.get_event_loop()
+//! ...                                              (`async def myfunc(url)`, left out here)
 //! # 创建task列表                                   (make the list of tasks)
 //! tasks = [loop.create_task(myfunc(url)) for url in urls]
 //! # 执行爬虫事件列表                               (run the crawler's list of events)

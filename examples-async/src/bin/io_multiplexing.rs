@@ -17,12 +17,14 @@
 //!
 //! Run: `cargo run -p examples-async --bin io_multiplexing -- --clients 100 --rounds 3`
 //!
-//! You should see the table, then `main` serve threads `client-1`..`client-N`
-//! (standing in for remote machines), each sending `--rounds` lines, checking
-//! every echo and holding its connection until all are done, then `check: 100
-//! clients x 3 round trips, every echo matched; one thread held 100
-//! connections at once`. The number of `wait` calls varies between runs: one
-//! wait can report many ready sockets.
+//! You should see the table, the poller's name, then `main` serving threads
+//! `client-1`..`client-N` (standing in for remote machines; they print nothing
+//! themselves), each sending `--rounds` lines, checking every echo and holding
+//! its connection until all are done; then `main`'s count of bytes echoed,
+//! `wait` calls and connections open at once, and `check: 100 clients x 3
+//! round trips, every echo matched; one thread held 100 connections at once`.
+//! The number of `wait` calls varies between runs: one wait can report many
+//! ready sockets.
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};

@@ -10,8 +10,8 @@
 //!
 //! The channel version (`--mode mpsc`): each producer task holds a clone of
 //! the `Sender`; the consumer's `rx.recv().await` returns `None` once every
-//! `Sender` is dropped, so the end needs no sentinel (asyncio's Queue never
-//! closes; the twin puts a `None`). The channel is bounded (capacity 4): a
+//! `Sender` is dropped, so the end needs no sentinel (asyncio's Queue has no
+//! close before Python 3.13's `Queue.shutdown()`; the 3.11 twin puts a `None`). The channel is bounded (capacity 4): a
 //! producer's `send().await` waits while it is full, as `await q.put()` does.
 //!
 //! Run: `cargo run -p examples-async --bin producer_consumer_async` (~12 s),

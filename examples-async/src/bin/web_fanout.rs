@@ -86,8 +86,9 @@ async fn main() -> Result<()> {
     let server = axum::serve(listener, app);
     if args.serve {
         let ctrl_c = async {
-            let _ = tokio::signal::ctrl_c().await;
-            event!("Ctrl-C: shutting down");
+            let _ = tokio::signal::ctrl_c().await; // Err: no signal handler; stop at once
+            // Polled by the server's task on a worker thread: name the speaker.
+            event_as!("main", "Ctrl-C: shutting down");
         };
         return server
             .with_graceful_shutdown(ctrl_c)
