@@ -35,6 +35,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "asyncio.as_completed: JoinSet::join_next and FuturesUnordered")]
 struct Args {
     /// Each task's wait in seconds, in input order (0..=60 each).

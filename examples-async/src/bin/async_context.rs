@@ -35,6 +35,7 @@ use clap::{Parser, ValueEnum};
 use shared::{event, event_as};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "@asynccontextmanager in Rust: explicit close, a helper taking the body, Drop")]
 struct Args {
     #[arg(long, value_enum, default_value_t = Form::All)]

@@ -36,6 +36,7 @@ use futures::{Stream, StreamExt};
 use shared::{event, event_as};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(
     about = "async generators and async for: a Stream and while let Some(x) = s.next().await"
 )]

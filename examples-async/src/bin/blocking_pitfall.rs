@@ -38,6 +38,7 @@ use clap::{Parser, ValueEnum};
 use shared::{event, event_as};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "a blocking call in a task stalls the others; spawn_blocking / unblock fix it")]
 struct Args {
     #[arg(long, value_enum, default_value_t = Mode::All)]

@@ -34,6 +34,7 @@ use clap::Parser;
 use shared::{event, event_as};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "an async fn returns a future that does nothing until awaited")]
 struct Args {
     /// Seconds main waits (doing nothing) between making a future and awaiting it.

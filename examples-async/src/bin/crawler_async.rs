@@ -55,6 +55,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "The blog crawler on one event loop: in turn, then one task per URL")]
 struct Args {
     #[command(flatten)]

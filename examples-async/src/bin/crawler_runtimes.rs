@@ -54,6 +54,7 @@ use shared::site::{SiteGuard, expected_posts};
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "The gevent crawler: the same crawl on tokio, smol and async-std")]
 struct Args {
     #[command(flatten)]

@@ -47,6 +47,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "asyncio.Semaphore(10) around each fetch: at most 10 in flight")]
 struct Args {
     #[command(flatten)]

@@ -37,6 +37,7 @@ use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Holds N connections to an echo server and measures round trips")]
 struct Args {
     /// Connections to hold open at once.

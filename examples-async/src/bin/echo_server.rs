@@ -44,6 +44,7 @@ enum Flavor {
 }
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "A tokio echo server: one event loop, many connections")]
 struct Args {
     /// Which tokio runtime runs the connections.

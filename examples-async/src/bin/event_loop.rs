@@ -129,6 +129,7 @@ impl Future for Sleep {
 // ---- the gather demo on it ----
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "an executor from scratch running the gather demo")]
 struct Args {
     /// Seconds in one unit: task-k waits k units.

@@ -54,6 +54,7 @@ use shared::{event, event_as};
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "asyncio.gather in tokio: join!, JoinSet, join_all")]
 struct Args {
     /// Which way to await the three tasks together.

@@ -34,6 +34,7 @@ use shared::timing::Stopwatch;
 use shared::{event, event_as};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "asyncio.gather on async-std (discontinued): join!, spawn, join_all")]
 struct Args {
     /// Which way to await the three tasks together.

@@ -32,6 +32,7 @@ use shared::{event, event_as};
 use smol::{Executor, Timer};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "asyncio.gather on smol: join!, Executor::spawn, join_all")]
 struct Args {
     /// Which way to await the three tasks together.

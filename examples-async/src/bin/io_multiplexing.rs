@@ -40,6 +40,7 @@ use polling::{Event, Events, Poller};
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "One thread serves many TCP clients with polling (epoll/kqueue/IOCP)")]
 struct Args {
     /// Number of client connections (one client thread each).

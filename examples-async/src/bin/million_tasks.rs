@@ -43,6 +43,7 @@ use shared::measure::{SUPPORTED, rusage_self};
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "N concurrent sleeping tasks: peak memory per task")]
 struct Args {
     /// Which runtime runs the tasks.

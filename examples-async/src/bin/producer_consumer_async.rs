@@ -32,6 +32,7 @@ use shared::{event, event_as};
 use tokio::sync::mpsc;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "await producers one by one, together, or through an mpsc channel")]
 struct Args {
     #[arg(long, value_enum, default_value_t = Mode::All)]

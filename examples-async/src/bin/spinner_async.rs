@@ -35,6 +35,7 @@ use clap::{Parser, ValueEnum};
 use shared::{event, event_as};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "spinner_asyncio: a spinner task, cancelled by abort or select!")]
 struct Args {
     #[arg(long, value_enum, default_value_t = Cancel::Abort)]

@@ -31,6 +31,7 @@ use tokio::net::TcpListener;
 use tokio::time::sleep;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "An axum handler fanning out three waits: ~0.3 s, not 0.6 s")]
 struct Args {
     /// Keep serving until Ctrl-C instead of making the requests and exiting.

@@ -36,6 +36,7 @@ use shared::workload::{PRIMES, is_prime};
 
 /// is_prime over PRIMES: one thread, a thread pool, a process pool.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How many of the 100 PRIMES to check.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100))]

@@ -48,6 +48,7 @@ use shared::event_as;
 
 /// A long worker process and a main that ends first.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How long the worker would run, in seconds (10 steps; 0 to 3600).
     #[arg(long, default_value = "10", value_parser = secs)]

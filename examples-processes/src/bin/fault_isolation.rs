@@ -45,6 +45,7 @@ use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
 
 /// A pool that survives a worker being killed mid-job.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Worker processes.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]

@@ -58,6 +58,7 @@ use timely::dataflow::operators::{Exchange, Inspect, Probe};
 
 /// The sha jobs over timely dataflow workers in several processes.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(disable_help_flag = true)]
 struct Args {
     /// timely: worker threads per process.

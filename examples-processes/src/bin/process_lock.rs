@@ -43,6 +43,7 @@ use shared::event_as;
 
 /// Lost updates to a counter file, and the file lock that prevents them.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Worker processes.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]

@@ -60,6 +60,7 @@ use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
 
 /// SHA-256 jobs on a pool of worker processes (or threads).
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Worker processes (or threads); default: the CPU count.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]

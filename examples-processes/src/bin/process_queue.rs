@@ -46,6 +46,7 @@ use shared::timing::event_line;
 
 /// A message to a child process and back.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Set only by the parent for its child.
     #[arg(long, hide = true)]

@@ -49,6 +49,7 @@ use shared::event_as;
 
 /// Sing and dance in two child processes.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How many lines each child prints (the note's `num`).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]

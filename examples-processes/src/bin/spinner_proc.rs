@@ -45,6 +45,7 @@ use shared::event_as;
 
 /// A spinner process beside a slow job in main.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Seconds between spinner frames (more than 0, at most 3600).
     #[arg(long, default_value = "0.1", value_parser = positive_secs)]

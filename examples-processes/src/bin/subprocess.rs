@@ -39,6 +39,7 @@ use shared::event_as;
 
 /// Pipe data through a child program, with a timeout.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Seconds a child may run before it is killed (more than 0, at most 3600).
     #[arg(long, default_value = "1", value_parser = positive_secs)]

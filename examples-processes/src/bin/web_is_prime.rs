@@ -40,6 +40,7 @@ use shared::workload::is_prime;
 
 /// An is_prime web service on a thread pool.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Keep serving until Ctrl-C instead of querying itself and exiting.
     #[arg(long)]

@@ -51,6 +51,7 @@ use examples_sync::together::run_together;
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Indivisible atomic operations versus load-then-store")]
 struct Args {
     /// Number of threads running each operation.

@@ -32,6 +32,7 @@ use examples_sync::cli::seconds_in;
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Two withdrawals of 800 from 1000: one lock section vs two")]
 struct Args {
     /// Check under one lock section and withdraw under another (the bug).

@@ -46,6 +46,7 @@ use parking_lot::Mutex;
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Two locks in opposite order deadlock; a global lock order fixes it")]
 struct Args {
     /// Take the two locks in opposite order in the two threads (deadlocks).

@@ -46,6 +46,7 @@ use shared::workload::is_prime;
 const N: u64 = 100_000_007;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "A simulated GIL makes 2 threads no faster than 1")]
 struct Args {
     /// Total number of is_prime calls in the job.

@@ -45,6 +45,7 @@ use examples_sync::together::{Got, producer_consumers};
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "queue.Queue's internals beside ArrayQueue and a bounded channel")]
 struct Args {
     /// Items the producer puts.

@@ -42,6 +42,7 @@ use examples_sync::together::run_together;
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Lost updates from load-then-store, fixed by Mutex and fetch_add")]
 struct Args {
     /// Number of threads incrementing the counter.

@@ -36,6 +36,7 @@ use parking_lot::ReentrantMutex;
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "std Mutex is not re-entrant; parking_lot::ReentrantMutex is (Python's RLock)")]
 struct Args {}
 

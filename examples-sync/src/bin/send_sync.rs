@@ -33,6 +33,7 @@ use clap::Parser;
 use shared::event;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Send and Sync: what thread-safe means in Rust")]
 struct Args {
     /// Threads in each demonstration.

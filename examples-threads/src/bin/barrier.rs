@@ -66,6 +66,7 @@ use shared::event;
 use shared::workload::secs_arg;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "threading.Barrier(2, timeout=5): the server waits for a late client")]
 struct Args {
     /// Seconds each client arrives after the party before it (0 to 3600).

@@ -58,6 +58,7 @@ const POEM: [&str; 10] = [
 ];
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Two threads take turns through a Mutex + Condvar (threading.Condition)")]
 struct Args {
     /// Number of exchanges, two lines each (1 to 10,000).

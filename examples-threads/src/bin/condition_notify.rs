@@ -47,6 +47,7 @@ use shared::event;
 use shared::workload::secs_arg;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Condvar::notify_one wakes one waiter, notify_all the rest")]
 struct Args {
     /// Threads waiting on the condition (2 to 100).

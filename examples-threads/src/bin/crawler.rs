@@ -52,6 +52,7 @@ use shared::site::parse_posts;
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(
     name = "crawler",
     about = "The blog crawler: single thread vs one thread per URL, with retries"

@@ -58,6 +58,7 @@ use shared::site::parse_posts;
 use shared::timing::Stopwatch;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(
     name = "crawler_pipeline",
     about = "Producer-consumer crawler: fetch threads -> channel -> parse threads -> file"

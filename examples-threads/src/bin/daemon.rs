@@ -46,6 +46,7 @@ use shared::workload::secs_arg;
 
 /// A long worker and a main thread that does not wait for it (unless --join).
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How long the worker would run, in seconds (10 steps; 0 to 3600).
     #[arg(long, default_value = "10", value_parser = secs_arg)]

@@ -43,6 +43,7 @@ use shared::workload::secs_arg;
 
 /// A 3 s worker and a 1 s join timeout.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How long the worker runs, in seconds (6 steps; 0 to 3600).
     #[arg(long, default_value = "3", value_parser = secs_arg)]

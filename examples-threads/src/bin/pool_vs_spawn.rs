@@ -38,6 +38,7 @@ use shared::timing::Stopwatch;
 
 /// The same tiny tasks: a thread per task vs a pool.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How many tasks (0 to 10,000,000).
     #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]

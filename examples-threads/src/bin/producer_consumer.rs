@@ -43,6 +43,7 @@ use shared::workload::secs_arg;
 
 /// Producers and consumers over a bounded channel.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Producer threads (1 to 100).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]

@@ -35,6 +35,7 @@ use shared::event;
 
 /// Threads that borrow a local Vec.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Length of the Vec (holding 1..=len).
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]

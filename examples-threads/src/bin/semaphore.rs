@@ -41,6 +41,7 @@ use shared::timing::Stopwatch;
 use shared::workload::{io_wait, secs_arg};
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "threading.Semaphore(3): at most 3 spiders crawl at once")]
 struct Args {
     /// Number of spider jobs (one thread each).

@@ -56,6 +56,7 @@ use shared::workload::secs_arg;
 
 /// Two threads, `sing` and `dance`, running side by side.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How many times each thread sings or dances (the note's `num`).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]

@@ -47,6 +47,7 @@ use shared::workload::secs_arg;
 
 /// A spinner thread beside a slow job on main.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Seconds between spinner frames (more than 0, at most 3600).
     #[arg(long, default_value = "0.1", value_parser = secs_arg)]

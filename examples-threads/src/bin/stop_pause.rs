@@ -34,6 +34,7 @@ use shared::workload::secs_arg;
 
 /// A worker paused at 30% of the run, resumed at 60%, stopped at the end.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Length of the whole run, in seconds (0 to 3600).
     #[arg(long, default_value = "2", value_parser = secs_arg)]

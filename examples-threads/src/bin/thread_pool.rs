@@ -65,6 +65,7 @@ use shared::site::parse_posts;
 use shared::timing::timed;
 
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(
     name = "thread_pool",
     about = "ThreadPoolExecutor's map, submit + as_completed, crawling on a rayon pool"

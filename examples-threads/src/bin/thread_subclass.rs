@@ -41,6 +41,7 @@ use shared::workload::secs_arg;
 
 /// Two counting jobs, each on its own named thread.
 #[derive(Parser)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How many iterations each job's `run` does.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]

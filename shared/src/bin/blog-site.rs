@@ -23,6 +23,7 @@ use clap::Parser;
 use shared::site::{Faults, Site, SiteConfig};
 
 #[derive(Parser, Debug)]
+#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Serve the local blog site the crawlers crawl")]
 struct Args {
     /// Address to bind.
