@@ -317,7 +317,7 @@ impl Account {
     /// Prints [`Account::lines`] to stdout.
     pub fn print(&self) {
         for line in self.lines() {
-            println!("{line}");
+            crate::timing::print_line(&line);
         }
     }
 

@@ -80,7 +80,7 @@ pub fn event(who: &str, msg: impl Display) {
 
 /// Writes one line to stdout, ignoring a closed pipe (`bin | head` must not
 /// panic with "Broken pipe" as `println!` would).
-fn print_line(line: &str) {
+pub(crate) fn print_line(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
