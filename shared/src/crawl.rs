@@ -167,27 +167,39 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String, FetchError> {
 pub fn fetch_with_retry(url: &str, retry: &Retry) -> Fetched {
     let mut errors = Vec::new();
     loop {
-        match fetch(url, retry.timeout) {
-            Ok(body) => {
-                return Fetched {
-                    url: url.to_string(),
-                    errors,
-                    body: Ok(body),
-                };
-            }
-            Err(e) => {
-                errors.push(e.clone());
-                if errors.len() as u32 >= retry.attempts.max(1) || !e.is_retryable() {
-                    return Fetched {
-                        url: url.to_string(),
-                        errors,
-                        body: Err(e),
-                    };
-                }
-                std::thread::sleep(retry.delay(errors.len() as u32));
+        let result = fetch(url, retry.timeout);
+        if let Some(done) = settle(url, result, &mut errors, retry) {
+            return done;
+        }
+        std::thread::sleep(retry.delay(errors.len() as u32));
+    }
+}
+
+/// One attempt's outcome: `Some` when the URL is settled (fetched, or failed
+/// for the last time), `None` when it is worth another try. Failed attempts
+/// are added to `errors`.
+fn settle(
+    url: &str,
+    result: Result<String, FetchError>,
+    errors: &mut Vec<FetchError>,
+    retry: &Retry,
+) -> Option<Fetched> {
+    let body = match result {
+        Ok(body) => Ok(body),
+        Err(e) => {
+            errors.push(e.clone());
+            if errors.len() as u32 >= retry.attempts.max(1) || !e.is_retryable() {
+                Err(e)
+            } else {
+                return None;
             }
         }
-    }
+    };
+    Some(Fetched {
+        url: url.to_string(),
+        errors: std::mem::take(errors),
+        body,
+    })
 }
 
 /// [`fetch_with_retry`] for any async runtime: `fetch` is the runtime's GET
@@ -208,26 +220,11 @@ where
 {
     let mut errors = Vec::new();
     loop {
-        match fetch(url.to_string()).await {
-            Ok(body) => {
-                return Fetched {
-                    url: url.to_string(),
-                    errors,
-                    body: Ok(body),
-                };
-            }
-            Err(e) => {
-                errors.push(e.clone());
-                if errors.len() as u32 >= retry.attempts.max(1) || !e.is_retryable() {
-                    return Fetched {
-                        url: url.to_string(),
-                        errors,
-                        body: Err(e),
-                    };
-                }
-                sleep(retry.delay(errors.len() as u32)).await;
-            }
+        let result = fetch(url.to_string()).await;
+        if let Some(done) = settle(url, result, &mut errors, retry) {
+            return done;
         }
+        sleep(retry.delay(errors.len() as u32)).await;
     }
 }
 

@@ -171,15 +171,20 @@ mod tests {
 
     #[test]
     fn busy_loop_uses_cpu() {
-        let (_, m) = measure("spin", || {
-            let sw = Stopwatch::start();
+        // Spin until getrusage itself has seen 0.1 s of CPU (whatever the
+        // machine's load; the wall-clock cap only stops a broken getrusage
+        // from hanging the test), then `measure` must report at least that.
+        let (spun, m) = measure("spin", || {
+            let (start, sw) = (rusage_self().cpu_secs(), Stopwatch::start());
             let mut x = 0u64;
-            while sw.secs() < 0.2 {
+            while rusage_self().cpu_secs() - start < 0.1 && sw.secs() < 30.0 {
                 x = x.wrapping_add(std::hint::black_box(1));
             }
-            x
+            rusage_self().cpu_secs() - start
         });
-        assert!(m.cpu_secs > 0.05, "{m:?}");
+        assert!(spun >= 0.1, "getrusage never saw the CPU time: {m:?}");
+        assert!(m.cpu_secs >= 0.1 && m.utilisation > 0.0, "{m:?}");
+        assert!(m.peak_rss_bytes > 0, "{m:?}");
         assert!(m.to_json().contains("\"wall_secs\""));
     }
 }

@@ -27,10 +27,10 @@
 //! handle is dropped), or as a program:
 //! `cargo run -p shared --bin blog-site -- --port 8000 --pages 50 --latency-ms 100`.
 //!
-//! The client half, [`fetch`] (blocking, `ureq`) and [`parse_posts`]
-//! (`scraper`), is the crawlers' workload: the lessons are how they schedule
-//! these calls, not the calls themselves. Crawlers that must survive faults
-//! use [`crate::crawl`] (retries, timeouts, an account of every URL), and
+//! The client half, [`crate::crawl::fetch`] (blocking, `ureq`, with retries,
+//! timeouts and an account of every URL in the same module) and
+//! [`parse_posts`] (`scraper`), is the crawlers' workload: the lessons are how
+//! they schedule these calls, not the calls themselves. Crawlers use
 //! [`SiteGuard`] to crawl either a running site (`--site URL`) or one started
 //! in-process.
 
@@ -550,33 +550,6 @@ pub fn parse_posts(html: &str) -> Vec<Post> {
         .collect()
 }
 
-fn agent() -> &'static ureq::Agent {
-    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
-    AGENT.get_or_init(|| {
-        ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into()
-    })
-}
-
-/// Fetches `url` with a blocking HTTP GET (the course's `requests.get(url).text`)
-/// through one shared `ureq` agent, whose connection pool is safe to use from
-/// many threads at once. Blocks the calling thread for the whole round trip.
-///
-/// # Errors
-/// A connection failure (nothing listens at the URL), a timeout (30 s), a
-/// non-2xx status, or a body that is not UTF-8; the message names the URL.
-pub fn fetch(url: &str) -> Result<String> {
-    let mut resp = agent()
-        .get(url)
-        .call()
-        .with_context(|| format!("GET {url} failed"))?;
-    resp.body_mut()
-        .read_to_string()
-        .with_context(|| format!("reading the body of {url} failed"))
-}
-
 /// The site a crawler crawls: a running one named by URL (`--site URL`), or
 /// one started in this process that serves for as long as the guard lives.
 ///
@@ -639,6 +612,12 @@ impl SiteGuard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crawl::{FetchError, fetch as get};
+
+    /// The crawlers' GET, with a generous limit.
+    fn fetch(url: &str) -> Result<String, FetchError> {
+        get(url, Duration::from_secs(10))
+    }
 
     #[test]
     fn pages_have_their_posts() {
@@ -697,19 +676,9 @@ mod tests {
             ..SiteConfig::default()
         })
         .unwrap();
-        let err = fetch(&page_url(site.url(), 1)).unwrap_err();
-        assert!(format!("{err:#}").contains("500"), "{err:#}");
-    }
-
-    #[test]
-    fn fetch_names_the_url_when_nothing_listens() {
-        let port = StdTcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let url = format!("http://127.0.0.1:{port}/sitehome/p/1");
-        let err = fetch(&url).unwrap_err();
-        assert!(format!("{err:#}").contains(&url), "{err:#}");
+        assert_eq!(
+            fetch(&page_url(site.url(), 1)),
+            Err(FetchError::Status(500))
+        );
     }
 }

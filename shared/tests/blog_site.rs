@@ -4,8 +4,9 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
+use shared::crawl::fetch;
 use shared::run::run_bin;
-use shared::site::{Site, SiteConfig, fetch, page_url, parse_posts};
+use shared::site::{Site, SiteConfig, page_url, parse_posts};
 
 const SITE: &str = env!("CARGO_BIN_EXE_blog-site");
 
@@ -96,6 +97,6 @@ fn malformed_and_oversized_requests_get_a_4xx_and_the_site_stays_up() {
     );
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing:?}");
     // Still serving.
-    let posts = parse_posts(&fetch(&page_url(site.url(), 2)).unwrap());
+    let posts = parse_posts(&fetch(&page_url(site.url(), 2), Duration::from_secs(10)).unwrap());
     assert_eq!(posts.len(), shared::site::posts_on_page(2));
 }
