@@ -33,8 +33,8 @@ def delays(s):
     out = []
     for part in s.split(","):
         v = float(part)
-        if not math.isfinite(v) or v < 0 or v > 60:
-            raise argparse.ArgumentTypeError(f"{part} is not a number of seconds in 0..=60")
+        if not math.isfinite(v) or v < 0 or v > 3600:
+            raise argparse.ArgumentTypeError(f"{part} is not a number of seconds from 0 to 3600")
         out.append(v)
     return out
 

@@ -29,8 +29,8 @@ def log(msg, who="main"):
 
 def secs(s):
     v = float(s)
-    if not math.isfinite(v) or v < 0 or v > 60:
-        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds in 0..=60")
+    if not math.isfinite(v) or v < 0 or v > 3600:
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to 3600")
     return v
 
 

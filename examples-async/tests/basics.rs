@@ -198,7 +198,7 @@ fn as_completed_yields_shortest_first() {
         "gather",
     );
     // Bad input: one clear error line.
-    for bad in ["-1", "nan", "inf", "61"] {
+    for bad in ["-1", "nan", "inf", "3601"] {
         assert_clean_failure(&run_bin(
             env!("CARGO_BIN_EXE_as_completed"),
             &["--delays", bad],
@@ -283,7 +283,7 @@ fn event_loop_runs_every_task_to_completion() {
         10,
     ));
     event_loop(run_twin(DIR, "event_loop", &["--unit", "0.05"], 10));
-    for bad in ["nan", "-1", "inf", "61"] {
+    for bad in ["nan", "-1", "inf", "3601"] {
         assert_clean_failure(&run_bin(
             env!("CARGO_BIN_EXE_event_loop"),
             &["--unit", bad],
@@ -359,7 +359,7 @@ fn blocking_pitfall_stalls_and_the_fix() {
     }
     let fix = [&tick[..], &["--mode", "to-thread", "--block", "10"]].concat();
     blocking_pitfall(run_twin(DIR, "blocking_pitfall", &fix, 20), &["to-thread"]);
-    for bad in [["--block", "nan"], ["--tick", "-1"], ["--block", "61"]] {
+    for bad in [["--block", "nan"], ["--tick", "-1"], ["--block", "3601"]] {
         assert_clean_failure(&run_bin(bin, &bad, 10));
         assert_clean_failure(&run_twin(DIR, "blocking_pitfall", &bad, 10));
     }
@@ -559,5 +559,43 @@ fn async_context_closes_after_the_body() {
         let args: &[&str] = if fail { &["--fail"] } else { &[] };
         async_context(run_bin(env!("CARGO_BIN_EXE_async_context"), args, 10), fail);
         async_context(run_twin(DIR, "async_context", args, 10), fail);
+    }
+}
+
+/// Every duration flag (`shared::workload::secs_arg` in the bins, a
+/// `secs` type in the twins) refuses NaN, infinities, negatives and more than
+/// 3600 s with one error line, in the bin and its twin alike.
+#[test]
+fn duration_flags_refuse_bad_seconds() {
+    let cases: [(&str, &str, &str); 7] = [
+        (env!("CARGO_BIN_EXE_gather"), "gather", "--unit"),
+        (env!("CARGO_BIN_EXE_gather_smol"), "gather_smol", "--unit"),
+        (
+            env!("CARGO_BIN_EXE_gather_async_std"),
+            "gather_async_std",
+            "--unit",
+        ),
+        (env!("CARGO_BIN_EXE_coroutine"), "coroutine", "--pause"),
+        (
+            env!("CARGO_BIN_EXE_async_stream"),
+            "async_stream",
+            "--delay",
+        ),
+        (
+            env!("CARGO_BIN_EXE_producer_consumer_async"),
+            "producer_consumer_async",
+            "--delay",
+        ),
+        (
+            env!("CARGO_BIN_EXE_spinner_async"),
+            "spinner_async",
+            "--slow-secs",
+        ),
+    ];
+    for (exe, twin, flag) in cases {
+        for bad in ["nan", "-1", "inf", "3601"] {
+            assert_clean_failure(&run_bin(exe, &[flag, bad], 10));
+            assert_clean_failure(&run_twin(DIR, twin, &[flag, bad], 10));
+        }
     }
 }

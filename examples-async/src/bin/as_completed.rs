@@ -30,6 +30,7 @@ use clap::Parser;
 use futures::StreamExt;
 use futures::future::join_all;
 use futures::stream::FuturesUnordered;
+use shared::workload::secs_arg;
 use shared::{event, event_as};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -38,18 +39,12 @@ use tokio::time::Instant;
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "asyncio.as_completed: JoinSet::join_next and FuturesUnordered")]
 struct Args {
-    /// Each task's wait in seconds, in input order (0..=60 each).
-    #[arg(long, value_delimiter = ',', default_value = "3,1,4,0,2", value_parser = secs)]
+    /// Each task's wait in seconds, in input order (0 to 3600 each).
+    #[arg(long, value_delimiter = ',', default_value = "3,1,4,0,2", value_parser = secs_arg)]
     delays: Vec<Duration>,
     /// Run on tokio's paused clock: no real waiting, the same order every run.
     #[arg(long)]
     paused: bool,
-}
-
-fn secs(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// Task `i` (1-based) waits `d` and returns `(i, d)`.

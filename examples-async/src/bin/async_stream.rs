@@ -33,6 +33,7 @@ use std::time::Duration;
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use futures::{Stream, StreamExt};
+use shared::workload::secs_arg;
 use shared::{event, event_as};
 
 #[derive(Parser)]
@@ -47,7 +48,7 @@ struct Args {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=1000))]
     count: u32,
     /// Seconds the generator waits before each item (its "I/O").
-    #[arg(long, default_value = "0.2", value_parser = secs)]
+    #[arg(long, default_value = "0.2", value_parser = secs_arg)]
     delay: Duration,
 }
 
@@ -56,12 +57,6 @@ enum Form {
     Macro,
     Unfold,
     All,
-}
-
-fn secs(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// `async def ticker(n, delay): for i in 1..=n: await sleep(delay); yield i`

@@ -35,6 +35,7 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
+use shared::workload::secs_arg;
 use shared::{event, event_as};
 
 #[derive(Parser)]
@@ -44,10 +45,10 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Mode::All)]
     mode: Mode,
     /// Seconds the blocking call waits at most for its reply.
-    #[arg(long, default_value = "1", value_parser = secs)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     block: Duration,
     /// Seconds between ticks.
-    #[arg(long, default_value = "0.1", value_parser = secs)]
+    #[arg(long, default_value = "0.1", value_parser = secs_arg)]
     tick: Duration,
     /// How many ticks the ticker makes.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
@@ -60,12 +61,6 @@ enum Mode {
     SpawnBlocking,
     Unblock,
     All,
-}
-
-fn secs(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// True while the blocking call runs; ticks made meanwhile are counted.

@@ -31,6 +31,7 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
+use shared::workload::secs_arg;
 use shared::{event, event_as};
 
 #[derive(Parser)]
@@ -38,14 +39,8 @@ use shared::{event, event_as};
 #[command(about = "an async fn returns a future that does nothing until awaited")]
 struct Args {
     /// Seconds main waits (doing nothing) between making a future and awaiting it.
-    #[arg(long, default_value = "0.5", value_parser = secs)]
+    #[arg(long, default_value = "0.5", value_parser = secs_arg)]
     pause: Duration,
-}
-
-fn secs(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// The coroutine: prints when its body really runs, waits, answers 42.

@@ -31,17 +31,18 @@
 //! N climbing to 10 and then holding there, with a `releasing` line for every
 //! page as it finishes. Which tasks get the next permits changes from run to
 //! run. Then `async, cost = ~0.5 seconds` (50 pages / 10 at a time x 100 ms),
-//! the account, and `check: at most 10 in flight, and 10 reached`.
+//! the account, `check: at most 10 in flight, and 10 reached` and
+//! `check: N post links on 50 pages` (each page's count checked against the site).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_async::http::reqwest_get;
-use shared::crawl::{Account, CrawlArgs, fetch_with_retry_async};
+use examples_async::{count_posts, http::reqwest_get};
+use shared::crawl::{CrawlArgs, fetch_with_retry_async, tally};
 use shared::event_as;
-use shared::site::{SiteGuard, expected_posts, parse_posts, posts_on_page};
+use shared::site::{SiteGuard, expected_posts};
 use shared::timing::Stopwatch;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -96,32 +97,20 @@ async fn main() -> Result<()> {
             event_as!(&who, "acquired, in flight = {now}");
             let get = |u| reqwest_get(&client, u, retry.timeout);
             let fetched = fetch_with_retry_async(&url, &retry, get, tokio::time::sleep).await;
-            let posts = fetched
-                .body
-                .as_ref()
-                .ok()
-                .map(|html| parse_posts(html).len());
+            let posts = count_posts(&fetched);
             let now = in_flight.now.fetch_sub(1, Ordering::SeqCst) - 1;
             event_as!(&who, "releasing, in flight = {now}");
             anyhow::Ok((page, fetched, posts))
         });
     }
-    let mut account = Account::new();
-    let mut found = 0;
+    let mut crawl = Vec::with_capacity(pages as usize);
     while let Some(joined) = tasks.join_next().await {
-        let (page, fetched, posts) = joined??; // Err: the task panicked (JoinError) or failed
-        account.record(&fetched);
-        if let Some(n) = posts {
-            ensure!(
-                n == posts_on_page(page),
-                "page {page}: {n} post links, expected {}",
-                posts_on_page(page)
-            );
-            found += n;
-        }
+        crawl.push(joined??); // Err: the task panicked (JoinError) or failed
     }
     sw.report("async");
-    account.print();
+    crawl.sort_by_key(|(page, ..)| *page);
+    let crawl: Vec<_> = crawl.into_iter().map(|(_, f, p)| (f, p)).collect();
+    let (account, found) = tally(&crawl)?; // prints the account, checks each page
 
     // The lesson's own check, on every run (faulty or not): the bound held,
     // and it was reached.

@@ -40,6 +40,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, ensure};
 use clap::Parser;
+use shared::workload::secs_arg;
 use shared::{event, event_as};
 
 // ---- the executor ----
@@ -133,14 +134,8 @@ impl Future for Sleep {
 #[command(about = "an executor from scratch running the gather demo")]
 struct Args {
     /// Seconds in one unit: task-k waits k units.
-    #[arg(long, default_value = "1", value_parser = unit)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     unit: Duration,
-}
-
-fn unit(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// Each task's number, in the order they finished.

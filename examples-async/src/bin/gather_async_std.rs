@@ -31,6 +31,7 @@ use async_std::task;
 use clap::{Parser, ValueEnum};
 use futures::future::join_all;
 use shared::timing::Stopwatch;
+use shared::workload::secs_arg;
 use shared::{event, event_as};
 
 #[derive(Parser)]
@@ -41,7 +42,7 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Form::All)]
     form: Form,
     /// Seconds in one unit: task-k waits k units (the notes' 1, 2, 3 s).
-    #[arg(long, default_value = "1", value_parser = unit)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     unit: Duration,
 }
 
@@ -51,12 +52,6 @@ enum Form {
     Spawn,
     JoinAll,
     All,
-}
-
-fn unit(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// Tasks started so far; each task reads it when it ends.

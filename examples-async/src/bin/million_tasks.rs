@@ -41,6 +41,7 @@ use futures::future::join_all;
 use shared::event;
 use shared::measure::{SUPPORTED, rusage_self};
 use shared::timing::Stopwatch;
+use shared::workload::secs_arg;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
@@ -56,7 +57,7 @@ struct Args {
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     tasks: u32,
     /// Seconds each task sleeps.
-    #[arg(long, default_value = "1", value_parser = secs)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     sleep: Duration,
 }
 
@@ -71,12 +72,6 @@ enum Runtime {
 enum Form {
     Spawn,
     Join,
-}
-
-fn secs(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// Tasks whose sleep has ended.

@@ -28,6 +28,7 @@ use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use futures::future::join_all;
 use shared::timing::Stopwatch;
+use shared::workload::secs_arg;
 use shared::{event, event_as};
 use tokio::sync::mpsc;
 
@@ -41,7 +42,7 @@ struct Args {
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
     producers: u32,
     /// Seconds each producer takes to make its item.
-    #[arg(long, default_value = "1", value_parser = secs)]
+    #[arg(long, default_value = "1", value_parser = secs_arg)]
     delay: Duration,
 }
 
@@ -51,12 +52,6 @@ enum Mode {
     Concurrent,
     Mpsc,
     All,
-}
-
-fn secs(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    Ok(d)
 }
 
 /// Producer `i`: takes `delay` to make its item, `i * 10`.

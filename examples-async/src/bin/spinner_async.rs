@@ -32,6 +32,7 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
+use shared::workload::positive_secs_arg;
 use shared::{event, event_as};
 
 #[derive(Parser)]
@@ -41,10 +42,10 @@ struct Args {
     #[arg(long, value_enum, default_value_t = Cancel::Abort)]
     cancel: Cancel,
     /// Seconds between frames.
-    #[arg(long, default_value = "0.1", value_parser = secs)]
+    #[arg(long, default_value = "0.1", value_parser = positive_secs_arg)]
     tick: Duration,
     /// Seconds the slow job takes.
-    #[arg(long, default_value = "3", value_parser = secs)]
+    #[arg(long, default_value = "3", value_parser = positive_secs_arg)]
     slow_secs: Duration,
 }
 
@@ -52,13 +53,6 @@ struct Args {
 enum Cancel {
     Abort,
     Select,
-}
-
-fn secs(s: &str) -> Result<Duration> {
-    let d = shared::workload::seconds(s.parse()?)?;
-    ensure!(d <= Duration::from_secs(60), "at most 60 seconds");
-    ensure!(!d.is_zero(), "more than 0 seconds");
-    Ok(d)
 }
 
 /// Frames drawn; its `Drop` runs when the spinner is cancelled (dropped).
