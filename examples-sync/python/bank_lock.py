@@ -81,7 +81,7 @@ def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--split-lock", action="store_true", help="check and withdraw under two lock sections")
-    p.add_argument("--delay", type=seconds_in(0.0, 60.0), default=0.1, help="seconds between check and withdrawal (0 to 60)")
+    p.add_argument("--delay", type=seconds_in(0, 3600), default=0.1, help="seconds between check and withdrawal (0 to 3600)")
     a = p.parse_args()
     account = Account(OPENING)
     how = "check and withdraw under two lock sections" if a.split_lock else "check and withdraw under one lock"

@@ -109,10 +109,10 @@ def main():
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--buggy", action="store_true", help="take the two locks in opposite order (deadlocks)")
-    p.add_argument("--delay", type=seconds_in(0, 60), default=0.1,
-                   help="seconds between the first lock and the second (0 to 60)")
-    p.add_argument("--timeout", type=seconds_in(0, 600), default=5.0,
-                   help="give up (error) if the transfers have not finished after this many seconds (0 to 600)")
+    p.add_argument("--delay", type=seconds_in(0, 3600), default=0.1,
+                   help="seconds between the first lock and the second (0 to 3600)")
+    p.add_argument("--timeout", type=seconds_in(0, 3600), default=5.0,
+                   help="give up (error) if the transfers have not finished after this many seconds (0 to 3600)")
     a = p.parse_args()
     order = "each thread locks its source first (opposite orders)" if a.buggy else "both threads lock A before B (a global order)"
     log(f"A = 1000, B = 1000; A->B 100 and B->A 50 at once; {order}")

@@ -102,8 +102,8 @@ def main():
     p.add_argument("--items", type=int_in(0, 100_000), default=10)
     p.add_argument("--maxsize", type=int_in(1, 1000), default=3)
     p.add_argument("--consumers", type=int_in(1, 64), default=2)
-    p.add_argument("--work", type=seconds_in(0, 60), default=0.01,
-                   help="seconds a consumer works on each item (0 to 60)")
+    p.add_argument("--work", type=seconds_in(0, 3600), default=0.01,
+                   help="seconds a consumer works on each item (0 to 3600)")
     a = p.parse_args()
 
     log("--- queue.Queue: a Lock + three Conditions (Lib/queue.py) ---")

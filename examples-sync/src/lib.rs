@@ -30,7 +30,6 @@
 #![warn(missing_docs)]
 
 pub mod barrier;
-pub mod cli;
 pub mod queue;
 pub mod semaphore;
 pub mod send_sync;

@@ -2,41 +2,31 @@
 //! small flags and a time limit, and checks what the catalogue says each must
 //! show. No time is ever asserted.
 
-use shared::run::{RunOutput, run_bin, run_twin};
+mod common;
 
-const DIR: &str = env!("CARGO_MANIFEST_DIR");
-
-/// The first stdout line containing `needle`, or a failure showing the output.
-fn line<'a>(out: &'a RunOutput, needle: &str) -> &'a str {
-    out.stdout
-        .lines()
-        .find(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("no line containing {needle:?}\n{}", out.dump()))
-}
+use common::*;
+use shared::run::{run_bin, run_twin};
 
 /// The messages of the events printed by the thread `who` that start with
 /// `prefix`, in order. Checking `who` catches a twin whose main thread prints
 /// `MainThread` where the Rust bin prints `main`.
 fn said_all(out: &RunOutput, who: &str, prefix: &str) -> Vec<String> {
-    out.events()
+    said(out)
         .into_iter()
-        .filter(|(_, w, m)| w == who && m.starts_with(prefix))
-        .map(|(_, _, m)| m)
+        .filter(|(w, m)| w == who && m.starts_with(prefix))
+        .map(|(_, m)| m)
         .collect()
 }
 
 /// The first message printed by the thread `who` that starts with `prefix`,
 /// or a failure showing the output.
-fn said(out: &RunOutput, who: &str, prefix: &str) -> String {
-    said_all(out, who, prefix)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("no event from {who:?} starting {prefix:?}\n{}", out.dump()))
+fn msg(out: &RunOutput, who: &str, prefix: &str) -> String {
+    said(out).swap_remove(pos(out, who, prefix)).1
 }
 
 /// The number right after `after` in the first event from `main` starting with it.
 fn number_after(out: &RunOutput, after: &str) -> u64 {
-    let m = said(out, "main", after);
+    let m = msg(out, "main", after);
     let digits: String = m[after.len()..]
         .chars()
         .take_while(char::is_ascii_digit)
@@ -46,8 +36,10 @@ fn number_after(out: &RunOutput, after: &str) -> u64 {
         .unwrap_or_else(|_| panic!("no number after {after:?} in {m:?}"))
 }
 
+/// Exit code 0, and no thread panicked on the way (a panic on a thread that
+/// is not joined would not change the exit code).
 fn assert_ok(out: &RunOutput) {
-    assert!(out.success(), "expected success\n{}", out.dump());
+    ok(out);
     assert!(!out.stderr.contains("panicked"), "{}", out.dump());
 }
 
@@ -63,13 +55,13 @@ fn race_condition_loses_updates_and_both_fixes_are_exact() {
         assert_ok(&out);
         let racy = number_after(&out, "load then store: Counter should be 500000, got ");
         assert!(racy <= 500_000, "{}", out.dump());
-        said(&out, "main", "Mutex: Counter should be 500000, got 500000");
-        said(
+        pos(&out, "main", "Mutex: Counter should be 500000, got 500000");
+        pos(
             &out,
             "main",
             "fetch_add: Counter should be 500000, got 500000",
         );
-        said(&out, "main", "check: Mutex and fetch_add both gave 500000");
+        pos(&out, "main", "check: Mutex and fetch_add both gave 500000");
         losses.push(500_000 - racy);
         if racy < 500_000 {
             return;
@@ -86,13 +78,13 @@ fn race_condition_small_flags() {
         30,
     );
     assert_ok(&out);
-    said(
+    pos(
         &out,
         "main",
         "load then store: Counter should be 3000, got ",
     );
-    said(&out, "main", "Mutex: Counter should be 3000, got 3000");
-    said(&out, "main", "fetch_add: Counter should be 3000, got 3000");
+    pos(&out, "main", "Mutex: Counter should be 3000, got 3000");
+    pos(&out, "main", "fetch_add: Counter should be 3000, got 3000");
 }
 
 /// The twin's plain `counter += 1` rarely loses on Python 3.10+ (its count is
@@ -109,14 +101,14 @@ fn race_condition_twin_loses_updates_in_the_racy_variant() {
             60,
         );
         assert_ok(&out);
-        said(&out, "main", "counter += 1: Counter should be 60000, got ");
-        said(&out, "main", "Lock: Counter should be 60000, got 60000");
-        said(
+        pos(&out, "main", "counter += 1: Counter should be 60000, got ");
+        pos(&out, "main", "Lock: Counter should be 60000, got 60000");
+        pos(
             &out,
             "main",
             "itertools.count: Counter should be 60000, got 60000",
         );
-        said(
+        pos(
             &out,
             "main",
             "check: Lock and itertools.count both gave 60000",
@@ -127,7 +119,7 @@ fn race_condition_twin_loses_updates_in_the_racy_variant() {
         );
         assert!(racy <= 60_000, "{}", out.dump());
         if racy < 60_000 {
-            said(&out, "main", "read, work, write back: lost ");
+            pos(&out, "main", "read, work, write back: lost ");
             return;
         }
         seen.push(out.dump());
@@ -150,20 +142,20 @@ fn atomic_ops_one_step_operations_are_exact_and_two_steps_lose() {
             60,
         );
         assert_ok(&out);
-        said(&out, "main", "load then store: steps = [load, store]");
-        said(&out, "main", "fetch_add: steps = [fetch_add]");
-        said(&out, "main", "fetch_add: expected 200000, got 200000");
-        said(
+        pos(&out, "main", "load then store: steps = [load, store]");
+        pos(&out, "main", "fetch_add: steps = [fetch_add]");
+        pos(&out, "main", "fetch_add: expected 200000, got 200000");
+        pos(
             &out,
             "main",
             "compare_exchange loop: expected 200000, got 200000",
         );
-        said(
+        pos(
             &out,
             "main",
             "swap: expected 200001 distinct tokens back, got 200001 of 200001",
         );
-        said(
+        pos(
             &out,
             "main",
             "check: fetch_add, compare_exchange loop and swap all exact",
@@ -193,13 +185,13 @@ fn atomic_ops_twin_disassembles_the_notes_functions() {
         60,
     );
     assert_ok(&out);
-    said(&out, "main", "dis.dis(list_sort) on Python ");
-    said(&out, "main", "dis.dis(list_append) on Python ");
+    pos(&out, "main", "dis.dis(list_sort) on Python ");
+    pos(&out, "main", "dis.dis(list_append) on Python ");
     // The `dis` listings themselves are plain lines (not events).
     assert!(out.stdout.contains("(this_is_list)"), "{}", out.dump());
     assert!(out.stdout.contains("('text')"), "{}", out.dump());
-    let sort = said(&out, "main", "list_sort: LOAD_GLOBAL this_is_list");
-    let append = said(&out, "main", "list_append: LOAD_GLOBAL this_is_list");
+    let sort = msg(&out, "main", "list_sort: LOAD_GLOBAL this_is_list");
+    let append = msg(&out, "main", "list_append: LOAD_GLOBAL this_is_list");
     assert!(
         !sort.contains("LOAD_CONST") && sort.contains("CALL"),
         "{sort}"
@@ -208,23 +200,23 @@ fn atomic_ops_twin_disassembles_the_notes_functions() {
         append.contains("LOAD_CONST 'text'") && append.contains("CALL"),
         "{append}"
     );
-    said(
+    pos(
         &out,
         "main",
         "list_append from 2 threads: expected 10000 items, got 10000",
     );
-    let ints = said(&out, "main", "list_sort of 20000 ints");
+    let ints = msg(&out, "main", "list_sort of 20000 ints");
     assert!(
         ints.contains("finished whole") && ints.ends_with(" 0 lost"),
         "{ints}"
     );
-    let keyed = said(&out, "main", "list_sort of 20000 Keys with a Python __lt__");
+    let keyed = msg(&out, "main", "list_sort of 20000 Keys with a Python __lt__");
     assert!(
         keyed.contains("ValueError: list modified during sort"),
         "{}",
         out.dump()
     );
-    said(
+    pos(
         &out,
         "main",
         "check: list_append lost nothing; the int sort ran whole",
@@ -257,13 +249,13 @@ fn check_one_lock(out: &RunOutput) {
         "{}",
         out.dump()
     );
-    said(out, "main", "1 of 2 withdrawals succeeded");
+    pos(out, "main", "1 of 2 withdrawals succeeded");
     assert!(
         out.stdout.lines().any(|l| l == "final balance = 200"),
         "{}",
         out.dump()
     );
-    said(
+    pos(
         out,
         "main",
         "check: balance 200 = 1000 - 1 x 800, never below 0",
@@ -288,8 +280,8 @@ fn check_split_lock(run: impl Fn() -> RunOutput) {
             assert_eq!(checked, ["withdraw-1", "withdraw-2"], "{}", out.dump());
             assert_eq!(withdrawers(&out, "withdrew 800").len(), 2, "{}", out.dump());
             assert_eq!(withdrawers(&out, "refused").len(), 0, "{}", out.dump());
-            said(&out, "main", "2 of 2 withdrawals succeeded");
-            said(&out, "main", "invariant broken: balance -600 < 0");
+            pos(&out, "main", "2 of 2 withdrawals succeeded");
+            pos(&out, "main", "invariant broken: balance -600 < 0");
             return;
         }
         line(&out, "final balance = 200");
@@ -321,16 +313,16 @@ fn bank_lock_twin() {
 
 fn check_rlock(out: &RunOutput, same_thread: &str, refused: &str) {
     assert_ok(out);
-    said(out, "main", same_thread);
+    pos(out, "main", same_thread);
     // Each transfer locks again twice (withdraw, deposit): main's, then other's.
     for who in ["main", "other"] {
-        let nested = said_all(out, who, "withdraw: locked again (depth 2)").len()
-            + said_all(out, who, "deposit: locked again (depth 2)").len();
+        let nested = count(out, who, "withdraw: locked again (depth 2)")
+            + count(out, who, "deposit: locked again (depth 2)");
         assert_eq!(nested, 2, "{who}\n{}", out.dump());
     }
-    said(out, "main", "main: holding the lock");
-    said(out, "other", refused);
-    said(
+    pos(out, "main", "main: holding the lock");
+    pos(out, "other", refused);
+    pos(
         out,
         "main",
         "final balances: account 0 = 80, account 1 = 20",
@@ -377,9 +369,9 @@ const CYCLE: [&str; 2] = [
 
 fn check_deadlock_fixed(out: &RunOutput) {
     assert_ok(out);
-    said(out, "transfer-a-to-b", "moved 100 from A to B");
-    said(out, "transfer-b-to-a", "moved 50 from B to A");
-    said(out, "main", "check: total 2000 conserved");
+    pos(out, "transfer-a-to-b", "moved 100 from A to B");
+    pos(out, "transfer-b-to-a", "moved 50 from B to A");
+    pos(out, "main", "check: total 2000 conserved");
 }
 
 /// Both share `--timeout`: the main thread gives up on transfers that have
@@ -392,11 +384,7 @@ fn check_deadlock_watchdog(out: &RunOutput) {
         "{}",
         out.dump()
     );
-    assert!(
-        said_all(out, "main", "deadlock detected").is_empty(),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(count(out, "main", "deadlock detected"), 0, "{}", out.dump());
     assert!(!out.stderr.contains("panicked"), "{}", out.dump());
 }
 
@@ -426,7 +414,7 @@ fn deadlock_watchdog_gives_up() {
 fn check_deadlock_detected(out: &RunOutput) {
     assert!(!out.timed_out, "hung instead of detecting\n{}", out.dump());
     assert_eq!(out.code, Some(1), "{}", out.dump());
-    said(out, "main", "deadlock detected");
+    pos(out, "main", "deadlock detected");
     let mut cycle = said_all(out, "main", "in the cycle: ");
     cycle.sort();
     assert_eq!(cycle, CYCLE, "{}", out.dump());
@@ -457,9 +445,9 @@ fn gil_changes_hands_and_checks_the_job() {
         let args = ["--numbers", "3000", "--switch-interval", "0.001"];
         let out = run_bin(env!("CARGO_BIN_EXE_gil"), &args, 60);
         assert_ok(&out);
-        line(&out, "1 thread, cost = ");
-        line(&out, "2 threads with GIL, cost = ");
-        line(&out, "2 threads without GIL, cost = ");
+        has_cost(&out, "1 thread");
+        has_cost(&out, "2 threads with GIL");
+        has_cost(&out, "2 threads without GIL");
         line(&out, "speedup with GIL = ");
         line(&out, "speedup without GIL = ");
         line(&out, "check: every run found 3000 of 3000 primes");
@@ -484,9 +472,9 @@ fn gil_changes_hands_and_checks_the_job() {
 fn gil_twin() {
     let out = run_twin(DIR, "gil", &["--numbers", "40"], 60);
     assert_ok(&out);
-    line(&out, "1 thread, cost = ");
-    line(&out, "2 threads with GIL, cost = ");
-    line(&out, "2 processes without a shared GIL, cost = ");
+    has_cost(&out, "1 thread");
+    has_cost(&out, "2 threads with GIL");
+    has_cost(&out, "2 processes without a shared GIL");
     line(&out, "check: every run found 40 of 40 primes");
 }
 
@@ -542,14 +530,15 @@ fn send_sync_table_and_working_versions() {
         .lines()
         .filter(|l| l.ends_with(" yes") || l.ends_with(" no"));
     assert_eq!(rows.count(), table.len(), "{}", out.dump());
+    pos(&out, "main", "check: every row is what std documents");
     check_readers(&out, 3);
-    said(&out, "main", "check: Arc<Vec<i32>> read by 3 threads");
-    said(
+    pos(&out, "main", "check: Arc<Vec<i32>> read by 3 threads");
+    pos(
         &out,
         "main",
         "check: Mutex<Vec<usize>> got all 3 pushes, AtomicUsize counted 3 hits",
     );
-    said(
+    pos(
         &out,
         "main",
         "the versions that do not compile: src/send_sync.rs",
@@ -565,23 +554,23 @@ fn send_sync_twin() {
         60,
     );
     assert_ok(&out);
-    said(&out, "main", "Python has no Send or Sync");
+    pos(&out, "main", "Python has no Send or Sync");
     check_readers(&out, 3);
-    said(&out, "main", "check: list read by 3 threads, every sum 6");
+    pos(&out, "main", "check: list read by 3 threads, every sum 6");
     // The unsynchronised counter runs (it would not compile in Rust); a loss
     // is printed honestly but not required.
-    said(
+    pos(
         &out,
         "main",
         "no lock (does not compile in Rust): count should be 60000, got ",
     );
-    said(&out, "main", "Lock: count should be 60000, got 60000");
-    said(
+    pos(&out, "main", "Lock: count should be 60000, got 60000");
+    pos(
         &out,
         "main",
         "check: Lock gave 60000; list under a Lock got all 3 pushes, itertools.count counted 3 hits",
     );
-    said(
+    pos(
         &out,
         "main",
         "in Rust the unsynchronised versions do not compile: src/send_sync.rs",
@@ -614,12 +603,12 @@ fn queue_internals_every_variant_delivers_each_item_once() {
     let out = run_bin(env!("CARGO_BIN_EXE_queue_internals"), &QUEUE_ARGS, 60);
     assert_ok(&out);
     assert_eq!(
-        said_all(&out, "main", "check: 12 items consumed exactly once").len(),
+        count(&out, "main", "check: 12 items consumed exactly once"),
         3,
         "{}",
         out.dump()
     );
-    said(
+    pos(
         &out,
         "producer",
         "join() returned: every item was task_done",
@@ -644,12 +633,12 @@ fn queue_internals_twin() {
     let out = run_twin(DIR, "queue_internals", &QUEUE_ARGS, 60);
     assert_ok(&out);
     assert_eq!(
-        said_all(&out, "main", "check: 12 items consumed exactly once").len(),
+        count(&out, "main", "check: 12 items consumed exactly once"),
         2,
         "{}",
         out.dump()
     );
-    said(
+    pos(
         &out,
         "producer",
         "join() returned: every item was task_done",
@@ -666,22 +655,9 @@ fn queue_internals_twin() {
 
 // ---------- bad input ----------
 
-/// A clean refusal: exit code 2 (clap's and argparse's usage error), one
-/// `error:` line naming the flag, no panic, no traceback.
-fn check_refused(out: &RunOutput, flag: &str) {
-    assert_eq!(out.code, Some(2), "{}", out.dump());
-    let errors: Vec<&str> = out
-        .stderr
-        .lines()
-        .filter(|l| l.contains("error:"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{}", out.dump());
-    assert!(errors[0].contains(flag), "{}", out.dump());
-    assert!(!out.stderr.contains("panicked"), "{}", out.dump());
-    assert!(!out.stderr.contains("Traceback"), "{}", out.dump());
-}
-
-/// The same bad values, refused the same way by each bin and its twin.
+/// The same bad values, refused the same way by each bin and its twin:
+/// exit code 2 (clap's and argparse's usage error), one `error:` line naming
+/// the flag, no panic, no traceback.
 const BAD: [(&str, &[&str]); 14] = [
     ("race_condition", &["--threads", "0"]),
     ("race_condition", &["--increments", "100000001"]),
@@ -713,18 +689,10 @@ fn exe(bin: &str) -> &'static str {
 }
 
 #[test]
-fn bad_flags_fail_cleanly() {
+fn bad_flags_fail_cleanly_in_bins_and_twins() {
     for (bin, args) in BAD {
         let flag = args[0].split('=').next().unwrap();
-        check_refused(&run_bin(exe(bin), args, 30), flag);
-    }
-}
-
-#[test]
-fn twins_refuse_bad_flags_cleanly() {
-    for (bin, args) in BAD {
-        let flag = args[0].split('=').next().unwrap();
-        check_refused(&run_twin(DIR, bin, args, 30), flag);
+        refused(exe(bin), bin, args, 2, flag);
     }
 }
 

@@ -38,9 +38,10 @@
 //!     cargo run -p examples-sync --bin atomic_ops -- --threads 2 --ops 1000
 //!
 //! You should see: `load then store` gets less than expected (by a different
-//! amount each run; with tiny sizes it can lose nothing), `swap` built from a
-//! load and a store loses and duplicates tokens, and `fetch_add`, the
-//! `compare_exchange` loop (its retry count varies) and `swap` always match.
+//! amount each run), `swap from load then store` loses and duplicates tokens
+//! (with tiny sizes, such as the second command's, either may lose nothing),
+//! and `fetch_add`, the `compare_exchange` loop (its retry count varies) and
+//! `swap` always match, then `check: ...`.
 
 use std::hint::spin_loop;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};

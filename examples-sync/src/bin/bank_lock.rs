@@ -28,8 +28,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use examples_sync::cli::seconds_in;
 use shared::event;
+use shared::workload::secs_arg;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
@@ -38,8 +38,8 @@ struct Args {
     /// Check under one lock section and withdraw under another (the bug).
     #[arg(long)]
     split_lock: bool,
-    /// Seconds between the check and the withdrawal (0 to 60).
-    #[arg(long, default_value = "0.1", value_parser = seconds_in(0.0..=60.0))]
+    /// Seconds between the check and the withdrawal (0 to 3600).
+    #[arg(long, default_value = "0.1", value_parser = secs_arg)]
     delay: Duration,
 }
 

@@ -40,10 +40,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use clap::Parser;
-use examples_sync::cli::seconds_in;
 use examples_sync::wait_for::{DETECTOR, Row, WaitFor};
 use parking_lot::Mutex;
 use shared::event;
+use shared::workload::secs_arg;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
@@ -52,11 +52,11 @@ struct Args {
     /// Take the two locks in opposite order in the two threads (deadlocks).
     #[arg(long)]
     buggy: bool,
-    /// Seconds between taking the first lock and the second (0 to 60).
-    #[arg(long, default_value = "0.1", value_parser = seconds_in(0.0..=60.0))]
+    /// Seconds between taking the first lock and the second (0 to 3600).
+    #[arg(long, default_value = "0.1", value_parser = secs_arg)]
     delay: Duration,
-    /// Give up (error) if the transfers have not finished after this many seconds (0 to 600).
-    #[arg(long, default_value = "5", value_parser = seconds_in(0.0..=600.0))]
+    /// Give up (error) if the transfers have not finished after this many seconds (0 to 3600).
+    #[arg(long, default_value = "5", value_parser = secs_arg)]
     timeout: Duration,
 }
 

@@ -37,10 +37,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use examples_sync::cli::seconds_in;
 use parking_lot::{Mutex, MutexGuard};
 use shared::timing::Stopwatch;
-use shared::workload::is_prime;
+use shared::workload::{is_prime, positive_secs_arg};
 
 /// A 9-digit prime: one `is_prime` call is ~5,000 trial divisions.
 const N: u64 = 100_000_007;
@@ -55,8 +54,8 @@ struct Args {
     /// Threads for the two multi-threaded runs.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
     threads: u64,
-    /// Seconds a thread may hold the GIL before handing it over (Python's 0.005; 0.0001 to 1).
-    #[arg(long, default_value = "0.005", value_parser = seconds_in(0.0001..=1.0))]
+    /// Seconds a thread may hold the GIL before handing it over (Python's 0.005; more than 0, at most 3600).
+    #[arg(long, default_value = "0.005", value_parser = positive_secs_arg)]
     switch_interval: Duration,
 }
 

@@ -40,9 +40,9 @@ use clap::Parser;
 use crossbeam::channel;
 use crossbeam::queue::ArrayQueue;
 use examples_sync::Queue;
-use examples_sync::cli::seconds_in;
 use examples_sync::together::{Got, producer_consumers};
 use shared::event;
+use shared::workload::secs_arg;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
@@ -57,8 +57,8 @@ struct Args {
     /// Consumer threads.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
     consumers: u32,
-    /// Seconds a consumer works on each item (lets the queue fill up; 0 to 60).
-    #[arg(long, default_value = "0.01", value_parser = seconds_in(0.0..=60.0))]
+    /// Seconds a consumer works on each item (lets the queue fill up; 0 to 3600).
+    #[arg(long, default_value = "0.01", value_parser = secs_arg)]
     work: Duration,
 }
 

@@ -1,0 +1,35 @@
+//! Helpers shared by the test files: each says `mod common;`. A file that
+//! leaves one of them unused would warn about it, hence the allow.
+#![allow(dead_code, unused_imports)]
+
+pub use shared::run::RunOutput;
+/// The assertions every crate's tests use (`ok`, `pos`, `count`, `line`, ...).
+pub use shared::run::checks::*;
+
+/// The crate's directory, where `run_twin` finds `python/<bin>.py`.
+pub const DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A bad flag value is refused the same way by the bin at `exe` and by its
+/// twin `python/<twin>.py`: exit code `code` (2 for what clap and argparse
+/// refuse), no panic, no traceback, exactly one `error:` line on stderr
+/// (clap's, argparse's or `main`'s), and that line says `says`.
+pub fn refused(exe: &str, twin: &str, args: &[&str], code: i32, says: &str) {
+    for out in [
+        shared::run::run_bin(exe, args, 10),
+        shared::run::run_twin(DIR, twin, args, 10),
+    ] {
+        assert_clean_failure(&out);
+        assert_eq!(out.code, Some(code), "{args:?}\n{}", out.dump());
+        let errors: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.to_lowercase().contains("error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{args:?}\n{}", out.dump());
+        assert!(
+            errors[0].contains(says),
+            "{args:?}: {says:?}\n{}",
+            out.dump()
+        );
+    }
+}
