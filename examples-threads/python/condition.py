@@ -49,6 +49,17 @@ def seconds(s):
     return x
 
 
+def positive_seconds(s):
+    """argparse type: as seconds(), but 0 is refused too (a zero tick would flood the output)."""
+    try:
+        x = seconds(s)
+    except argparse.ArgumentTypeError:
+        x = 0.0
+    if x == 0:
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds more than 0, at most {MAX_SECS}")
+    return x
+
+
 def count(lo, hi):
     """argparse type: an integer in lo..=hi, as the Rust bin's clap range."""
     def parse(s):
@@ -101,10 +112,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--exchanges", type=count(1, 10_000), default=6)
     p.add_argument("--pause", type=seconds, default=0.3)
-    p.add_argument("--tick", type=seconds, default=1.0)
+    p.add_argument("--tick", type=positive_seconds, default=1.0)
     args = p.parse_args()
-    if args.tick == 0:
-        sys.exit("error: --tick must be more than 0 seconds")
     total = 2 * args.exchanges
     patience = args.pause * total + 10  # give up (instead of hanging) after this
 

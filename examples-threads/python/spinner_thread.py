@@ -46,6 +46,17 @@ def seconds(s):
     return x
 
 
+def positive_seconds(s):
+    """argparse type: as seconds(), but 0 is refused too (a zero tick would flood the output)."""
+    try:
+        x = seconds(s)
+    except argparse.ArgumentTypeError:
+        x = 0.0
+    if x == 0:
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds more than 0, at most {MAX_SECS}")
+    return x
+
+
 def spin(msg, done, tick, out):
     tty = sys.stdout.isatty()
     frames = 0
@@ -88,11 +99,9 @@ def supervisor(tick, slow_secs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tick", type=seconds, default=0.1)
+    parser.add_argument("--tick", type=positive_seconds, default=0.1)
     parser.add_argument("--slow-secs", type=seconds, default=3.0)
     args = parser.parse_args()
-    if args.tick == 0:
-        sys.exit("error: --tick must be more than 0 seconds")
     threading.current_thread().name = "main"
 
     result, frames = supervisor(args.tick, args.slow_secs)

@@ -47,6 +47,17 @@ def seconds(s):
     return x
 
 
+def positive_seconds(s):
+    """argparse type: as seconds(), but 0 is refused too (a zero tick would flood the output)."""
+    try:
+        x = seconds(s)
+    except argparse.ArgumentTypeError:
+        x = 0.0
+    if x == 0:
+        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds more than 0, at most {MAX_SECS}")
+    return x
+
+
 class Job(threading.Thread):
     def __init__(self, tick):
         super().__init__(name="worker")
@@ -102,10 +113,8 @@ class Job(threading.Thread):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run-secs", type=seconds, default=2.0)
-    parser.add_argument("--tick", type=seconds, default=0.1)
+    parser.add_argument("--tick", type=positive_seconds, default=0.1)
     args = parser.parse_args()
-    if args.tick == 0:  # a zero tick would print work steps as fast as the terminal takes them
-        sys.exit("error: --tick must be more than 0 seconds")
     threading.current_thread().name = "main"
     phase = args.run_secs * 0.3
 

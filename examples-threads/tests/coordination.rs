@@ -81,6 +81,7 @@ fn condition_notify_one_wakes_one_then_notify_all_the_rest() {
 #[test]
 fn condition_bins_reject_bad_flags() {
     let secs = "is not a number of seconds from 0 to 3600";
+    let positive = "is not a number of seconds more than 0, at most 3600";
     let (cond, notify) = (
         env!("CARGO_BIN_EXE_condition"),
         env!("CARGO_BIN_EXE_condition_notify"),
@@ -88,16 +89,11 @@ fn condition_bins_reject_bad_flags() {
     // `--pause nan` used to make the twin wait forever.
     refused(cond, "condition", &["--pause", "nan"], 2, secs);
     refused(cond, "condition", &["--pause=-1"], 2, secs);
-    refused(cond, "condition", &["--tick", "inf"], 2, secs);
+    refused(cond, "condition", &["--tick", "inf"], 2, positive);
     refused(cond, "condition", &["--tick", "soon"], 2, "soon");
     refused(cond, "condition", &["--exchanges", "0"], 2, "0");
-    refused(
-        cond,
-        "condition",
-        &["--tick", "0"],
-        1,
-        "--tick must be more than 0",
-    );
+    // A zero tick would make main report in a busy loop.
+    refused(cond, "condition", &["--tick", "0"], 2, positive);
     refused(notify, "condition_notify", &["--settle", "nan"], 2, secs);
     refused(notify, "condition_notify", &["--waiters", "1"], 2, "1");
 }

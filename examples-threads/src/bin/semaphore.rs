@@ -23,9 +23,11 @@
 //!
 //! You should see 20 `waiting for a permit` lines (the first 3 spiders
 //! acquire among them), then `acquired, in flight = N` and `releasing, in
-//! flight = N` lines in batches of 3 every 2 s, N never above 3. Which spiders get the permits first changes between runs (the
-//! semaphore does not queue its waiters in order; Python's does not promise
-//! to). Then the cost line and `check: at most 3 in flight (max seen 3)`.
+//! flight = N` lines in batches of 3 every 2 s, N never above 3. Which
+//! spiders get the permits first changes between runs (the semaphore does
+//! not queue its waiters in order; Python's does not promise to). Then the
+//! cost line, `20 jobs x 2 s through 3 permits: about 7 rounds` and
+//! `check: at most 3 in flight (max seen 3)`.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;

@@ -43,14 +43,14 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use shared::event;
-use shared::workload::secs_arg;
+use shared::workload::{positive_secs_arg, secs_arg};
 
 /// A spinner thread beside a slow job on main.
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Seconds between spinner frames (more than 0, at most 3600).
-    #[arg(long, default_value = "0.1", value_parser = secs_arg)]
+    #[arg(long, default_value = "0.1", value_parser = positive_secs_arg)]
     tick: Duration,
     /// How long the slow job takes, in seconds (0 to 3600).
     #[arg(long, default_value = "3", value_parser = secs_arg)]
@@ -116,9 +116,6 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
-    if args.tick.is_zero() {
-        bail!("--tick must be more than 0 seconds");
-    }
 
     let (result, frames) = supervisor(args.tick, args.slow_secs)?;
     // The spinner draws its first frame at once, then one per tick, so a job
