@@ -7,7 +7,8 @@ executor.map(is_prime, numbers) on a ProcessPoolExecutor, so the checks run
 in other processes, past the GIL, and answers JSON {"n": true|false}; bad
 input gets 400 and a one-line message. The default run starts the server on
 127.0.0.1 (port 0), asks it about --numbers and about 7,abc with urllib,
-prints the answers and exits; --serve keeps serving until Ctrl-C.
+prints the answers, checks them and that 7,abc got 400, and exits; --serve
+keeps serving until Ctrl-C.
 
 Run it:
     python3 examples-processes/python/web_is_prime.py
@@ -119,21 +120,24 @@ def main():
                 pass
             return
         threading.Thread(target=server.serve_forever, name="server", daemon=True).start()
-        answers = {}
+        replies = []
         for numbers in [args.numbers, "7,abc"]:
             path = f"/is_prime/{numbers}"
             status, body = get(f"http://{host}:{port}{path}")
             log(f"GET {path} -> {status} {body.rstrip()}")
-            if status == 200:
-                answers = {int(n): p for n, p in json.loads(body).items()}
+            replies.append((status, body))
         server.shutdown()
         server.server_close()
-    if not answers:
+    status, body = replies[0]
+    if status != 200:
         raise SystemExit(f"error: no answers for --numbers {args.numbers!r} (see the reply above)")
+    answers = {int(n): p for n, p in json.loads(body).items()}
     expected = {int(s): is_prime(int(s)) for s in args.numbers.split(",")}
     if answers != expected:
         raise SystemExit(f"error: expected {expected}, got {answers}")
-    print("check: every answer matches is_prime")
+    if replies[1][0] != 400:
+        raise SystemExit(f"error: 7,abc: expected 400 Bad Request, got {replies[1][0]}")
+    print("check: every answer matches is_prime; 7,abc got 400")
 
 
 if __name__ == "__main__":

@@ -315,7 +315,7 @@ fn web_is_prime(out: &RunOutput) {
         "main",
         r#"GET /is_prime/7,abc -> 400 bad number "abc": "#,
     );
-    line(out, "check: every answer matches is_prime");
+    line(out, "check: every answer matches is_prime; 7,abc got 400");
 }
 
 #[test]

@@ -4,9 +4,9 @@
 //!
 //! The notes name it and stop: 程序运行的5种并发粒度 ... 多机器 ("the 5
 //! granularities of concurrency ... many machines", note 001), for when
-//! 如果单机无法搞定 ("if one machine cannot do it"); note 003: 多机器并行
-//! (handoop/spark/hive) ("parallelism over many machines"; "handoop" is its
-//! typo for Hadoop). No twin: Python's standard library has nothing for it.
+//! 如果单机无法搞定 ("if one machine cannot do it"); note 003:
+//! 多机器并行(handoop/spark/hive) ("parallelism over many machines"; "handoop"
+//! is its typo for Hadoop). No twin: Python's standard library has nothing for it.
 //! timely's own flags: `-w` worker threads per process, `-n` processes, this
 //! one `-p`, `-h hostfile` of `host:port` lines (process 0 first). Worker 0
 //! holds the job numbers; `exchange(|&job| job)` sends job k to worker
@@ -30,15 +30,16 @@
 //! ```
 //!
 //! You should see the hostfile and 2 started processes, timely's own plain
-//! lines while they connect (`awaiting connections (at 0/1)`, and a
-//! `retrying` line from a process that found its peer not listening yet: it
-//! polls once a second, so connecting takes about a second), each worker's
-//! `hashed job k` (worker 0 the even jobs, worker 1 the odd; the interleaving
-//! varies), process 0's `job  3: <digest> (worker-1, pid P)` for the 12 jobs
-//! in order, `check: all 12 digests match a single-threaded sha_job`, and both
-//! exits. A member that cannot reach its peers exits with an error naming the
-//! hostfile after `--connect-timeout` s; the launcher kills stragglers after
-//! `--timeout` s.
+//! lines while they connect (`awaiting connections (at 0/1)` from process 0,
+//! which polls once a second, so connecting takes about a second; and, if
+//! process 1 tried before process 0 was listening, its `error connecting to
+//! worker 0: ...; retrying`), each worker's `hashed job k` (worker 0 the even
+//! jobs, worker 1 the odd; the interleaving varies), process 0's `job  3:
+//! <digest> (worker-1, pid P)` for the 12 jobs in order, `check: all 12
+//! digests match a single-threaded sha_job`, both exits, and the launcher's
+//! `check: all 2 processes finished; process 0 checked the digests`. A member
+//! that cannot reach its peers exits with an error naming the hostfile after
+//! `--connect-timeout` s; the launcher kills stragglers after `--timeout` s.
 
 use std::cell::RefCell;
 use std::ffi::OsString;

@@ -15,7 +15,8 @@
 //! The default run serves on 127.0.0.1 port 0 (any free port), asks about
 //! `--numbers` and `7,abc` with a plain HTTP/1.1 `GET` over a `TcpStream` (no
 //! client library: the request is three lines), prints the answers, checks
-//! them against `is_prime`, and exits. `--serve` serves until Ctrl-C.
+//! them against `is_prime` and that `7,abc` was refused, and exits. `--serve`
+//! serves until Ctrl-C.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin web_is_prime
@@ -25,7 +26,8 @@
 //!
 //! You should see the address (its port varies), `GET /is_prime/... -> 200`
 //! with the JSON answers (keys in numeric order), `GET /is_prime/7,abc -> 400`
-//! and its message, then `check: every answer matches is_prime`.
+//! and its message, then `check: every answer matches is_prime; 7,abc got
+//! 400`.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -128,29 +130,32 @@ async fn run(args: Args) -> Result<()> {
     }
     let server = tokio::spawn(axum::serve(listener, app).into_future());
 
-    let mut answers = BTreeMap::new();
+    let mut replies = Vec::new();
     for numbers in [args.numbers.as_str(), "7,abc"] {
         let path = format!("/is_prime/{numbers}");
         // The client blocks: on a blocking thread, never on an async one.
         let p = path.clone();
         let (status, body) = tokio::task::spawn_blocking(move || http_get(addr, &p)).await??;
         event_as!("main", "GET {path} -> {status} {}", body.trim_end());
-        if status == 200 {
-            answers = serde_json::from_str::<BTreeMap<u64, bool>>(&body)?;
-        }
+        replies.push((status, body));
     }
     server.abort(); // the example is done: stop serving
-    if answers.is_empty() {
+    let (status, body) = &replies[0];
+    if *status != 200 {
         bail!(
             "no answers for --numbers {:?} (see the reply above)",
             args.numbers
         );
     }
+    let answers: BTreeMap<u64, bool> = serde_json::from_str(body)?;
     let asked = args.numbers.split(',').filter_map(|s| s.parse().ok());
     let expected: BTreeMap<u64, bool> = asked.map(|n| (n, is_prime(n))).collect();
     if answers != expected {
         bail!("expected {expected:?}, got {answers:?}");
     }
-    println!("check: every answer matches is_prime");
+    if replies[1].0 != 400 {
+        bail!("7,abc: expected 400 Bad Request, got {}", replies[1].0);
+    }
+    println!("check: every answer matches is_prime; 7,abc got 400");
     Ok(())
 }
