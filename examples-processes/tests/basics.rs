@@ -69,7 +69,9 @@ fn daemon_killed(out: &RunOutput) {
 #[test]
 fn daemon_proc_kill_join_detach() {
     let exe = env!("CARGO_BIN_EXE_daemon_proc");
-    let args = ["--worker-secs", "10", "--main-secs", "0.3"];
+    // kill: a worker that would run an hour, so only the guard can end it
+    // within the test's limit (no race between the two sleeps).
+    let args = ["--worker-secs", "3600", "--main-secs", "0.3"];
     let out = bin(exe, &args, 8);
     daemon_killed(&out);
     let killed = &out.events()[pos(&out, "main", "drop: killed worker ")].2;
