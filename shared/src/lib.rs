@@ -6,17 +6,21 @@
 //! the timestamped event log every example prints ([`timing`]), a real HTTP
 //! blog site on loopback for the crawlers ([`site`]), the retries, timeouts
 //! and account of every URL a crawler needs on a faulty site ([`crawl`]), and whole-process figures
-//! from `getrusage` ([`measure`]), and (with the `testkit` feature, for the
-//! tests only) running an example as a child with a time limit (`run`).
+//! from `getrusage` ([`measure`]), the `--json` line the comparison harness
+//! reads ([`report`]) and the spans of who ran when that `compare timeline`
+//! draws ([`spans`]), and (with the `testkit` feature, for the tests only)
+//! running an example as a child with a time limit (`run`).
 //! Each lesson stays whole inside its own bin.
 
 #![warn(missing_docs)]
 
 pub mod crawl;
 pub mod measure;
+pub mod report;
 #[cfg(feature = "testkit")]
 pub mod run;
 pub mod site;
+pub mod spans;
 pub mod timing;
 pub mod workload;
 
