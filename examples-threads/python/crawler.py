@@ -23,14 +23,25 @@ each crawl the account of every URL, in the same lines as the Rust bin. Exit
 code 1 only if a page still failed after its retries. The post links are
 absolute, so at the end the first one is followed.
 
+For the comparison harness, as in the Rust bin: --only single or --only multi
+runs one crawl and its check (and skips the followed link); --json ends the
+output with one JSON line, the run's report (params pages and only, a cost
+per cost line, the answer "N post links on P pages", the Rust bin's very
+string); --spans FILE writes one JSON line per page fetched and parsed
+({"name", "what", "start", "end"}, seconds on the clock of the event lines),
+on row main in the single crawl and craw-N in the threaded one, labelled
+"page N".
+
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site -- --error-rate 0.3 --slow-rate 0.2 --drop-rate 0.2 --seed 7
 in another:
     python3 examples-threads/python/crawler.py --site http://127.0.0.1:8000 --pages 50
+    python3 examples-threads/python/crawler.py --site http://127.0.0.1:8000 --only multi --json --spans /tmp/spans.jsonl
 """
 
 import argparse
 import http.client
+import json
 import math
 import sys
 import threading
@@ -48,6 +59,33 @@ BACKOFF = 0.05  # seconds after the first failure, doubled after each further on
 def log(msg, who=None):
     # One write per line (the newline inside, end=""), so lines from several threads never tear.
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+
+
+SPANS = []  # (row, what, start, end); list.append is atomic under the GIL
+RECORDING = False  # set by --spans: a span costs nothing otherwise
+
+
+class span:
+    """shared::spans::span: records (row, what, start, end) when the block ends."""
+
+    def __init__(self, what, name=None):
+        self.what, self.name = what, name
+
+    def __enter__(self):
+        self.start = time.perf_counter() - START
+        return self
+
+    def __exit__(self, *exc):
+        if RECORDING:
+            name = self.name or threading.current_thread().name
+            SPANS.append((name, self.what, self.start, time.perf_counter() - START))
+
+
+def write_spans(path, mode="a"):  # the file was created (emptied) at start
+    lines = "".join(json.dumps({"name": n, "what": w, "start": round(s, 6), "end": round(e, 6)}) + "\n"
+                    for n, w, s, e in SPANS)
+    with open(path, mode) as f:
+        f.write(lines)
 
 
 def posts_on_page(n):
@@ -161,13 +199,14 @@ def account_lines(crawl):
 
 def craw(page, url, args):
     """The notes' craw(url) plus the parse: fetch one list page (with retries), count its post links."""
-    fetched = fetch_with_retry(url, args.attempts, args.timeout)
-    if fetched.body is None:
-        log(f"page {page}: failed after {fetched.attempts()} attempts: {fetched.errors[-1]}")
-        return fetched, None
-    posts = len(parse_posts(fetched.body))
-    log(f"page {page}: {posts} posts")
-    return fetched, posts
+    with span(f"page {page}"):  # this thread's row, until the parse ends
+        fetched = fetch_with_retry(url, args.attempts, args.timeout)
+        if fetched.body is None:
+            log(f"page {page}: failed after {fetched.attempts()} attempts: {fetched.errors[-1]}")
+            return fetched, None
+        posts = len(parse_posts(fetched.body))
+        log(f"page {page}: {posts} posts")
+        return fetched, posts
 
 
 def single_thread(urls, args):
@@ -239,34 +278,59 @@ def main():
                    help="the running blog site (cargo run -p shared --bin blog-site)")
     p.add_argument("--attempts", type=count(1, MAX_ATTEMPTS), default=4)
     p.add_argument("--timeout", type=timeout_secs, default=1.0)
+    p.add_argument("--only", choices=["single", "multi", "all"], default="all",
+                   help="run one crawl only, with its check (default: both, then the followed link)")
+    p.add_argument("--json", action="store_true", help="end with one JSON line: the run's report")
+    p.add_argument("--spans", metavar="FILE", help="write who crawled which page when to FILE, as JSON lines")
     args = p.parse_args()
+    global RECORDING
+    if args.spans:
+        try:  # created (emptied) now: a bad path fails before the work
+            open(args.spans, "w").close()
+        except OSError as e:
+            fail(f"cannot create the spans file {args.spans}: {e.strerror}")
+        RECORDING = True
     base = args.site.rstrip("/")
     print(f"blog site: {base} ({args.pages} pages)", flush=True)
     urls = [f"{base}/sitehome/p/{n}" for n in range(1, args.pages + 1)]
+    costs, results = [], []  # results: (label, failed pages) per crawl
 
-    start = time.perf_counter()
-    single = single_thread(urls, args)
-    print(f"single thread, cost = {time.perf_counter() - start:.3f} seconds", flush=True)
-    single_failed, pages, _ = account(single)
+    if args.only in ("single", "all"):
+        start = time.perf_counter()
+        single = single_thread(urls, args)
+        costs.append(("single thread", time.perf_counter() - start))
+        print(f"single thread, cost = {costs[-1][1]:.3f} seconds", flush=True)
+        failed, pages, found = account(single)
+        results.append(("single-thread", failed))
 
-    start = time.perf_counter()
-    multi = multi_thread(urls, args)
-    print(f"multi thread, cost = {time.perf_counter() - start:.3f} seconds", flush=True)
-    multi_failed, _, found = account(multi)
-
-    # The links are absolute (as on the original blog): follow the first one.
-    if multi[0][0].body is not None:
-        href, title = parse_posts(multi[0][0].body)[0]
-        page = fetch_with_retry(href, args.attempts, args.timeout)
-        if page.body is None or title not in page.body:
-            fail(f"following {href}: {page.errors[-1] if page.errors else 'not the post ' + repr(title)}")
-        print(f'followed {href}: "{title}"', flush=True)
+    if args.only in ("multi", "all"):
+        start = time.perf_counter()
+        multi = multi_thread(urls, args)
+        costs.append(("multi thread", time.perf_counter() - start))
+        print(f"multi thread, cost = {costs[-1][1]:.3f} seconds", flush=True)
+        failed, pages, found = account(multi)
+        results.append(("multi-thread", failed))
+        # The links are absolute (as on the original blog): follow the first one (the full demo only).
+        if args.only == "all" and multi[0][0].body is not None:
+            href, title = parse_posts(multi[0][0].body)[0]
+            page = fetch_with_retry(href, args.attempts, args.timeout)
+            if page.body is None or title not in page.body:
+                fail(f"following {href}: {page.errors[-1] if page.errors else 'not the post ' + repr(title)}")
+            print(f'followed {href}: "{title}"', flush=True)
+    if args.spans:
+        write_spans(args.spans)  # before the checks: a failed crawl's timeline is kept too
 
     # Exit 1 only if a page still failed after its retries.
-    for label, failed in (("single-thread", single_failed), ("multi-thread", multi_failed)):
+    for label, failed in results:
         if failed:
             fail(f"the {label} crawl: {failed} of {pages} pages failed after their retries")
-    print(f"check: both crawls found {found} post links on {args.pages} pages, as expected")
+    crawls = f"the {results[0][0]} crawl" if len(results) == 1 else "both crawls"
+    print(f"check: {crawls} found {found} post links on {args.pages} pages, as expected", flush=True)
+    if args.json:
+        print(json.dumps({"program": "crawler", "lang": "python", "workload": "crawl",
+                          "params": {"pages": args.pages, "only": args.only},
+                          "costs": [{"label": label, "seconds": secs} for label, secs in costs],
+                          "answer": f"{found} post links on {args.pages} pages"}), flush=True)
 
 
 if __name__ == "__main__":

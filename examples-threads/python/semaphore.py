@@ -19,10 +19,16 @@ until main lets it go, and main lets the longest holder go only once every
 permit is taken (or no spider is left to take one), so the count must reach
 the permits, whatever the scheduler does.
 
-Run: python3 examples-threads/python/semaphore.py --jobs 20 --permits 3 --job-secs 2
+--spans FILE (as in the Rust bin) writes one JSON line per spider's job
+({"name", "what", "start", "end"}, seconds on the clock of the event lines),
+on the spider's row (spider-N), opened after its permit is acquired and
+closed before it is released: at no instant are more than --permits open.
+
+Run: python3 examples-threads/python/semaphore.py --jobs 20 --permits 3 --job-secs 2 [--spans /tmp/spans.jsonl]
 """
 
 import argparse
+import json
 import math
 import queue
 import sys
@@ -62,6 +68,33 @@ def count_in(lo, hi):
     return parse
 
 
+SPANS = []  # (row, what, start, end); list.append is atomic under the GIL
+RECORDING = False  # set by --spans: a span costs nothing otherwise
+
+
+class span:
+    """shared::spans::span: records (row, what, start, end) when the block ends."""
+
+    def __init__(self, what, name=None):
+        self.what, self.name = what, name
+
+    def __enter__(self):
+        self.start = time.perf_counter() - START
+        return self
+
+    def __exit__(self, *exc):
+        if RECORDING:
+            name = self.name or threading.current_thread().name
+            SPANS.append((name, self.what, self.start, time.perf_counter() - START))
+
+
+def write_spans(path, mode="a"):  # the file was created (emptied) at start
+    lines = "".join(json.dumps({"name": n, "what": w, "start": round(s, 6), "end": round(e, 6)}) + "\n"
+                    for n, w, s, e in SPANS)
+    with open(path, mode) as f:
+        f.write(lines)
+
+
 count_lock = threading.Lock()
 in_flight = {"now": 0, "max": 0}
 
@@ -81,14 +114,15 @@ def count(into):
 def spider(i, semaphore, job_secs, held):
     log("waiting for a permit")
     with semaphore:
-        count(True)
-        if held is None:
-            time.sleep(job_secs)  # the crawl
-        else:
-            go = threading.Event()
-            held.put((i, go))
-            go.wait()  # until main says go
-        count(False)
+        with span("job"):  # opened with the permit held, closed before it goes back
+            count(True)
+            if held is None:
+                time.sleep(job_secs)  # the crawl
+            else:
+                go = threading.Event()
+                held.put((i, go))
+                go.wait()  # until main says go
+            count(False)
 
 
 def release_in_order(held, jobs, permits):
@@ -114,7 +148,15 @@ def main():
     p.add_argument("--permits", type=count_in(1, 1000), default=3)
     p.add_argument("--job-secs", type=seconds, default=2.0)
     p.add_argument("--stepped", action="store_true", help="each spider holds its permit until main lets it go")
+    p.add_argument("--spans", metavar="FILE", help="write each spider's job, permit held, to FILE as JSON lines")
     args = p.parse_args()
+    if args.spans:
+        global RECORDING
+        try:  # created (emptied) now: a bad path fails before the work
+            open(args.spans, "w").close()
+        except OSError as e:
+            sys.exit(f"error: cannot create the spans file {args.spans}: {e.strerror}")
+        RECORDING = True
 
     semaphore = threading.Semaphore(args.permits)
     held = queue.Queue() if args.stepped else None
@@ -129,6 +171,8 @@ def main():
     for t in threads:
         t.join()
     print(f"semaphore, cost = {time.perf_counter() - start:.3f} seconds")
+    if args.spans:
+        write_spans(args.spans)
 
     rounds = math.ceil(args.jobs / args.permits)
     print(f"{args.jobs} jobs x {args.job_secs:g} s through {args.permits} permits: about {rounds} rounds")

@@ -21,6 +21,15 @@ Added here, as in the Rust bin: each page is fetched with a timeout and
 retries (--attempts, --timeout), failed pages are not parsed, and the account
 of every URL ends the run (the Rust bin's lines); exit 1 only if a page failed.
 
+For the comparison harness, as in the Rust bin: --only map or --only
+as-completed runs the whole crawl, fetch and parse of each page in one job,
+through that one API (map's results need no re-sort); --json ends the output
+with one JSON line, the run's report (params pages, workers and only, a cost
+per cost line, the answer "N post links on P pages", the Rust bin's very
+string); --spans FILE writes one JSON line per job on the row of the pool
+thread that ran it ("page N" for a fetch, with --only its parse too, and
+"parse page N" for a parse alone). None of the three goes with --demo-orders.
+
 --demo-orders (added here) shows the three orders on their own, with tasks
 that do nothing but finish in --finish-order, by default 4, 1, 3, 0, 2: the
 order in which tasks sleeping 3, 1, 4, 2, 0 units would finish. Instead of
@@ -31,12 +40,14 @@ The site must be running. In one terminal:
     cargo run -p shared --bin blog-site
 in another:
     python3 examples-threads/python/thread_pool.py --site http://127.0.0.1:8000 --pages 50 --workers 20
+    python3 examples-threads/python/thread_pool.py --site http://127.0.0.1:8000 --only as-completed --json --spans /tmp/spans.jsonl
 or, without a site:
     python3 examples-threads/python/thread_pool.py --demo-orders --finish-order 4,1,3,0,2
 """
 
 import argparse
 import http.client
+import json
 import math
 import queue
 import sys
@@ -59,11 +70,42 @@ def log(msg, who=None):
     print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
 
 
+COSTS = []  # (label, seconds) of every cost line, for --json
+
+
 def timed(label, f):
     start = time.perf_counter()
     out = f()
-    print(f"{label}, cost = {time.perf_counter() - start:.3f} seconds", flush=True)
+    COSTS.append((label, time.perf_counter() - start))
+    print(f"{label}, cost = {COSTS[-1][1]:.3f} seconds", flush=True)
     return out
+
+
+SPANS = []  # (row, what, start, end); list.append is atomic under the GIL
+RECORDING = False  # set by --spans: a span costs nothing otherwise
+
+
+class span:
+    """shared::spans::span: records (row, what, start, end) when the block ends."""
+
+    def __init__(self, what, name=None):
+        self.what, self.name = what, name
+
+    def __enter__(self):
+        self.start = time.perf_counter() - START
+        return self
+
+    def __exit__(self, *exc):
+        if RECORDING:
+            name = self.name or threading.current_thread().name
+            SPANS.append((name, self.what, self.start, time.perf_counter() - START))
+
+
+def write_spans(path, mode="a"):  # the file was created (emptied) at start
+    lines = "".join(json.dumps({"name": n, "what": w, "start": round(s, 6), "end": round(e, 6)}) + "\n"
+                    for n, w, s, e in SPANS)
+    with open(path, mode) as f:
+        f.write(lines)
 
 
 def name_like_rust():
@@ -196,6 +238,7 @@ def pages(urls):
 def crawl(args):
     base = args.site.rstrip("/")
     urls = [f"{base}/sitehome/p/{n}" for n in range(1, args.pages + 1)]
+    only = args.only
 
     def craw(url):
         fetched = fetch_with_retry(url, args.attempts, args.timeout)
@@ -205,33 +248,65 @@ def crawl(args):
             log(f"craw {url}: {len(fetched.body.encode())} bytes")
         return fetched
 
+    def parse(fetched):
+        return None if fetched.body is None else len(parse_posts(fetched.body))
+
+    def map_job(i):
+        with span(f"page {i + 1}"):  # on this pool thread's row
+            fetched = craw(urls[i])
+            return fetched, parse(fetched) if only == "map" else None
+
+    def submit_job(i, html):
+        if html is not None:  # already fetched by map
+            with span(f"parse page {i + 1}"):
+                return len(parse_posts(html)), None
+        with span(f"page {i + 1}"):  # --only as-completed: fetch it first
+            fetched = craw(urls[i])
+            return parse(fetched), fetched
+
+    results, fetched = [], []  # results: (post links, index into urls)
     pool = ThreadPoolExecutor(max_workers=args.workers, thread_name_prefix="pool", initializer=name_like_rust)
     with pool as executor:
         # 1. map: craw every page; the results come back in input order.
-        fetched = timed("map", lambda: list(executor.map(craw, urls)))
-        log(f"map (input order): pages {pages(f.url for f in fetched)}")
+        # (--only map: each job parses its page too; the whole crawl is map's.)
+        if only != "as-completed":
+            crawled = timed("map", lambda: list(executor.map(map_job, range(len(urls)))))
+            log(f"map (input order): pages {pages(f.url for f, _ in crawled)}")
+            results = [(n, i) for i, (_, n) in enumerate(crawled) if n is not None]
+            fetched = [f for f, _ in crawled]
 
         # 2. submit + as_completed: parse every fetched page; i is the dict's value.
+        # (--only as-completed: each job fetches its page first; the whole crawl is here.)
         def submit_all():
             to_do_map = {}
-            for i, f in enumerate(fetched):
-                if f.body is None:
-                    continue  # failed: in the account, not parsed
-                future = executor.submit(parse_posts, f.body)
+            if only == "as-completed":
+                jobs = [(i, None) for i in range(len(urls))]
+            else:  # failed: in the account, not parsed
+                jobs = [(i, f.body) for i, f in enumerate(fetched) if f.body is not None]
+            for i, html in jobs:
+                future = executor.submit(submit_job, i, html)
                 to_do_map[future] = i
-            results = []
+            done = []
             for future in as_completed(to_do_map):
-                res = len(future.result())
+                res, page = future.result()
+                if page is not None:
+                    fetched.append(page)
+                if res is None:
+                    continue  # failed: in the account, not parsed
                 log(f"as_completed: {urls[to_do_map[future]]}: {res} posts")
-                results.append((res, to_do_map[future]))
-            return results
+                done.append((res, to_do_map[future]))
+            return done
 
-        results = timed("submit + as_completed", submit_all)
-    log(f"as_completed (completion order): pages {pages(urls[i] for _, i in results)}")
+        if only != "map":
+            results = timed("submit + as_completed", submit_all)
+    if args.spans:
+        write_spans(args.spans)  # before the checks: a failed crawl's timeline is kept too
+    if only != "map":
+        log(f"as_completed (completion order): pages {pages(urls[i] for _, i in results)}")
 
-    # 3. sorted back by the index that travelled with each result.
-    results = sorted(results, key=lambda a: a[1])
-    log(f"re-sorted by index: pages {pages(urls[i] for _, i in results)}")
+        # 3. sorted back by the index that travelled with each result.
+        results = sorted(results, key=lambda a: a[1])
+        log(f"re-sorted by index: pages {pages(urls[i] for _, i in results)}")
 
     lines, failed = account_lines(fetched)
     for line in lines:
@@ -242,9 +317,15 @@ def crawl(args):
     if any(a[1] >= b[1] for a, b in zip(results, results[1:])):
         fail("not sorted back into page order")
     total = sum(n for n, _ in results)
-    print(f"check: {total} post links on {len(results)} parsed pages, in page order after sorting", flush=True)
+    how = "as map returned them" if only == "map" else "after sorting"
+    print(f"check: {total} post links on {len(results)} parsed pages, in page order {how}", flush=True)
     if failed:  # exit 1 only if a page still failed after its retries
         fail(f"{failed} of {len(fetched)} pages failed after their retries")
+    if args.json:
+        print(json.dumps({"program": "thread_pool", "lang": "python", "workload": "crawl",
+                          "params": {"pages": args.pages, "workers": args.workers, "only": only},
+                          "costs": [{"label": label, "seconds": secs} for label, secs in COSTS],
+                          "answer": f"{total} post links on {args.pages} pages"}), flush=True)
 
 
 # --- --demo-orders ---
@@ -362,9 +443,23 @@ def main():
     p.add_argument("--workers", type=count(1, MAX_WORKERS), default=20, help="max_workers (the notes use 20)")
     p.add_argument("--attempts", type=count(1, MAX_ATTEMPTS), default=4)
     p.add_argument("--timeout", type=timeout_secs, default=1.0)
+    p.add_argument("--only", choices=["map", "as-completed", "all"],
+                   help="crawl through one API only, each job fetching and parsing its page (default: all)")
+    p.add_argument("--json", action="store_true", help="end with one JSON line: the run's report")
+    p.add_argument("--spans", metavar="FILE", help="write which pool thread ran which job when to FILE, as JSON lines")
     p.add_argument("--demo-orders", action="store_true")
     p.add_argument("--finish-order", type=indexes, default=[4, 1, 3, 0, 2])
     args = p.parse_args()
+    if args.demo_orders and (args.only or args.json or args.spans):
+        p.error("--demo-orders cannot be used with --only, --json or --spans")
+    args.only = args.only or "all"
+    if args.spans:
+        global RECORDING
+        try:  # created (emptied) now: a bad path fails before the work
+            open(args.spans, "w").close()
+        except OSError as e:
+            fail(f"cannot create the spans file {args.spans}: {e.strerror}")
+        RECORDING = True
     if args.demo_orders:
         order, n = args.finish_order, len(args.finish_order)
         if sorted(order) != list(range(n)):

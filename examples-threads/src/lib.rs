@@ -1,13 +1,31 @@
 //! Threads: the threading notes mirrored with std::thread, crossbeam and rayon. Each lesson is a bin under `src/bin/`.
 //!
 //! The library holds only what is not a lesson: the crawler bins' self-checks
-//! on what they crawled ([`check`]; their flags and account are
-//! `shared::crawl::{CrawlArgs, tally}`), and
+//! on what they crawled and `crawler`'s followed link ([`check`]; their flags and account are
+//! `shared::crawl::{CrawlArgs, tally}`), `thread_pool`'s jobs on one page
+//! ([`jobs`]: fetch, parse, or both), and
 //! the chained turns that make `thread_pool --demo-orders` finish its tasks
 //! in a chosen order ([`turns`]). Duration flags of the other bins use
-//! `shared::workload::secs_arg` (0 to 3600 s).
+//! `shared::workload::secs_arg` (0 to 3600 s). And what the comparison
+//! harness asks of the bins it runs, which no lesson is about: the `--json`
+//! and `--spans FILE` flags ([`Harness`]; the report itself is
+//! `shared::report`).
 
 #![warn(missing_docs)]
+
+use std::path::PathBuf;
+
+/// The flags the comparison harness (`compare`) runs a bin with: add them to
+/// a clap `Parser` with `#[command(flatten)]`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Harness {
+    /// End with one JSON line: the run's report (`shared::report`).
+    #[arg(long)]
+    pub json: bool,
+    /// Write who ran what when to FILE, one JSON line per span (`shared::spans`).
+    #[arg(long, value_name = "FILE")]
+    pub spans: Option<PathBuf>,
+}
 
 /// The page numbers at the end of list-page URLs (`.../sitehome/p/7` -> `7`),
 /// in the order given; a URL that does not end in a number is skipped.
@@ -23,8 +41,8 @@ pub mod check {
     use std::path::Path;
 
     use anyhow::{Context, Result, ensure};
-    use shared::crawl::Account;
-    use shared::site::posts_on_page;
+    use shared::crawl::{Account, Fetched, Retry, fetch_with_retry};
+    use shared::site::{parse_posts, posts_on_page};
 
     /// `crawler_pipeline`'s results file (`page<TAB>href<TAB>title` lines):
     /// prints `results: <path> (N lines)`, checks that each of pages
@@ -60,14 +78,40 @@ pub mod check {
         Ok(())
     }
 
+    /// `crawler`'s last step (in the full demo only): the post links are
+    /// absolute, as on the original blog, so follow the first one on page 1
+    /// (if page 1 was fetched) and check that it is the post it names; prints
+    /// `followed <href>: "<title>"`.
+    ///
+    /// # Errors
+    /// If page 1 has no post, or the post cannot be fetched or is another.
+    pub fn follow_first_post(page_1: &Fetched, retry: &Retry) -> Result<()> {
+        let Ok(html) = &page_1.body else {
+            return Ok(()); // page 1 failed: in the account already
+        };
+        let post = parse_posts(html).into_iter().next();
+        let post = post.context("page 1 has no post")?;
+        let page = fetch_with_retry(&post.href, retry).body;
+        let page = page.with_context(|| format!("following {}", post.href))?;
+        ensure!(
+            page.contains(&post.title),
+            "{} is not {:?}",
+            post.href,
+            post.title
+        );
+        println!("followed {}: {:?}", post.href, post.title);
+        Ok(())
+    }
+
     /// `thread_pool`'s parsed pages, as `(post links, index into urls)` after
-    /// the re-sort: checks each count against `posts_on_page(index + 1)` and
-    /// that the indexes are in page order, then prints
-    /// `check: N post links on K parsed pages, in page order after sorting`.
+    /// the re-sort (or as `map` returned them, `how`): checks each count
+    /// against `posts_on_page(index + 1)` and that the indexes are in page
+    /// order, then prints `check: N post links on K parsed pages, in page
+    /// order <how>` (`after sorting`, `as map returned them`).
     ///
     /// # Errors
     /// If a count is wrong or the results are not in page order.
-    pub fn parsed_in_order(results: &[(usize, usize)], urls: &[String]) -> Result<()> {
+    pub fn parsed_in_order(results: &[(usize, usize)], urls: &[String], how: &str) -> Result<()> {
         for &(n, i) in results {
             let want = posts_on_page(i as u32 + 1);
             ensure!(n == want, "{}: {n} post links, expected {want}", urls[i]);
@@ -78,10 +122,50 @@ pub mod check {
         );
         let total: usize = results.iter().map(|&(n, _)| n).sum();
         println!(
-            "check: {total} post links on {} parsed pages, in page order after sorting",
+            "check: {total} post links on {} parsed pages, in page order {how}",
             results.len()
         );
         Ok(())
+    }
+}
+
+/// `thread_pool`'s jobs on one page, whichever API of the pool runs them
+/// (which API does is the lesson, and stays in the bin). Each job is a span
+/// on the row of the pool thread that runs it (`shared::spans`, recorded
+/// only with `--spans`).
+pub mod jobs {
+    use shared::crawl::{Fetched, Retry, fetch_with_retry};
+    use shared::site::parse_posts;
+    use shared::spans::span;
+
+    /// The course's `craw(url)`: fetches one list page (with retries) and
+    /// says so, `craw <url>: N bytes` (or why it failed).
+    pub fn craw(url: &str, retry: &Retry) -> Fetched {
+        let fetched = fetch_with_retry(url, retry);
+        match &fetched.body {
+            Ok(html) => shared::event!("craw {url}: {} bytes", html.len()),
+            Err(e) => shared::event!(
+                "craw {url}: failed after {} attempts: {e}",
+                fetched.attempts()
+            ),
+        }
+        fetched
+    }
+
+    /// Page `i + 1` fetched (span `page N`), and, if `parse_too`, its post
+    /// links counted in the same job (`None` if not parsed or if it failed).
+    pub fn page(i: usize, url: &str, retry: &Retry, parse_too: bool) -> (Fetched, Option<usize>) {
+        let _span = span(format_args!("page {}", i + 1));
+        let fetched = craw(url, retry);
+        let posts = fetched.body.as_ref().ok().filter(|_| parse_too);
+        let posts = posts.map(|html| parse_posts(html).len());
+        (fetched, posts)
+    }
+
+    /// The parse of page `i + 1`, already fetched (span `parse page N`): its post links.
+    pub fn parse(i: usize, html: &str) -> usize {
+        let _span = span(format_args!("parse page {}", i + 1));
+        parse_posts(html).len()
     }
 }
 

@@ -6,7 +6,7 @@
 //! object on a line of its own:
 //!
 //! ```text
-//! {"program":"crawler","lang":"rust","workload":"crawl","params":{"only":"single","pages":50},"costs":[{"label":"single thread","seconds":5.031}],"answer":"829 post links on 50 pages"}
+//! {"program":"crawler","lang":"rust","workload":"crawl","params":{"only":"single","pages":50},"costs":[{"label":"single thread","seconds":5.031}],"answer":"727 post links on 50 pages"}
 //! ```
 //!
 //! - `program`: the bin (or twin) name; `lang`: `"rust"` or `"python"`;
@@ -121,6 +121,26 @@ impl Report {
             .filter(|l| l.starts_with('{'))
             .find_map(|l| serde_json::from_str(l).ok())
     }
+}
+
+/// A crawler's report before its costs and answer: `program`, the [`CRAWL`]
+/// workload, `pages`, and `latency_ms` when the bin starts its own site (a
+/// `--site` has a latency of its own, which the bin does not know).
+pub fn crawl_report(program: &str, crawl: &crate::crawl::CrawlArgs) -> Report {
+    let report = Report::new(program, CRAWL).param("pages", crawl.pages);
+    match crawl.site {
+        Some(_) => report,
+        None => report.param("latency_ms", crawl.latency_ms),
+    }
+}
+
+/// The name clap gives a `ValueEnum` value on the command line
+/// (`AsyncStd` is `async-std`), for a report's `only` parameter.
+pub fn value_name(value: &impl clap::ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// The crawl's answer: `"{posts} post links on {pages} pages"`.

@@ -255,8 +255,14 @@ mod tests {
         let mut spans = read(&path).unwrap();
         spans.sort_by(|a, b| a.name.cmp(&b.name));
         assert_eq!(spans.len(), 2, "{spans:?}");
-        assert_eq!((spans[0].name.as_str(), spans[0].what.as_str()), ("craw-2", "page 2"));
-        assert_eq!((spans[1].name.as_str(), spans[1].what.as_str()), ("task-1", "page 1"));
+        assert_eq!(
+            (spans[0].name.as_str(), spans[0].what.as_str()),
+            ("craw-2", "page 2")
+        );
+        assert_eq!(
+            (spans[1].name.as_str(), spans[1].what.as_str()),
+            ("task-1", "page 1")
+        );
         assert!(spans.iter().all(|s| 0.0 <= s.start && s.start <= s.end));
         // task-1's span encloses craw-2's
         assert!(spans[1].start <= spans[0].start && spans[0].end <= spans[1].end);

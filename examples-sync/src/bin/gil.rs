@@ -21,16 +21,27 @@
 //! CPython 3.2's "new GIL" fixed by forcing the switch). Without the GIL the
 //! same threads run truly in parallel on separate cores.
 //!
+//! `--spans FILE` (added here, for `compare timeline`) writes who ran when as
+//! JSON lines (`shared::spans`): under the GIL, one span per hold, labelled
+//! `holds the GIL` on rows `gil-1`, `gil-2`, ..., taken after the lock is
+//! acquired and ended before it is handed over, so the holds of different
+//! threads never overlap, on any machine; in the runs without the GIL (rows
+//! `main` for the single thread, `free-1`, `free-2`, ...), one span per
+//! switch interval of work, labelled `runs, no GIL`.
+//!
 //!     cargo run --release -p examples-sync --bin gil
 //!     cargo run --release -p examples-sync --bin gil -- --numbers 2000 --switch-interval 0.001
+//!     cargo run --release -p examples-sync --bin gil -- --spans /tmp/spans.jsonl
 //!
 //! You should see three cost lines (`1 thread`, `2 threads with GIL`,
 //! `2 threads without GIL`), how often the GIL changed hands (about every
 //! 5 ms; less often on a busy machine, where a thread may still be waiting
 //! for a core instead of for the lock), and the speedups: about 1.0x with the
 //! GIL, near 2x without on 2 idle cores. Times vary with the machine and its
-//! load; use `--release` for timing.
+//! load; use `--release` for timing. With `--spans`, the `gil-N` rows take
+//! turns, a hold of about 5 ms each, while the `free-N` rows run side by side.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -38,7 +49,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use parking_lot::{Mutex, MutexGuard};
-use shared::timing::Stopwatch;
+use shared::spans::{SpanFile, record, span};
+use shared::timing::{Stopwatch, thread_name};
 use shared::workload::{is_prime, positive_secs_arg};
 
 /// A 9-digit prime: one `is_prime` call is ~5,000 trial divisions.
@@ -57,6 +69,9 @@ struct Args {
     /// Seconds a thread may hold the GIL before handing it over (Python's 0.005; more than 0, at most 3600).
     #[arg(long, default_value = "0.005", value_parser = positive_secs_arg)]
     switch_interval: Duration,
+    /// Write who ran when (each hold of the GIL) to FILE as JSON lines (`shared::spans`).
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
 }
 
 struct Gil {
@@ -68,26 +83,41 @@ struct Gil {
 
 /// The "interpreter": `count` is_prime calls, each counted if prime. With a
 /// GIL, only while holding it, handing it over after each switch interval.
-fn job(count: u64, gil: Option<&Gil>, me: usize) -> u64 {
-    let Some(gil) = gil else {
-        return (0..count).filter(|_| is_prime(N)).count() as u64;
-    };
+/// With `--spans`, a span per hold (without a GIL, per interval of work).
+fn job(count: u64, interval: Duration, gil: Option<&Gil>, me: usize) -> u64 {
     let mut found = 0;
+    let Some(gil) = gil else {
+        let mut batch = (span("runs, no GIL"), Instant::now());
+        for _ in 0..count {
+            found += u64::from(is_prime(N));
+            if batch.1.elapsed() >= interval {
+                drop(batch); // ends the span before the next begins
+                batch = (span("runs, no GIL"), Instant::now());
+            }
+        }
+        return found;
+    };
+    let name = thread_name(); // the row of this thread's holds
     let mut guard = gil.lock.lock();
     gil.holder.store(me, Relaxed);
-    let mut since = Instant::now();
+    let mut held = Instant::now(); // this hold began: after the lock was taken
+    let mut since = held;
     for _ in 0..count {
         found += u64::from(is_prime(N));
         if since.elapsed() >= gil.interval {
+            let handing = Instant::now(); // still holding it
             // Fair hand-over: unlock_fair then lock, in one call. Returns at
             // once if nobody is waiting.
             MutexGuard::bump(&mut guard);
             if gil.holder.swap(me, Relaxed) != me {
                 gil.hand_overs.fetch_add(1, Relaxed); // another thread ran meanwhile
+                record(&name, "holds the GIL", held, handing);
+                held = Instant::now();
             }
             since = Instant::now();
         }
     }
+    record(&name, "holds the GIL", held, Instant::now()); // before the guard drops
     found
 }
 
@@ -100,7 +130,9 @@ fn on_threads(label: &str, args: &Args, gil: Option<&Gil>) -> Result<u64> {
             let share = args.numbers / args.threads + u64::from(i < args.numbers % args.threads);
             let h = thread::Builder::new()
                 .name(format!("{label}-{}", i + 1))
-                .spawn_scoped(s, move || job(share, gil, i as usize + 1))
+                .spawn_scoped(s, move || {
+                    job(share, args.switch_interval, gil, i as usize + 1)
+                })
                 .context("spawning a worker")?;
             handles.push(h);
         }
@@ -113,6 +145,7 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     let args = Args::parse();
     shared::timing::epoch();
+    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
     let interval = args.switch_interval;
     let t = args.threads;
     println!(
@@ -121,7 +154,7 @@ fn main() -> Result<()> {
     );
 
     let sw = Stopwatch::start();
-    let one = job(args.numbers, None, 1);
+    let one = job(args.numbers, interval, None, 1);
     let single = sw.report("1 thread");
 
     let gil = Gil {
@@ -143,6 +176,7 @@ fn main() -> Result<()> {
     let sw = Stopwatch::start();
     let without = on_threads("free", &args, None)?;
     let free_cost = sw.report(&format!("{t} threads without GIL"));
+    spans.finish()?;
 
     let ratio = |d: Duration| single.as_secs_f64() / d.as_secs_f64().max(1e-9);
     println!("speedup with GIL = {:.2}x", ratio(gil_cost));

@@ -19,7 +19,13 @@
 //! once every permit is taken (or no spider is left to take one), so the
 //! count must reach the permits, whatever the scheduler does.
 //!
+//! `--spans FILE` (added here, for `compare timeline`) writes one JSON line
+//! per spider's job (`shared::spans`), on the spider's row (`spider-N`),
+//! opened after its permit is acquired and closed before it is released: so
+//! at no instant are more than `--permits` spans open, on any machine.
+//!
 //! Run: `cargo run -p examples-threads --bin semaphore -- --jobs 20 --permits 3 --job-secs 2`
+//! (add `--spans /tmp/spans.jsonl` to draw it)
 //!
 //! You should see 20 `waiting for a permit` lines (the first 3 spiders
 //! acquire among them), then `acquired, in flight = N` and `releasing, in
@@ -27,9 +33,12 @@
 //! spiders get the permits first changes between runs (the semaphore does
 //! not queue its waiters in order; Python's does not promise to). Then the
 //! cost line, `20 jobs x 2 s through 3 permits: about 7 rounds` and
-//! `check: at most 3 in flight (max seen 3)`.
+//! `check: at most 3 in flight (max seen 3)`. With `--spans`, the file
+//! holds one `job` span on each of `spider-1`..`spider-20`, never more than
+//! 3 of them open at once.
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
@@ -39,6 +48,7 @@ use anyhow::{Context, Result, ensure};
 use clap::Parser;
 use examples_sync::Semaphore;
 use shared::event;
+use shared::spans::{SpanFile, span};
 use shared::timing::Stopwatch;
 use shared::workload::{io_wait, secs_arg};
 
@@ -58,6 +68,9 @@ struct Args {
     /// Each spider holds its permit until main lets it go (no timing).
     #[arg(long)]
     stepped: bool,
+    /// Write each spider's job, permit held, to FILE as JSON lines (`shared::spans`).
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
 }
 
 /// Spiders holding a permit now, and the most seen at once.
@@ -106,6 +119,7 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
+    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
     let permits = args.permits as usize;
     let sem = Semaphore::new(permits);
     let in_flight = Mutex::new(InFlight::default());
@@ -121,6 +135,7 @@ fn main() -> Result<()> {
             let spider = move || {
                 event!("waiting for a permit");
                 let permit = sem.acquire();
+                let job = span("job"); // opened with the permit held
                 // Counted in after acquire and out before release: the count
                 // is exactly the number of spiders holding a permit.
                 count(in_flight, true);
@@ -133,6 +148,7 @@ fn main() -> Result<()> {
                     None => io_wait(args.job_secs), // the crawl
                 }
                 count(in_flight, false);
+                drop(job); // closed before the permit goes back
                 drop(permit); // gives the permit back and wakes one waiter
             };
             thread::Builder::new()
@@ -146,6 +162,7 @@ fn main() -> Result<()> {
         Ok(())
     })?;
     sw.report("semaphore");
+    spans.finish()?;
 
     let rounds = args.jobs.div_ceil(args.permits);
     let job = args.job_secs.as_secs_f64();

@@ -30,11 +30,16 @@
 //! Rust does not wait: when `main` returns the process exits and kills the
 //! threads still running. So the Rust version must `join()` both (added here).
 //!
+//! `--spans FILE` (added here, for `compare timeline`) writes one JSON line
+//! per sing or dance line (`shared::spans`), from the line to the end of
+//! its sleep, on rows `sing` and `dance`.
+//!
 //! Run it:
 //!
 //! ```text
 //! cargo run -p examples-threads --bin sing_dance
 //! cargo run -p examples-threads --bin sing_dance -- --iterations 5 --interval 0.2
+//! cargo run -p examples-threads --bin sing_dance -- --spans /tmp/spans.jsonl
 //! ```
 //!
 //! You should see `sing` and `dance` lines in rounds, one each per round every
@@ -43,14 +48,18 @@
 //! "the order in which threads run is not fixed; the CPU's scheduling decides
 //! it"). Then
 //! `sing and dance, cost = 1.5xx seconds`: about iterations x interval, not
-//! twice that, because the two threads sleep at the same time.
+//! twice that, because the two threads sleep at the same time. With
+//! `--spans`, the file holds `sing 1/3`.. on row `sing` and `dance 1/3`.. on
+//! row `dance`, each row's one after another, the two rows side by side.
 
+use std::path::PathBuf;
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use shared::event;
+use shared::spans::{SpanFile, span};
 use shared::timing::Stopwatch;
 use shared::workload::secs_arg;
 
@@ -64,12 +73,16 @@ struct Args {
     /// Seconds each thread sleeps after each line (0 to 3600).
     #[arg(long, default_value = "0.5", value_parser = secs_arg)]
     interval: Duration,
+    /// Write who ran what when to FILE, one JSON line per span (`shared::spans`).
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
 }
 
 /// The note's `sing(num)`; `event!` is a `println!` that adds the time and the
 /// thread's name (`[  0.501s sing] ...`).
 fn sing(num: u32, interval: Duration) {
     for i in 1..=num {
+        let _span = span(format_args!("sing {i}/{num}")); // until the sleep ends
         event!("唱歌...... (singing {i}/{num})");
         thread::sleep(interval);
     }
@@ -78,6 +91,7 @@ fn sing(num: u32, interval: Duration) {
 /// The note's `dance(num)`.
 fn dance(num: u32, interval: Duration) {
     for i in 1..=num {
+        let _span = span(format_args!("dance {i}/{num}"));
         event!("跳舞...... (dancing {i}/{num})");
         thread::sleep(interval);
     }
@@ -87,6 +101,7 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
+    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
     let (num, interval) = (args.iterations, args.interval);
 
     let sw = Stopwatch::start();
@@ -111,5 +126,5 @@ fn main() -> Result<()> {
     event!("both threads joined");
     // ~ num x interval: the two sleeps overlap instead of adding up.
     sw.report("sing and dance");
-    Ok(())
+    spans.finish()
 }
