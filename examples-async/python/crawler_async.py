@@ -25,17 +25,25 @@ Added here, as in the Rust bin: a timeout per request (--timeout, default 1 s,
 for the whole request), up to --attempts tries per page with a backoff of 50,
 100, 200 ms, and the account of every URL after each crawl in the same lines
 as the Rust bin; exit code 1 only if a page still failed. --permits N caps the
-tasks in flight (an asyncio.Semaphore; see crawler_semaphore), --no-single
-skips the first crawl. Per-page lines only up to 100 pages.
+tasks in flight (an asyncio.Semaphore; see crawler_semaphore). Per-page lines
+only up to 100 pages. --only single / --only async runs one crawl and its check
+(--no-single is --only async). --json ends the output with one JSON line, the
+run's report, the same object as the Rust bin's (params, costs, answer
+"N post links on P pages"). --spans FILE writes one JSON line per page: who
+fetched it when, on row main for the single crawl and on the task's own name
+(task-1..task-P, given at create_task) for the async one, after its permit.
 
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site -- --error-rate 0.3 --slow-rate 0.2 --drop-rate 0.2 --seed 7
 in another:
     python3 examples-async/python/crawler_async.py --site http://127.0.0.1:8000 --pages 50
+One crawl, reported and drawn:
+    python3 examples-async/python/crawler_async.py --site http://127.0.0.1:8000 --only async --json --spans /tmp/spans.jsonl
 """
 
 import argparse
 import asyncio
+import json
 import math
 import sys
 import threading
@@ -46,6 +54,32 @@ START = time.perf_counter()
 MASK = (1 << 64) - 1
 MAX_PAGES, MAX_ATTEMPTS, MAX_TIMEOUT = 100_000, 20, 600.0  # the Rust bin's limits
 BACKOFF = 0.05  # seconds after the first failure, doubled after each further one
+
+
+SPANS = []  # (row, what, start, end); list.append is atomic under the GIL
+RECORDING = False  # set by --spans: no span costs anything otherwise
+
+
+class span:
+    """shared::spans::span: records (row, what, start, end) when the block ends."""
+    def __init__(self, what, name=None):
+        self.what, self.name = what, name
+
+    def __enter__(self):
+        self.start = time.perf_counter() - START
+        return self
+
+    def __exit__(self, *exc):
+        if RECORDING:
+            name = self.name or threading.current_thread().name
+            SPANS.append((name, self.what, self.start, time.perf_counter() - START))
+
+
+def write_spans(path, mode="a"):  # the file was created (emptied) at start: open(path, "w").close()
+    lines = "".join(json.dumps({"name": n, "what": w, "start": round(s, 6), "end": round(e, 6)}) + "\n"
+                    for n, w, s, e in SPANS)
+    with open(path, mode) as f:
+        f.write(lines)
 
 
 def log(msg, who=None):
@@ -221,6 +255,7 @@ def timeout_secs(s):
 
 
 def main():
+    global RECORDING
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pages", type=count(1, MAX_PAGES), default=50)
@@ -229,42 +264,70 @@ def main():
     p.add_argument("--attempts", type=count(1, MAX_ATTEMPTS), default=4)
     p.add_argument("--timeout", type=timeout_secs, default=1.0)
     p.add_argument("--permits", type=count(1, 100_000), default=None)
-    p.add_argument("--no-single", action="store_true")
+    one = p.add_mutually_exclusive_group()  # as clap's conflicts_with
+    one.add_argument("--only", choices=["single", "async", "all"], default=None,
+                     help="run one crawl only, with its check (default: all)")
+    one.add_argument("--no-single", action="store_true", help="the same as --only async")
+    p.add_argument("--json", action="store_true", help="end with one JSON line: the run's report")
+    p.add_argument("--spans", metavar="FILE", help="write who fetched which page when to FILE")
     args = p.parse_args()
+    only = "async" if args.no_single else args.only or "all"
+    if args.spans:
+        try:
+            open(args.spans, "w").close()  # a bad path fails now, not after the work
+        except OSError as e:
+            fail(f"cannot create the spans file {args.spans}: {e.strerror}")
+        RECORDING = True
     base, loud = args.site.rstrip("/"), args.pages <= 100
     print(f"blog site: {base} ({args.pages} pages)", flush=True)
     urls = [f"{base}/sitehome/p/{n}" for n in range(1, args.pages + 1)]
     loop = asyncio.new_event_loop()  # the notes' asyncio.get_event_loop(), see above
-    failures = []
+    failures, costs, found = [], [], 0
 
-    if not args.no_single:
+    if only in ("single", "all"):
         async def single_thread():
-            return [await craw("main", i, url, args, loud) for i, url in enumerate(urls, start=1)]
+            crawl = []
+            for i, url in enumerate(urls, start=1):
+                with span(f"page {i}", "main"):
+                    crawl.append(await craw("main", i, url, args, loud))
+            return crawl
         start = time.perf_counter()
         single = loop.run_until_complete(single_thread())
-        print(f"single thread, cost = {time.perf_counter() - start:.3f} seconds", flush=True)
-        failures.append(("single-thread", account(single)[0]))
+        secs = time.perf_counter() - start
+        print(f"single thread, cost = {secs:.3f} seconds", flush=True)
+        costs.append({"label": "single thread", "seconds": secs})
+        failed, found = account(single)
+        failures.append(("single-thread", failed))
 
-    permits = asyncio.Semaphore(args.permits or len(urls))
+    if only in ("async", "all"):
+        permits = asyncio.Semaphore(args.permits or len(urls))
 
-    async def capped(i, url):
-        async with permits:
-            return await craw(f"craw-{i}", i, url, args, loud)
+        async def capped(i, url):
+            async with permits:
+                with span(f"page {i}", asyncio.current_task().get_name()):
+                    return await craw(f"craw-{i}", i, url, args, loud)
 
-    start = time.perf_counter()
-    tasks = [loop.create_task(capped(i, url)) for i, url in enumerate(urls, start=1)]
-    loop.run_until_complete(asyncio.wait(tasks))
-    secs = time.perf_counter() - start
-    print(f"async, cost = {secs:.3f} seconds", flush=True)
-    failed, found = account([t.result() for t in tasks])
-    print(f"async: {args.pages} pages in {secs:.3f} s = {args.pages / secs:.0f} pages/s", flush=True)
-    failures.append(("async", failed))
+        start = time.perf_counter()
+        tasks = [loop.create_task(capped(i, url), name=f"task-{i}") for i, url in enumerate(urls, start=1)]
+        loop.run_until_complete(asyncio.wait(tasks))
+        secs = time.perf_counter() - start
+        print(f"async, cost = {secs:.3f} seconds", flush=True)
+        costs.append({"label": "async", "seconds": secs})
+        failed, found = account([t.result() for t in tasks])
+        print(f"async: {args.pages} pages in {secs:.3f} s = {args.pages / secs:.0f} pages/s", flush=True)
+        failures.append(("async", failed))
     loop.close()
+    if args.spans:
+        write_spans(args.spans)  # before the checks: a failed crawl's timeline is kept too
 
     for label, failed in failures:
         if failed:
             fail(f"the {label} crawl: {failed} of {args.pages} pages failed after their retries")
-    print(f"check: every crawl found {found} post links on {args.pages} pages, as expected")
+    print(f"check: every crawl found {found} post links on {args.pages} pages, as expected", flush=True)
+    if args.json:
+        params = {"pages": args.pages, "permits": args.permits, "only": only}
+        print(json.dumps({"program": "crawler_async", "lang": "python", "workload": "crawl", "params": params,
+                          "costs": costs, "answer": f"{found} post links on {args.pages} pages"}), flush=True)
 
 
 if __name__ == "__main__":

@@ -15,16 +15,22 @@ tasks holding a permit is printed at every acquire and release and checked:
 never above the permits, and reaching them. HTTP/1.1 over
 asyncio.open_connection (standard library only); a timeout per request,
 bounded retries with backoff (a page keeps its permit while it retries), the
-account of every URL, exit code 1 only if a page still failed.
+account of every URL, exit code 1 only if a page still failed. --spans FILE
+writes one JSON line per page, as the Rust bin: the task's fetch on its own
+row (task-1..task-P, the names given at create_task), opened after the permit
+is taken and closed before it is given back, so at no instant are more than
+--permits spans open.
 
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site
 in another:
     python3 examples-async/python/crawler_semaphore.py --site http://127.0.0.1:8000 --pages 50 --permits 10
+(add --spans /tmp/spans.jsonl to draw it).
 """
 
 import argparse
 import asyncio
+import json
 import math
 import sys
 import threading
@@ -35,6 +41,32 @@ START = time.perf_counter()
 MASK = (1 << 64) - 1
 MAX_PAGES, MAX_ATTEMPTS, MAX_TIMEOUT = 100_000, 20, 600.0  # the Rust bin's limits
 BACKOFF = 0.05  # seconds after the first failure, doubled after each further one
+
+
+SPANS = []  # (row, what, start, end); list.append is atomic under the GIL
+RECORDING = False  # set by --spans: no span costs anything otherwise
+
+
+class span:
+    """shared::spans::span: records (row, what, start, end) when the block ends."""
+    def __init__(self, what, name=None):
+        self.what, self.name = what, name
+
+    def __enter__(self):
+        self.start = time.perf_counter() - START
+        return self
+
+    def __exit__(self, *exc):
+        if RECORDING:
+            name = self.name or threading.current_thread().name
+            SPANS.append((name, self.what, self.start, time.perf_counter() - START))
+
+
+def write_spans(path, mode="a"):  # the file was created (emptied) at start: open(path, "w").close()
+    lines = "".join(json.dumps({"name": n, "what": w, "start": round(s, 6), "end": round(e, 6)}) + "\n"
+                    for n, w, s, e in SPANS)
+    with open(path, mode) as f:
+        f.write(lines)
 
 
 def log(msg, who=None):
@@ -178,8 +210,9 @@ async def craw(page, url, semaphore, args):
         in_flight["now"] += 1  # one loop, one thread: no lock needed between awaits
         in_flight["max"] = max(in_flight["max"], in_flight["now"])
         log(f"acquired, in flight = {in_flight['now']}", who)
-        fetched = await fetch_with_retry(url, args.attempts, args.timeout)
-        posts = None if fetched.body is None else len(parse_posts(fetched.body))
+        with span(f"page {page}", asyncio.current_task().get_name()):  # the permit is held
+            fetched = await fetch_with_retry(url, args.attempts, args.timeout)
+            posts = None if fetched.body is None else len(parse_posts(fetched.body))
         in_flight["now"] -= 1
         log(f"releasing, in flight = {in_flight['now']}", who)
     return fetched, posts
@@ -187,7 +220,9 @@ async def craw(page, url, semaphore, args):
 
 async def crawl(urls, args):
     semaphore = asyncio.Semaphore(args.permits)  # `Semaphore(10)`
-    return await asyncio.gather(*(craw(i, url, semaphore, args) for i, url in enumerate(urls, start=1)))
+    tasks = [asyncio.create_task(craw(i, url, semaphore, args), name=f"task-{i}")
+             for i, url in enumerate(urls, start=1)]
+    return await asyncio.gather(*tasks)
 
 
 def fail(msg):
@@ -220,6 +255,7 @@ def timeout_secs(s):
 
 
 def main():
+    global RECORDING
     threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--pages", type=count(1, MAX_PAGES), default=50)
@@ -228,13 +264,22 @@ def main():
     p.add_argument("--attempts", type=count(1, MAX_ATTEMPTS), default=4)
     p.add_argument("--timeout", type=timeout_secs, default=1.0)
     p.add_argument("--permits", type=count(1, 10_000), default=10)
+    p.add_argument("--spans", metavar="FILE", help="write each task's fetch (while it holds its permit) to FILE")
     args = p.parse_args()
+    if args.spans:
+        try:
+            open(args.spans, "w").close()  # a bad path fails now, not after the work
+        except OSError as e:
+            fail(f"cannot create the spans file {args.spans}: {e.strerror}")
+        RECORDING = True
     base = args.site.rstrip("/")
     print(f"blog site: {base} ({args.pages} pages, {args.permits} permits)", flush=True)
     urls = [f"{base}/sitehome/p/{n}" for n in range(1, args.pages + 1)]
     start = time.perf_counter()
     results = asyncio.run(crawl(urls, args))
     print(f"async, cost = {time.perf_counter() - start:.3f} seconds", flush=True)
+    if args.spans:
+        write_spans(args.spans)  # before the checks: a run that breaks the bound keeps its timeline
     failed, found = account(results)
     # the lesson's own check, on every run (faulty or not)
     bound = min(args.permits, args.pages)

@@ -10,21 +10,52 @@ that is deprecated (3.10/3.12) and an error in 3.14, so `wait` makes its own
 with asyncio.new_event_loop(). asyncio.wait needs tasks, not bare coroutines,
 since 3.11 (the notes pass tasks, so their line still works).
 
+--spans FILE writes each task's wait as one JSON line, on rows task-1..task-3
+(the names the log uses), three per form, as the Rust bins do.
+
 Run it:
     python3 examples-async/python/gather.py --form all --unit 1
+(add --spans /tmp/spans.jsonl to draw it).
 
 For each form, task-1..3 all say `start` before any says `done`, a cost line
-of about 3 units, and the `check:` line.
+of about 3 units, and the `check:` line. With --spans, task-k's spans last
+about k units each.
 """
 
 import argparse
 import asyncio
+import json
 import math
 import sys
+import threading
 import time
 
 START = time.perf_counter()
 started = 0
+SPANS = []  # (row, what, start, end); list.append is atomic under the GIL
+RECORDING = False  # set by --spans: no span costs anything otherwise
+
+
+class span:
+    """shared::spans::span: records (row, what, start, end) when the block ends."""
+    def __init__(self, what, name=None):
+        self.what, self.name = what, name
+
+    def __enter__(self):
+        self.start = time.perf_counter() - START
+        return self
+
+    def __exit__(self, *exc):
+        if RECORDING:
+            name = self.name or threading.current_thread().name
+            SPANS.append((name, self.what, self.start, time.perf_counter() - START))
+
+
+def write_spans(path, mode="a"):  # the file was created (emptied) at start: open(path, "w").close()
+    lines = "".join(json.dumps({"name": n, "what": w, "start": round(s, 6), "end": round(e, 6)}) + "\n"
+                    for n, w, s, e in SPANS)
+    with open(path, mode) as f:
+        f.write(lines)
 
 
 def log(msg, who="main"):
@@ -43,7 +74,8 @@ async def task(k, unit):
     global started
     started += 1
     log(f"start, waiting {k} unit(s)", f"task-{k}")
-    await asyncio.sleep(unit * k)  # yields to the event loop: the others run
+    with span(f"wait {k} unit(s)", f"task-{k}"):
+        await asyncio.sleep(unit * k)  # yields to the event loop: the others run
     seen = started
     log("done", f"task-{k}")
     return k, seen
@@ -73,8 +105,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--form", choices=["gather", "taskgroup", "wait", "all"], default="all")
     parser.add_argument("--unit", type=unit, default=1.0)
+    parser.add_argument("--spans", metavar="FILE", help="write each task's wait to FILE, as JSON lines")
     args = parser.parse_args()
-    global started
+    global started, RECORDING
+    if args.spans:
+        try:
+            open(args.spans, "w").close()  # a bad path fails now, not after the work
+        except OSError as e:
+            sys.exit(f"error: cannot create the spans file {args.spans}: {e.strerror}")
+        RECORDING = True
     forms = ["gather", "taskgroup", "wait"] if args.form == "all" else [args.form]
     for form in forms:
         log(f"{form}: three tasks of 1, 2 and 3 units")
@@ -92,6 +131,8 @@ def main():
         if least != 3:
             sys.exit(f"error: a task ended when only {least} had started")
         print(f"check: {form}: all 3 tasks started before the first ended", flush=True)
+    if args.spans:
+        write_spans(args.spans)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@
 
 mod common;
 
-use common::{DIR, assert_clean_failure, count, has_cost, line, ok, pos};
+use common::{
+    DIR, TempFile, assert_clean_failure, count, has_cost, line, max_open, missing_dir_path, ok,
+    pos, refuses_spans_path, row,
+};
 use shared::run::{RunOutput, run_bin, run_twin};
 
 /// Within the events after the `n`-th (0-based) event by `main` starting with
@@ -154,6 +157,78 @@ fn gather_on_smol_and_async_std() {
         run_twin(DIR, "gather_async_std", &["--unit", "0.05"], 10),
         &py,
     );
+}
+
+/// `--spans`: each form's three waits, on rows `task-1..=3`, `task-k`'s span
+/// labelled `wait k unit(s)`; the forms run one after another, so a row's
+/// spans never overlap.
+fn gather_spans(out: &RunOutput, file: &TempFile, forms: usize) {
+    ok(out);
+    let spans = file.spans(out);
+    assert_eq!(spans.len(), 3 * forms, "{}", out.dump());
+    for k in 1..=3 {
+        let task = row(&spans, &format!("task-{k}"));
+        assert_eq!(task.len(), forms, "task-{k}\n{}", out.dump());
+        let want = format!("wait {k} unit(s)");
+        assert!(task.iter().all(|s| s.what == want), "{}", out.dump());
+        assert_eq!(
+            max_open(&task),
+            1,
+            "task-{k} overlapped itself\n{}",
+            out.dump()
+        );
+    }
+}
+
+#[test]
+fn gather_on_every_runtime_writes_its_waits() {
+    let file = TempFile::new("gather");
+    let spans = ["--spans", file.arg()];
+    // The paused clock (virtual waits, real-time spans near zero), then the
+    // real one on tokio's worker threads.
+    let runs: [(&str, &[&str], usize); 5] = [
+        (env!("CARGO_BIN_EXE_gather"), &["--paused"], 3),
+        (
+            env!("CARGO_BIN_EXE_gather"),
+            &["--form", "joinset", "--unit", "0.02"],
+            1,
+        ),
+        (env!("CARGO_BIN_EXE_gather_smol"), &["--unit", "0.02"], 3),
+        (
+            env!("CARGO_BIN_EXE_gather_async_std"),
+            &["--unit", "0.02"],
+            3,
+        ),
+        (
+            env!("CARGO_BIN_EXE_gather_async_std"),
+            &["--form", "spawn", "--unit", "0.02"],
+            1,
+        ),
+    ];
+    for (exe, flags, forms) in runs {
+        let args: Vec<&str> = flags.iter().chain(&spans).copied().collect();
+        gather_spans(&run_bin(exe, &args, 10), &file, forms);
+    }
+    // The twins: gather.py, and the two that run it with their own flags.
+    for twin in ["gather", "gather_smol", "gather_async_std"] {
+        let args = ["--unit", "0.02", "--spans", file.arg()];
+        gather_spans(&run_twin(DIR, twin, &args, 10), &file, 3);
+    }
+    let args = ["--form", "wait", "--unit", "0.02", "--spans", file.arg()];
+    gather_spans(&run_twin(DIR, "gather", &args, 10), &file, 1);
+    // A spans file that cannot be created fails before the tasks start.
+    let bad = missing_dir_path();
+    let exes = [
+        env!("CARGO_BIN_EXE_gather"),
+        env!("CARGO_BIN_EXE_gather_smol"),
+        env!("CARGO_BIN_EXE_gather_async_std"),
+    ];
+    for exe in exes {
+        refuses_spans_path(&run_bin(exe, &["--spans", &bad], 10));
+    }
+    for twin in ["gather", "gather_smol", "gather_async_std"] {
+        refuses_spans_path(&run_twin(DIR, twin, &["--spans", &bad], 10));
+    }
 }
 
 /// The `main` event starting `prefix`, with the prefix cut off.

@@ -8,8 +8,12 @@ use std::time::Duration;
 
 mod common;
 
-use common::{DIR, assert_clean_failure, has_cost, line, ok};
+use common::{
+    DIR, TempFile, assert_clean_failure, has_cost, line, max_open, missing_dir_path, ok,
+    refuses_spans_path, report, row,
+};
 use shared::crawl::parse_summary;
+use shared::report::{CRAWL, crawl_answer};
 use shared::run::{RunOutput, run_bin, run_twin};
 use shared::site::{Faults, Site, SiteConfig, expected_posts, posts_on_page};
 
@@ -106,6 +110,160 @@ fn crawler_async_and_twin_on_a_running_site() {
     assert_crawled_async(&run_twin(DIR, "crawler_async", &args, 60), 5);
 }
 
+/// `--only` runs one crawl (with its check), `--no-single` is `--only async`,
+/// and `--json` ends each run with its report: the costs of the crawls it ran
+/// and the one answer every variant, in Rust and Python, must give.
+#[test]
+fn crawler_async_runs_one_crawl_and_reports_it() {
+    let answer = crawl_answer(expected_posts(5), 5);
+    let variants: [(&[&str], &str, &[&str]); 4] = [
+        (&[], "all", &["single thread", "async"]),
+        (&["--only", "single"], "single", &["single thread"]),
+        (&["--only", "async"], "async", &["async"]),
+        (&["--no-single"], "async", &["async"]),
+    ];
+    let site = site(5, Faults::default());
+    for (flags, only, costs) in variants {
+        // The bin's own site: `latency_ms` shapes the work, so it is a param.
+        let mut args = vec!["--pages", "5", "--latency-ms", "10", "--json"];
+        args.extend_from_slice(flags);
+        let out = run_bin(ASYNC, &args, 60);
+        ok(&out);
+        let r = report(&out, "crawler_async", "rust", CRAWL, costs, &answer);
+        let keys: Vec<&str> = r.params.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["latency_ms", "only", "pages", "permits"],
+            "{}",
+            out.dump()
+        );
+        assert!(r.params["latency_ms"] == 10 && r.params["pages"] == 5);
+        assert!(r.params["only"] == only && r.params["permits"].is_null());
+        // One crawl's account per crawl run; only the single crawl speaks as `main`.
+        assert_eq!(accounts(&out).len(), costs.len(), "{}", out.dump());
+        let mains = page_lines(&out)
+            .iter()
+            .filter(|(w, ..)| w == "main")
+            .count();
+        let want = if only == "async" { 0 } else { 5 };
+        assert_eq!(mains, want, "{}", out.dump());
+
+        // On a running site, Rust and Python report the same params and answer.
+        let mut args = vec![
+            "--site",
+            site.url(),
+            "--pages",
+            "5",
+            "--permits",
+            "3",
+            "--json",
+        ];
+        args.extend_from_slice(flags);
+        let rs = run_bin(ASYNC, &args, 60);
+        let py = run_twin(DIR, "crawler_async", &args, 60);
+        ok(&rs);
+        ok(&py);
+        let r = report(&rs, "crawler_async", "rust", CRAWL, costs, &answer);
+        let p = report(&py, "crawler_async", "python", CRAWL, costs, &answer);
+        assert!(r.params["permits"] == 3 && r.params["only"] == only);
+        assert_eq!(r.params, p.params, "\n{}\n{}", rs.dump(), py.dump());
+        assert_eq!(r.answer, p.answer);
+        assert_eq!(accounts(&py).len(), costs.len(), "{}", py.dump());
+    }
+}
+
+/// `--spans`: the single crawl is one row, `main`, a page after another (one
+/// thread: they never overlap); the async crawl is one row per task, one span
+/// each, opened after the task's permit, so never more than `--permits` open.
+fn assert_crawl_spans(out: &RunOutput, file: &TempFile, pages: u32, permits: usize) {
+    let spans = file.spans(out);
+    let tasks: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name.starts_with("task-"))
+        .collect();
+    assert!(
+        max_open(&tasks) <= permits,
+        "more than {permits} open\n{}",
+        out.dump()
+    );
+    ok(out);
+    let main = row(&spans, "main");
+    let whats: Vec<&str> = main.iter().map(|s| s.what.as_str()).collect();
+    let want: Vec<String> = (1..=pages).map(|n| format!("page {n}")).collect();
+    assert_eq!(whats, want, "{}", out.dump());
+    assert_eq!(
+        max_open(&main),
+        1,
+        "the single crawl overlapped\n{}",
+        out.dump()
+    );
+    for n in 1..=pages {
+        let task = row(&spans, &format!("task-{n}"));
+        assert_eq!(task.len(), 1, "task-{n}\n{}", out.dump());
+        assert_eq!(task[0].what, format!("page {n}"), "{}", out.dump());
+    }
+    assert_eq!(
+        spans.len(),
+        2 * pages as usize,
+        "no other rows\n{}",
+        out.dump()
+    );
+}
+
+#[test]
+fn crawler_async_and_twin_write_who_fetched_when() {
+    let file = TempFile::new("crawler-async");
+    let args = [
+        "--pages",
+        "6",
+        "--latency-ms",
+        "10",
+        "--permits",
+        "2",
+        "--spans",
+        file.arg(),
+    ];
+    assert_crawl_spans(&run_bin(ASYNC, &args, 60), &file, 6, 2);
+    let site = site(6, Faults::default());
+    let args = [
+        "--site",
+        site.url(),
+        "--pages",
+        "6",
+        "--permits",
+        "2",
+        "--spans",
+        file.arg(),
+    ];
+    assert_crawl_spans(&run_twin(DIR, "crawler_async", &args, 60), &file, 6, 2);
+    // Only the crawl run is drawn.
+    let args = [
+        "--site",
+        site.url(),
+        "--pages",
+        "6",
+        "--only",
+        "async",
+        "--spans",
+        file.arg(),
+    ];
+    // One run at a time: each run empties the file first.
+    let runs: [&dyn Fn() -> RunOutput; 2] = [&|| run_bin(ASYNC, &args, 60), &|| {
+        run_twin(DIR, "crawler_async", &args, 60)
+    }];
+    for run in runs {
+        let out = run();
+        ok(&out);
+        let spans = file.spans(&out);
+        assert!(
+            spans.iter().all(|s| s.name.starts_with("task-")),
+            "{}",
+            out.dump()
+        );
+        assert_eq!(spans.len(), 6, "{}", out.dump());
+    }
+}
+
 // --- crawler_semaphore ------------------------------------------------------------
 
 /// The in-flight counts printed at each acquire and release, in order.
@@ -170,6 +328,48 @@ fn crawler_semaphore_holds_and_reaches_its_bound() {
     }
 }
 
+/// `--spans`: one span per task, on its own row, spanning its fetch while it
+/// holds its permit; so at no instant more than `--permits` are open, which
+/// holds whatever the timing (checked before the run's own verdict, so a run
+/// that broke the bound shows it here).
+#[test]
+fn crawler_semaphore_spans_never_exceed_the_permits() {
+    let site = site(12, Faults::default());
+    let file = TempFile::new("crawler-semaphore");
+    let args = [
+        "--site",
+        site.url(),
+        "--pages",
+        "12",
+        "--permits",
+        "3",
+        "--spans",
+        file.arg(),
+    ];
+    // One run at a time: each run empties the file first.
+    let runs: [&dyn Fn() -> RunOutput; 2] = [&|| run_bin(SEMAPHORE, &args, 60), &|| {
+        run_twin(DIR, "crawler_semaphore", &args, 60)
+    }];
+    for run in runs {
+        let out = run();
+        let spans = file.spans(&out);
+        let all: Vec<_> = spans.iter().collect();
+        let open = max_open(&all);
+        assert!(
+            open <= 3,
+            "{open} fetches at once, over 3 permits\n{}",
+            out.dump()
+        );
+        ok(&out);
+        assert_eq!(spans.len(), 12, "{}", out.dump());
+        for n in 1..=12 {
+            let task = row(&spans, &format!("task-{n}"));
+            assert_eq!(task.len(), 1, "task-{n}\n{}", out.dump());
+            assert_eq!(task[0].what, format!("page {n}"), "{}", out.dump());
+        }
+    }
+}
+
 // --- crawler_runtimes --------------------------------------------------------------
 
 #[test]
@@ -187,6 +387,48 @@ fn crawler_runtimes_crawls_on_every_runtime() {
             expected_posts(5)
         ),
     );
+}
+
+/// `--only <runtime>` crawls on that runtime alone; `--json` reports it, with
+/// the same answer for every runtime.
+#[test]
+fn crawler_runtimes_runs_one_runtime_and_reports_it() {
+    let answer = crawl_answer(expected_posts(5), 5);
+    let all = ["single thread", "tokio", "smol", "async-std"];
+    let variants = [
+        ("all", &all[..]),
+        ("single", &all[..1]),
+        ("tokio", &all[1..2]),
+        ("smol", &all[2..3]),
+        ("async-std", &all[3..]),
+    ];
+    for (only, costs) in variants {
+        let args = [
+            "--pages",
+            "5",
+            "--latency-ms",
+            "10",
+            "--only",
+            only,
+            "--json",
+        ];
+        let out = run_bin(RUNTIMES, &args, 60);
+        ok(&out);
+        let r = report(&out, "crawler_runtimes", "rust", CRAWL, costs, &answer);
+        let keys: Vec<&str> = r.params.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["latency_ms", "only", "pages"], "{}", out.dump());
+        assert!(
+            r.params["only"] == only && r.params["pages"] == 5,
+            "{}",
+            out.dump()
+        );
+        assert_eq!(
+            accounts(&out),
+            vec![(5, 5, 0, 0); costs.len()],
+            "{}",
+            out.dump()
+        );
+    }
 }
 
 // --- under faults -------------------------------------------------------------------
@@ -376,4 +618,23 @@ fn bad_flags_are_rejected_cleanly() {
     }
     let out = run_bin(SEMAPHORE, &["--permits", "0"], 30);
     assert_clean_failure(&out);
+    // --only takes its variants' names; --no-single is --only async, not both.
+    for args in [
+        &["--only", "threads"][..],
+        &["--only", "async", "--no-single"],
+    ] {
+        assert_clean_failure(&run_bin(ASYNC, args, 30));
+        let out = run_twin(DIR, "crawler_async", args, 30);
+        assert_clean_failure(&out);
+        assert_eq!(out.code, Some(2), "{}", out.dump());
+    }
+    assert_clean_failure(&run_bin(RUNTIMES, &["--only", "gevent"], 30));
+    // A spans file that cannot be created fails before the crawl.
+    let bad = missing_dir_path();
+    for exe in [ASYNC, SEMAPHORE] {
+        refuses_spans_path(&run_bin(exe, &["--pages", "2", "--spans", &bad], 30));
+    }
+    for twin in ["crawler_async", "crawler_semaphore"] {
+        refuses_spans_path(&run_twin(DIR, twin, &["--pages", "2", "--spans", &bad], 30));
+    }
 }

@@ -28,28 +28,43 @@
 //! `--attempts` tries per page (backoff 50, 100, 200 ms), an account of every
 //! URL, exit 1 only if a page still failed. `--permits N` caps the tasks in
 //! flight (what `crawler_semaphore` teaches), for big crawls that would run
-//! out of file descriptors; `--no-single` skips the slow first crawl.
+//! out of file descriptors. `--only single` or `--only async` runs one crawl
+//! and its check (`--no-single` is `--only async`), so a harness can time each
+//! in a process of its own. `--json` ends the output with one JSON line, the
+//! report of the run (`shared::report`: params, costs, `"N post links on P
+//! pages"`); `--spans FILE` writes who fetched what when, one JSON line per
+//! page (`shared::spans`): on row `main` for the single crawl, on rows
+//! `task-1`..`task-P` for the async one (the task's fetch and parse, after
+//! its permit is taken), for `compare timeline` to draw.
 //!
 //! Run: `cargo run --release -p examples-async --bin crawler_async -- --pages 50 --latency-ms 100`
 //! (starts the site in this process), or against a running (faulty) site:
 //! `cargo run -p shared --bin blog-site -- --error-rate 0.3 --slow-rate 0.2 --drop-rate 0.2 --seed 7`
 //! then `cargo run -p examples-async --bin crawler_async -- --site http://127.0.0.1:8000`.
+//! One crawl, reported and drawn:
+//! `cargo run --release -p examples-async --bin crawler_async -- --only async --json --spans /tmp/spans.jsonl`.
 //!
 //! You should see `page N: K posts` from `main` in page order, `single thread,
 //! cost = ~5.0 seconds` and the account (`50 pages: 50 ok, 0 retried, 0
 //! failed`, plus a line per retried or failed URL); then the same lines from
 //! tasks `craw-1`..`craw-50` in an order that changes from run to run, `async,
 //! cost = ~0.1 seconds`, its account, the pages per second and `check: ...`.
-//! Per-page lines are printed only up to 100 pages.
+//! Per-page lines are printed only up to 100 pages. With `--only`, one crawl's
+//! lines; with `--json`, last, `{"program":"crawler_async",...,"answer":"829
+//! post links on 50 pages"}`; with `--spans`, the file holds 50 spans on
+//! `main` one after another and one on each of `task-1`..`task-50`.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use examples_async::{count_posts, http::reqwest_get};
 use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry_async, tally};
 use shared::event_as;
+use shared::report::{crawl_answer, crawl_report, value_name};
 use shared::site::SiteGuard;
+use shared::spans::{SpanFile, span_as};
 use shared::timing::Stopwatch;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -63,9 +78,25 @@ struct Args {
     /// Most tasks fetching at once (default: no cap, one task per page at once).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     permits: Option<u32>,
-    /// Skip the single-thread crawl (for big crawls).
-    #[arg(long)]
+    /// Run one crawl only, with its check (default: both, in turn).
+    #[arg(long, value_enum, default_value_t = Only::All)]
+    only: Only,
+    /// Skip the single-thread crawl (for big crawls): the same as `--only async`.
+    #[arg(long, conflicts_with = "only")]
     no_single: bool,
+    /// End with one JSON line: the run's report (for `compare`).
+    #[arg(long)]
+    json: bool,
+    /// Write who fetched which page when to FILE, as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Only {
+    Single,
+    Async,
+    All,
 }
 
 /// The notes' `myfunc(url)`: fetch one list page (with retries), count its post links.
@@ -98,6 +129,13 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
+    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
+    let only = if args.no_single {
+        Only::Async
+    } else {
+        args.only
+    };
+    let runs = |crawl| only == Only::All || only == crawl;
     let (pages, retry, loud) = (
         args.crawl.pages,
         args.crawl.retry(),
@@ -107,69 +145,70 @@ fn main() -> Result<()> {
     println!("blog site: {} ({pages} pages)", site.url());
     let urls = site.page_urls(pages);
     let client = reqwest::Client::new();
+    let mut report = crawl_report("crawler_async", &args.crawl)
+        .param("permits", args.permits)
+        .param("only", value_name(&only));
 
     // asyncio's `loop = asyncio.get_event_loop()`: one loop on this thread.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start tokio")?;
-    let mut accounts = Vec::new();
+    let (mut accounts, mut found) = (Vec::new(), 0);
 
-    if !args.no_single {
+    if runs(Only::Single) {
         let sw = Stopwatch::start();
         let single = runtime.block_on(async {
             let mut crawl = Vec::new();
             for (page, url) in (1..).zip(&urls) {
-                crawl.push(
-                    craw(
-                        "main".into(),
-                        page,
-                        url.clone(),
-                        client.clone(),
-                        retry,
-                        loud,
-                    )
-                    .await,
-                );
+                let _span = span_as("main", format!("page {page}"));
+                let (url, client) = (url.clone(), client.clone());
+                crawl.push(craw("main".into(), page, url, client, retry, loud).await);
             }
             crawl
         });
-        sw.report("single thread");
-        accounts.push(("single-thread", tally(&single)?.0));
+        report.cost("single thread", sw.report("single thread"));
+        let (account, posts) = tally(&single)?;
+        accounts.push(("single-thread", account));
+        found = posts;
     }
 
-    let sw = Stopwatch::start();
-    let permits = Arc::new(Semaphore::new(
-        args.permits.map_or(Semaphore::MAX_PERMITS, |p| p as usize),
-    ));
-    // `loop.run_until_complete(asyncio.wait(tasks))`
-    let crawl = runtime.block_on(async {
-        let mut tasks = JoinSet::new();
-        for (page, url) in (1..).zip(&urls) {
-            // `loop.create_task(myfunc(url))`
-            let (client, permits, url) = (client.clone(), Arc::clone(&permits), url.clone());
-            tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await; // never closed, so always Ok
-                (
-                    page,
-                    craw(format!("craw-{page}"), page, url, client, retry, loud).await,
-                )
-            });
-        }
-        let mut crawl = Vec::with_capacity(urls.len());
-        while let Some(joined) = tasks.join_next().await {
-            crawl.push(joined?); // a task that panicked is an Err (JoinError) here
-        }
-        crawl.sort_by_key(|(page, _)| *page);
-        anyhow::Ok(crawl.into_iter().map(|(_, c)| c).collect::<Vec<_>>())
-    })?;
-    let secs = sw.report("async").as_secs_f64();
-    let (async_account, found) = tally(&crawl)?;
-    println!(
-        "async: {pages} pages in {secs:.3} s = {:.0} pages/s",
-        f64::from(pages) / secs
-    );
-    accounts.push(("async", async_account));
+    if runs(Only::Async) {
+        let sw = Stopwatch::start();
+        let permits = Arc::new(Semaphore::new(
+            args.permits.map_or(Semaphore::MAX_PERMITS, |p| p as usize),
+        ));
+        // `loop.run_until_complete(asyncio.wait(tasks))`
+        let crawl = runtime.block_on(async {
+            let mut tasks = JoinSet::new();
+            for (page, url) in (1..).zip(&urls) {
+                // `loop.create_task(myfunc(url))`
+                let (client, permits, url) = (client.clone(), Arc::clone(&permits), url.clone());
+                tasks.spawn(async move {
+                    let _permit = permits.acquire_owned().await; // never closed, so always Ok
+                    // Declared after the permit, so dropped (ended) before it is released.
+                    let _span = span_as(&format!("task-{page}"), format!("page {page}"));
+                    let who = format!("craw-{page}");
+                    (page, craw(who, page, url, client, retry, loud).await)
+                });
+            }
+            let mut crawl = Vec::with_capacity(urls.len());
+            while let Some(joined) = tasks.join_next().await {
+                crawl.push(joined?); // a task that panicked is an Err (JoinError) here
+            }
+            crawl.sort_by_key(|(page, _)| *page);
+            anyhow::Ok(crawl.into_iter().map(|(_, c)| c).collect::<Vec<_>>())
+        })?;
+        let elapsed = sw.report("async");
+        report.cost("async", elapsed);
+        let (account, posts) = tally(&crawl)?;
+        let secs = elapsed.as_secs_f64();
+        let rate = f64::from(pages) / secs;
+        println!("async: {pages} pages in {secs:.3} s = {rate:.0} pages/s");
+        accounts.push(("async", account));
+        found = posts;
+    }
+    spans.finish()?; // before the checks: a failed crawl's timeline is kept too
 
     // Exit 1 only if a page still failed after its retries.
     for (label, account) in accounts {
@@ -178,5 +217,7 @@ fn main() -> Result<()> {
             .map_err(|e| anyhow!("the {label} crawl: {e}"))?;
     }
     println!("check: every crawl found {found} post links on {pages} pages, as expected");
+    report.answer(crawl_answer(found, pages));
+    report.print_if(args.json);
     Ok(())
 }

@@ -38,18 +38,28 @@
 //! Added here: a timeout per request, bounded retries, an account of every
 //! URL; exit 1 only if a page still failed.
 //!
+//! `--only single|tokio|smol|async-std` runs one crawl and its check, so a
+//! harness can time each runtime in a process of its own; `--json` ends the
+//! output with one JSON line, the run's report (`shared::report`: params,
+//! costs, `"N post links on P pages"`, the same answer for every runtime).
+//!
 //! Run: `cargo run --release -p examples-async --bin crawler_runtimes -- --pages 50 --latency-ms 100`
+//! or one runtime, reported: `cargo run --release -p examples-async --bin crawler_runtimes -- --only smol --json`.
 //!
 //! You should see `single thread, cost = ~5 seconds`, then `tokio, cost =`,
 //! `smol, cost =` and `async-std, cost =` of about one latency each (~0.1 s),
 //! each with its account, then `check: ...`. Which runtime is fastest changes
-//! from run to run; all are bound by the site's latency.
+//! from run to run; all are bound by the site's latency. With `--only`, one
+//! crawl's lines; with `--json`, last, `{"program":"crawler_runtimes",...,
+//! "answer":"829 post links on 50 pages"}`.
 
 use anyhow::{Result, anyhow, ensure};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use examples_async::count_posts;
 use examples_async::http::{async_std_get, reqwest_get, smol_get};
-use shared::crawl::{Account, CrawlArgs, Fetched, fetch_with_retry, fetch_with_retry_async, tally};
+use shared::crawl::tally;
+use shared::crawl::{Account, CrawlArgs, Fetched, Retry, fetch_with_retry, fetch_with_retry_async};
+use shared::report::{crawl_answer, crawl_report, value_name};
 use shared::site::{SiteGuard, expected_posts};
 use shared::timing::Stopwatch;
 
@@ -59,11 +69,25 @@ use shared::timing::Stopwatch;
 struct Args {
     #[command(flatten)]
     crawl: CrawlArgs,
+    /// Run one crawl only, with its check (default: all four, in turn).
+    #[arg(long, value_enum, default_value_t = Only::All)]
+    only: Only,
+    /// End with one JSON line: the run's report (for `compare`).
+    #[arg(long)]
+    json: bool,
 }
 
-/// Prints a crawl's cost line and account, checks each page's post links.
-fn report(label: &str, sw: Stopwatch, crawl: Vec<Fetched>) -> Result<(Account, usize)> {
-    sw.report(label);
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Only {
+    Single,
+    Tokio,
+    Smol,
+    AsyncStd,
+    All,
+}
+
+/// The account of a crawl (printed) and its post links, each page's checked.
+fn account(crawl: Vec<Fetched>) -> Result<(Account, usize)> {
     let crawl: Vec<_> = (crawl.into_iter())
         .map(|fetched| {
             let posts = count_posts(&fetched);
@@ -73,25 +97,10 @@ fn report(label: &str, sw: Stopwatch, crawl: Vec<Fetched>) -> Result<(Account, u
     tally(&crawl)
 }
 
-fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
-    let args = Args::parse();
-    let (pages, retry) = (args.crawl.pages, args.crawl.retry());
-    let site = SiteGuard::open(args.crawl.site.as_deref(), args.crawl.site_config())?;
-    println!("blog site: {} ({pages} pages)", site.url());
-    let urls = site.page_urls(pages);
-    let mut crawls = Vec::new();
-
-    // `for url in blog_spider.urls: blog_spider.craw(url)`: blocking, in turn.
-    let sw = Stopwatch::start();
-    let single = urls.iter().map(|u| fetch_with_retry(u, &retry)).collect();
-    crawls.push(("single thread", report("single thread", sw, single)?));
-
-    // tokio: `#[tokio::main]`'s runtime, built by hand; one spawned task per URL.
-    let sw = Stopwatch::start();
+/// tokio: `#[tokio::main]`'s runtime, built by hand; one spawned task per URL.
+fn on_tokio(urls: &[String], retry: Retry) -> Result<Vec<Fetched>> {
     let runtime = tokio::runtime::Runtime::new()?;
-    let tokio_crawl = runtime.block_on(async {
+    runtime.block_on(async {
         let client = reqwest::Client::new();
         let tasks: Vec<_> = (urls.iter().cloned())
             .map(|url| {
@@ -106,14 +115,14 @@ fn main() -> Result<()> {
         for task in tasks {
             crawl.push(task.await?); // `gevent.joinall(tasks)`
         }
-        anyhow::Ok(crawl)
-    })?;
-    crawls.push(("tokio", report("tokio", sw, tokio_crawl)?));
+        Ok(crawl)
+    })
+}
 
-    // smol: an explicit Executor, run by `smol::block_on` on this thread.
-    let sw = Stopwatch::start();
+/// smol: an explicit Executor, run by `smol::block_on` on this thread.
+fn on_smol(urls: &[String], retry: Retry) -> Vec<Fetched> {
     let ex = smol::Executor::new();
-    let smol_crawl = smol::block_on(ex.run(async {
+    smol::block_on(ex.run(async {
         let tasks: Vec<_> = (urls.iter().cloned())
             .map(|url| {
                 ex.spawn(async move {
@@ -126,12 +135,12 @@ fn main() -> Result<()> {
             })
             .collect();
         futures::future::join_all(tasks).await // a smol Task is awaited for its output
-    }));
-    crawls.push(("smol", report("smol", sw, smol_crawl)?));
+    }))
+}
 
-    // async-std (discontinued in 2025 in favour of smol): its global executor.
-    let sw = Stopwatch::start();
-    let async_std_crawl = async_std::task::block_on(async {
+/// async-std (discontinued in 2025 in favour of smol): its global executor.
+fn on_async_std(urls: &[String], retry: Retry) -> Vec<Fetched> {
+    async_std::task::block_on(async {
         let tasks: Vec<_> = (urls.iter().cloned())
             .map(|url| {
                 async_std::task::spawn(async move {
@@ -141,8 +150,41 @@ fn main() -> Result<()> {
             })
             .collect();
         futures::future::join_all(tasks).await
-    });
-    crawls.push(("async-std", report("async-std", sw, async_std_crawl)?));
+    })
+}
+
+fn main() -> Result<()> {
+    shared::quiet_backtraces();
+    shared::timing::epoch();
+    let args = Args::parse();
+    let (pages, retry) = (args.crawl.pages, args.crawl.retry());
+    let site = SiteGuard::open(args.crawl.site.as_deref(), args.crawl.site_config())?;
+    println!("blog site: {} ({pages} pages)", site.url());
+    let urls = site.page_urls(pages);
+    let mut report =
+        crawl_report("crawler_runtimes", &args.crawl).param("only", value_name(&args.only));
+    let all = [
+        (Only::Single, "single thread"),
+        (Only::Tokio, "tokio"),
+        (Only::Smol, "smol"),
+        (Only::AsyncStd, "async-std"),
+    ];
+    let mut crawls = Vec::new();
+    for (runtime, label) in all {
+        if args.only != Only::All && args.only != runtime {
+            continue;
+        }
+        let sw = Stopwatch::start();
+        let crawl = match runtime {
+            // `for url in blog_spider.urls: blog_spider.craw(url)`: blocking, in turn.
+            Only::Single => urls.iter().map(|u| fetch_with_retry(u, &retry)).collect(),
+            Only::Tokio => on_tokio(&urls, retry)?,
+            Only::Smol => on_smol(&urls, retry),
+            _ => on_async_std(&urls, retry),
+        };
+        report.cost(label, sw.report(label));
+        crawls.push((label, account(crawl)?));
+    }
 
     // Exit 1 only if a page still failed after its retries.
     for (label, (account, found)) in &crawls {
@@ -159,5 +201,7 @@ fn main() -> Result<()> {
         "check: every crawl found {} post links on {pages} pages, as expected",
         expected_posts(pages)
     );
+    report.answer(crawl_answer(expected_posts(pages), pages));
+    report.print_if(args.json);
     Ok(())
 }

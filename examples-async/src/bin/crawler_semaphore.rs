@@ -25,7 +25,13 @@
 //! and exit 1 only if a page still failed. The runtime is current-thread:
 //! asyncio's one loop.
 //!
+//! `--spans FILE` (for `compare timeline`) writes one JSON line per page,
+//! `{"name":"task-7","what":"page 7",...}`: the task's fetch, opened after it
+//! took its permit and closed before it gives the permit back, so at no
+//! instant are more than `--permits` spans open, whatever the timing.
+//!
 //! Run: `cargo run -p examples-async --bin crawler_semaphore -- --pages 50 --permits 10`
+//! (add `--spans /tmp/spans.jsonl` to draw it).
 //!
 //! You should see `acquired, in flight = N` lines from tasks `craw-1`..`craw-50`,
 //! N climbing to 10 and then holding there, with a `releasing` line for every
@@ -33,7 +39,10 @@
 //! run. Then `async, cost = ~0.5 seconds` (50 pages / 10 at a time x 100 ms),
 //! the account, `check: at most 10 in flight, and 10 reached` and
 //! `check: N post links on 50 pages` (each page's count checked against the site).
+//! With `--spans`, the file holds one span on each of `task-1`..`task-50`, at
+//! most 10 of them open at any instant.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -43,6 +52,7 @@ use examples_async::{count_posts, http::reqwest_get};
 use shared::crawl::{CrawlArgs, fetch_with_retry_async, tally};
 use shared::event_as;
 use shared::site::{SiteGuard, expected_posts};
+use shared::spans::{SpanFile, span_as};
 use shared::timing::Stopwatch;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -56,6 +66,9 @@ struct Args {
     /// Permits in the semaphore: how many pages may be fetched at once.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     permits: u32,
+    /// Write each task's fetch (while it holds its permit) to FILE, as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
 }
 
 /// Tasks holding a permit now, and the most seen at once.
@@ -70,6 +83,7 @@ async fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
+    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
     let (pages, permits, retry) = (args.crawl.pages, args.permits as usize, args.crawl.retry());
     let site = SiteGuard::open(args.crawl.site.as_deref(), args.crawl.site_config())?;
     println!(
@@ -95,9 +109,11 @@ async fn main() -> Result<()> {
             let now = in_flight.now.fetch_add(1, Ordering::SeqCst) + 1;
             in_flight.max.fetch_max(now, Ordering::SeqCst);
             event_as!(&who, "acquired, in flight = {now}");
+            let span = span_as(&format!("task-{page}"), format!("page {page}")); // permit held
             let get = |u| reqwest_get(&client, u, retry.timeout);
             let fetched = fetch_with_retry_async(&url, &retry, get, tokio::time::sleep).await;
             let posts = count_posts(&fetched);
+            drop(span); // ends while the permit is still held
             let now = in_flight.now.fetch_sub(1, Ordering::SeqCst) - 1;
             event_as!(&who, "releasing, in flight = {now}");
             anyhow::Ok((page, fetched, posts))
@@ -108,6 +124,7 @@ async fn main() -> Result<()> {
         crawl.push(joined??); // Err: the task panicked (JoinError) or failed
     }
     sw.report("async");
+    spans.finish()?; // before the checks: a run that breaks the bound keeps its timeline
     crawl.sort_by_key(|(page, ..)| *page);
     let crawl: Vec<_> = crawl.into_iter().map(|(_, f, p)| (f, p)).collect();
     let (account, found) = tally(&crawl)?; // prints the account, checks each page

@@ -38,17 +38,25 @@
 //! `--paused` (added here, for tests) runs on tokio's paused clock: the waits
 //! take no real time and the order is the same on every run.
 //!
+//! `--spans FILE` (for `compare timeline`) writes each task's wait as one JSON
+//! line, `{"name":"task-2","what":"wait 2 units",...}`, on rows
+//! `task-1`..`task-3`, three per form. The spans are on the real clock: with
+//! `--paused` the waits are virtual, so every span is near zero long.
+//!
 //! You should see, for each form, `task-1..3` all say `start` before any says
 //! `done` (under `joinset` the three starts may come in any order: the tasks
 //! run on worker threads); they finish in the order 1, 2, 3, then a cost line
 //! of about 3 s, not 6 s, the same on tokio's clock, and the `check:` line.
+//! With `--spans`, `task-k`'s spans last about k units each.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use futures::future::join_all;
+use shared::spans::{SpanFile, span_as};
 use shared::timing::Stopwatch;
 use shared::workload::secs_arg;
 use shared::{event, event_as};
@@ -68,6 +76,9 @@ struct Args {
     /// no real time and every run interleaves the same way (for tests).
     #[arg(long)]
     paused: bool,
+    /// Write each task's wait to FILE, as JSON lines (real time, even with --paused).
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -87,7 +98,9 @@ async fn task(k: u64, unit: Duration) -> (u64, usize) {
     let who = format!("task-{k}");
     STARTED.fetch_add(1, SeqCst);
     event_as!(&who, "start, waiting {k} unit(s)");
+    let span = span_as(&who, format!("wait {k} unit(s)"));
     tokio::time::sleep(unit * k as u32).await; // yields to the runtime: others run
+    drop(span);
     let started = STARTED.load(SeqCst);
     event_as!(&who, "done");
     (k, started)
@@ -148,6 +161,7 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
+    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
     let runtime = if args.paused {
         // `#[tokio::main(flavor = "current_thread", start_paused = true)]`:
         // when every task waits, the clock jumps to the next timer.
@@ -162,5 +176,6 @@ fn main() -> Result<()> {
             .enable_all()
             .build()?
     };
-    runtime.block_on(run(args))
+    runtime.block_on(run(args))?;
+    spans.finish()
 }

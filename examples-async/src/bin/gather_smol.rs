@@ -15,18 +15,26 @@
 //! all `asyncio.run(main())` does. A task dropped before it ends is cancelled,
 //! so each `Task` is kept and awaited. smol's `Timer` is the sleep.
 //!
+//! `--spans FILE` writes each task's wait as a JSON line on rows
+//! `task-1`..`task-3`, as `gather --spans` does, so the runtimes' timelines
+//! can be drawn side by side (`compare timeline`).
+//!
 //! Run: `cargo run -p examples-async --bin gather_smol -- --unit 0.5`
+//! (add `--spans /tmp/smol.jsonl` to draw it).
 //!
 //! You should see, for each form, `task-1..3` all say `start` before any says
 //! `done`, then a cost line of about 3 units (not 6) and the `check:` line.
-//! One thread runs it all, so the order is the same on every run.
+//! One thread runs it all, so the order is the same on every run. With
+//! `--spans`, three spans per form, `task-k`'s about k units long.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use futures::future::join_all;
+use shared::spans::{SpanFile, span_as};
 use shared::timing::Stopwatch;
 use shared::workload::secs_arg;
 use shared::{event, event_as};
@@ -42,6 +50,9 @@ struct Args {
     /// Seconds in one unit: task-k waits k units (the notes' 1, 2, 3 s).
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     unit: Duration,
+    /// Write each task's wait to FILE, as JSON lines (`gather`'s, for side-by-side timelines).
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -61,7 +72,9 @@ async fn task(k: u64, unit: Duration) -> (u64, usize) {
     let who = format!("task-{k}");
     STARTED.fetch_add(1, SeqCst);
     event_as!(&who, "start, waiting {k} unit(s)");
+    let span = span_as(&who, format!("wait {k} unit(s)"));
     Timer::after(unit * k as u32).await; // yields to the executor: others run
+    drop(span);
     let started = STARTED.load(SeqCst);
     event_as!(&who, "done");
     (k, started)
@@ -91,6 +104,7 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
+    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
     let forms = match args.form {
         Form::All => vec![Form::Join, Form::Spawn, Form::JoinAll],
         f => vec![f],
@@ -115,5 +129,6 @@ fn main() -> Result<()> {
             println!("check: {label}: all 3 tasks started before the first ended");
         }
         Ok(())
-    }))
+    }))?;
+    spans.finish()
 }
