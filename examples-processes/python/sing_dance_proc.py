@@ -10,15 +10,23 @@ with sing printing 唱歌...... ("singing......") and dance 跳舞...... ("danci
 Added here: the "spawn" start method (the default on macOS and Windows), which
 starts a fresh interpreter that re-imports this file, as the Rust bin runs
 itself again; that is why the `if __name__ == "__main__":` guard is needed.
-Also added: the PIDs, the joins and the check.
+Also added: the PIDs, the joins and the check, and --spans FILE: each child
+records every line it prints (the print and its sleep) as a span on its row,
+"sing (pid P)" / "dance (pid P)", and appends them to FILE in one write as it
+ends; main creates FILE first. The children count from main's START (passed
+through the environment, so it holds for fork and spawn alike).
 
 Run it:
     python3 examples-processes/python/sing_dance_proc.py --num 3 --interval 0.5
+    python3 examples-processes/python/sing_dance_proc.py --spans /tmp/sing_dance.jsonl
 """
 
 import argparse
+import contextlib
+import json
 import multiprocessing
 import os
+import sys
 import time
 
 # The parent's start, shared with its children through the environment (the
@@ -32,6 +40,31 @@ def log(msg, who=None):
     # One write per line, so lines from several processes never tear.
     who = who or multiprocessing.current_process().name
     print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}\n", end="", flush=True)
+
+
+SPANS = []  # (row, what, start, end): this process's spans, written at its end
+
+
+class span:
+    """shared::spans::span_as: records (row, what, start, end) when the block ends."""
+
+    def __init__(self, what, name):
+        self.what, self.name = what, name
+
+    def __enter__(self):
+        self.start = time.perf_counter() - START
+        return self
+
+    def __exit__(self, *exc):
+        SPANS.append((self.name, self.what, self.start, time.perf_counter() - START))
+
+
+def write_spans(path, mode="a"):
+    # One write, so the lines of processes sharing the file never interleave.
+    lines = "".join(json.dumps({"name": n, "what": w, "start": round(s, 6), "end": round(e, 6)}) + "\n"
+                    for n, w, s, e in SPANS)
+    with open(path, mode) as f:
+        f.write(lines)
 
 
 MAX_SECS = 3600  # the Rust bin's maximum
@@ -59,30 +92,44 @@ def count(s):
     return n
 
 
-def sing(num, interval=0.5):
+def perform(line, num, interval, spans):
     log(f"running in pid {os.getpid()}")
+    row = f"{multiprocessing.current_process().name} (pid {os.getpid()})"
     for i in range(num):
-        log("唱歌......")
-        time.sleep(interval)
+        # Recorded only under --spans; otherwise a context manager that does nothing.
+        with span(line, row) if spans else contextlib.nullcontext():
+            log(line)
+            time.sleep(interval)
+    if spans:
+        write_spans(spans)
 
 
-def dance(num, interval=0.5):
-    log(f"running in pid {os.getpid()}")
-    for i in range(num):
-        log("跳舞......")
-        time.sleep(interval)
+def sing(num, interval=0.5, spans=None):
+    perform("唱歌......", num, interval, spans)
+
+
+def dance(num, interval=0.5, spans=None):
+    perform("跳舞......", num, interval, spans)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--num", type=count, default=3)
     parser.add_argument("--interval", type=secs, default=0.5)
+    parser.add_argument("--spans", metavar="FILE", help="write who ran when to FILE (JSON lines)")
     args = parser.parse_args()
+    if args.spans:
+        try:
+            open(args.spans, "w").close()  # created (emptied) now: a bad path fails before the work
+        except OSError as e:
+            print(f"error: cannot create the spans file {args.spans}: {e}", file=sys.stderr)
+            sys.exit(1)
     ctx = multiprocessing.get_context("spawn")
 
     log(f"main process pid {os.getpid()}", "main")
-    sing_process = ctx.Process(target=sing, args=(args.num, args.interval), name="sing")
-    dance_process = ctx.Process(target=dance, kwargs={"num": args.num, "interval": args.interval}, name="dance")
+    sing_process = ctx.Process(target=sing, args=(args.num, args.interval, args.spans), name="sing")
+    dance_process = ctx.Process(target=dance, kwargs={"num": args.num, "interval": args.interval, "spans": args.spans},
+                                name="dance")
     sing_process.start()
     log(f"started sing_process: pid {sing_process.pid}", "main")
     dance_process.start()

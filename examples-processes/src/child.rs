@@ -12,7 +12,9 @@
 //!   Python's `if __name__ == "__main__"` guard keeps the parent's code from
 //!   running again in the child. The child shares the parent's clock
 //!   (`shared::timing::share_epoch`), so the event lines of both count from
-//!   the parent's start and read as one timeline.
+//!   the parent's start and read as one timeline, and, while the parent
+//!   records spans (`--spans FILE`), its spans file (`shared::spans::share`):
+//!   a child that calls `SpanFile::create(None)` appends its own spans there.
 //! - [`KillOnDrop`]: std's `Child` neither waits nor kills when dropped, so a
 //!   child forgotten on an error path (`?`) would run on after the example.
 //!   The guard kills and reaps it instead; wait for it first to let it finish.
@@ -28,7 +30,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// A `Command` that runs this very binary again with `--role <role>`, its
-/// event clock starting at this process's (`shared::timing::share_epoch`).
+/// event clock starting at this process's (`shared::timing::share_epoch`)
+/// and, if this process records spans, sharing its spans file
+/// (`shared::spans::share`).
 ///
 /// # Errors
 /// If the path of the running executable cannot be found.
@@ -37,6 +41,7 @@ pub fn self_command(role: &str) -> Result<Command> {
     let mut cmd = Command::new(exe);
     cmd.args(["--role", role]);
     shared::timing::share_epoch(&mut cmd);
+    shared::spans::share(&mut cmd); // nothing unless `--spans` was given
     Ok(cmd)
 }
 

@@ -12,6 +12,8 @@
 //! - [`launch`]: several members of a timely cluster started on 127.0.0.1
 //!   with a temporary hostfile, and a member's hostfile and connect deadline
 //!   (`multi_machine`'s plumbing);
+//! - [`wire`]: a crawled page and a page job as they cross a pipe
+//!   (`crawler_proc`'s; `shared::crawl`'s types have no serde derives);
 //! - [`secs`] / [`positive_secs`]: the flag parsers for durations;
 //! - [`TempFile`]: a file removed when dropped (a counter file, a hostfile).
 
@@ -22,6 +24,7 @@ use std::path::PathBuf;
 pub mod child;
 pub mod launch;
 pub mod pool;
+pub mod wire;
 
 /// The duration flags' parsers: 0 to 3600 s, and more than 0 (see `shared::workload`).
 pub use shared::workload::{positive_secs_arg as positive_secs, secs_arg as secs};

@@ -18,7 +18,9 @@
 //!   reader sees end-of-file, the pool reaps it (`wait`), starts a new worker
 //!   in its slot and puts the job back at the head of the queue, unless it has
 //!   had `max_attempts` already: then the job is reported [`Event::Failed`].
-//! - Dropping the pool kills and reaps every worker, on error paths too.
+//! - [`Pool::shutdown`] closes the workers' stdins and waits for them to
+//!   exit by themselves (so each can write its spans); dropping the pool
+//!   instead kills and reaps every worker, on error paths too.
 //!
 //! A worker must not print anything but replies to its stdout (use stderr).
 //! Portable: pipes, `Child::kill` and `Child::wait` work the same on Linux,
@@ -30,8 +32,9 @@ use std::marker::PhantomData;
 use std::process::{ChildStdin, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail, ensure};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +68,17 @@ enum Reply<R> {
 /// # Errors
 /// If a line is not a job or the parent's pipe breaks.
 pub fn serve<J: DeserializeOwned, R: Serialize>(mut work: impl FnMut(J, u32) -> R) -> Result<()> {
+    serve_jobs(|_job, payload, attempt| work(payload, attempt))
+}
+
+/// [`serve`], with the job's number (as [`Pool::submit`] returned it) passed
+/// first: `work(job, payload, attempt)`, e.g. to label a span `is_prime #3`.
+///
+/// # Errors
+/// As [`serve`].
+pub fn serve_jobs<J: DeserializeOwned, R: Serialize>(
+    mut work: impl FnMut(usize, J, u32) -> R,
+) -> Result<()> {
     let pid = std::process::id();
     let stdin = std::io::stdin();
     // `Stdin` locks per call: `work` may read stdin too (see fault_isolation).
@@ -73,7 +87,7 @@ pub fn serve<J: DeserializeOwned, R: Serialize>(mut work: impl FnMut(J, u32) -> 
             &mut std::io::stdout(),
             &Reply::<R>::Started { job: req.job, pid },
         )?;
-        let result = work(req.payload, req.attempt);
+        let result = work(req.job, req.payload, req.attempt);
         send(
             &mut std::io::stdout(),
             &Reply::Done {
@@ -357,6 +371,44 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
                 }
             }
         })
+    }
+
+    /// Ends the pool as `executor.shutdown(wait=True)` (the end of a `with
+    /// ProcessPoolExecutor()` block) does: closes every worker's stdin, so
+    /// each idle worker's [`serve`] returns and the worker exits by itself,
+    /// finishing what it does at exit (writing its spans), and waits up to
+    /// `grace` for all of them; any still running then is killed. Dropping
+    /// the pool instead kills the workers at once.
+    ///
+    /// # Errors
+    /// If a worker cannot be waited for, or did not exit successfully
+    /// within `grace`.
+    pub fn shutdown(mut self, grace: Duration) -> Result<()> {
+        for worker in &mut self.workers {
+            worker.stdin = None; // end-of-file: serve() returns
+        }
+        let deadline = Instant::now() + grace;
+        for (slot, worker) in self.workers.iter_mut().enumerate() {
+            // std has no wait-with-timeout: poll until it exits or time is up.
+            let status = loop {
+                if let Some(status) = worker.child.try_wait()? {
+                    break status;
+                }
+                if Instant::now() >= deadline {
+                    bail!(
+                        "worker {slot} (pid {}) did not exit within {grace:?}; killed",
+                        worker.pid
+                    );
+                }
+                thread::sleep(Duration::from_millis(2));
+            };
+            ensure!(
+                status.success(),
+                "worker {slot} (pid {}) ended with {status}",
+                worker.pid
+            );
+        }
+        Ok(()) // dropping the workers now only joins their reader threads
     }
 
     /// The worker in `slot` closed its stdout: reap it, start another in its

@@ -22,6 +22,7 @@
 //! ```text
 //! cargo run -p examples-processes --bin multi_machine
 //! cargo run -p examples-processes --bin multi_machine -- -n 3 -w 2
+//! cargo run --release -p examples-processes --bin multi_machine -- --json
 //!
 //! # two machines, the same hosts.txt on both:  10.0.0.1:2101
 //! #                                             10.0.0.2:2101
@@ -36,10 +37,19 @@
 //! worker 0: ...; retrying`), each worker's `hashed job k` (worker 0 the even
 //! jobs, worker 1 the odd; the interleaving varies), process 0's `job  3:
 //! <digest> (worker-1, pid P)` for the 12 jobs in order, `check: all 12
-//! digests match a single-threaded sha_job`, both exits, and the launcher's
-//! `check: all 2 processes finished; process 0 checked the digests`. A member
-//! that cannot reach its peers exits with an error naming the hostfile after
-//! `--connect-timeout` s; the launcher kills stragglers after `--timeout` s.
+//! digests match a single-threaded sha_job`, both exits, then the launcher's
+//! `multi machine, cost = X seconds` (starting the processes and their
+//! connecting included) and `check: all 2 processes finished; process 0
+//! checked the digests`. A member that cannot reach its peers exits with an
+//! error naming the hostfile after `--connect-timeout` s; the launcher kills
+//! stragglers after `--timeout` s.
+//!
+//! `--json` (for the comparison harness, added here) is the launcher's, the
+//! process whose stdout the default command shows last: it ends the output
+//! with one JSON line (`shared::report`: workload `sha`, params `jobs`,
+//! `size`, `processes`, `threads`, its cost line, and the answer `12
+//! digests, sha256 of all: <hex>`, which process 0 computes and hands it in
+//! a temporary file). A member run by hand (`-p`) refuses `--json`.
 
 use std::cell::RefCell;
 use std::ffi::OsString;
@@ -50,9 +60,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, ensure};
 use clap::Parser;
-use examples_processes::launch;
+use examples_processes::{TempFile, launch};
 use serde::{Deserialize, Serialize};
 use shared::event_as;
+use shared::report::{Report, SHA, sha_answer};
+use shared::timing::Stopwatch;
 use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
 use timely::dataflow::operators::vec::{Map, ToStream};
 use timely::dataflow::operators::{Exchange, Inspect, Probe};
@@ -80,6 +92,12 @@ struct Args {
     /// Bytes hashed by each job.
     #[arg(long, default_value_t = SHA_SIZE as u64, value_parser = clap::value_parser!(u64).range(0..=1 << 28))]
     size: u64,
+    /// Launcher: end with one JSON line, the report the comparison harness reads.
+    #[arg(long)]
+    json: bool,
+    /// Process 0: write the answer to this file (set by the launcher for --json).
+    #[arg(long, hide = true)]
+    answer_file: Option<PathBuf>,
     /// Seconds a process waits to reach all its peers before giving up.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     connect_timeout: u64,
@@ -115,6 +133,7 @@ fn main() -> Result<()> {
 fn member(args: &Args, process: usize) -> Result<()> {
     let n = args.processes as usize;
     ensure!(process < n, "-p {process} is not in 0..{n} (-n {n})");
+    ensure!(!args.json, "--json is the launcher's: run without -p");
     let path = args
         .hostfile
         .as_deref()
@@ -197,6 +216,10 @@ fn member(args: &Args, process: usize) -> Result<()> {
         all.len()
     );
     println!("check: all {jobs} digests match a single-threaded sha_job");
+    if let Some(file) = &args.answer_file {
+        let digests: Vec<String> = all.into_iter().map(|h| h.digest).collect(); // job order
+        std::fs::write(file, sha_answer(&digests)).context("cannot write the answer")?;
+    }
     Ok(())
 }
 
@@ -205,14 +228,30 @@ fn member(args: &Args, process: usize) -> Result<()> {
 fn launch(args: &Args) -> Result<()> {
     let n = args.processes as usize;
     let (w, jobs, size, limit) = (args.threads, args.jobs, args.size, args.connect_timeout);
+    let answer = TempFile::new("multi_machine", ".answer"); // process 0 writes it
     let flags = |p: usize, hostfile: &Path| -> Vec<OsString> {
         let line =
             format!("-w {w} -n {n} -p {p} --jobs {jobs} --size {size} --connect-timeout {limit}");
         let mut v: Vec<OsString> = line.split(' ').map(OsString::from).collect();
         v.extend(["-h".into(), hostfile.into()]);
+        if p == 0 && args.json {
+            v.extend(["--answer-file".into(), answer.0.clone().into()]);
+        }
         v
     };
+    let sw = Stopwatch::start();
     launch::local_cluster(n, flags, Duration::from_secs(args.timeout))?;
+    let cost = sw.report("multi machine");
     println!("check: all {n} processes finished; process 0 checked the digests");
+    if args.json {
+        let mut report = Report::new("multi_machine", SHA)
+            .param("jobs", jobs)
+            .param("size", size)
+            .param("processes", n)
+            .param("threads", w);
+        report.cost("multi machine", cost);
+        report.answer(std::fs::read_to_string(&answer.0).context("no answer from process 0")?);
+        report.print_if(true);
+    }
     Ok(())
 }

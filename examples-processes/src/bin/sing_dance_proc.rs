@@ -29,6 +29,7 @@
 //! ```text
 //! cargo run -p examples-processes --bin sing_dance_proc
 //! cargo run -p examples-processes --bin sing_dance_proc -- --num 5 --interval 0.2
+//! cargo run -p examples-processes --bin sing_dance_proc -- --spans /tmp/sing_dance.jsonl
 //! ```
 //!
 //! You should see `main` start `sing` and `dance` with their PIDs, then each
@@ -36,7 +37,13 @@
 //! dance's lines interleave; which comes first in a round varies), then
 //! `check: 3 processes, 3 distinct PIDs`. The children run on main's clock
 //! (`self_command` passes it on), so all the lines read as one timeline.
+//! With `--spans FILE`, each child records every line it prints, from the
+//! print to the end of its sleep, as a span on its own row (`sing (pid P)`,
+//! `dance (pid P)`, labelled `唱歌......` / `跳舞......`) and appends them to
+//! FILE, in one write, as it exits; main created FILE first thing and writes
+//! its own (none) after reaping both: `num` spans per row, on main's clock.
 
+use std::path::PathBuf;
 use std::process::id as pid;
 use std::thread;
 use std::time::Duration;
@@ -46,6 +53,7 @@ use clap::{Parser, ValueEnum};
 use examples_processes::child::{KillOnDrop, self_command};
 use examples_processes::secs;
 use shared::event_as;
+use shared::spans::{SpanFile, span_as};
 
 /// Sing and dance in two child processes.
 #[derive(Parser)]
@@ -57,6 +65,9 @@ struct Args {
     /// Seconds between a child's lines (0 to 3600).
     #[arg(long, default_value = "0.5", value_parser = secs)]
     interval: Duration,
+    /// Write who ran when to FILE (JSON lines, one span per line printed).
+    #[arg(long, value_name = "FILE")]
+    spans: Option<PathBuf>,
     /// Which part this process plays; set only by the parent for its children.
     #[arg(long, hide = true)]
     role: Option<Role>,
@@ -75,7 +86,9 @@ fn perform(role: Role, num: u32, interval: Duration) {
         Role::Dance => ("dance", "跳舞......"),
     };
     event_as!(who, "running in pid {}", pid());
+    let row = format!("{who} (pid {})", pid());
     for _ in 0..num {
+        let _span = span_as(&row, line); // recorded only under --spans
         event_as!(who, "{line}");
         thread::sleep(interval);
     }
@@ -85,10 +98,13 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     shared::timing::epoch();
     let args = Args::parse();
+    // In main: creates --spans FILE now (a bad path fails before any child
+    // starts). In a child: records into its parent's FILE, if it shares one.
+    let spans = SpanFile::create(args.spans.as_deref())?;
     // The guard's analogue: a child plays its part and returns here.
     if let Some(role) = args.role {
         perform(role, args.num, args.interval);
-        return Ok(());
+        return spans.finish(); // appends this child's spans, in one write
     }
 
     event_as!("main", "main process pid {}", pid());
@@ -121,5 +137,5 @@ fn main() -> Result<()> {
         bail!("expected 3 distinct PIDs, got {pids:?}");
     }
     println!("check: 3 processes, 3 distinct PIDs");
-    Ok(())
+    spans.finish() // both children have written theirs: they were reaped
 }

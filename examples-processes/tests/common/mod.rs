@@ -97,3 +97,113 @@ fn tagged(tag: &str) -> Vec<u32> {
 fn tagged(_tag: &str) -> Vec<u32> {
     Vec::new()
 }
+
+// --- The comparison harness's contract: the --json report and the spans ---
+
+use shared::report::Report;
+use shared::spans::Span;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The `--json` line of a run: the last stdout line, one [`Report`] whose
+/// program, lang and workload are these, with these params (others may be
+/// there too), and one cost per label, in order, each >= 0 s. Returns it.
+pub fn report(
+    out: &RunOutput,
+    program: &str,
+    lang: &str,
+    workload: &str,
+    params: &[(&str, serde_json::Value)],
+    costs: &[&str],
+) -> Report {
+    let last = out.stdout.lines().last().unwrap_or_default();
+    let r = Report::from_stdout(last)
+        .unwrap_or_else(|| panic!("the last line is no report\n{}", out.dump()));
+    assert_eq!(
+        (r.program.as_str(), r.lang.as_str(), r.workload.as_str()),
+        (program, lang, workload),
+        "{}",
+        out.dump()
+    );
+    for (name, value) in params {
+        assert_eq!(
+            r.params.get(*name),
+            Some(value),
+            "param {name}\n{}",
+            out.dump()
+        );
+    }
+    let labels: Vec<&str> = r.costs.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, costs, "{}", out.dump());
+    assert!(r.costs.iter().all(|c| c.seconds >= 0.0), "{}", out.dump());
+    // One cost per cost line printed.
+    let printed = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains(", cost = "))
+        .count();
+    assert_eq!(printed, costs.len(), "{}", out.dump());
+    r
+}
+
+/// A fresh path for a spans file in the temp directory (not created).
+pub fn spans_path(tag: &str) -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("spans-{}-{tag}-{n}.jsonl", std::process::id()))
+}
+
+/// The spans a run wrote to `path` (removed afterwards), grouped by row, each
+/// row in start order; every span has 0 <= start <= end.
+pub fn spans_by_row(path: &std::path::Path, out: &RunOutput) -> BTreeMap<String, Vec<Span>> {
+    let spans = shared::spans::read(path);
+    let _ = std::fs::remove_file(path);
+    let spans = spans.unwrap_or_else(|e| panic!("{e:#}\n{}", out.dump()));
+    let mut rows: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+    for s in spans {
+        assert!(0.0 <= s.start && s.start <= s.end, "{s:?}\n{}", out.dump());
+        rows.entry(s.name.clone()).or_default().push(s);
+    }
+    for row in rows.values_mut() {
+        row.sort_by(|a, b| a.start.total_cmp(&b.start));
+    }
+    rows
+}
+
+/// The spans of one row never overlap: the row is one thread doing one
+/// thing at a time (true by construction, not a timing claim).
+pub fn one_at_a_time(row: &[Span], out: &RunOutput) {
+    for pair in row.windows(2) {
+        assert!(
+            pair[0].end <= pair[1].start,
+            "{:?} overlaps {:?}\n{}",
+            pair[0],
+            pair[1],
+            out.dump()
+        );
+    }
+}
+
+/// A `--spans` path in a directory that does not exist is refused before
+/// the work: exit 1, one error line, no panic or traceback.
+pub fn bad_spans_path_fails(out: &RunOutput) {
+    assert_clean_failure(out);
+    assert_eq!(out.code, Some(1), "{}", out.dump());
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.to_lowercase().starts_with("error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.dump());
+    assert!(
+        errors[0].contains("cannot create the spans file"),
+        "{}",
+        out.dump()
+    );
+}
+
+/// A `--spans` path whose directory does not exist.
+pub fn missing_dir_path() -> String {
+    let dir = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
+    dir.join("spans.jsonl").display().to_string()
+}
