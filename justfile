@@ -40,7 +40,11 @@ site *ARGS:
 
 # the timed claims, in release mode (figures vary with the machine's load:
 # quote ratios taken in one run)
-bench: bench-threads bench-processes bench-async
+bench: bench-threads bench-processes bench-async bench-micro
+
+# the divan micro-benchmarks: spawn + join, one task, a message, a lock, the hand-built Semaphore and Queue
+bench-micro:
+    cargo bench -p compare --bench micro
 
 # threads and sync: crawler, cpu_bound, pool_vs_spawn, gil
 bench-threads:
@@ -67,3 +71,19 @@ bench-async:
         cargo run -q --release -p examples-async --bin million_tasks -- --runtime $rt --form $form; \
     done; done
     python3 examples-async/python/million_tasks.py --tasks 100000
+    cargo run -q --release -p examples-async --bin echo_client -- --connections 1000 --rounds 100
+
+# the notes' granularity table measured: every Rust contender beside its twin,
+# 3 rounds (about 6 minutes on 2 cores); table, JSON, CSV and SVG charts in target/compare/
+compare *ARGS:
+    cargo build -q --release --workspace --bins
+    cargo run -q --release -p compare -- {{ARGS}}
+
+# the same in under a minute, small workloads, one round
+compare-quick:
+    just compare --quick
+
+# run a bin and its twin with --spans and draw both: just timeline examples-threads crawler
+timeline CRATE BIN *ARGS:
+    cargo build -q --release -p shared -p compare -p {{CRATE}} --bins
+    cargo run -q --release -p compare -- record {{CRATE}} {{BIN}} -- {{ARGS}}

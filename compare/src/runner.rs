@@ -1,0 +1,363 @@
+//! Runs every contender: each pair Rust then Python, round after round
+//! (A B A B ...), each run a whole child process measured from the outside
+//! ([`crate::measure`]), then checks that every contender of a job computed
+//! the same answer.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use indicatif::ProgressBar;
+use serde::Serialize;
+use shared::report::Report;
+
+use crate::contenders::{Contender, Lang, Side, job_kind};
+use crate::measure::{self, Run};
+use crate::stats::{Spread, ratios};
+
+/// Where things are and how often to run them.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The workspace root (the twins are `<root>/<crate>/python/<bin>.py`).
+    pub root: PathBuf,
+    /// Where the example bins are (`target/release`).
+    pub bin_dir: PathBuf,
+    /// The Python interpreter, `python3`.
+    pub python: String,
+    /// Rounds per pair (each round runs Rust, then Python).
+    pub runs: usize,
+    /// The longest one run may take before it is killed.
+    pub timeout: Duration,
+    /// Why the crawl contenders cannot run (the site did not start), if so.
+    pub site_problem: Option<String>,
+}
+
+/// What became of one side of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every run succeeded and gave the job's answer.
+    Measured,
+    /// The program is not built (or not written): listed, not run.
+    Missing,
+    /// A run exited non-zero, timed out, printed no report, or gave another answer.
+    Failed,
+    /// No such contender exists for this granularity (the row's note says why).
+    NotRun,
+}
+
+impl Status {
+    /// How the table shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Measured => "measured",
+            Status::Missing => "missing",
+            Status::Failed => "FAILED",
+            Status::NotRun => "not run",
+        }
+    }
+}
+
+/// One measured run of one side.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measured {
+    /// Which round (0-based).
+    pub round: usize,
+    /// What the process cost, measured from outside.
+    #[serde(flatten)]
+    pub run: Run,
+    /// Its `--json` line (its own cost lines and answer), if it printed one.
+    pub report: Option<Report>,
+}
+
+/// One side (Rust or Python) of a row, summarised over its runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct SideResult {
+    /// `rust` or `python`.
+    pub lang: Lang,
+    /// The bin or twin.
+    pub program: String,
+    /// The command line, relative to the workspace root (`--json` added).
+    pub command: String,
+    /// Measured, missing or failed.
+    pub status: Status,
+    /// Why it is missing or failed.
+    pub error: Option<String>,
+    /// Every run, in order.
+    pub runs: Vec<Measured>,
+    /// Wall time per run, seconds.
+    pub wall_secs: Option<Spread>,
+    /// User + system CPU time per run, seconds.
+    pub cpu_secs: Option<Spread>,
+    /// CPU time / wall time per run (cores kept busy).
+    pub utilisation: Option<Spread>,
+    /// Peak resident memory of the process tree per run, MiB (2^20 bytes).
+    pub peak_rss_mib: Option<Spread>,
+    /// What every run computed (the job's answer).
+    pub answer: Option<String>,
+}
+
+impl SideResult {
+    fn new(side: &Side) -> SideResult {
+        SideResult {
+            lang: side.lang,
+            program: side.program.to_string(),
+            command: format!("{} --json", side.command_line()),
+            status: Status::Measured,
+            error: None,
+            runs: Vec::new(),
+            wall_secs: None,
+            cpu_secs: None,
+            utilisation: None,
+            peak_rss_mib: None,
+            answer: None,
+        }
+    }
+
+    fn fail(&mut self, status: Status, why: String) {
+        self.status = status;
+        self.error = Some(why);
+    }
+
+    fn summarise(&mut self) {
+        let of = |f: fn(&Run) -> f64| {
+            let v: Vec<f64> = self.runs.iter().map(|m| f(&m.run)).collect();
+            Spread::of(&v)
+        };
+        self.wall_secs = of(|r| r.wall_secs);
+        self.cpu_secs = of(Run::cpu_secs);
+        self.utilisation = of(Run::utilisation);
+        self.peak_rss_mib = of(|r| r.peak_rss_bytes as f64 / (1u64 << 20) as f64);
+    }
+
+    /// One figure of every run, in round order (for the pair-by-pair ratios).
+    fn per_run(&self, f: fn(&Run) -> f64) -> Vec<f64> {
+        self.runs.iter().map(|m| f(&m.run)).collect()
+    }
+}
+
+/// One row of the table: a job at a granularity, both sides and their ratios.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// `crawl`, `primes` or `sha`.
+    pub job: String,
+    /// I/O-bound or CPU-bound.
+    pub kind: String,
+    /// The granularity.
+    pub granularity: String,
+    /// What the row pairs, or why it is not run.
+    pub note: String,
+    /// The Rust side (`None`: no such contender).
+    pub rust: Option<SideResult>,
+    /// The Python side (`None`: no twin).
+    pub python: Option<SideResult>,
+    /// Rust wall time / Python wall time, round by round.
+    pub wall_ratio: Option<Spread>,
+    /// Rust peak memory / Python peak memory, round by round.
+    pub memory_ratio: Option<Spread>,
+}
+
+impl Row {
+    /// The sides that exist.
+    pub fn sides(&self) -> impl Iterator<Item = &SideResult> {
+        self.rust.iter().chain(self.python.iter())
+    }
+}
+
+/// How many runs `contenders` will take (for the progress bar).
+pub fn total_runs(plan: &Plan, contenders: &[Contender]) -> u64 {
+    let sides = contenders
+        .iter()
+        .map(|c| c.rust.iter().count() + c.python.iter().count())
+        .sum::<usize>();
+    (sides * plan.runs) as u64
+}
+
+/// Runs every contender (pair by pair, round by round) and checks answers.
+pub fn run_all(plan: &Plan, contenders: &[Contender], bar: &ProgressBar) -> Vec<Row> {
+    let mut rows: Vec<Row> = contenders.iter().map(|c| run_pair(plan, c, bar)).collect();
+    check_answers(&mut rows);
+    rows
+}
+
+fn run_pair(plan: &Plan, c: &Contender, bar: &ProgressBar) -> Row {
+    let sides: Vec<&Side> = c.rust.iter().chain(c.python.iter()).collect();
+    let mut results: Vec<SideResult> = sides.iter().map(|s| SideResult::new(s)).collect();
+    let mut commands: Vec<Option<Command>> = Vec::new();
+    for (side, result) in sides.iter().zip(&mut results) {
+        match command(plan, c, side) {
+            Ok(cmd) => commands.push(Some(cmd)),
+            Err(why) => {
+                result.fail(Status::Missing, why);
+                bar.inc(plan.runs as u64);
+                commands.push(None);
+            }
+        }
+    }
+    for round in 0..plan.runs {
+        for (i, result) in results.iter_mut().enumerate() {
+            if result.status != Status::Measured {
+                continue;
+            }
+            let Some(cmd) = commands[i].as_mut() else {
+                continue;
+            };
+            bar.set_message(format!(
+                "{} / {} / {} (round {} of {})",
+                c.job,
+                c.granularity,
+                result.lang.as_str(),
+                round + 1,
+                plan.runs
+            ));
+            match one_run(plan, cmd, c.job) {
+                Ok((run, report)) => result.runs.push(Measured { round, run, report }),
+                Err(why) => {
+                    result.fail(Status::Failed, why);
+                    // the rounds it will not run
+                    bar.inc((plan.runs - round - 1) as u64);
+                }
+            }
+            bar.inc(1);
+        }
+    }
+    let mut python = None;
+    let mut rust = None;
+    for mut r in results {
+        r.summarise();
+        match r.lang {
+            Lang::Rust => rust = Some(r),
+            Lang::Python => python = Some(r),
+        }
+    }
+    let (wall_ratio, memory_ratio) = match (&rust, &python) {
+        (Some(r), Some(p)) if r.status == Status::Measured && p.status == Status::Measured => (
+            ratios(&r.per_run(|x| x.wall_secs), &p.per_run(|x| x.wall_secs)),
+            ratios(
+                &r.per_run(|x| x.peak_rss_bytes as f64),
+                &p.per_run(|x| x.peak_rss_bytes as f64),
+            ),
+        ),
+        _ => (None, None),
+    };
+    Row {
+        job: c.job.to_string(),
+        kind: job_kind(c.job).to_string(),
+        granularity: c.granularity.to_string(),
+        note: c.note.to_string(),
+        rust,
+        python,
+        wall_ratio,
+        memory_ratio,
+    }
+}
+
+/// The command for one side, or why it cannot run (missing).
+fn command(plan: &Plan, c: &Contender, side: &Side) -> Result<Command, String> {
+    if c.job == shared::report::CRAWL
+        && let Some(problem) = &plan.site_problem
+    {
+        return Err(problem.clone());
+    }
+    let path = side.path(&plan.root, &plan.bin_dir);
+    if !path.exists() {
+        return Err(match side.lang {
+            Lang::Rust => format!(
+                "{} is not built (cargo build --release -p {} --bins)",
+                path.display(),
+                side.krate
+            ),
+            Lang::Python => format!("{} does not exist", shown(&path, &plan.root)),
+        });
+    }
+    let mut cmd = match side.lang {
+        Lang::Rust => Command::new(&path),
+        Lang::Python => {
+            let mut cmd = Command::new(&plan.python);
+            cmd.arg(&path);
+            cmd
+        }
+    };
+    cmd.args(&side.args).arg("--json").current_dir(&plan.root);
+    // a run of its own: no spans file, no clock inherited from us
+    cmd.env_remove(shared::spans::SPANS_ENV)
+        .env_remove(shared::timing::EPOCH_ENV);
+    Ok(cmd)
+}
+
+fn shown(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// One run; `Err` says why it does not count (exit code, timeout, no report).
+fn one_run(plan: &Plan, cmd: &mut Command, job: &str) -> Result<(Run, Option<Report>), String> {
+    let run = measure::run(cmd, plan.timeout).map_err(|e| format!("{e:#}"))?;
+    if run.timed_out {
+        return Err(format!(
+            "killed after the {} s time limit",
+            plan.timeout.as_secs()
+        ));
+    }
+    if !run.success() {
+        let code = run
+            .code
+            .map_or("a signal".to_string(), |c| format!("code {c}"));
+        return Err(format!("exited with {code}: {}", run.tail()));
+    }
+    let report = Report::from_stdout(&run.stdout)
+        .ok_or_else(|| "printed no --json report line".to_string())?;
+    if report.workload != job {
+        return Err(format!(
+            "its report is for workload {:?}, not {job:?}",
+            report.workload
+        ));
+    }
+    Ok((run, Some(report)))
+}
+
+/// Every measured side of a job must give the same answer as the job's
+/// first measured side; a side that does not is marked failed.
+fn check_answers(rows: &mut [Row]) {
+    let mut reference: Vec<(String, String, String)> = Vec::new(); // job, answer, who
+    for row in rows.iter_mut() {
+        let job = row.job.clone();
+        let granularity = row.granularity.clone();
+        for side in row.rust.iter_mut().chain(row.python.iter_mut()) {
+            if side.status != Status::Measured {
+                continue;
+            }
+            let answers: Vec<Option<&String>> = side
+                .runs
+                .iter()
+                .map(|m| m.report.as_ref().and_then(|r| r.answer.as_ref()))
+                .collect();
+            let Some(Some(first)) = answers.first().cloned() else {
+                side.fail(Status::Failed, "its report has no answer".to_string());
+                continue;
+            };
+            let first = first.clone();
+            if let Some(other) = answers.iter().find(|a| a != &&Some(&first)) {
+                let why = format!("its runs disagree: {first:?} and {other:?}");
+                side.fail(Status::Failed, why);
+                continue;
+            }
+            side.answer = Some(first.clone());
+            let who = format!("{} ({granularity}, {})", side.program, side.lang.as_str());
+            match reference.iter().find(|(j, _, _)| *j == job) {
+                None => reference.push((job.clone(), first, who)),
+                Some((_, expected, by)) if *expected != first => {
+                    let why = format!("answered {first:?}, but {by} answered {expected:?}");
+                    side.fail(Status::Failed, why);
+                }
+                Some(_) => {}
+            }
+        }
+        if row.sides().any(|s| s.status != Status::Measured) {
+            row.wall_ratio = None;
+            row.memory_ratio = None;
+        }
+    }
+}
