@@ -247,15 +247,15 @@ fn compare(args: &RunArgs) -> Result<()> {
         .into_iter()
         .filter(|c| wanted(c.job))
         .collect();
+    let (interpreter, python) = resolve_python(&args.paths.python)?;
     let plan = Plan {
         root: d.root.clone(),
         bin_dir: d.bin.clone(),
-        python: args.paths.python.clone(),
+        python: interpreter,
         runs,
         timeout: Duration::from_secs(args.timeout),
         site_problem,
     };
-    let python = python_version(&plan.python)?;
     if let Some(s) = &site {
         eprintln!(
             "blog site: {} ({} pages, {} ms a request)",
@@ -271,12 +271,13 @@ fn compare(args: &RunArgs) -> Result<()> {
         ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} runs  {msg}")?
             .progress_chars("=> "),
     );
+    let started = output::utc_now();
     let rows = runner::run_all(&plan, &all, &bar);
     bar.finish_and_clear();
     drop(site);
 
     let doc = Document {
-        date: output::utc_now(),
+        date: started,
         command: command_line(),
         machine: Machine {
             os: std::env::consts::OS,
@@ -284,6 +285,7 @@ fn compare(args: &RunArgs) -> Result<()> {
             cpus,
         },
         python,
+        interpreter: plan.python.clone(),
         workloads: w,
         runs,
         rows,
@@ -357,12 +359,23 @@ fn command_line() -> String {
     }
 }
 
-fn python_version(python: &str) -> Result<String> {
+/// The interpreter itself (`sys.executable`) and `Python 3.11.7`. Runs use
+/// the interpreter's own path, not `python3`: where `python3` is a launcher
+/// (a pyenv shim is a bash script that starts more processes), the launcher's
+/// time and memory would be counted as Python's.
+fn resolve_python(python: &str) -> Result<(String, String)> {
     let out = Command::new(python)
-        .arg("--version")
+        .args(["-c", "import sys, platform; print(sys.executable); print('Python', platform.python_version())"])
         .output()
         .with_context(|| format!("cannot run {python} (the twins need it)"))?;
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    match (out.status.success(), lines.next(), lines.next()) {
+        (true, Some(exe), Some(version)) if !exe.is_empty() => {
+            Ok((exe.to_string(), version.to_string()))
+        }
+        _ => bail!("{python} did not say where it is ({})", out.status),
+    }
 }
 
 /// `compare record CRATE BIN [-- ARGS]`: the bin, then its twin, each with

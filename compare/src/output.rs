@@ -15,14 +15,16 @@ use crate::stats::Spread;
 /// Everything one comparison measured: `compare.json`.
 #[derive(Debug, Serialize)]
 pub struct Document {
-    /// When it ran, UTC (`2026-12-03 08:15 UTC`).
+    /// When it started, UTC (`2026-12-03 08:15 UTC`).
     pub date: String,
     /// The command that reproduces it.
     pub command: String,
     /// OS, architecture and logical CPUs.
     pub machine: Machine,
-    /// `python3 --version`.
+    /// The twins' Python, `Python 3.11.7`.
     pub python: String,
+    /// Its `sys.executable`, which every twin ran with.
+    pub interpreter: String,
     /// The workloads every contender of a job ran.
     pub workloads: Workloads,
     /// Rounds per pair.

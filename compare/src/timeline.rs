@@ -12,6 +12,19 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use shared::spans::Span;
 
 const ROW_PX: u32 = 18;
+/// Tableau 10: saturated enough that every bar shows on white.
+const COLOURS: [RGBColor; 10] = [
+    RGBColor(0x4e, 0x79, 0xa7),
+    RGBColor(0xf2, 0x8e, 0x2b),
+    RGBColor(0xe1, 0x57, 0x59),
+    RGBColor(0x76, 0xb7, 0xb2),
+    RGBColor(0x59, 0xa1, 0x4f),
+    RGBColor(0xed, 0xc9, 0x48),
+    RGBColor(0xb0, 0x7a, 0xa1),
+    RGBColor(0xff, 0x9d, 0xa7),
+    RGBColor(0x9c, 0x75, 0x5f),
+    RGBColor(0xba, 0xb0, 0xac),
+];
 /// The most rows a panel draws (a million tasks would not be a picture).
 pub const MAX_ROWS: usize = 400;
 
@@ -159,7 +172,7 @@ fn draw_panel(
     }))?;
     let rects = panel.spans.iter().filter(|(i, _)| *i < n).map(|(i, s)| {
         let y = n - 1 - i;
-        let colour = Palette99::pick(*i).mix(0.9);
+        let colour = COLOURS[i % COLOURS.len()];
         let mut r = Rectangle::new(
             [
                 (s.start, SegmentValue::Exact(y)),
