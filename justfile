@@ -74,7 +74,7 @@ bench-async:
     cargo run -q --release -p examples-async --bin echo_client -- --connections 1000 --rounds 100
 
 # the notes' granularity table measured: every Rust contender beside its twin,
-# 3 rounds (about 6 minutes on 2 cores); table, JSON, CSV and SVG charts in target/compare/
+# 3 rounds (about 3.5 minutes on 2 cores); table, JSON, CSV and SVG charts in target/compare/
 compare *ARGS:
     cargo build -q --release --workspace --bins
     cargo run -q --release -p compare -- {{ARGS}}

@@ -3,7 +3,7 @@
 //! ```text
 //! just compare                                   # = the two commands below
 //! cargo build --release --workspace --bins
-//! cargo run --release -p compare                 # about 6 minutes on 2 cores
+//! cargo run --release -p compare                 # about 3.5 minutes on 2 cores
 //! cargo run --release -p compare -- --quick      # a smoke test, under a minute
 //! cargo run --release -p compare -- --job crawl --runs 5
 //! cargo run --release -p compare -- timeline a.jsonl b.jsonl -o who-ran-when.svg

@@ -158,6 +158,9 @@ fn draw_panel(
         .y_labels(n.max(1))
         .y_label_formatter(&|_| String::new()) // drawn below, one per row
         .x_desc("seconds since the program started")
+        // absolute sizes: plotters' defaults scale with the panel's height
+        .x_label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
         .x_label_formatter(&|x| format!("{x:.2}"))
         .draw()?;
     // Row labels left of the axis (plotters' own key points skip a

@@ -182,7 +182,7 @@ mod tests {
             .param("pages", 50)
             .param("only", "single");
         r.cost("single thread", Duration::from_millis(5031));
-        r.answer(crawl_answer(829, 50));
+        r.answer(crawl_answer(727, 50));
         let line = r.to_json();
         assert!(line.starts_with(r#"{"program":"crawler","lang":"rust","workload":"crawl","params":{"only":"single","pages":50},"costs":[{"label":"single thread","seconds":5.031}]"#), "{line}");
         let out = format!("[  0.001s main] hello\n{line}\n");

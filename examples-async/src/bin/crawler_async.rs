@@ -50,7 +50,7 @@
 //! tasks `craw-1`..`craw-50` in an order that changes from run to run, `async,
 //! cost = ~0.1 seconds`, its account, the pages per second and `check: ...`.
 //! Per-page lines are printed only up to 100 pages. With `--only`, one crawl's
-//! lines; with `--json`, last, `{"program":"crawler_async",...,"answer":"829
+//! lines; with `--json`, last, `{"program":"crawler_async",...,"answer":"727
 //! post links on 50 pages"}`; with `--spans`, the file holds 50 spans on
 //! `main` one after another and one on each of `task-1`..`task-50`.
 

@@ -51,7 +51,7 @@
 //! each with its account, then `check: ...`. Which runtime is fastest changes
 //! from run to run; all are bound by the site's latency. With `--only`, one
 //! crawl's lines; with `--json`, last, `{"program":"crawler_runtimes",...,
-//! "answer":"829 post links on 50 pages"}`.
+//! "answer":"727 post links on 50 pages"}`.
 
 use anyhow::{Result, anyhow, ensure};
 use clap::{Parser, ValueEnum};

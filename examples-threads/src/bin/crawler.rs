@@ -53,7 +53,7 @@
 //! `craw-50` in an order that changes from run to run, `multi thread, cost =
 //! ~0.2 seconds` and its account; the followed link, and `check: ...`. With
 //! `--only`, one crawl's lines and `check: the multi-thread crawl found ...`;
-//! with `--json`, last, `{"program":"crawler",...,"answer":"829 post links
+//! with `--json`, last, `{"program":"crawler",...,"answer":"727 post links
 //! on 50 pages"}`; with `--spans`, the file holds 50 spans on `main`, one
 //! after another, and one on each of `craw-1`..`craw-50`.
 
