@@ -7,8 +7,8 @@
 mod common;
 
 use common::{
-    DIR, TempFile, assert_clean_failure, count, has_cost, line, max_open, missing_dir_path, ok,
-    pos, refuses_spans_path, row,
+    DIR, TempSpans, assert_clean_failure, bad_spans_path_fails, count, has_cost, line, max_open,
+    missing_spans_path, ok, pos, row,
 };
 use shared::run::{RunOutput, run_bin, run_twin};
 
@@ -162,7 +162,7 @@ fn gather_on_smol_and_async_std() {
 /// `--spans`: each form's three waits, on rows `task-1..=3`, `task-k`'s span
 /// labelled `wait k unit(s)`; the forms run one after another, so a row's
 /// spans never overlap.
-fn gather_spans(out: &RunOutput, file: &TempFile, forms: usize) {
+fn gather_spans(out: &RunOutput, file: &TempSpans, forms: usize) {
     ok(out);
     let spans = file.spans(out);
     assert_eq!(spans.len(), 3 * forms, "{}", out.dump());
@@ -182,7 +182,7 @@ fn gather_spans(out: &RunOutput, file: &TempFile, forms: usize) {
 
 #[test]
 fn gather_on_every_runtime_writes_its_waits() {
-    let file = TempFile::new("gather");
+    let file = TempSpans::new("gather");
     let spans = ["--spans", file.arg()];
     // The paused clock (virtual waits, real-time spans near zero), then the
     // real one on tokio's worker threads.
@@ -217,17 +217,17 @@ fn gather_on_every_runtime_writes_its_waits() {
     let args = ["--form", "wait", "--unit", "0.02", "--spans", file.arg()];
     gather_spans(&run_twin(DIR, "gather", &args, 10), &file, 1);
     // A spans file that cannot be created fails before the tasks start.
-    let bad = missing_dir_path();
+    let bad = missing_spans_path();
     let exes = [
         env!("CARGO_BIN_EXE_gather"),
         env!("CARGO_BIN_EXE_gather_smol"),
         env!("CARGO_BIN_EXE_gather_async_std"),
     ];
     for exe in exes {
-        refuses_spans_path(&run_bin(exe, &["--spans", &bad], 10));
+        bad_spans_path_fails(&run_bin(exe, &["--spans", &bad], 10));
     }
     for twin in ["gather", "gather_smol", "gather_async_std"] {
-        refuses_spans_path(&run_twin(DIR, twin, &["--spans", &bad], 10));
+        bad_spans_path_fails(&run_twin(DIR, twin, &["--spans", &bad], 10));
     }
 }
 

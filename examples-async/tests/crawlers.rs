@@ -9,8 +9,8 @@ use std::time::Duration;
 mod common;
 
 use common::{
-    DIR, TempFile, assert_clean_failure, has_cost, line, max_open, missing_dir_path, ok,
-    refuses_spans_path, report, row,
+    DIR, TempSpans, assert_clean_failure, bad_spans_path_fails, has_cost, line, max_open,
+    missing_spans_path, ok, report, row,
 };
 use shared::crawl::parse_summary;
 use shared::report::{CRAWL, crawl_answer};
@@ -175,7 +175,7 @@ fn crawler_async_runs_one_crawl_and_reports_it() {
 /// `--spans`: the single crawl is one row, `main`, a page after another (one
 /// thread: they never overlap); the async crawl is one row per task, one span
 /// each, opened after the task's permit, so never more than `--permits` open.
-fn assert_crawl_spans(out: &RunOutput, file: &TempFile, pages: u32, permits: usize) {
+fn assert_crawl_spans(out: &RunOutput, file: &TempSpans, pages: u32, permits: usize) {
     let spans = file.spans(out);
     let tasks: Vec<_> = spans
         .iter()
@@ -212,7 +212,7 @@ fn assert_crawl_spans(out: &RunOutput, file: &TempFile, pages: u32, permits: usi
 
 #[test]
 fn crawler_async_and_twin_write_who_fetched_when() {
-    let file = TempFile::new("crawler-async");
+    let file = TempSpans::new("crawler-async");
     let args = [
         "--pages",
         "6",
@@ -335,7 +335,7 @@ fn crawler_semaphore_holds_and_reaches_its_bound() {
 #[test]
 fn crawler_semaphore_spans_never_exceed_the_permits() {
     let site = site(12, Faults::default());
-    let file = TempFile::new("crawler-semaphore");
+    let file = TempSpans::new("crawler-semaphore");
     let args = [
         "--site",
         site.url(),
@@ -630,11 +630,11 @@ fn bad_flags_are_rejected_cleanly() {
     }
     assert_clean_failure(&run_bin(RUNTIMES, &["--only", "gevent"], 30));
     // A spans file that cannot be created fails before the crawl.
-    let bad = missing_dir_path();
+    let bad = missing_spans_path();
     for exe in [ASYNC, SEMAPHORE] {
-        refuses_spans_path(&run_bin(exe, &["--pages", "2", "--spans", &bad], 30));
+        bad_spans_path_fails(&run_bin(exe, &["--pages", "2", "--spans", &bad], 30));
     }
     for twin in ["crawler_async", "crawler_semaphore"] {
-        refuses_spans_path(&run_twin(DIR, twin, &["--pages", "2", "--spans", &bad], 30));
+        bad_spans_path_fails(&run_twin(DIR, twin, &["--pages", "2", "--spans", &bad], 30));
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use common::{
-    assert_clean_failure, bad_spans_path_fails, bin, has_cost, line, missing_dir_path, ok,
+    assert_clean_failure, bad_spans_path_fails, bin, has_cost, line, missing_spans_path, ok,
     one_at_a_time, report, spans_by_row, spans_path, twin,
 };
 use serde_json::json;
@@ -224,7 +224,7 @@ fn crawler_proc_and_twin_refuse_bad_flags_and_a_bad_spans_path() {
     }
     assert_eq!(bin(EXE, &["--latency-ms", "10001"], 10).code, Some(2));
     // The spans file is created before the work: nothing is crawled.
-    let missing = missing_dir_path();
+    let missing = missing_spans_path();
     let args = ["--site", "http://127.0.0.1:1", "--spans", missing.as_str()];
     for out in [bin(EXE, &args, 10), twin("crawler_proc", &args, 10)] {
         bad_spans_path_fails(&out);

@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{
-    bad_spans_path_fails, bin, count, line, missing_dir_path, ok, one_at_a_time, pos, report,
+    bad_spans_path_fails, bin, count, line, missing_spans_path, ok, one_at_a_time, pos, report,
     spans_by_row, spans_path, twin,
 };
 use serde_json::json;
@@ -56,7 +56,7 @@ fn sing_dance_proc_and_twin_record_each_childs_lines() {
             one_at_a_time(spans, &out); // one child prints its lines in turn
         }
     }
-    let missing = missing_dir_path();
+    let missing = missing_spans_path();
     let args = ["--spans", missing.as_str()];
     for out in [
         bin(env!("CARGO_BIN_EXE_sing_dance_proc"), &args, 10),
@@ -159,7 +159,7 @@ fn cpu_bound_proc_spans_one_per_number_on_each_row() {
     for spans in rows.values() {
         one_at_a_time(spans, &out); // a thread, or a worker, does one at a time
     }
-    let missing = missing_dir_path();
+    let missing = missing_spans_path();
     let out = bin(CPU, &["--count", "1", "--spans", missing.as_str()], 10);
     bad_spans_path_fails(&out);
     assert!(!out.stdout.contains("cost = "), "{}", out.dump());

@@ -172,28 +172,11 @@ fn gil_twin_spans_have_their_shape() {
 
 #[test]
 fn gil_spans_file_that_cannot_be_created_is_one_error_line() {
-    let missing = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
-    let path = missing.join("spans.jsonl").display().to_string();
+    let path = missing_spans_path();
     let args = ["--numbers", "10", "--spans", path.as_str()];
     for out in [run_bin(GIL, &args, 30), run_twin(DIR, "gil", &args, 30)] {
-        assert_clean_failure(&out);
-        assert_eq!(out.code, Some(1), "{}", out.dump());
-        let errors: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter(|l| l.to_lowercase().contains("error:"))
-            .collect();
-        assert_eq!(errors.len(), 1, "{}", out.dump());
-        assert!(
-            errors[0].contains("cannot create the spans file"),
-            "{}",
-            out.dump()
-        );
-        assert!(
-            !out.stdout.contains(", cost = "),
-            "before the work: {}",
-            out.dump()
-        );
+        // before the work: one error line, no cost line
+        bad_spans_path_fails(&out);
     }
-    assert!(!missing.exists());
+    assert!(!std::path::Path::new(&path).parent().unwrap().exists());
 }

@@ -8,13 +8,15 @@
 //! than its permits. No test asserts a time, or that spans overlap.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 mod accounts;
 mod common;
 
 use accounts::{PAGES, faulty_site};
-use common::{DIR, assert_clean_failure, has_cost, line, ok};
+use common::{
+    DIR, TempSpans, assert_clean_failure, bad_spans_path_fails, has_cost, line, max_open,
+    missing_spans_path, ok,
+};
 use shared::report::{Report, crawl_answer};
 use shared::run::{RunOutput, run_bin, run_twin};
 use shared::site::expected_posts;
@@ -25,36 +27,6 @@ const POOL: &str = env!("CARGO_BIN_EXE_thread_pool");
 const CPU: &str = env!("CARGO_BIN_EXE_cpu_bound");
 const SING: &str = env!("CARGO_BIN_EXE_sing_dance");
 const SEMAPHORE: &str = env!("CARGO_BIN_EXE_semaphore");
-
-/// A spans file in the temp dir, removed when dropped.
-struct TempSpans(PathBuf);
-
-impl TempSpans {
-    fn new(tag: &str) -> TempSpans {
-        let name = format!("harness-test-{}-{tag}.jsonl", std::process::id());
-        TempSpans(std::env::temp_dir().join(name))
-    }
-
-    fn arg(&self) -> String {
-        self.0.display().to_string()
-    }
-
-    /// The spans written, each checked for `0 <= start <= end`.
-    fn read(&self, out: &RunOutput) -> Vec<Span> {
-        let spans =
-            shared::spans::read(&self.0).unwrap_or_else(|e| panic!("{e:#}\n{}", out.dump()));
-        for s in &spans {
-            assert!(0.0 <= s.start && s.start <= s.end, "{s:?}\n{}", out.dump());
-        }
-        spans
-    }
-}
-
-impl Drop for TempSpans {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Runs the bin (`twin == false`) or its twin with `args`.
 fn run(exe: &str, twin: &str, python: bool, args: &[&str], secs: u64) -> RunOutput {
@@ -129,22 +101,6 @@ fn rows_never_overlap(spans: &[Span], out: &RunOutput) {
     }
 }
 
-/// The most spans open at one instant (a span ending at `t` is closed
-/// before one starting at `t` opens).
-fn max_open(spans: &[Span]) -> usize {
-    let mut edges: Vec<(f64, i32)> = spans
-        .iter()
-        .flat_map(|s| [(s.start, 1), (s.end, -1)])
-        .collect();
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let (mut open, mut max) = (0i32, 0i32);
-    for (_, step) in edges {
-        open += step;
-        max = max.max(open);
-    }
-    max as usize
-}
-
 /// The labels of `spans`, sorted.
 fn labels(spans: &[Span]) -> Vec<String> {
     let mut l: Vec<String> = spans.iter().map(|s| s.what.clone()).collect();
@@ -177,7 +133,7 @@ fn crawler_only_json_and_spans() {
                 only,
                 "--json",
                 "--spans",
-                &spans.arg(),
+                spans.arg(),
             ];
             let out = run(CRAWLER, "crawler", python, &args, 60);
             ok(&out);
@@ -214,7 +170,7 @@ fn crawler_only_json_and_spans() {
             );
 
             // One span per page and crawl: `main` one page after another, `craw-N` page N.
-            let spans = spans.read(&out);
+            let spans = spans.spans(&out);
             let (single, multi): (Vec<Span>, Vec<Span>) =
                 spans.into_iter().partition(|s| s.name == "main");
             let want = |crawl: &str| {
@@ -280,7 +236,7 @@ fn thread_pool_only_json_and_spans() {
                 only,
                 "--json",
                 "--spans",
-                &spans.arg(),
+                spans.arg(),
             ];
             let out = run(POOL, "thread_pool", python, &args, 60);
             ok(&out);
@@ -319,7 +275,7 @@ fn thread_pool_only_json_and_spans() {
 
             // A span per page fetched (and, in the full run, per page parsed),
             // each on a pool thread's row, one job at a time per thread.
-            let spans = spans.read(&out);
+            let spans = spans.spans(&out);
             let mut want = pages("page ", PAGES);
             if only == "all" {
                 want.extend(pages("parse page ", PAGES));
@@ -380,7 +336,7 @@ fn cpu_bound_only_json_and_spans() {
             only,
             "--json",
             "--spans",
-            &spans.arg(),
+            spans.arg(),
         ];
         let out = run(CPU, "cpu_bound", python, &args, 60);
         ok(&out);
@@ -414,7 +370,7 @@ fn cpu_bound_only_json_and_spans() {
         line(&out, &format!("check: {who} 2 answers (all prime)"));
 
         // A span per is_prime call, on the row of who ran it, one call at a time per row.
-        let spans = spans.read(&out);
+        let spans = spans.spans(&out);
         let calls = ["is_prime #1", "is_prime #2"];
         let mut want: Vec<&str> = if only == "all" {
             [calls, calls].concat()
@@ -467,11 +423,11 @@ fn sing_dance_spans_a_line_each() {
             "--interval",
             "0.01",
             "--spans",
-            &spans.arg(),
+            spans.arg(),
         ];
         let out = run(SING, "sing_dance", python, &args, 10);
         ok(&out);
-        let spans = spans.read(&out);
+        let spans = spans.spans(&out);
         let rows = by_row(&spans);
         assert_eq!(
             rows.keys().collect::<Vec<_>>(),
@@ -508,11 +464,11 @@ fn semaphore_spans_never_exceed_the_permits() {
             "--job-secs",
             "0.02",
             "--spans",
-            &spans.arg(),
+            spans.arg(),
         ];
         let out = run(SEMAPHORE, "semaphore", python, &args, 30);
         ok(&out);
-        let spans = spans.read(&out);
+        let spans = spans.spans(&out);
         assert!(max_open(&spans) <= 3, "{spans:?}\n{}", out.dump());
         let rows: Vec<String> = by_row(&spans).into_keys().collect();
         let mut want: Vec<String> = (1..=7).map(|i| format!("spider-{i}")).collect();
@@ -532,11 +488,11 @@ fn semaphore_spans_never_exceed_the_permits() {
                 &p,
                 "--stepped",
                 "--spans",
-                &spans.arg(),
+                spans.arg(),
             ];
             let out = run(SEMAPHORE, "semaphore", python, &args, 30);
             ok(&out);
-            let spans = spans.read(&out);
+            let spans = spans.spans(&out);
             assert_eq!(spans.len(), jobs, "{}", out.dump());
             assert_eq!(max_open(&spans), permits, "{spans:?}\n{}", out.dump());
         }
@@ -560,8 +516,7 @@ fn an_unknown_only_is_refused_by_bin_and_twin() {
 
 #[test]
 fn a_spans_file_that_cannot_be_created_is_one_error_line() {
-    let missing = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
-    let path = missing.join("spans.jsonl").display().to_string();
+    let path = missing_spans_path();
     let site = faulty_site(0.0, 0.0, 0.0, 1);
     let bins: [(&str, &str, Vec<&str>); 5] = [
         (
@@ -589,23 +544,11 @@ fn a_spans_file_that_cannot_be_created_is_one_error_line() {
     for (exe, twin, mut args) in bins {
         args.extend(["--spans", path.as_str()]);
         for python in [false, true] {
-            let out = run(exe, twin, python, &args, 30);
-            assert_clean_failure(&out);
-            assert_eq!(out.code, Some(1), "{twin}\n{}", out.dump());
-            let errors: Vec<&str> = out
-                .stderr
-                .lines()
-                .filter(|l| l.to_lowercase().contains("error:"))
-                .collect();
-            assert_eq!(errors.len(), 1, "{twin}\n{}", out.dump());
-            assert!(
-                errors[0].contains("cannot create the spans file"),
-                "{twin}\n{}",
-                out.dump()
-            );
-            // It failed before the work: no cost line, no page fetched.
-            assert!(!out.stdout.contains(", cost = "), "{twin}\n{}", out.dump());
+            // It fails before the work: one error line, no cost line.
+            bad_spans_path_fails(&run(exe, twin, python, &args, 30));
         }
     }
-    assert!(!missing.exists());
+    // and creates no directory on the way
+    let dir = std::path::Path::new(&path).parent().unwrap();
+    assert!(!dir.exists());
 }

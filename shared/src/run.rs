@@ -217,6 +217,95 @@ pub mod checks {
         assert!(l.ends_with(" seconds"), "{}", out.dump());
     }
 
+    /// A path in the temp directory for a run's `--spans` file, removed
+    /// when dropped (unique per test process and call, so parallel tests
+    /// never share one).
+    pub struct TempSpans(pub std::path::PathBuf);
+
+    impl TempSpans {
+        /// A fresh path whose name holds `tag`.
+        pub fn new(tag: &str) -> TempSpans {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let n = N.fetch_add(1, Ordering::Relaxed);
+            let name = format!("spans-test-{tag}-{}-{n}.jsonl", std::process::id());
+            TempSpans(std::env::temp_dir().join(name))
+        }
+
+        /// The path, as a command-line argument.
+        pub fn arg(&self) -> &str {
+            self.0.to_str().expect("the temp dir is UTF-8")
+        }
+
+        /// The spans the run wrote (`crate::spans::read`, for twins too),
+        /// each checked to be on the program's clock: 0 <= start <= end.
+        pub fn spans(&self, out: &RunOutput) -> Vec<crate::spans::Span> {
+            let spans =
+                crate::spans::read(&self.0).unwrap_or_else(|e| panic!("{e:#}\n{}", out.dump()));
+            for s in &spans {
+                assert!(0.0 <= s.start && s.start <= s.end, "{s:?}\n{}", out.dump());
+            }
+            spans
+        }
+    }
+
+    impl Drop for TempSpans {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    /// The most spans open at one instant. A span that ends exactly when
+    /// another starts does not overlap it (ends are counted first at a tie):
+    /// a permit given back and taken again at once is not two permits.
+    pub fn max_open<S: std::borrow::Borrow<crate::spans::Span>>(spans: &[S]) -> usize {
+        let mut edges: Vec<(f64, i32)> = spans
+            .iter()
+            .map(|s| s.borrow())
+            .flat_map(|s| [(s.start, 1), (s.end, -1)])
+            .collect();
+        edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut open, mut max) = (0i32, 0i32);
+        for (_, step) in edges {
+            open += step;
+            max = max.max(open);
+        }
+        max as usize
+    }
+
+    /// A `--spans` path in a directory that does not exist.
+    pub fn missing_spans_path() -> String {
+        std::env::temp_dir()
+            .join(format!("no-such-dir-{}", std::process::id()))
+            .join("spans.jsonl")
+            .display()
+            .to_string()
+    }
+
+    /// A `--spans` path that cannot be created is refused before the work:
+    /// exit 1, one error line (`cannot create the spans file ...`), no panic
+    /// or traceback, and no cost line (nothing was done).
+    pub fn bad_spans_path_fails(out: &RunOutput) {
+        assert_clean_failure(out);
+        assert_eq!(out.code, Some(1), "{}", out.dump());
+        let errors: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.to_lowercase().starts_with("error"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{}", out.dump());
+        assert!(
+            errors[0].contains("cannot create the spans file"),
+            "{}",
+            out.dump()
+        );
+        assert!(
+            !out.stdout.contains(", cost = "),
+            "no work was done\n{}",
+            out.dump()
+        );
+    }
+
     /// The event lines as (who, message), without the timestamps.
     pub fn said(out: &RunOutput) -> Vec<(String, String)> {
         out.events()

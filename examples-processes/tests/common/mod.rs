@@ -183,27 +183,3 @@ pub fn one_at_a_time(row: &[Span], out: &RunOutput) {
         );
     }
 }
-
-/// A `--spans` path in a directory that does not exist is refused before
-/// the work: exit 1, one error line, no panic or traceback.
-pub fn bad_spans_path_fails(out: &RunOutput) {
-    assert_clean_failure(out);
-    assert_eq!(out.code, Some(1), "{}", out.dump());
-    let errors: Vec<&str> = out
-        .stderr
-        .lines()
-        .filter(|l| l.to_lowercase().starts_with("error"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{}", out.dump());
-    assert!(
-        errors[0].contains("cannot create the spans file"),
-        "{}",
-        out.dump()
-    );
-}
-
-/// A `--spans` path whose directory does not exist.
-pub fn missing_dir_path() -> String {
-    let dir = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
-    dir.join("spans.jsonl").display().to_string()
-}
