@@ -126,43 +126,55 @@ fn cpu_bound_proc_and_twin_run_one_way_each_and_agree() {
 }
 
 #[test]
-fn cpu_bound_proc_spans_one_per_number_on_each_row() {
-    let path = spans_path("cpu_bound");
-    let path_arg = path.display().to_string();
-    let args = ["--count", "4", "--workers", "2", "--spans", &path_arg];
-    let out = bin(CPU, &args, 30);
-    ok(&out);
-    let rows = spans_by_row(&path, &out);
-    let labels = |prefix: &str| -> Vec<String> {
-        let mut v: Vec<String> = rows
-            .iter()
-            .filter(|(row, _)| row.starts_with(prefix))
-            .flat_map(|(_, spans)| spans.iter().map(|s| s.what.clone()))
-            .collect();
-        v.sort();
-        v
-    };
-    let all: Vec<String> = (0..4).map(|k| format!("is_prime #{k}")).collect();
-    // Each way checks every number once: on main, on the rayon threads, in
-    // the worker processes (each of which wrote its own spans as it exited).
-    for prefix in ["main", "rayon-", "worker (pid "] {
-        assert_eq!(labels(prefix), all, "{prefix}: {rows:?}");
+fn cpu_bound_proc_and_twin_spans_one_per_number_on_each_row() {
+    // Rust's thread pool is rayon's (rows rayon-0..), Python's a
+    // ThreadPoolExecutor(thread_name_prefix="pool") (rows pool_0..).
+    for (python, threads) in [(false, "rayon-"), (true, "pool_")] {
+        let path = spans_path(if python { "cpu_bound_py" } else { "cpu_bound" });
+        let path_arg = path.display().to_string();
+        let args = ["--count", "4", "--workers", "2", "--spans", &path_arg];
+        let out = if python {
+            twin("cpu_bound_proc", &args, 60)
+        } else {
+            bin(CPU, &args, 30)
+        };
+        ok(&out);
+        let rows = spans_by_row(&path, &out);
+        let labels = |prefix: &str| -> Vec<String> {
+            let mut v: Vec<String> = rows
+                .iter()
+                .filter(|(row, _)| row.starts_with(prefix))
+                .flat_map(|(_, spans)| spans.iter().map(|s| s.what.clone()))
+                .collect();
+            v.sort();
+            v
+        };
+        let all: Vec<String> = (0..4).map(|k| format!("is_prime #{k}")).collect();
+        // Each way checks every number once: on main, on the pool's threads,
+        // in the worker processes.
+        for prefix in ["main", threads, "worker (pid "] {
+            assert_eq!(labels(prefix), all, "{prefix}: {rows:?}");
+        }
+        let known =
+            |r: &String| r == "main" || r.starts_with(threads) || r.starts_with("worker (pid ");
+        assert!(rows.keys().all(known), "{rows:?}");
+        let workers = rows
+            .keys()
+            .filter(|r| r.starts_with("worker (pid "))
+            .count();
+        assert!((1..=2).contains(&workers), "{rows:?}");
+        for spans in rows.values() {
+            one_at_a_time(spans, &out); // a thread, or a worker, does one at a time
+        }
+        let missing = missing_spans_path();
+        let args = ["--count", "1", "--spans", missing.as_str()];
+        let out = if python {
+            twin("cpu_bound_proc", &args, 30)
+        } else {
+            bin(CPU, &args, 10)
+        };
+        bad_spans_path_fails(&out);
     }
-    let known =
-        |r: &String| r == "main" || r.starts_with("rayon-") || r.starts_with("worker (pid ");
-    assert!(rows.keys().all(known), "{rows:?}");
-    let workers = rows
-        .keys()
-        .filter(|r| r.starts_with("worker (pid "))
-        .count();
-    assert!((1..=2).contains(&workers), "{rows:?}");
-    for spans in rows.values() {
-        one_at_a_time(spans, &out); // a thread, or a worker, does one at a time
-    }
-    let missing = missing_spans_path();
-    let out = bin(CPU, &["--count", "1", "--spans", missing.as_str()], 10);
-    bad_spans_path_fails(&out);
-    assert!(!out.stdout.contains("cost = "), "{}", out.dump());
 }
 
 #[test]
