@@ -57,7 +57,7 @@ async fn round_trips(
     mut stream: TcpStream,
     rounds: u32,
     done: Arc<AtomicU64>,
-) -> Result<Vec<u64>> {
+) -> Result<(Vec<u64>, TcpStream)> {
     let mut micros = Vec::with_capacity(rounds as usize);
     let mut back = Vec::new();
     for round in 1..=rounds {
@@ -79,7 +79,8 @@ async fn round_trips(
         );
         done.fetch_add(1, Ordering::Relaxed);
     }
-    Ok(micros)
+    // Handed back, not dropped: every connection stays open until all are done.
+    Ok((micros, stream))
 }
 
 async fn run(args: &Args, addr: SocketAddr, done: Arc<AtomicU64>) -> Result<()> {
@@ -99,11 +100,15 @@ async fn run(args: &Args, addr: SocketAddr, done: Arc<AtomicU64>) -> Result<()> 
         tasks.spawn(round_trips(i, stream, args.rounds, Arc::clone(&done)));
     }
     let mut hist = Histogram::<u64>::new(3).context("cannot make a histogram")?;
+    let mut finished = Vec::with_capacity(args.connections as usize);
     while let Some(joined) = tasks.join_next().await {
-        for us in joined?? {
+        let (micros, stream) = joined??;
+        for us in micros {
             hist.record(us.max(1))?;
         }
+        finished.push(stream);
     }
+    drop(finished); // now the server sees them all close
     let secs = start.elapsed().as_secs_f64();
     let total = u64::from(args.connections) * u64::from(args.rounds);
     ensure!(
