@@ -163,8 +163,10 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String, FetchError> {
 
 /// Up to `retry.attempts` tries of [`fetch`], sleeping [`Retry::delay`]
 /// between them, stopping early on an error that is not
-/// [retryable](FetchError::is_retryable). Blocks the calling thread.
+/// [retryable](FetchError::is_retryable). Blocks the calling thread. While
+/// spans are recorded, the whole of it is a span `page N` (N from the URL).
 pub fn fetch_with_retry(url: &str, retry: &Retry) -> Fetched {
+    let _span = crate::spans::span(format_args!("page {}", page_of(url)));
     let mut errors = Vec::new();
     loop {
         let result = fetch(url, retry.timeout);
@@ -172,6 +174,15 @@ pub fn fetch_with_retry(url: &str, retry: &Retry) -> Fetched {
             return done;
         }
         std::thread::sleep(retry.delay(errors.len() as u32));
+    }
+}
+
+/// The page number of a list page URL (`.../sitehome/p/7` gives `"7"`), or
+/// the URL itself for any other URL: what a fetch's span is called.
+pub fn page_of(url: &str) -> &str {
+    match url.trim_end_matches('/').rsplit_once('/') {
+        Some((_, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => n,
+        _ => url,
     }
 }
 
@@ -206,6 +217,8 @@ fn settle(
 /// (it must apply `retry.timeout` itself, e.g. with `tokio::time::timeout`),
 /// `sleep` the runtime's timer (`tokio::time::sleep`, `smol::Timer::after`,
 /// `async_std::task::sleep`). Only the backoff waits are awaited here.
+/// While spans are recorded, the whole of it is a span `page N` on the row
+/// of the task that awaits it (see [`crate::timing::named`]).
 pub async fn fetch_with_retry_async<F, Fut, S, SFut>(
     url: &str,
     retry: &Retry,
@@ -218,6 +231,7 @@ where
     S: FnMut(Duration) -> SFut,
     SFut: Future<Output = ()>,
 {
+    let _span = crate::spans::span(format_args!("page {}", page_of(url)));
     let mut errors = Vec::new();
     loop {
         let result = fetch(url.to_string()).await;
@@ -352,7 +366,7 @@ pub struct CrawlArgs {
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=MAX_LATENCY_MS))]
     pub latency_ms: u64,
     /// Crawl an already running site (`cargo run -p shared --bin blog-site`) at this URL.
-    #[arg(long)]
+    #[arg(long, value_parser = site_url_arg)]
     pub site: Option<String>,
     /// The retry flags.
     #[command(flatten)]
@@ -406,6 +420,22 @@ impl RetryArgs {
             timeout: self.timeout,
             ..Retry::default()
         }
+    }
+}
+
+/// Parses a `--site` value: an `http://HOST[:PORT]` URL (the crawl client
+/// speaks plain HTTP only); a trailing `/` is dropped. Refused: no scheme
+/// (`127.0.0.1:8000`), another scheme (`https://...`), no host.
+///
+/// # Errors
+/// A message clap prints as the flag's error (exit code 2).
+pub fn site_url_arg(s: &str) -> Result<String, String> {
+    let url = s.trim().trim_end_matches('/');
+    match url.strip_prefix("http://") {
+        Some(rest) if !rest.is_empty() && !rest.starts_with(['/', ':']) => Ok(url.to_string()),
+        _ => Err(format!(
+            "`{s}` is not a site URL: give it as http://HOST:PORT, e.g. http://127.0.0.1:8000"
+        )),
     }
 }
 
@@ -590,6 +620,40 @@ mod tests {
         ] {
             assert!(timeout_arg(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn site_urls_are_validated() {
+        assert_eq!(
+            site_url_arg("http://127.0.0.1:8000/").as_deref(),
+            Ok("http://127.0.0.1:8000")
+        );
+        assert!(site_url_arg("http://localhost").is_ok());
+        for bad in [
+            "abc",
+            "127.0.0.1:8000",
+            "https://x",
+            "http://",
+            "http://:80",
+            "",
+        ] {
+            assert!(site_url_arg(bad).is_err(), "{bad}");
+        }
+        #[derive(clap::Parser, Debug)]
+        struct A {
+            #[command(flatten)]
+            crawl: CrawlArgs,
+        }
+        use clap::Parser;
+        let e = A::try_parse_from(["x", "--site", "abc"]).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("http://HOST:PORT"), "{e}");
+    }
+
+    #[test]
+    fn pages_are_named_from_the_url() {
+        assert_eq!(page_of("http://127.0.0.1:1/sitehome/p/12"), "12");
+        assert_eq!(page_of("http://127.0.0.1:1/"), "http://127.0.0.1:1/");
     }
 
     #[test]

@@ -550,6 +550,49 @@ pub fn parse_posts(html: &str) -> Vec<Post> {
         .collect()
 }
 
+/// How to start the site, as the error of a `--site` where nothing listens says.
+pub const START_SITE_HINT: &str = "start one with `cargo run -p shared --bin blog-site`";
+
+/// Checks that something listens at the site `url` (`http://HOST[:PORT]...`,
+/// port 80 if none): one TCP connect to each address the host resolves to,
+/// up to 1 s each. Only a refused connection (or a host that does not
+/// resolve) is an error; a slow or faulty site is the crawl's business.
+///
+/// # Errors
+/// `no blog site at URL (connection refused): start one with
+/// `cargo run -p shared --bin blog-site``, or the host does not resolve.
+pub fn probe(url: &str) -> Result<()> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let url = url.trim_end_matches('/');
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let host_port = if authority
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+        && !authority.ends_with(']')
+    {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
+    let addrs: Vec<SocketAddr> = host_port
+        .to_socket_addrs()
+        .with_context(|| format!("no blog site at {url}: cannot resolve {host_port}"))?
+        .collect();
+    let mut refused = !addrs.is_empty();
+    for addr in &addrs {
+        match TcpStream::connect_timeout(addr, Duration::from_secs(1)) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+            Err(_) => refused = false, // slow or filtered: let the crawl say
+        }
+    }
+    if refused {
+        bail!("no blog site at {url} (connection refused): {START_SITE_HINT}");
+    }
+    Ok(())
+}
+
 /// The site a crawler crawls: a running one named by URL (`--site URL`), or
 /// one started in this process that serves for as long as the guard lives.
 ///
@@ -575,12 +618,15 @@ pub struct SiteGuard {
 
 impl SiteGuard {
     /// With `Some(url)`, uses that running site as is (nothing is started;
-    /// `config` is ignored). With `None`, starts a local site from `config`.
+    /// `config` is ignored) after checking that something listens there
+    /// ([`probe`]). With `None`, starts a local site from `config`.
     ///
     /// # Errors
-    /// Those of [`Site::start`], with context.
+    /// With `Some(url)`: nothing listens there (see [`probe`]). With `None`:
+    /// those of [`Site::start`], with context.
     pub fn open(site: Option<&str>, config: SiteConfig) -> Result<SiteGuard> {
         if let Some(url) = site {
+            probe(url)?;
             return Ok(SiteGuard {
                 url: url.trim_end_matches('/').to_string(),
                 local: None,
@@ -617,6 +663,32 @@ mod tests {
     /// The crawlers' GET, with a generous limit.
     fn fetch(url: &str) -> Result<String, FetchError> {
         get(url, Duration::from_secs(10))
+    }
+
+    #[test]
+    fn a_site_where_nothing_listens_is_one_clear_error() {
+        let port = StdTcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let e = SiteGuard::open(Some(&url), SiteConfig::default()).unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            format!(
+                "no blog site at {url} (connection refused): start one with `cargo run -p shared --bin blog-site`"
+            )
+        );
+        let site = Site::start(SiteConfig {
+            pages: 2,
+            latency: Duration::ZERO,
+            ..SiteConfig::default()
+        })
+        .unwrap();
+        let guard = SiteGuard::open(Some(&format!("{}/", site.url())), SiteConfig::default());
+        assert_eq!(guard.unwrap().url(), site.url());
+        assert!(probe(&format!("{}/sitehome/p/1", site.url())).is_ok());
     }
 
     #[test]

@@ -2,25 +2,19 @@
 //! recorded cheaply while an example runs and written as JSON lines for
 //! `compare timeline` to draw, one row per thread, task or process.
 //!
-//! A bin that takes `--spans FILE` does three things:
+//! A bin records nothing itself. [`crate::init`] starts recording when the
+//! environment variable [`SPANS_ENV`] (`CONCURRENCY_PAIRS_SPANS=FILE`) is set
+//! (compare and the tests set it), and `shared` records by itself:
 //!
-//! ```no_run
-//! # fn main() -> anyhow::Result<()> {
-//! # let path: Option<std::path::PathBuf> = None;
-//! // 1. first thing: create the file (a bad path fails now, not after the work)
-//! let spans = shared::spans::SpanFile::create(path.as_deref())?;
-//! // 2. around each piece of work: a guard, named after the current thread
-//! {
-//!     let _span = shared::spans::span("page 3"); // ends when dropped
-//!     // ... fetch page 3 ...
-//! }
-//! // an async task has no thread of its own: name its row
-//! let _span = shared::spans::span_as("task-2", "page 7");
-//! # drop(_span);
-//! // 3. last: write every span recorded
-//! spans.finish()?;
-//! # Ok(()) }
-//! ```
+//! - `crawl::fetch_with_retry` / `fetch_with_retry_async`: `page N`;
+//! - `timing::timed` / `Stopwatch::report(label)`: a span named `label`;
+//! - `workload::is_prime(n)` (n above [`crate::workload::SPAN_MIN_PRIME`]):
+//!   `is_prime N`; `workload::sha_job`: `sha seed N`;
+//! - every `event!` line: a mark (start == end, what = the message).
+//!
+//! The row is [`crate::timing::thread_name`]: the thread's name, or the
+//! task's inside [`crate::timing::named`]. A crate's own library code may
+//! open a span itself with [`span`] (ends when the guard drops).
 //!
 //! One line per span, times in seconds since the program's clock started
 //! ([`crate::timing::epoch`], the clock of the event lines):
@@ -29,20 +23,19 @@
 //! {"name":"craw-3","what":"page 3","start":0.1012,"end":0.2034}
 //! ```
 //!
-//! Cheap: while no file was asked for, a span costs one relaxed atomic load
-//! and formats nothing; while recording, two `Instant::now()` calls, the
-//! label and one push onto a mutex-guarded vector, written out only at the
-//! end (no I/O while the work runs).
+//! Cheap: while not recording, a span costs one relaxed atomic load and
+//! formats nothing; while recording, two `Instant::now()` calls, the label
+//! and one push onto a mutex-guarded vector, written out only at the end
+//! (no I/O while the work runs): the [`crate::Run`] guard appends every span
+//! in one write when it drops.
 //!
-//! Child processes: [`share`] passes the file to a child (an environment
-//! variable, beside [`crate::timing::share_epoch`]'s clock), and the child's
-//! own `SpanFile::create(None)` then appends its spans, in one write, when it
-//! finishes; so a parent's and its children's spans land in one file on one
-//! clock.
+//! Child processes inherit the environment variable (and the clock, which
+//! `init` exports in [`crate::timing::EPOCH_ENV`]), so a child that calls
+//! `shared::init()` appends its own spans to the same file on the same clock.
+//! The Python twins get the same from `shared/python/blog_spider.py`.
 //!
-//! A Python twin writes the same lines with
-//! `json.dumps({"name": ..., "what": ..., "start": ..., "end": ...})`, times
-//! from `time.perf_counter() - START`.
+//! The older interface, [`SpanFile`] (`--spans FILE`) with [`span_as`], still
+//! works while the bins move to `init`.
 
 use std::fmt::Display;
 use std::fs::{File, OpenOptions};
@@ -57,8 +50,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::timing::{epoch, thread_name};
 
-/// The environment variable through which a child process learns the spans
-/// file of its parent (set by [`share`]).
+/// The environment variable naming the spans file: set it on a child
+/// (`cmd.env(SPANS_ENV, path)`) and the child's `shared::init()` (or the
+/// twin's `import blog_spider`) records and appends its spans there.
 pub const SPANS_ENV: &str = "CONCURRENCY_PAIRS_SPANS";
 
 /// One span of work: one JSON line of a spans file.
@@ -79,8 +73,8 @@ static SPANS: Mutex<Vec<Span>> = Mutex::new(Vec::new());
 /// The file being recorded to, for [`share`].
 static PATH: Mutex<Option<PathBuf>> = Mutex::new(None);
 
-/// True while spans are being recorded (a `--spans FILE` was given, or this
-/// process is a child of one that records).
+/// True while spans are being recorded ([`SPANS_ENV`] was set at
+/// [`crate::init`], or a `--spans FILE` was given): one relaxed atomic load.
 pub fn enabled() -> bool {
     RECORDING.load(Ordering::Relaxed)
 }
@@ -89,20 +83,113 @@ fn secs(t: Instant) -> f64 {
     t.saturating_duration_since(epoch()).as_secs_f64()
 }
 
+/// Starts recording into `path` (appending; the file is not emptied, so a
+/// parent and its children can share it: the caller of a run makes it fresh).
+/// The file is opened now, so a bad path fails before any work.
+///
+/// # Errors
+/// `cannot create the spans file PATH: <why>` (a missing directory, no permission).
+pub fn start(path: &Path) -> Result<()> {
+    start_named(path, "")
+}
+
+fn start_named(path: &Path, origin: &str) -> Result<()> {
+    epoch(); // the clock spans count from
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .with_context(|| format!("cannot create the spans file {}{origin}", path.display()))?;
+    // unwrap: see `share`.
+    *PATH.lock().unwrap() = Some(path.to_path_buf());
+    RECORDING.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Starts recording if [`SPANS_ENV`] names a file (see [`start`]); returns
+/// whether it did. An empty value counts as unset.
+///
+/// # Errors
+/// `cannot create the spans file PATH (named by CONCURRENCY_PAIRS_SPANS): <why>`.
+pub fn start_from_env() -> Result<bool> {
+    match std::env::var_os(SPANS_ENV).filter(|v| !v.is_empty()) {
+        Some(p) => start_named(Path::new(&p), &format!(" (named by {SPANS_ENV})")).map(|()| true),
+        None => Ok(false),
+    }
+}
+
+/// Stops recording and appends every span recorded so far to the file given
+/// to [`start`], one JSON line each, in one write (so the lines of processes
+/// that share the file never interleave). Does nothing when not recording.
+///
+/// # Errors
+/// `cannot write the spans file PATH` if it cannot be opened or written.
+pub fn flush() -> Result<()> {
+    RECORDING.store(false, Ordering::Relaxed);
+    // unwrap: see `share`.
+    let Some(path) = PATH.lock().unwrap().take() else {
+        return Ok(());
+    };
+    write_out(&path)
+}
+
+fn write_out(path: &Path) -> Result<()> {
+    // unwrap: the lock is poisoned only if a push panicked (out of memory).
+    let spans = std::mem::take(&mut *SPANS.lock().unwrap());
+    if spans.is_empty() {
+        return Ok(());
+    }
+    let mut buf = String::new();
+    for s in &spans {
+        buf.push_str(&serde_json::to_string(s)?);
+        buf.push('\n');
+    }
+    let write = || -> std::io::Result<()> {
+        let mut f = OpenOptions::new().append(true).create(true).open(path)?;
+        f.write_all(buf.as_bytes())
+    };
+    write().with_context(|| format!("cannot write the spans file {}", path.display()))
+}
+
+/// Records a mark on `who`'s row: a span with start == end == `at` seconds
+/// (what an `event!` line records). Nothing while not [`enabled`].
+pub fn mark_at(who: &str, what: &str, at: f64) {
+    if !enabled() {
+        return;
+    }
+    push(Span {
+        name: who.to_string(),
+        what: what.to_string(),
+        start: at,
+        end: at,
+    });
+}
+
+/// Records a finished span of the current row's work (thread or named task)
+/// from `start` to `end`. Nothing while not [`enabled`].
+pub fn record_here(what: impl Display, start: Instant, end: Instant) {
+    if enabled() {
+        record(&thread_name(), what, start, end);
+    }
+}
+
+fn push(span: Span) {
+    // unwrap: the lock is poisoned only if a push panicked (out of memory).
+    SPANS.lock().unwrap().push(span);
+}
+
 /// Records a finished span of `name`'s work from `start` to `end` (nothing
 /// while not [`enabled`]).
 pub fn record(name: &str, what: impl Display, start: Instant, end: Instant) {
     if !enabled() {
         return;
     }
-    let span = Span {
+    push(Span {
         name: name.to_string(),
         what: what.to_string(),
         start: secs(start),
         end: secs(end),
-    };
-    // unwrap: the lock is poisoned only if a push panicked (out of memory).
-    SPANS.lock().unwrap().push(span);
+    });
 }
 
 /// An open span; it is recorded, ending now, when dropped.
@@ -119,8 +206,10 @@ impl Drop for SpanGuard {
     }
 }
 
-/// Opens a span of the current thread's work (its row is the thread's
-/// name, see [`crate::timing::thread_name`]), ending when the guard drops.
+/// Opens a span of the current row's work (the thread's name, or the task's
+/// inside [`crate::timing::named`]; see [`crate::timing::thread_name`]),
+/// ending when the guard drops. `what` is formatted only while recording, so
+/// `span(format_args!("page {n}"))` costs one atomic load when off.
 pub fn span(what: impl Display) -> SpanGuard {
     if !enabled() {
         return SpanGuard { open: None };
@@ -198,17 +287,8 @@ impl SpanFile {
             return Ok(());
         };
         RECORDING.store(false, Ordering::Relaxed);
-        let spans = std::mem::take(&mut *SPANS.lock().unwrap());
-        let mut buf = String::new();
-        for s in &spans {
-            buf.push_str(&serde_json::to_string(s)?);
-            buf.push('\n');
-        }
-        let write = || -> std::io::Result<()> {
-            let mut f = OpenOptions::new().append(true).create(true).open(&path)?;
-            f.write_all(buf.as_bytes())
-        };
-        write().with_context(|| format!("cannot write the spans file {}", path.display()))
+        PATH.lock().unwrap().take();
+        write_out(&path)
     }
 }
 

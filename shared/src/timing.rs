@@ -10,11 +10,21 @@
 //!   that speaks ([`event`], [`event_as`], and the [`event!`](crate::event) and
 //!   [`event_as!`](crate::event_as) macros).
 //!
-//! The Python twins print the same shapes with
-//! `print(f"[{time.perf_counter() - START:7.3f}s {name}] {msg}")`.
+//! The Python twins print the same shapes with `blog_spider.log(msg)` and
+//! `blog_spider.cost(label, seconds)` (shared/python/blog_spider.py).
+//!
+//! An async task has no thread of its own: wrap it in [`named`] and, while it
+//! is polled, [`thread_name`] (so `event!` and every span) uses its name.
+//!
+//! While spans are recorded ([`crate::init`] with `CONCURRENCY_PAIRS_SPANS`
+//! set), every event line is also recorded as a mark (a span with
+//! start == end, what = the message) and every cost line as a span named by
+//! its label; when not recording, that costs one relaxed atomic load.
 
+use std::cell::RefCell;
 use std::fmt::Display;
-use std::sync::OnceLock;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 static EPOCH: OnceLock<Instant> = OnceLock::new();
@@ -51,12 +61,18 @@ pub fn epoch() -> Instant {
 /// children's lines can be read (and sorted) as one timeline. Uses the wall
 /// clock to cross the process boundary (good to about a millisecond).
 pub fn share_epoch(cmd: &mut std::process::Command) -> &mut std::process::Command {
-    let ago = epoch().elapsed();
-    if let Ok(wall_now) = SystemTime::now().duration_since(UNIX_EPOCH) {
-        let t0 = wall_now.saturating_sub(ago).as_nanos();
-        cmd.env(EPOCH_ENV, t0.to_string());
+    if let Some(t0) = epoch_ns() {
+        cmd.env(EPOCH_ENV, t0);
     }
     cmd
+}
+
+/// The value of [`EPOCH_ENV`] for a child: this process's [`epoch`] as
+/// nanoseconds since the Unix epoch (wall clock), as a decimal string.
+pub fn epoch_ns() -> Option<String> {
+    let ago = epoch().elapsed();
+    let wall_now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
+    Some(wall_now.saturating_sub(ago).as_nanos().to_string())
 }
 
 /// Time since [`epoch`].
@@ -73,9 +89,16 @@ pub fn event_line(who: &str, msg: impl Display) -> String {
 /// Prints an event line for `who` (a thread or task name) to stdout.
 /// Writing locks stdout for the whole line, so lines from several threads
 /// never tear, and Rust's stdout is line-buffered, so each line is visible at
-/// once even through a pipe.
+/// once even through a pipe. While spans are recorded, the line is also
+/// recorded as a mark on `who`'s row ([`crate::spans::mark`]).
 pub fn event(who: &str, msg: impl Display) {
-    print_line(&event_line(who, msg));
+    let at = elapsed();
+    let line = format!("[{:7.3}s {who}] {msg}", at.as_secs_f64());
+    if crate::spans::enabled() {
+        let msg = &line[line.find("] ").map_or(0, |i| i + 2)..];
+        crate::spans::mark_at(who, msg, at.as_secs_f64());
+    }
+    print_line(&line);
 }
 
 /// Writes one line to stdout, ignoring a closed pipe (`bin | head` must not
@@ -85,9 +108,18 @@ pub(crate) fn print_line(line: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
-/// The current thread's name: the name given to `thread::Builder::name`,
+thread_local! {
+    /// The name of the task being polled on this thread (see [`named`]).
+    static TASK: RefCell<Option<Arc<str>>> = const { RefCell::new(None) };
+}
+
+/// The current row's name: inside a future wrapped by [`named`], the task's
+/// name; otherwise the thread's: the name given to `thread::Builder::name`,
 /// `main` for the main thread, or `thread-<id>` for an unnamed thread.
 pub fn thread_name() -> String {
+    if let Some(task) = TASK.with(|t| t.borrow().clone()) {
+        return task.to_string();
+    }
     let t = std::thread::current();
     match t.name() {
         Some(name) => name.to_string(),
@@ -99,13 +131,43 @@ pub fn thread_name() -> String {
     }
 }
 
-/// Prints an event line named after the current thread.
+/// Restores the previous task name when a poll ends (or unwinds).
+struct TaskName(Option<Arc<str>>);
+
+impl Drop for TaskName {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        TASK.with(|t| *t.borrow_mut() = previous);
+    }
+}
+
+/// Wraps `fut` so that, while it is polled, [`thread_name`] (and so
+/// [`event!`](crate::event) lines and spans) gives `name` instead of the
+/// thread's name: `tokio::spawn(named(format!("craw-{n}"), craw(url)))`.
+/// The name is a thread-local set around each poll and restored after it,
+/// so it works on any executor (tokio, smol, async-std, `block_on`) and on
+/// whichever thread polls the task; nested `named` futures use the inner name.
+/// Costs one `Arc` clone per poll.
+pub fn named<F: Future>(name: impl Into<String>, fut: F) -> impl Future<Output = F::Output> {
+    let name: Arc<str> = Arc::from(name.into());
+    async move {
+        let mut fut = std::pin::pin!(fut);
+        std::future::poll_fn(|cx| {
+            let previous = TASK.with(|t| t.borrow_mut().replace(Arc::clone(&name)));
+            let _restore = TaskName(previous);
+            fut.as_mut().poll(cx)
+        })
+        .await
+    }
+}
+
+/// Prints an event line named after the current thread (or named task).
 pub fn event_here(msg: impl Display) {
     event(&thread_name(), msg);
 }
 
-/// Prints an event line for the current thread: `event!("got {}", x)`
-/// prints `[  1.002s worker-1] got 7`.
+/// Prints an event line for the current thread (or [`named`] task):
+/// `event!("got {}", x)` prints `[  1.002s worker-1] got 7`.
 #[macro_export]
 macro_rules! event {
     ($($arg:tt)*) => {
@@ -137,8 +199,8 @@ pub fn cost_line(label: &str, elapsed: Duration) -> String {
 }
 
 /// Runs `f`, prints its cost line (the notes' `print(f"{label}, cost = ...")`)
-/// and returns what `f` returned. Python twin: `start = time.time(); f();
-/// print(f"{label}, cost = {time.time() - start:.3f} seconds")`.
+/// and returns what `f` returned; while recording, also a span named
+/// `label`. Python twin: `with blog_spider.timed(label): f()`.
 pub fn timed<T>(label: &str, f: impl FnOnce() -> T) -> T {
     let sw = Stopwatch::start();
     let out = f();
@@ -170,9 +232,13 @@ impl Stopwatch {
         self.elapsed().as_secs_f64()
     }
 
-    /// Prints `"{label}, cost = X.XXX seconds"` and returns the elapsed time.
+    /// Prints `"{label}, cost = X.XXX seconds"` and returns the elapsed time;
+    /// while recording, also records a span named `label` from start to now
+    /// on the current row.
     pub fn report(&self, label: &str) -> Duration {
-        let d = self.elapsed();
+        let now = Instant::now();
+        let d = now.saturating_duration_since(self.start);
+        crate::spans::record_here(label, self.start, now);
         print_line(&cost_line(label, d));
         d
     }
@@ -197,6 +263,46 @@ mod tests {
         let (t, who, msg) = parse_event_line(&line).unwrap();
         assert!(t >= 0.0 && who == "sing" && msg == "hello");
         assert_eq!(parse_event_line("single thread, cost = 1.0 seconds"), None);
+    }
+
+    /// A minimal executor: polls `fut` on this thread until it is ready.
+    fn block_on<F: Future>(fut: F) -> F::Output {
+        use std::task::{Context, Poll, Waker};
+        let mut fut = std::pin::pin!(fut);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn named_tasks_name_their_rows_while_polled() {
+        let outer = thread_name();
+        let mut yielded = false;
+        let seen = block_on(named("craw-3", async {
+            let before = thread_name();
+            // one Pending in between: the name is set again at the next poll
+            std::future::poll_fn(|cx| {
+                if yielded {
+                    std::task::Poll::Ready(())
+                } else {
+                    yielded = true;
+                    cx.waker().wake_by_ref();
+                    std::task::Poll::Pending
+                }
+            })
+            .await;
+            let inner = named("inner", async { thread_name() }).await;
+            (before, inner, thread_name())
+        }));
+        assert_eq!(seen, ("craw-3".into(), "inner".into(), "craw-3".into()));
+        assert_eq!(thread_name(), outer, "restored after the poll");
+        // a panicking poll restores the name too
+        let caught = std::panic::catch_unwind(|| block_on(named("boom", async { panic!("x") })));
+        assert!(caught.is_err());
+        assert_eq!(thread_name(), outer);
     }
 
     #[test]

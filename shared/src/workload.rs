@@ -19,7 +19,12 @@ pub const SHA_JOBS: usize = 12;
 /// notes' snippet shows a placeholder, `SIZE = 3 # sha函数的参数`).
 pub const SHA_SIZE: usize = 1 << 20;
 
-/// Trial division over odd numbers up to `isqrt(n)`, as the course's `is_prime` (not in the notes):
+/// [`is_prime`] records a span `is_prime N` (while spans are recorded) only
+/// for `n` above this: a small check is over before a timeline could show it.
+pub const SPAN_MIN_PRIME: u64 = 1_000_000;
+
+/// Trial division over odd numbers up to `isqrt(n)`, as the course's `is_prime`
+/// (not in the notes); a span `is_prime N` while recording (n above [`SPAN_MIN_PRIME`]):
 ///
 /// ```python
 /// def is_prime(n):
@@ -38,6 +43,8 @@ pub const SHA_SIZE: usize = 1 << 20;
 /// assert!(!is_prime(112_272_535_095_295));
 /// ```
 pub fn is_prime(n: u64) -> bool {
+    // While spans are recorded (see `crate::spans`), a big check is a span.
+    let _span = (n > SPAN_MIN_PRIME).then(|| crate::spans::span(format_args!("is_prime {n}")));
     if n < 2 {
         return false;
     }
@@ -86,7 +93,8 @@ pub fn pseudo_random_bytes(size: usize, seed: u64) -> Vec<u8> {
 /// The notes' `sha(size)`: the SHA-256 digest, as 64 lower-case hex
 /// characters, of `size` bytes (the notes use `SIZE = 2**20`) of
 /// [`pseudo_random_bytes`] seeded with `seed` (the notes used fresh random
-/// bytes; a seed makes every run, and both languages, agree).
+/// bytes; a seed makes every run, and both languages, agree). While spans are
+/// recorded, the job is a span `sha seed N`.
 ///
 /// ```
 /// let d = shared::workload::sha_job(0, 1);
@@ -94,6 +102,7 @@ pub fn pseudo_random_bytes(size: usize, seed: u64) -> Vec<u8> {
 /// ```
 pub fn sha_job(size: usize, seed: u64) -> String {
     use sha2::{Digest, Sha256};
+    let _span = crate::spans::span(format_args!("sha seed {seed}"));
     let digest = Sha256::digest(pseudo_random_bytes(size, seed));
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
