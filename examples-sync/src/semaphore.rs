@@ -152,6 +152,40 @@ mod tests {
         }
     }
 
+    /// The same both ways through the blocking `acquire`, on threads: `n`
+    /// threads get a permit while none is given back (a semaphore capped
+    /// below `n` fails here), and one thread more waits until a permit comes
+    /// back (a semaphore widened by one fails here). Nothing hangs on a
+    /// broken semaphore: the holders are let go before anything is asserted.
+    #[test]
+    fn acquire_admits_exactly_its_permits() {
+        use std::sync::mpsc;
+        for n in 1..=3 {
+            let sem = Semaphore::new(n);
+            let (admitted_tx, admitted) = mpsc::channel();
+            let (go_tx, go) = mpsc::channel::<()>();
+            let go = std::sync::Mutex::new(go);
+            let (first, extra) = std::thread::scope(|s| {
+                for _ in 0..=n {
+                    let (admitted_tx, sem, go) = (admitted_tx.clone(), &sem, &go);
+                    s.spawn(move || {
+                        let _permit = sem.acquire();
+                        admitted_tx.send(()).unwrap();
+                        let _ = go.lock().unwrap().recv(); // held until main lets go
+                    });
+                }
+                let wait = |d| admitted.recv_timeout(Duration::from_secs(d)).is_ok();
+                let first = (0..n).filter(|_| wait(10)).count();
+                let extra = admitted.recv_timeout(Duration::from_millis(200)).is_ok();
+                drop(go_tx); // every holder lets go: the scope can end
+                (first, extra)
+            });
+            assert_eq!(first, n, "{n} permits: only {first} threads got one");
+            assert!(!extra, "{n} permits: thread {} got one too", n + 1);
+            assert_eq!(sem.available(), n);
+        }
+    }
+
     #[test]
     fn acquire_timeout_gives_up_then_succeeds() {
         let sem = Semaphore::new(1);

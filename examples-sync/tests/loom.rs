@@ -53,6 +53,34 @@ fn semaphore_never_exceeds_its_permits() {
     });
 }
 
+/// And never fewer: two threads that each hold one of two permits while
+/// they wait for each other (a rendezvous under loom's own Mutex and
+/// Condvar). A semaphore that admits only one at a time leaves one thread
+/// blocked in `acquire` and the other waiting for it: loom reports the
+/// deadlock.
+#[test]
+fn semaphore_admits_all_its_permits_at_once() {
+    use loom::sync::{Condvar, Mutex};
+    model(|| {
+        let sem = Arc::new(Semaphore::new(2));
+        let met = Arc::new((Mutex::new(0), Condvar::new()));
+        let enter = |sem: &Semaphore, met: &(Mutex<u32>, Condvar)| {
+            let _permit = sem.acquire();
+            let mut here = met.0.lock().unwrap();
+            *here += 1;
+            met.1.notify_all();
+            while *here < 2 {
+                here = met.1.wait(here).unwrap(); // until the other holds a permit too
+            }
+        };
+        let (s, m) = (sem.clone(), met.clone());
+        let other = thread::spawn(move || enter(&s, &m));
+        enter(&sem, &met);
+        other.join().unwrap();
+        assert_eq!(sem.available(), 2);
+    });
+}
+
 /// The stolen wake-up: one permit, and a thread that takes it twice, so it
 /// can take the permit back between waking a waiter and that waiter running.
 /// `acquire` must re-check in a loop (`while`, not `if`); with an `if` this
