@@ -34,7 +34,8 @@ pub mod workload;
 /// 3. if `CONCURRENCY_PAIRS_SPANS=FILE` is set ([`spans::SPANS_ENV`], as
 ///    compare and the tests set it), starts recording spans, which `shared`
 ///    records by itself (see [`spans`]); the file is opened now, so a bad path
-///    fails before any work.
+///    fails before any work. In a child process of a recording run, rows
+///    are named `ROW (pid P)` ([`spans::ROOT_ENV`]).
 ///
 /// The returned [`Run`] appends every recorded span to the file, in one
 /// write, when it drops at the end of `main` (a child process that calls
@@ -55,6 +56,9 @@ pub fn init() -> anyhow::Result<Run> {
         unsafe { std::env::set_var(timing::EPOCH_ENV, t0) };
     }
     let recording = spans::start_from_env()?;
+    if recording {
+        spans::claim_root();
+    }
     Ok(Run { recording })
 }
 

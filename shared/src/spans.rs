@@ -72,6 +72,30 @@ static RECORDING: AtomicBool = AtomicBool::new(false);
 static SPANS: Mutex<Vec<Span>> = Mutex::new(Vec::new());
 /// The file being recorded to, for [`share`].
 static PATH: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// ` (pid P)` in a child process of the recording run (see [`ROOT_ENV`]).
+static CHILD_TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The environment variable holding the pid of the process that started a
+/// recording (set by [`crate::init`] in the first process that records).
+/// A process that records under another process's pid is a child: its rows
+/// are named `ROW (pid P)` (`main (pid 4242)`), so a pool's workers get rows
+/// of their own beside the parent's `main`. The Python module does the same.
+pub const ROOT_ENV: &str = "CONCURRENCY_PAIRS_SPANS_ROOT";
+
+/// Marks this process as the root of a recording, or (if a parent already
+/// is) tags its rows with its pid; called by [`crate::init`] while no other
+/// thread exists (it may set [`ROOT_ENV`]).
+pub(crate) fn claim_root() {
+    let pid = std::process::id().to_string();
+    match std::env::var(ROOT_ENV) {
+        Ok(root) if root != pid => {
+            let _ = CHILD_TAG.set(format!(" (pid {pid})"));
+        }
+        Ok(_) => {}
+        // Safety: called first thing in `main` (by `init`), before any thread exists.
+        Err(_) => unsafe { std::env::set_var(ROOT_ENV, pid) },
+    }
+}
 
 /// True while spans are being recorded ([`SPANS_ENV`] was set at
 /// [`crate::init`], or a `--spans FILE` was given): one relaxed atomic load.
@@ -173,7 +197,12 @@ pub fn record_here(what: impl Display, start: Instant, end: Instant) {
     }
 }
 
-fn push(span: Span) {
+fn push(mut span: Span) {
+    if let Some(tag) = CHILD_TAG.get()
+        && !span.name.contains(" (pid ")
+    {
+        span.name.push_str(tag);
+    }
     // unwrap: the lock is poisoned only if a push panicked (out of memory).
     SPANS.lock().unwrap().push(span);
 }

@@ -33,11 +33,19 @@ fn child(role: &str, spans: &std::path::Path) -> std::process::Output {
         .unwrap()
 }
 
+/// The pid the child printed.
+fn out_pid(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let i = stdout.find("CHILD PID ").expect("the child's pid") + "CHILD PID ".len();
+    stdout[i..].split_whitespace().next().unwrap().to_string()
+}
+
 #[test]
 fn child_role() {
     match std::env::var(ROLE).as_deref() {
         Ok("record") => {
             let _run = shared::init().unwrap();
+            println!("CHILD PID {}", std::process::id());
             shared::event!("child says hi");
             assert!(is_prime(1_000_003));
         }
@@ -108,7 +116,8 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
         .unwrap()
     });
 
-    // A child process with the variable appends its own spans.
+    // A child process with the variable appends its own spans, on rows
+    // tagged with its pid.
     let out = child("record", &path);
     assert!(out.status.success(), "{out:?}");
     let t = Instant::now();
@@ -134,10 +143,11 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     find(&spans, "task-2", "fetching");
     assert!(!spans.iter().any(|s| s.what == "before init"));
     // the child's spans (its test thread is `child_role`), on the parent's clock
-    let child_mark = find(&spans, "child_role", "child says hi");
+    let child_row = format!("child_role (pid {})", out_pid(&out));
+    let child_mark = find(&spans, &child_row, "child says hi");
     let page2 = find(&spans, "task-2", "page 2");
     assert!(child_mark.start >= page2.end, "{child_mark:?} {page2:?}");
-    find(&spans, "child_role", "is_prime 1000003");
+    find(&spans, &child_row, "is_prime 1000003");
     // appended, not overwritten: the child's lines come first
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
