@@ -123,6 +123,33 @@ impl Report {
     }
 }
 
+/// The start of the one line a comparison job prints for the harness:
+/// `answer: 727 post links on 50 pages` (`println!("answer: {}", crawl_answer(..))`;
+/// Python: `blog_spider.answer(text)`).
+pub const ANSWER_PREFIX: &str = "answer: ";
+
+/// What the harness reads from a run's stdout, the lines a bin prints for a
+/// person: every cost line ([`crate::timing::parse_cost_line`]), in order.
+pub fn parse_costs(stdout: &str) -> Vec<Cost> {
+    stdout
+        .lines()
+        .filter_map(crate::timing::parse_cost_line)
+        .map(|(label, seconds)| Cost {
+            label: label.to_string(),
+            seconds,
+        })
+        .collect()
+}
+
+/// The run's answer: the text of its last `answer: ...` line, if any.
+pub fn parse_answer(stdout: &str) -> Option<String> {
+    stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(ANSWER_PREFIX))
+        .map(|a| a.trim_end().to_string())
+}
+
 /// A crawler's report before its costs and answer: `program`, the [`CRAWL`]
 /// workload, `pages`, and `latency_ms` when the bin starts its own site (a
 /// `--site` has a latency of its own, which the bin does not know).
@@ -188,6 +215,20 @@ mod tests {
         let out = format!("[  0.001s main] hello\n{line}\n");
         assert_eq!(Report::from_stdout(&out), Some(r));
         assert_eq!(Report::from_stdout("no json here\n{not json"), None);
+    }
+
+    #[test]
+    fn costs_and_answer_are_read_from_what_a_person_reads() {
+        let out = "[  0.001s main] hello\nsingle thread, cost = 1.500 seconds\n\
+                   multi thread, cost = 0.250 seconds\nanswer: 2 of 3 prime\n";
+        let costs = parse_costs(out);
+        assert_eq!(costs.len(), 2);
+        assert_eq!(
+            (costs[1].label.as_str(), costs[1].seconds),
+            ("multi thread", 0.25)
+        );
+        assert_eq!(parse_answer(out).as_deref(), Some("2 of 3 prime"));
+        assert_eq!(parse_answer("no answer here\n"), None);
     }
 
     #[test]

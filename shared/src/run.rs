@@ -1,14 +1,16 @@
 //! Running an example as a child process with a time limit: what the tests
-//! (and the comparison harness) use to run every bin and every Python twin,
-//! so that a deadlocked example fails its test instead of hanging it.
+//! and the comparison harness (`compare`) use to run every bin and every
+//! Python twin, so that a deadlocked example fails its test instead of
+//! hanging it; `compare` also reads what the run cost ([`run_measured`]).
 //!
-//! Test-only: this module is compiled only with the `testkit` feature, which
-//! the example crates turn on in their `[dev-dependencies]`, so no example
-//! bin links it.
+//! Compiled only with the `testkit` feature, which the example crates turn
+//! on in their `[dev-dependencies]` (and `compare` in its dependencies), so
+//! no example bin links it.
 //!
 //! Portability: on Unix the child gets a process group of its own and a
 //! timeout kills the whole group; elsewhere (Windows) only the child itself is
-//! killed (`Child::kill`), so a grandchild may outlive it.
+//! killed (`Child::kill`), so a grandchild may outlive it, and CPU time and
+//! memory read 0.
 
 use std::io::Read;
 use std::path::Path;
@@ -48,6 +50,18 @@ impl RunOutput {
             .collect()
     }
 
+    /// The last lines of stderr (or of stdout, if stderr is empty), for an
+    /// error message.
+    pub fn tail(&self) -> String {
+        let text = if self.stderr.trim().is_empty() {
+            &self.stdout
+        } else {
+            &self.stderr
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(5)..].join("\n")
+    }
+
     /// Everything the child printed, for assertion messages.
     pub fn dump(&self) -> String {
         format!(
@@ -64,6 +78,28 @@ impl RunOutput {
     }
 }
 
+/// What a run cost the machine, measured from outside (Unix; elsewhere 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct Usage {
+    /// User CPU time of the child and its waited-for descendants, in seconds
+    /// (`wait4(2)`'s rusage: a pool's worker processes count too).
+    pub user_secs: f64,
+    /// System CPU time of the same, in seconds.
+    pub sys_secs: f64,
+    /// Peak resident memory of the process tree, in bytes: on Linux (when
+    /// sampled) the sum over the tree of each process's own high-water mark
+    /// (`VmHWM`), sampled every 20 ms, never less than `wait4`'s `ru_maxrss`
+    /// (the largest single process); elsewhere `ru_maxrss` only.
+    pub peak_rss_bytes: u64,
+    /// How many processes the tree held at one time or another (1 for a
+    /// single process when sampled; 0 where not measured).
+    pub processes: usize,
+}
+
+/// True where [`Usage`]'s CPU time and peak memory are measured (Unix);
+/// elsewhere they read as zero.
+pub const USAGE_SUPPORTED: bool = cfg!(unix);
+
 /// Runs `cmd` to completion with stdout and stderr captured and stdin closed,
 /// killing it if it has not exited after `timeout`. The child runs in a
 /// process group of its own, and a timeout kills the whole group, so
@@ -73,16 +109,31 @@ impl RunOutput {
 /// # Errors
 /// Only if the program cannot be started (not found, not executable).
 pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput> {
-    let start = Instant::now();
+    run_measured(&mut cmd, timeout, false).map(|(out, _)| out)
+}
+
+/// [`run_with_timeout`], and what the run cost ([`Usage`]): CPU time from
+/// `wait4`, and with `sample_memory` the process tree's peak memory,
+/// sampled from `/proc` every 20 ms while it runs (Linux). The one
+/// process-group runner of the workspace: the tests and `compare` use it.
+///
+/// # Errors
+/// The program cannot be started, or waiting for it fails.
+pub fn run_measured(
+    cmd: &mut Command,
+    timeout: Duration,
+    sample_memory: bool,
+) -> Result<(RunOutput, Usage)> {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    let mut child = cmd
-        .stdin(Stdio::null())
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd
         .spawn()
         .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
     // Drain both pipes on their own threads so a chatty child never blocks.
@@ -95,46 +146,209 @@ pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<RunOutput
             String::from_utf8_lossy(&buf).into_owned()
         })
     };
-    let out = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let err = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let waited = wait(&mut child, start, timeout, sample_memory)?;
+    let output = RunOutput {
+        code: waited.code,
+        timed_out: waited.timed_out,
+        // The child and (on a timeout) its group are gone, so the pipes end.
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        wall_secs: waited.wall.as_secs_f64(),
+    };
+    Ok((output, waited.usage))
+}
+
+struct Waited {
+    wall: Duration,
+    usage: Usage,
+    code: Option<i32>,
+    timed_out: bool,
+}
+
+#[cfg(unix)]
+fn wait(
+    child: &mut std::process::Child,
+    start: Instant,
+    timeout: Duration,
+    sample_memory: bool,
+) -> Result<Waited> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, mpsc};
+
+    let pid = child.id() as libc::pid_t;
+    let done = Arc::new(AtomicBool::new(false));
+    // The watchdog: kill the child's process group when the time is up.
+    let (stop_tx, stop_rx) = mpsc::channel::<()>();
+    let fired = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let fired = Arc::clone(&fired);
+        std::thread::spawn(move || {
+            if stop_rx.recv_timeout(timeout).is_err() {
+                fired.store(true, Ordering::SeqCst);
+                // Safety: kill(2) on the group `process_group(0)` made; the
+                // child is not reaped yet (we wait with WNOWAIT first), so
+                // its pid, and the group's id, cannot have been reused.
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+            }
+        })
+    };
+    // The sampler: the tree's memory while it runs.
+    let sampler = sample_memory.then(|| {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || tree::sample_until(pid as u32, &done))
+    });
+
+    // Wait for the exit without reaping (the pid stays reserved, so the
+    // watchdog's kill cannot hit a stranger), then stop the helpers, then reap
+    // with wait4 for the rusage.
+    loop {
+        // Safety: a zeroed siginfo_t is a valid out-parameter for waitid.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // Safety: waitid on our own child's pid, writing into `info`.
+        let rc = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                pid as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::WNOWAIT,
+            )
+        };
+        if rc == 0 {
+            break;
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e).context("waitid on the child");
+        }
+    }
+    let wall = start.elapsed();
+    let _ = stop_tx.send(());
+    let _ = watchdog.join();
+    done.store(true, Ordering::SeqCst);
+    let (sampled_peak, processes) = sampler.map_or((0, 0), |s| s.join().unwrap_or((0, 0)));
+
+    let mut status = 0;
+    // Safety: a zeroed rusage is a valid out-parameter for wait4.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // Safety: reaps our own child, writing into `status` and `ru`.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    if rc != pid {
+        return Err(std::io::Error::last_os_error()).context("wait4 on the child");
+    }
+    // std's Child must not wait again: dropping a Child never waits, so
+    // simply not calling wait() on it is enough.
+    let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    let max_rss = ru.ru_maxrss.max(0) as u64;
+    let max_rss = if cfg!(target_vendor = "apple") {
+        max_rss
+    } else {
+        max_rss * 1024
+    };
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    Ok(Waited {
+        wall,
+        usage: Usage {
+            user_secs: secs(ru.ru_utime),
+            sys_secs: secs(ru.ru_stime),
+            peak_rss_bytes: sampled_peak.max(max_rss),
+            processes: if sample_memory { processes.max(1) } else { 0 },
+        },
+        code,
+        timed_out: fired.load(Ordering::SeqCst),
+    })
+}
+
+/// Not Unix: wall time only (std's wait, a polling timeout; only the child
+/// itself is killed).
+#[cfg(not(unix))]
+fn wait(
+    child: &mut std::process::Child,
+    start: Instant,
+    timeout: Duration,
+    _sample_memory: bool,
+) -> Result<Waited> {
     let mut timed_out = false;
     let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
+        if let Some(s) = child.try_wait()? {
+            break s;
         }
         if start.elapsed() >= timeout {
             timed_out = true;
-            #[cfg(unix)]
-            {
-                let pgid = child.id() as libc::pid_t;
-                // Safety: kill(2) with a negative pid signals that process group,
-                // the one `process_group(0)` made for this child; no memory is touched.
-                unsafe { libc::kill(-pgid, libc::SIGKILL) };
-            }
             let _ = child.kill();
             break child.wait()?;
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(5));
     };
-    let wall_secs = start.elapsed().as_secs_f64();
-    Ok(RunOutput {
+    Ok(Waited {
+        wall: start.elapsed(),
+        usage: Usage::default(),
         code: status.code(),
         timed_out,
-        // Killing the group on timeout closed every writer of the pipes.
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        wall_secs,
     })
+}
+
+/// The process tree's memory, sampled from `/proc` (Linux).
+#[cfg(unix)]
+mod tree {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Samples every 20 ms until `done`; returns (sum over every process
+    /// seen of its last VmHWM in bytes, how many processes were seen).
+    #[cfg(target_os = "linux")]
+    pub fn sample_until(root: u32, done: &AtomicBool) -> (u64, usize) {
+        let mut hwm: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+        loop {
+            for pid in descendants(root) {
+                if let Some(bytes) = vm_hwm(pid) {
+                    hwm.insert(pid, bytes);
+                }
+            }
+            if done.load(Ordering::SeqCst) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        (hwm.values().sum(), hwm.len())
+    }
+
+    /// Other Unix systems: nothing to sample (`ru_maxrss` is used instead).
+    #[cfg(not(target_os = "linux"))]
+    pub fn sample_until(_root: u32, done: &AtomicBool) -> (u64, usize) {
+        let _ = done.load(Ordering::SeqCst);
+        (0, 0)
+    }
+
+    /// `root` and every process below it, from `/proc/<pid>/task/<tid>/children`.
+    #[cfg(target_os = "linux")]
+    fn descendants(root: u32) -> Vec<u32> {
+        let mut all = vec![root];
+        let mut i = 0;
+        while i < all.len() {
+            let pid = all[i];
+            let tasks = std::fs::read_dir(format!("/proc/{pid}/task"));
+            for task in tasks.into_iter().flatten().flatten() {
+                let path = task.path().join("children");
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                all.extend(
+                    text.split_whitespace()
+                        .filter_map(|p| p.parse::<u32>().ok()),
+                );
+            }
+            i += 1;
+        }
+        all
+    }
+
+    /// A process's own peak resident memory (`VmHWM`), in bytes.
+    #[cfg(target_os = "linux")]
+    fn vm_hwm(pid: u32) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    }
 }
 
 /// Runs the executable at `exe` (in tests: `env!("CARGO_BIN_EXE_<bin>")`)
@@ -318,6 +532,30 @@ pub mod checks {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn measures_a_child_and_its_children() {
+        // A shell that starts two sleeping children: three processes.
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 0.3 & sleep 0.3 & wait; echo done"]);
+        let (out, usage) = run_measured(&mut cmd, Duration::from_secs(10), true).unwrap();
+        assert!(out.success(), "{out:?}");
+        assert_eq!(out.stdout, "done\n");
+        assert!(out.wall_secs >= 0.3, "{out:?}");
+        assert!(usage.processes >= 3, "{usage:?}");
+        assert!(usage.peak_rss_bytes > 0, "{usage:?}");
+
+        // CPU time is counted: a busy loop of about 0.2 s of CPU.
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"]);
+        let (out, usage) = run_measured(&mut cmd, Duration::from_secs(60), false).unwrap();
+        assert!(
+            out.success() && usage.user_secs + usage.sys_secs > 0.0,
+            "{usage:?}"
+        );
+        assert_eq!(usage.processes, 0, "not sampled");
+    }
 
     #[test]
     fn kills_on_timeout() {

@@ -198,6 +198,14 @@ pub fn cost_line(label: &str, elapsed: Duration) -> String {
     format!("{label}, cost = {:.3} seconds", elapsed.as_secs_f64())
 }
 
+/// Parses a cost line back into `(label, seconds)`; `None` for any other
+/// line. `"single thread, cost = 1.234 seconds"` gives `("single thread", 1.234)`.
+pub fn parse_cost_line(line: &str) -> Option<(&str, f64)> {
+    let (label, rest) = line.trim_end().rsplit_once(", cost = ")?;
+    let secs = rest.strip_suffix(" seconds")?.trim().parse::<f64>().ok()?;
+    (secs.is_finite() && secs >= 0.0 && !label.is_empty()).then_some((label, secs))
+}
+
 /// Runs `f`, prints its cost line (the notes' `print(f"{label}, cost = ...")`)
 /// and returns what `f` returned; while recording, also a span named
 /// `label`. Python twin: `with blog_spider.timed(label): f()`.
@@ -263,6 +271,17 @@ mod tests {
         let (t, who, msg) = parse_event_line(&line).unwrap();
         assert!(t >= 0.0 && who == "sing" && msg == "hello");
         assert_eq!(parse_event_line("single thread, cost = 1.0 seconds"), None);
+        assert_eq!(
+            parse_cost_line("single thread, cost = 1.234 seconds"),
+            Some(("single thread", 1.234))
+        );
+        for not_cost in [
+            "single thread, cost = x seconds",
+            "cost = 1 seconds",
+            "hello",
+        ] {
+            assert_eq!(parse_cost_line(not_cost), None, "{not_cost}");
+        }
     }
 
     /// A minimal executor: polls `fut` on this thread until it is ready.
