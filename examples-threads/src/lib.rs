@@ -2,10 +2,9 @@
 //!
 //! The library holds only what is not a lesson: the crawler bins' self-checks
 //! on what they crawled and `crawler`'s followed link ([`check`]; their flags and account are
-//! `shared::crawl::{CrawlArgs, tally}`), `thread_pool`'s jobs on one page
-//! ([`jobs`]: fetch, parse, or both), and
-//! the chained turns that make `thread_pool --demo-orders` finish its tasks
-//! in a chosen order ([`turns`]). Duration flags of the other bins use
+//! `shared::crawl::{CrawlArgs, tally}`), the page numbers of crawled URLs
+//! ([`page_numbers`]), and the chained turns that make `result_orders`
+//! finish its tasks in a chosen order ([`turns`]). Duration flags of the other bins use
 //! `shared::workload::secs_arg` (0 to 3600 s). And what the comparison
 //! harness asks of the bins it runs, which no lesson is about: the `--json`
 //! and `--spans FILE` flags ([`Harness`]; the report itself is
@@ -102,77 +101,12 @@ pub mod check {
         println!("followed {}: {:?}", post.href, post.title);
         Ok(())
     }
-
-    /// `thread_pool`'s parsed pages, as `(post links, index into urls)` after
-    /// the re-sort (or as `map` returned them, `how`): checks each count
-    /// against `posts_on_page(index + 1)` and that the indexes are in page
-    /// order, then prints `check: N post links on K parsed pages, in page
-    /// order <how>` (`after sorting`, `as map returned them`).
-    ///
-    /// # Errors
-    /// If a count is wrong or the results are not in page order.
-    pub fn parsed_in_order(results: &[(usize, usize)], urls: &[String], how: &str) -> Result<()> {
-        for &(n, i) in results {
-            let want = posts_on_page(i as u32 + 1);
-            ensure!(n == want, "{}: {n} post links, expected {want}", urls[i]);
-        }
-        ensure!(
-            results.windows(2).all(|w| w[0].1 < w[1].1),
-            "not sorted back into page order"
-        );
-        let total: usize = results.iter().map(|&(n, _)| n).sum();
-        println!(
-            "check: {total} post links on {} parsed pages, in page order {how}",
-            results.len()
-        );
-        Ok(())
-    }
-}
-
-/// `thread_pool`'s jobs on one page, whichever API of the pool runs them
-/// (which API does is the lesson, and stays in the bin). Each job is a span
-/// on the row of the pool thread that runs it (`shared::spans`, recorded
-/// only with `--spans`).
-pub mod jobs {
-    use shared::crawl::{Fetched, Retry, fetch_with_retry};
-    use shared::site::parse_posts;
-    use shared::spans::span;
-
-    /// The course's `craw(url)`: fetches one list page (with retries) and
-    /// says so, `craw <url>: N bytes` (or why it failed).
-    pub fn craw(url: &str, retry: &Retry) -> Fetched {
-        let fetched = fetch_with_retry(url, retry);
-        match &fetched.body {
-            Ok(html) => shared::event!("craw {url}: {} bytes", html.len()),
-            Err(e) => shared::event!(
-                "craw {url}: failed after {} attempts: {e}",
-                fetched.attempts()
-            ),
-        }
-        fetched
-    }
-
-    /// Page `i + 1` fetched (span `page N`), and, if `parse_too`, its post
-    /// links counted in the same job (`None` if not parsed or if it failed).
-    pub fn page(i: usize, url: &str, retry: &Retry, parse_too: bool) -> (Fetched, Option<usize>) {
-        let _span = span(format_args!("page {}", i + 1));
-        let fetched = craw(url, retry);
-        let posts = fetched.body.as_ref().ok().filter(|_| parse_too);
-        let posts = posts.map(|html| parse_posts(html).len());
-        (fetched, posts)
-    }
-
-    /// The parse of page `i + 1`, already fetched (span `parse page N`): its post links.
-    pub fn parse(i: usize, html: &str) -> usize {
-        let _span = span(format_args!("parse page {}", i + 1));
-        parse_posts(html).len()
-    }
 }
 
 /// Tasks that finish in a chosen order, released through channels instead of
-/// racing sleeps: `thread_pool --demo-orders`. Task `order[k]` waits on its
-/// own channel for its turn `k`, and whoever holds the next sender (the task
-/// itself, or main) passes `k + 1` on to task `order[k + 1]`.
+/// racing sleeps: `result_orders`. Task `order[k]` waits on its own channel
+/// for its turn `k`, and whoever holds the next sender (the task itself, or
+/// main) passes `k + 1` on to task `order[k + 1]`.
 pub mod turns {
     use anyhow::{Result, ensure};
     use crossbeam::channel::{Receiver, Sender, bounded};
@@ -184,14 +118,11 @@ pub mod turns {
     /// `next` is the turn of the task that finishes after it (`None` for the last).
     pub type Turn = (usize, Receiver<u32>, Option<Sender<u32>>);
 
-    /// The chain for `order`, a permutation of `0..n` (1 <= n <= [`MAX_TASKS`]):
-    /// the sender that starts it (send `0`) and one [`Turn`] per task, by index.
-    ///
-    /// # Errors
-    /// If `order` is empty, too long, or not a permutation.
-    pub fn turns(order: &[usize]) -> Result<(Sender<u32>, Vec<Turn>)> {
+    /// `rank[i]`: when task `i` finishes, for `order`, a permutation of `0..n`
+    /// with 1 <= n <= [`MAX_TASKS`].
+    fn ranks(order: &[usize]) -> Result<Vec<usize>> {
         let n = order.len();
-        let mut rank = vec![usize::MAX; n]; // rank[i]: when task i finishes
+        let mut rank = vec![usize::MAX; n];
         for (k, &i) in order.iter().enumerate() {
             ensure!(
                 i < n && rank[i] == usize::MAX,
@@ -203,15 +134,37 @@ pub mod turns {
             (1..=MAX_TASKS).contains(&n),
             "1 to {MAX_TASKS} tasks, not {n}"
         );
-        let chans: Vec<(Sender<u32>, Receiver<u32>)> = (0..n).map(|_| bounded(1)).collect();
-        let tasks = (0..n).map(|i| {
-            let next = chans.get(rank[i] + 1).map(|(tx, _)| tx.clone());
-            (i, chans[rank[i]].1.clone(), next)
+        Ok(rank)
+    }
+
+    /// Parses `--finish-order`: comma-separated task indexes, a permutation
+    /// of `0..n` (1 <= n <= [`MAX_TASKS`]), e.g. `4,1,3,0,2`.
+    ///
+    /// # Errors
+    /// A message clap prints as the flag's error.
+    pub fn finish_order(s: &str) -> Result<Vec<usize>, String> {
+        let order: Result<Vec<usize>, _> = s.split(',').map(|i| i.trim().parse()).collect();
+        let order = order.map_err(|_| format!("{s} is not a list of indexes like 4,1,3,0,2"))?;
+        ranks(&order).map_err(|e| e.to_string())?;
+        Ok(order)
+    }
+
+    /// The chain for `order`, a permutation of `0..n` (1 <= n <= [`MAX_TASKS`]):
+    /// the sender that starts it (send `0`) and one [`Turn`] per task, by index.
+    ///
+    /// # Errors
+    /// If `order` is empty, too long, or not a permutation.
+    pub fn turns(order: &[usize]) -> Result<(Sender<u32>, Vec<Turn>)> {
+        let rank = ranks(order)?;
+        let chans: Vec<(Sender<u32>, Receiver<u32>)> = order.iter().map(|_| bounded(1)).collect();
+        let tasks = rank.iter().enumerate().map(|(i, &r)| {
+            let next = chans.get(r + 1).map(|(tx, _)| tx.clone());
+            (i, chans[r].1.clone(), next)
         });
         Ok((chans[0].0.clone(), tasks.collect()))
     }
 
-    /// `thread_pool --demo-orders`' self-check: `as_completed` (`completed`,
+    /// `result_orders`' self-check: `as_completed` (`completed`,
     /// `(index, result)` pairs) yielded the tasks in `order`, and re-sorted by
     /// index (`resorted`) it gives `mapped`, map's results; then prints
     /// `check: map and the re-sorted results are both in input order [...]`.
@@ -265,6 +218,10 @@ mod tests {
         for bad in [&[][..], &[0, 0], &[1, 2], &long] {
             assert!(turns::turns(bad).is_err(), "{bad:?}");
         }
+        for bad in ["", "1,1", "0,2", "x", "0,-1"] {
+            assert!(turns::finish_order(bad).is_err(), "{bad}");
+        }
+        assert_eq!(turns::finish_order("2, 0,1"), Ok(vec![2, 0, 1]));
         let (first, tasks) = turns::turns(&[1, 0]).unwrap();
         first.send(0).unwrap();
         let mut tasks = tasks.into_iter();

@@ -246,84 +246,88 @@ fn every_page_failing_is_named_page_by_page() {
     }
 }
 
-#[test]
-fn crawlers_report_a_dead_site_clearly() {
-    let url = dead_url();
-    for (bin, twin) in [
-        ("crawler", false),
-        ("crawler", true),
-        ("crawler_pipeline", false),
-        ("crawler_pipeline", true),
-    ] {
-        let out_file = temp_out(&format!("dead-{bin}-{twin}"));
-        let out_path = out_file.display().to_string();
-        let args = [
-            "--site",
-            url.as_str(),
-            "--pages",
-            "2",
-            "--attempts",
-            "2",
-            "--out",
-            out_path.as_str(),
-        ];
-        let args = if bin == "crawler" {
-            &args[..6]
-        } else {
-            &args[..]
-        };
-        let out = if twin {
-            run_twin(DIR, bin, args, 60)
-        } else {
-            run_bin(if bin == "crawler" { CRAWLER } else { PIPELINE }, args, 60)
-        };
-        assert_clean_failure(&out);
-        let want = format!(
-            "failed: {url}/sitehome/p/1 after 2 attempts (connection refused, connection refused)"
-        );
-        line(&out, &want);
-        assert!(
-            out.stderr
-                .contains("2 of 2 pages failed after their retries"),
-            "{}",
-            out.dump()
-        );
-        assert!(
-            !out.stderr.contains("running there"),
-            "no guessing: {}",
-            out.dump()
-        );
-        let _ = std::fs::remove_file(out_file);
-    }
+/// The three crawlers and their twins, each with `args`: (exe, twin, args).
+fn every_crawler<'a>(args: &[&'a str]) -> [(&'static str, &'static str, Vec<&'a str>); 3] {
+    const POOL: &str = env!("CARGO_BIN_EXE_thread_pool");
+    [
+        (CRAWLER, "crawler", args.to_vec()),
+        (PIPELINE, "crawler_pipeline", args.to_vec()),
+        (POOL, "thread_pool", args.to_vec()),
+    ]
 }
 
-/// A `--site` that is not a URL is a per-page failure, named in the account
-/// (exit 1), in every crawler and twin; a `--out` that cannot be created is
-/// one error line (exit 1). Neither is a panic or a traceback.
+/// A `--site` where nothing listens (a typo'd port) ends the crawl at once,
+/// before any page: one error line saying so and how to start a site, exit
+/// 1, no account, in every crawler and twin.
 #[test]
-fn crawlers_survive_a_bad_site_url_and_a_bad_out_path() {
-    const POOL: &str = env!("CARGO_BIN_EXE_thread_pool");
-    let args = ["--site", "notaurl", "--pages", "2"];
-    for (exe, twin) in [
-        (CRAWLER, "crawler"),
-        (PIPELINE, "crawler_pipeline"),
-        (POOL, "thread_pool"),
-    ] {
-        for out in [run_bin(exe, &args, 10), run_twin(DIR, twin, &args, 10)] {
+fn crawlers_report_a_dead_site_in_one_line() {
+    let url = dead_url();
+    let out_file = temp_out("dead");
+    let out_path = out_file.display().to_string();
+    for (exe, twin, mut args) in every_crawler(&["--site", url.as_str(), "--pages", "50"]) {
+        if twin == "crawler_pipeline" {
+            args.extend(["--out", out_path.as_str()]);
+        }
+        for out in [run_bin(exe, &args, 20), run_twin(DIR, twin, &args, 20)] {
             assert_clean_failure(&out);
             assert_eq!(out.code, Some(1), "{}", out.dump());
-            line(&out, "2 pages: 0 ok, 0 retried, 2 failed");
+            line_err(&out, &format!("no blog site at {url} (connection refused)"));
+            line_err(&out, "blog-site"); // how to start one
             assert!(
-                out.stdout
-                    .contains("failed: notaurl/sitehome/p/1 after 1 attempt ("),
-                "{}",
+                !out.stdout.contains("failed: "),
+                "no page tried: {}",
+                out.dump()
+            );
+            assert!(
+                !out.stdout.contains(" pages: "),
+                "no account: {}",
                 out.dump()
             );
         }
     }
+    let _ = std::fs::remove_file(out_file);
+    // A twin run as its header says, with no site started: the same one line.
+    if std::net::TcpStream::connect("127.0.0.1:8000").is_err() {
+        let out = run_twin(DIR, "crawler", &[], 20);
+        assert_eq!(out.code, Some(1), "{}", out.dump());
+        line_err(
+            &out,
+            "no blog site at http://127.0.0.1:8000 (connection refused)",
+        );
+    }
+}
+
+/// The one stderr line of a failed run, which contains `want`.
+fn line_err(out: &RunOutput, want: &str) {
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.dump());
+    assert!(errors[0].contains(want), "{want}: {}", out.dump());
+}
+
+/// A `--site` that is not an http:// URL is refused like any bad flag (one
+/// error line, exit 2) in every crawler and twin; a `--out` that cannot be
+/// created is one error line (exit 1). Neither is a panic or a traceback.
+#[test]
+fn crawlers_refuse_a_bad_site_url_and_a_bad_out_path() {
+    for bad in ["notaurl", "127.0.0.1:8000", "https://127.0.0.1:8000"] {
+        for (exe, twin, args) in every_crawler(&["--site", bad, "--pages", "2"]) {
+            for out in [run_bin(exe, &args, 10), run_twin(DIR, twin, &args, 10)] {
+                assert_clean_failure(&out);
+                assert_eq!(out.code, Some(2), "{}", out.dump());
+                let errors = out.stderr.lines().filter(|l| l.contains("error:")).count();
+                assert_eq!(errors, 1, "{}", out.dump());
+                assert!(out.stderr.contains("http://HOST:PORT"), "{}", out.dump());
+            }
+        }
+    }
+    let site = site();
     let missing = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
     let out_path = missing.join("posts.txt").display().to_string();
-    let args = ["--site", "http://127.0.0.1:1", "--out", out_path.as_str()];
+    let args = ["--site", site.url(), "--out", out_path.as_str()];
     for out in [
         run_bin(PIPELINE, &args, 10),
         run_twin(DIR, "crawler_pipeline", &args, 10),

@@ -1,9 +1,9 @@
-//! `thread_pool` and its Python twin, run as child processes with a time
-//! limit each: the crawl with `map` and `submit` + `as_completed` (on its
-//! own site, on a running site, on a faulty site with the same account in
-//! Rust and Python), and `--demo-orders`, whose tasks finish in an order
-//! released through channels, so the test asserts exact orders without
-//! racing sleeps. No test asserts a time.
+//! `thread_pool` and `result_orders` and their Python twins, run as child
+//! processes with a time limit each: the crawl with `map` and `submit` +
+//! `as_completed` (on its own site, on a running site, on a faulty site with
+//! the same account in Rust and Python), and the three result orders, whose
+//! tasks finish in an order released through channels, so the test asserts
+//! exact orders without racing sleeps. No test asserts a time.
 
 mod accounts;
 mod common;
@@ -14,13 +14,11 @@ use shared::run::{RunOutput, run_bin, run_twin};
 use shared::site::{expected_posts, posts_on_page};
 
 const POOL: &str = env!("CARGO_BIN_EXE_thread_pool");
+const ORDERS: &str = env!("CARGO_BIN_EXE_result_orders");
 
-/// Runs the bin and the twin with the same flags.
-fn both(args: &[&str]) -> [RunOutput; 2] {
-    [
-        run_bin(POOL, args, 30),
-        run_twin(DIR, "thread_pool", args, 30),
-    ]
+/// Runs the bin at `exe` and its twin `twin` with the same flags.
+fn both(exe: &str, twin: &str, args: &[&str]) -> [RunOutput; 2] {
+    [run_bin(exe, args, 30), run_twin(DIR, twin, args, 30)]
 }
 
 /// What `main` said, in order.
@@ -49,27 +47,14 @@ fn pages(out: &RunOutput, prefix: &str) -> Vec<u32> {
 }
 
 /// A crawl with `fetched` pages fetched: map in input order, as_completed
-/// yields each fetched page once (any order), the re-sort puts them back in
-/// page order, and every parsed page has its known post count.
+/// yields each fetched page once (any order) with its known post count, and
+/// the check and answer count every post link found.
 fn assert_crawl(out: &RunOutput, fetched: &[u32]) {
     has_cost(out, "map");
     has_cost(out, "submit + as_completed");
     let all: Vec<u32> = (1..=PAGES).collect();
-    assert_eq!(
-        pages(out, "map (input order): pages "),
-        all,
-        "{}",
-        out.dump()
-    );
-    let mut completed = pages(out, "as_completed (completion order): pages ");
-    assert_eq!(
-        pages(out, "re-sorted by index: pages "),
-        fetched,
-        "{}",
-        out.dump()
-    );
-    completed.sort_unstable();
-    assert_eq!(completed, fetched, "{}", out.dump());
+    let map = pages(out, "map (input order): pages ");
+    assert_eq!(map, all, "{}", out.dump());
     // craw ran on the pool's threads, named alike in Rust and Python.
     for (who, msg) in said(out) {
         if msg.starts_with("craw ") {
@@ -77,6 +62,7 @@ fn assert_crawl(out: &RunOutput, fetched: &[u32]) {
         }
     }
     // Each as_completed line carries the page's URL and its post count.
+    let mut completed = Vec::new();
     for msg in main_said(out) {
         if let Some(rest) = msg.strip_prefix("as_completed: http") {
             let (url, posts) = rest.split_once(": ").expect("url: N posts");
@@ -85,29 +71,32 @@ fn assert_crawl(out: &RunOutput, fetched: &[u32]) {
                 .next()
                 .and_then(|p| p.parse().ok())
                 .expect("a page");
-            assert_eq!(
-                posts,
-                format!("{} posts", posts_on_page(page)),
-                "{}",
-                out.dump()
-            );
+            let want = format!("{} posts", posts_on_page(page));
+            assert_eq!(posts, want, "{}", out.dump());
+            completed.push(page);
         }
     }
-    let total: usize = fetched.iter().map(|&n| posts_on_page(n)).sum();
-    let n = fetched.len();
-    line(
-        out,
-        &format!("check: {total} post links on {n} parsed pages, in page order after sorting"),
+    completed.sort_unstable();
+    assert_eq!(
+        completed,
+        fetched,
+        "each fetched page parsed once: {}",
+        out.dump()
     );
+    if fetched.len() == PAGES as usize {
+        let total = expected_posts(PAGES);
+        line(
+            out,
+            &format!("check: the pool found {total} post links on {PAGES} pages"),
+        );
+        line(out, &format!("answer: {total} post links on {PAGES} pages"));
+    }
 }
 
 #[test]
 fn crawl_with_its_own_site() {
-    let out = run_bin(
-        POOL,
-        &["--pages", "10", "--latency-ms", "0", "--workers", "4"],
-        30,
-    );
+    let args = ["--pages", "10", "--latency-ms", "0", "--workers", "4"];
+    let out = run_bin(POOL, &args, 30);
     ok(&out);
     let all: Vec<u32> = (1..=PAGES).collect();
     assert_crawl(&out, &all);
@@ -115,17 +104,17 @@ fn crawl_with_its_own_site() {
         &out,
         &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"),
     );
-    line(
-        &out,
-        &format!("check: {} post links", expected_posts(PAGES)),
-    );
 }
 
 #[test]
 fn crawl_and_twin_on_a_running_site() {
     let site = faulty_site(0.0, 0.0, 0.0, 1);
     let all: Vec<u32> = (1..=PAGES).collect();
-    for out in both(&["--site", site.url(), "--pages", "10"]) {
+    for out in both(
+        POOL,
+        "thread_pool",
+        &["--site", site.url(), "--pages", "10"],
+    ) {
         ok(&out);
         assert_crawl(&out, &all);
         line(
@@ -182,7 +171,43 @@ fn crawl_and_twin_under_faults_retry_and_replay() {
     assert!(acc.failed > 0, "{acc:?}");
 }
 
-/// `--demo-orders`: the finishing order is exactly `order`, map keeps input
+/// `--only map`: the whole crawl in map, no as_completed step; the answer
+/// is the same as the full run's.
+#[test]
+fn crawl_and_twin_through_map_alone() {
+    let site = faulty_site(0.0, 0.0, 0.0, 1);
+    let args = [
+        "--site",
+        site.url(),
+        "--pages",
+        "10",
+        "--workers",
+        "3",
+        "--only",
+        "map",
+    ];
+    for out in both(POOL, "thread_pool", &args) {
+        ok(&out);
+        has_cost(&out, "map");
+        assert!(!out.stdout.contains("as_completed"), "{}", out.dump());
+        let all: Vec<u32> = (1..=PAGES).collect();
+        assert_eq!(
+            pages(&out, "map (input order): pages "),
+            all,
+            "{}",
+            out.dump()
+        );
+        line(
+            &out,
+            &format!(
+                "answer: {} post links on {PAGES} pages",
+                expected_posts(PAGES)
+            ),
+        );
+    }
+}
+
+/// `result_orders`: the finishing order is exactly `order`, map keeps input
 /// order, as_completed yields in `order`, the re-sort restores input order.
 fn assert_orders(out: &RunOutput, order: &[usize]) {
     ok(out);
@@ -191,7 +216,7 @@ fn assert_orders(out: &RunOutput, order: &[usize]) {
     for (k, &i) in order.iter().enumerate() {
         rank[i] = k;
     }
-    // Tasks finish in `order`, each after every task has started waiting in the map.
+    // Tasks finish in `order`, in map and again under as_completed.
     let done: Vec<String> = said(out)
         .into_iter()
         .filter(|(_, m)| m.contains(": done (turn "))
@@ -204,11 +229,8 @@ fn assert_orders(out: &RunOutput, order: &[usize]) {
         .collect();
     assert_eq!(done, [want.clone(), want].concat(), "{}", out.dump());
     let main = main_said(out);
-    assert!(
-        main.contains(&format!("map (input order): {rank:?}")),
-        "{}",
-        out.dump()
-    );
+    let has = |msg: String| assert!(main.contains(&msg), "{msg}\n{}", out.dump());
+    has(format!("map (input order): {rank:?}"));
     let completed: Vec<String> = main
         .iter()
         .filter_map(|m| m.strip_prefix("as_completed: "))
@@ -220,12 +242,12 @@ fn assert_orders(out: &RunOutput, order: &[usize]) {
         .map(|(k, i)| format!("task {i} -> {k}"))
         .collect();
     assert_eq!(completed, want, "{}", out.dump());
+    let in_order: Vec<(usize, usize)> = order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    has(format!(
+        "as_completed (completion order, (index, result)): {in_order:?}"
+    ));
     let resorted: Vec<(usize, usize)> = (0..n).map(|i| (i, rank[i])).collect();
-    assert!(
-        main.contains(&format!("re-sorted by index: {resorted:?}")),
-        "{}",
-        out.dump()
-    );
+    has(format!("re-sorted by index: {resorted:?}"));
     // Every task ran on a pool thread, named alike in Rust and Python.
     for (who, msg) in said(out) {
         if msg.starts_with("task ") {
@@ -235,8 +257,6 @@ fn assert_orders(out: &RunOutput, order: &[usize]) {
             assert!(k.is_some_and(|k| k < n), "{who}: {}", out.dump());
         }
     }
-    has_cost(out, "map");
-    has_cost(out, "submit + as_completed");
     line(
         out,
         &format!("check: map and the re-sorted results are both in input order {rank:?}"),
@@ -244,34 +264,45 @@ fn assert_orders(out: &RunOutput, order: &[usize]) {
 }
 
 #[test]
-fn demo_orders_are_exact() {
-    for out in both(&["--demo-orders"]) {
+fn result_orders_are_exact() {
+    for out in both(ORDERS, "result_orders", &[]) {
         assert_orders(&out, &[4, 1, 3, 0, 2]);
     }
-    // Input order finishing in input order, and the reverse.
-    for order in [[0, 1, 2, 3], [3, 2, 1, 0]] {
-        let flag = order.map(|i| i.to_string()).join(",");
-        for out in both(&["--demo-orders", "--finish-order", &flag]) {
-            assert_orders(&out, &order);
+    // Input order finishing in input order, the reverse, and one task.
+    for order in [&[0, 1, 2, 3][..], &[3, 2, 1, 0], &[0]] {
+        let flag: Vec<String> = order.iter().map(|i| i.to_string()).collect();
+        for out in both(
+            ORDERS,
+            "result_orders",
+            &["--finish-order", &flag.join(",")],
+        ) {
+            assert_orders(&out, order);
         }
     }
 }
 
 #[test]
 fn bad_flags_are_one_error_line() {
-    let bad: [&[&str]; 9] = [
-        &["--demo-orders", "--finish-order", "1,1"],
-        &["--demo-orders", "--finish-order", "0,2"],
-        &["--demo-orders", "--finish-order", "x"],
+    let orders: [&[&str]; 5] = [
+        &["--finish-order", "1,1"],
+        &["--finish-order", "0,2"],
+        &["--finish-order", "x"],
+        &["--finish-order", ""],
+        &["--finish-order", "0,-1"],
+    ];
+    let pool: [&[&str]; 8] = [
         &["--workers", "0"],
         &["--workers", "257"],
         &["--pages", "100001"],
         &["--timeout", "nan"],
         &["--timeout", "inf"],
         &["--attempts", "0"],
+        &["--only", "submit"],
+        &["--site", "127.0.0.1:8000"],
     ];
-    for args in bad {
-        for out in both(args) {
+    let runs = orders.iter().map(|a| (ORDERS, "result_orders", a));
+    for (exe, twin, args) in runs.chain(pool.iter().map(|a| (POOL, "thread_pool", a))) {
+        for out in both(exe, twin, args) {
             assert_clean_failure(&out);
             assert_eq!(out.code, Some(2), "{args:?}: {}", out.dump());
             let errors = out.stderr.lines().filter(|l| l.contains("error:")).count();
