@@ -3,11 +3,10 @@ r"""An async context manager (@asynccontextmanager): the close awaits, and runs 
 Python twin of examples-async/src/bin/async_context.rs. The notes (002, Chapter13):
 「可以使用 \@asynccontextmanager 實作非同步情境管理器。」 ("you can write an
 asynchronous context manager with @asynccontextmanager"; the `\@` is the notes'
-Markdown escape). Three forms, as in the Rust bin:
-  explicit  open, query, then `await conn.close()` in a finally
-  helper    `async with connection(name) as conn:` (@asynccontextmanager:
-            try: yield conn / finally: await conn.close())
-  drop      never closed: __del__ notices, and cannot await either
+Markdown escape). Three forms, as in the Rust bin: explicit (open, query, then
+`await conn.close()` in a finally), helper (`async with connection(name) as
+conn:`, an @asynccontextmanager: try: yield conn / finally: await conn.close()),
+and drop (never closed: __del__ notices, and cannot await either).
 
 Run it:
     python3 examples-async/python/async_context.py --fail
@@ -24,7 +23,7 @@ from contextlib import asynccontextmanager
 START = time.perf_counter()
 
 
-def log(msg, who="main"):
+def log(msg, who="main"):  # shared's event line: `[  0.503s who] msg`
     print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
 
 
@@ -66,36 +65,38 @@ async def connection(name):
         await conn.close()
 
 
-async def run(form, fail):
-    if form == "explicit":
-        conn = await Connection.connect("conn-explicit")
-        try:
-            return await conn.query(fail)
-        finally:
-            await conn.close()
-    if form == "helper":
-        async with connection("conn-helper") as conn:
-            return await conn.query(fail)
+async def explicit(fail):
+    conn = await Connection.connect("conn-explicit")
+    try:
+        return await conn.query(fail)
+    finally:
+        await conn.close()
+
+
+async def helper(fail):
+    async with connection("conn-helper") as conn:
+        return await conn.query(fail)
+
+
+async def drop(fail):
     conn = await Connection.connect("conn-drop")
     try:
-        value, err = await conn.query(fail), None
-    except RuntimeError as e:  # a traceback would keep conn alive: keep only the text
-        value, err = None, str(e)
-    del conn  # no close: the last reference goes, __del__ runs now (CPython refcounting)
-    if err:
-        raise RuntimeError(err)
-    return value
+        return await conn.query(fail)
+    except RuntimeError as e:  # a traceback would keep conn alive: raise only the text
+        err = str(e)
+    finally:
+        del conn  # no close: the last reference goes, __del__ runs now (CPython refcounting)
+    raise RuntimeError(err)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--form", choices=["explicit", "helper", "drop", "all"], default="all")
     parser.add_argument("--fail", action="store_true")
-    args = parser.parse_args()
-    for form in ["explicit", "helper", "drop"] if args.form == "all" else [args.form]:
+    fail = parser.parse_args().fail
+    for form, body in [("explicit", explicit), ("helper", helper), ("drop", drop)]:
         log(f"{form}: open, query, then clean up")
         try:
-            log(f"{form}: the body returned {asyncio.run(run(form, args.fail))}")
+            log(f"{form}: the body returned {asyncio.run(body(fail))}")
         except RuntimeError as e:
             log(f"{form}: the body failed: {e}")
     print("check: explicit and helper closed after the body, Ok or Err; drop only fell back to Drop", flush=True)

@@ -4,10 +4,10 @@ Python twin of examples-async/src/bin/blocking_pitfall.rs. The notes' drawback
 of asyncio: "很多库不支持，比如requests" ("many libraries don't support it, e.g.
 requests"). A blocking wait stands in for requests.get: threading.Event.wait,
 which returns when the reply comes or after --block seconds; the reply comes
-from the ticker, after its last tick (added here, so no check rests on timing).
-Called inside a coroutine (--mode stall) the wait blocks the one thread that
-runs every task, so the ticker stops, the reply never comes and the wait runs
-out its timeout; `await asyncio.to_thread(reply.wait, block)` (--mode
+from the ticker, after its last tick (added here, so the outcome proves who
+ran). Called inside a coroutine (--mode stall) the wait blocks the one thread
+that runs every task, so the ticker stops, the reply never comes and the wait
+runs out its timeout; `await asyncio.to_thread(reply.wait, block)` (--mode
 to-thread, Python 3.9+) runs it on a worker thread and the ticker keeps its pace.
 
 Run it:
@@ -15,85 +15,60 @@ Run it:
 
 Under stall no tick lands between `blocking call starts` and `blocking call
 returned: timed out`; under to-thread ticks 2..5 do, then `returned: answered`.
-Each mode prints `ticks while blocked: N`.
 """
 
 import argparse
 import asyncio
-import math
-import sys
 import threading
-import time
-
-START = time.perf_counter()
-state = {"blocked": False, "during": 0}
-
-
-def log(msg, who="main"):
-    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
+import os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+import blog_spider  # log(), argument types: shared/python/blog_spider.py
+from blog_spider import log
 
 
-def secs(s):
-    v = float(s)
-    if not math.isfinite(v) or v < 0 or v > 3600:
-        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to 3600")
-    return v
-
-
-def ticks(s):
-    n = int(s)
-    if not 2 <= n <= 1000:
-        raise argparse.ArgumentTypeError(f"{s} is not in 2..=1000")
-    return n
-
-
-async def ticker(n, pace, reply):
+async def ticker(n, tick, reply):
     for i in range(1, n + 1):
-        during = state["blocked"]
-        state["during"] += during
-        log(f"tick {i}{' (while blocked)' if during else ''}", "ticker")
-        await asyncio.sleep(pace)
+        log(f"tick {i}")
+        await asyncio.sleep(tick)
     reply.set()  # the reply the blocking call waits for
 
 
 async def blocker(mode, block, reply):
-    log("blocking call starts", "blocker")
-    state["blocked"] = True
+    log("blocking call starts")
     if mode == "stall":
         answered = reply.wait(block)  # the pitfall: requests.get(url) blocks like this
     else:
         answered = await asyncio.to_thread(reply.wait, block)  # the fix
-    state["blocked"] = False
-    log(f"blocking call returned: {'answered' if answered else 'timed out'}", "blocker")
+    how = "answered" if answered else "timed out"
+    log(f"blocking call returned: {how}")
+    return how
 
 
-async def run(mode, args):
+async def side_by_side(mode, args):
     reply = threading.Event()
-    await asyncio.gather(ticker(args.ticks, args.tick, reply), blocker(mode, args.block, reply))
+    tick = asyncio.create_task(ticker(args.ticks, args.tick, reply), name="ticker")
+    block = asyncio.create_task(blocker(mode, args.block, reply), name="blocker")
+    return (await asyncio.gather(tick, block))[1]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=["stall", "to-thread", "all"], default="all")
-    parser.add_argument("--block", type=secs, default=1.0)
-    parser.add_argument("--tick", type=secs, default=0.1)
-    parser.add_argument("--ticks", type=ticks, default=5)
+    parser.add_argument("--mode", choices=["stall", "to-thread"])
+    parser.add_argument("--block", type=blog_spider.seconds(0, 3600), default=1.0)
+    parser.add_argument("--tick", type=blog_spider.seconds(0, 3600), default=0.1)
+    parser.add_argument("--ticks", type=blog_spider.count(2, 1000), default=5)
     args = parser.parse_args()
-    for mode in ["stall", "to-thread"] if args.mode == "all" else [args.mode]:
+    for mode in [args.mode] if args.mode else ["stall", "to-thread"]:
         log(f"{mode}: a blocking call of {args.block}s beside a ticker")
-        state["during"] = 0
-        asyncio.run(run(mode, args))
-        log(f"{mode}: ticks while blocked: {state['during']}")
+        how = asyncio.run(side_by_side(mode, args))
         if mode == "stall":
-            if state["during"] != 0:
+            if how != "timed out":
                 sys.exit("error: the ticker ran while the thread was blocked?")
             print("check: stall: the blocking call stopped every other task", flush=True)
-        elif args.block > args.tick:  # else the call may end before the first tick is due
-            if state["during"] == 0:
-                sys.exit("error: the ticker never ran during the blocking call")
+        else:  # the reply comes after the ticker's last tick: answered only if it ran meanwhile
+            if how != "answered":
+                sys.exit("error: no reply within --block: give it longer than --ticks x --tick")
             print(f"check: {mode}: the ticker kept ticking through the blocking call", flush=True)
-        else:
-            print(f"note: {mode}: --block is not longer than --tick, so no tick was due during the call", flush=True)
 
 
 if __name__ == "__main__":

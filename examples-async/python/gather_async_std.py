@@ -4,13 +4,13 @@ Python twin of examples-async/src/bin/gather_async_std.rs. Rust has several asyn
 runtimes (tokio, smol, async-std) and the same program runs on each; Python's
 standard library has one event loop, so this script runs gather.py's program
 (asyncio.gather, TaskGroup, and the notes' loop.create_task +
-run_until_complete(asyncio.wait(tasks))) with the same flags (--form, --unit,
---spans FILE: gather.py reads this script's command line).
+run_until_complete(asyncio.wait(tasks))) with the same flags (--form, --unit:
+gather.py reads this script's command line).
 
 Run it:
     python3 examples-async/python/gather_async_std.py --unit 0.5
 
-Same output as gather.py (and with --spans, the same spans).
+Same output as gather.py.
 """
 
 import os

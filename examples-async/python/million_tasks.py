@@ -15,48 +15,23 @@ bytes per task. At 1,000,000 tasks expect 1-2 GB and half a minute or more.
 
 import argparse
 import asyncio
-import sys
-import time
-import math
+import os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+import blog_spider  # log(), timed(), argument types: shared/python/blog_spider.py
 
 try:
     import resource
 except ImportError:  # not on Windows
     resource = None
 
-START = time.perf_counter()
-done = 0
-
-
-def log(msg, who="main"):
-    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
-
-
-def tasks(s):
-    n = int(s)
-    if not 1 <= n <= 10_000_000:
-        raise argparse.ArgumentTypeError(f"{s} is not in 1..=10000000")
-    return n
-
-
-def secs(s):
-    v = float(s)
-    if not math.isfinite(v) or v < 0 or v > 3600:
-        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to 3600")
-    return v
-
 
 def peak_rss_bytes():
-    if resource is None:
-        return 0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss if sys.platform == "darwin" else rss * 1024
 
 
 async def sleeper(secs):
-    global done
     await asyncio.sleep(secs)
-    done += 1
 
 
 async def main_async(n, secs):
@@ -65,23 +40,22 @@ async def main_async(n, secs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=tasks, default=1_000_000)
-    parser.add_argument("--sleep", type=secs, default=1.0)
+    parser.add_argument("--tasks", type=blog_spider.count(1, 10_000_000), default=1_000_000)
+    parser.add_argument("--sleep", type=blog_spider.seconds(0, 3600), default=1.0)
     args = parser.parse_args()
-    before = peak_rss_bytes()
-    log(f"{args.tasks} tasks on asyncio, form gather, each sleeping {args.sleep}s")
-    begin = time.perf_counter()
-    asyncio.run(main_async(args.tasks, args.sleep))
-    print(f"{args.tasks} sleeping tasks, cost = {time.perf_counter() - begin:.3f} seconds", flush=True)
-    if done != args.tasks:
-        sys.exit(f"error: only {done} of {args.tasks} tasks finished")
-    print(f"check: all {args.tasks} tasks finished", flush=True)
+    n = args.tasks
+    before = peak_rss_bytes() if resource else 0
+    blog_spider.log(f"{n} tasks on asyncio, form gather, each sleeping {args.sleep}s")
+    with blog_spider.timed(f"{n} sleeping tasks"):
+        asyncio.run(main_async(n, args.sleep))
+    print(f"check: all {n} tasks finished", flush=True)  # gather returned: every one of them
     if resource is None:
         print("peak RSS: not measured on this system", flush=True)
         return
     peak = peak_rss_bytes()
-    per_task = max(peak - before, 0) / args.tasks
-    print(f"peak RSS = {peak / 1e6:.1f} MB (before the tasks: {before / 1e6:.1f} MB), {per_task:.0f} bytes per task", flush=True)
+    per_task = max(peak - before, 0) / n
+    print(f"peak RSS = {peak / 1e6:.1f} MB (before the tasks: {before / 1e6:.1f} MB), {per_task:.0f} bytes per task",
+          flush=True)
 
 
 if __name__ == "__main__":

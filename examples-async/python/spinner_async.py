@@ -4,10 +4,10 @@ Python twin of examples-async/src/bin/spinner_async.rs (the notes, 004, link
 spinner_asyncio.py as the coroutine version of spinner_thread). spin() runs as
 a Task made with asyncio.create_task; slow() awaits; supervisor() cancels the
 spinner, which catches CancelledError and stops (--cancel abort, the default).
---cancel select (added here) mirrors tokio::select!: slow() and spin() both run
-as tasks under asyncio.wait(..., return_when=FIRST_COMPLETED), and the loser
-is cancelled. On a terminal each frame
-redraws one line with \\r; otherwise (a pipe, a test) each frame is an event line.
+--cancel select (added here) mirrors tokio::select!: slow() and spin() race
+under asyncio.wait(..., return_when=FIRST_COMPLETED), and the loser is
+cancelled. On a terminal each frame redraws one line in place; otherwise (a
+pipe, a test) each frame is an event line.
 
 Run it:
     python3 examples-async/python/spinner_async.py --tick 0.1 --slow-secs 3
@@ -19,66 +19,46 @@ About 30 frames, `spinner cancelled after N frames`, then `Answer: 42`.
 import argparse
 import asyncio
 import itertools
-import math
-import sys
-import time
-
-START = time.perf_counter()
-
-
-def log(msg, who="main"):
-    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
-
-
-def secs(s):
-    v = float(s)
-    if not math.isfinite(v) or v <= 0 or v > 3600:
-        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds more than 0, at most 3600")
-    return v
+import os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+import blog_spider  # log(), argument types: shared/python/blog_spider.py
 
 
 async def spin(msg, tick):
-    tty = sys.stdout.isatty()
-    frames = 0
+    tty, frames = sys.stdout.isatty(), 0
     for char in itertools.cycle("\\|/-"):
         frames += 1
-        if tty:
-            print(f"\r{char} {msg}", end="", flush=True)
+        if tty:  # end at the line's start: the next frame, or the next (longer) log line, overwrites it
+            print(f"\r{char} {msg}\r", end="", flush=True)
         else:
-            log(f"{char} {msg}", "spinner")
+            blog_spider.log(f"{char} {msg}")
         try:
             await asyncio.sleep(tick)
         except asyncio.CancelledError:
             break
-    if tty:
-        print(f"\r{' ' * 20}\r", end="")
-    log(f"spinner cancelled after {frames} frames", "spinner")
+    blog_spider.log(f"spinner cancelled after {frames} frames")
 
 
 async def slow(secs):
-    log("slow job started")
+    blog_spider.log("slow job started")
     await asyncio.sleep(secs)
-    log("slow job done")
+    blog_spider.log("slow job done")
     return 42
 
 
 async def supervisor(tick, slow_secs):
-    spinner = asyncio.create_task(spin("thinking!", tick))
-    log(f"spinner object: {spinner}")
+    spinner = asyncio.create_task(spin("thinking!", tick), name="spinner")
+    blog_spider.log(f"spinner object: {spinner}")
     result = await slow(slow_secs)
     spinner.cancel()
-    try:
-        await spinner  # let it finish its cleanup
-    except asyncio.CancelledError:
-        pass
+    await asyncio.gather(spinner, return_exceptions=True)  # let it finish its cleanup
     return result
 
 
 async def race(tick, slow_secs):
-    """--cancel select (added here): tokio::select!'s nearest asyncio form.
-    Both run as tasks; the first to finish wins and the other is cancelled."""
-    job = asyncio.create_task(slow(slow_secs))
-    spinner = asyncio.create_task(spin("thinking!", tick))
+    """--cancel select (added here): the first of the two to finish wins, the other is cancelled."""
+    job = asyncio.create_task(slow(slow_secs), name="main")  # the row of the slow job, as in the bin
+    spinner = asyncio.create_task(spin("thinking!", tick), name="spinner")
     _, pending = await asyncio.wait({job, spinner}, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
         task.cancel()
@@ -89,8 +69,8 @@ async def race(tick, slow_secs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cancel", choices=["abort", "select"], default="abort")
-    parser.add_argument("--tick", type=secs, default=0.1)
-    parser.add_argument("--slow-secs", type=secs, default=3.0)
+    parser.add_argument("--tick", type=blog_spider.positive_seconds, default=0.1)
+    parser.add_argument("--slow-secs", type=blog_spider.positive_seconds, default=3.0)
     args = parser.parse_args()
     run = supervisor if args.cancel == "abort" else race
     result = asyncio.run(run(args.tick, args.slow_secs))

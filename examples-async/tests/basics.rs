@@ -1,19 +1,24 @@
 //! The asyncio basics: each bin and its Python twin run as a child process with
 //! small flags, and the checks below assert what the catalogue row says it must
 //! show, as orders of events and counts. No test asserts a time; where an order
-//! would hang on timing, the bin runs on tokio's paused clock (`--paused`) or
-//! releases its tasks itself.
+//! would rest on timing, the bin's own unit tests run its functions on tokio's
+//! paused clock (`#[tokio::test(start_paused = true)]` in `gather.rs` and
+//! `as_completed.rs`), or the bin releases its tasks itself.
 
 mod common;
 
+use std::process::Command;
+use std::time::Duration;
+
 use common::{
-    DIR, TempSpans, assert_clean_failure, bad_spans_path_fails, count, has_cost, line, max_open,
+    DIR, TempSpans, assert_clean_failure, bad_spans_path_fails, count, has_cost, line,
     missing_spans_path, ok, pos, row,
 };
-use shared::run::{RunOutput, run_bin, run_twin};
+use shared::run::{RunOutput, run_bin, run_twin, run_with_timeout};
+use shared::spans::SPANS_ENV;
 
-/// Within the events after the `n`-th (0-based) event by `main` starting with
-/// `section`, every `task-1..=k` says `start` before any says `done`, and each
+/// Within the events after `main`'s event starting with `section`, up to
+/// `main`'s next event, every `task-1..=k` says `start` before any says `done`, and each
 /// says `done` once: they waited together, so the total is the longest wait.
 fn all_start_before_any_done(out: &RunOutput, section: &str, k: usize) {
     let ev = out.events();
@@ -24,7 +29,7 @@ fn all_start_before_any_done(out: &RunOutput, section: &str, k: usize) {
     let rest = &ev[from + 1..];
     let end = rest
         .iter()
-        .position(|(_, w, m)| w == "main" && m.contains(": results"))
+        .position(|(_, w, _)| w == "main")
         .unwrap_or(rest.len());
     let rest = &rest[..end];
     let is_task = |w: &str| w.starts_with("task-");
@@ -71,21 +76,10 @@ fn gather_waits_together() {
         ("JoinSet", "JoinSet"),
         ("join_all", "join_all"),
     ];
-    let out = run_bin(env!("CARGO_BIN_EXE_gather"), &["--paused"], 10);
-    for (section, _) in rust {
-        // On the paused clock (virtual, deterministic: not a wall time) the
-        // three waits of 1, 2, 3 units take exactly the longest, not 6.
-        let i = pos(
-            &out,
-            "main",
-            &format!("{section}: 3.000 s on tokio's clock"),
-        );
-        assert!(i > pos(&out, "main", section), "{}", out.dump());
-    }
-    gather(out, &rust);
-    // The real clock, a multi-thread runtime: the same order. Under JoinSet
-    // the tasks start on worker threads, so a wide unit (a margin, not an
-    // order): all three have started long before the first wait is over.
+    // A multi-thread runtime: under JoinSet the tasks start on worker
+    // threads, so a wide unit (a margin, not an order): all three have
+    // started long before the first wait is over. (That the total is the
+    // longest wait, exactly, is gather.rs's paused-clock unit test.)
     gather(
         run_bin(env!("CARGO_BIN_EXE_gather"), &["--unit", "0.2"], 10),
         &rust,
@@ -159,75 +153,93 @@ fn gather_on_smol_and_async_std() {
     );
 }
 
-/// `--spans`: each form's three waits, on rows `task-1..=3`, `task-k`'s span
-/// labelled `wait k unit(s)`; the forms run one after another, so a row's
-/// spans never overlap.
-fn gather_spans(out: &RunOutput, file: &TempSpans, forms: usize) {
+/// Runs `cmd` with `CONCURRENCY_PAIRS_SPANS` naming `file`, as compare does.
+fn recorded(mut cmd: Command, file: &str) -> RunOutput {
+    cmd.env(SPANS_ENV, file);
+    run_with_timeout(cmd, Duration::from_secs(10)).expect("the example starts")
+}
+
+fn bin_cmd(exe: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    cmd
+}
+
+fn twin_cmd(twin: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("python3");
+    cmd.arg("-u")
+        .arg(format!("{DIR}/python/{twin}.py"))
+        .args(args);
+    cmd
+}
+
+/// What `shared` (or `blog_spider`) recorded by itself: on rows
+/// `task-1..=3` (the names given by `timing::named` / the asyncio task),
+/// each form's `start, waiting k unit(s)` and `done` marks, every task's
+/// `done` after all three started; on `main`, a span per form named by its
+/// cost label, as long as the form took.
+fn gather_timeline(out: &RunOutput, file: &TempSpans, labels: &[&str]) {
     ok(out);
     let spans = file.spans(out);
-    assert_eq!(spans.len(), 3 * forms, "{}", out.dump());
-    for k in 1..=3 {
+    let marks = |k: usize, what: &str| -> Vec<f64> {
         let task = row(&spans, &format!("task-{k}"));
-        assert_eq!(task.len(), forms, "task-{k}\n{}", out.dump());
-        let want = format!("wait {k} unit(s)");
-        assert!(task.iter().all(|s| s.what == want), "{}", out.dump());
-        assert_eq!(
-            max_open(&task),
-            1,
-            "task-{k} overlapped itself\n{}",
-            out.dump()
-        );
+        let m: Vec<f64> = task
+            .iter()
+            .filter(|s| s.what == what && s.start == s.end)
+            .map(|s| s.start)
+            .collect();
+        assert_eq!(m.len(), labels.len(), "task-{k} {what:?}\n{}", out.dump());
+        m
+    };
+    for f in 0..labels.len() {
+        let last_start = (1..=3)
+            .map(|k| marks(k, &format!("start, waiting {k} unit(s)"))[f])
+            .fold(0.0, f64::max);
+        let first_done = (1..=3)
+            .map(|k| marks(k, "done")[f])
+            .fold(f64::MAX, f64::min);
+        assert!(last_start <= first_done, "form {f}\n{}", out.dump());
+    }
+    let main = row(&spans, "main");
+    for label in labels {
+        let span = main.iter().find(|s| s.what == *label && s.end > s.start);
+        assert!(span.is_some(), "no span {label:?} on main\n{}", out.dump());
     }
 }
 
 #[test]
-fn gather_on_every_runtime_writes_its_waits() {
-    let file = TempSpans::new("gather");
-    let spans = ["--spans", file.arg()];
-    // The paused clock (virtual waits, real-time spans near zero), then the
-    // real one on tokio's worker threads.
-    let runs: [(&str, &[&str], usize); 5] = [
-        (env!("CARGO_BIN_EXE_gather"), &["--paused"], 3),
+fn gather_on_every_runtime_draws_its_timeline() {
+    let args = ["--unit", "0.02"];
+    let runs: [(&str, [&str; 3]); 3] = [
         (
             env!("CARGO_BIN_EXE_gather"),
-            &["--form", "joinset", "--unit", "0.02"],
-            1,
+            ["tokio::join!", "JoinSet", "join_all"],
         ),
-        (env!("CARGO_BIN_EXE_gather_smol"), &["--unit", "0.02"], 3),
         (
-            env!("CARGO_BIN_EXE_gather_async_std"),
-            &["--unit", "0.02"],
-            3,
+            env!("CARGO_BIN_EXE_gather_smol"),
+            ["futures::join!", "Executor::spawn", "join_all"],
         ),
         (
             env!("CARGO_BIN_EXE_gather_async_std"),
-            &["--form", "spawn", "--unit", "0.02"],
-            1,
+            ["futures::join!", "task::spawn", "join_all"],
         ),
     ];
-    for (exe, flags, forms) in runs {
-        let args: Vec<&str> = flags.iter().chain(&spans).copied().collect();
-        gather_spans(&run_bin(exe, &args, 10), &file, forms);
+    for (exe, labels) in runs {
+        let file = TempSpans::new("gather");
+        gather_timeline(&recorded(bin_cmd(exe, &args), file.arg()), &file, &labels);
     }
-    // The twins: gather.py, and the two that run it with their own flags.
     for twin in ["gather", "gather_smol", "gather_async_std"] {
-        let args = ["--unit", "0.02", "--spans", file.arg()];
-        gather_spans(&run_twin(DIR, twin, &args, 10), &file, 3);
+        let file = TempSpans::new("gather-py");
+        let labels = ["gather", "taskgroup", "wait"];
+        gather_timeline(&recorded(twin_cmd(twin, &args), file.arg()), &file, &labels);
     }
-    let args = ["--form", "wait", "--unit", "0.02", "--spans", file.arg()];
-    gather_spans(&run_twin(DIR, "gather", &args, 10), &file, 1);
     // A spans file that cannot be created fails before the tasks start.
     let bad = missing_spans_path();
-    let exes = [
-        env!("CARGO_BIN_EXE_gather"),
-        env!("CARGO_BIN_EXE_gather_smol"),
-        env!("CARGO_BIN_EXE_gather_async_std"),
-    ];
-    for exe in exes {
-        bad_spans_path_fails(&run_bin(exe, &["--spans", &bad], 10));
+    for exe in runs.map(|r| r.0) {
+        bad_spans_path_fails(&recorded(bin_cmd(exe, &args), &bad));
     }
     for twin in ["gather", "gather_smol", "gather_async_std"] {
-        bad_spans_path_fails(&run_twin(DIR, twin, &["--spans", &bad], 10));
+        bad_spans_path_fails(&recorded(twin_cmd(twin, &args), &bad));
     }
 }
 
@@ -240,8 +252,10 @@ fn said_after(out: &RunOutput, prefix: &str) -> String {
 
 fn as_completed(out: RunOutput, completion: &[&str], gathered: &str) {
     ok(&out);
-    // Waits 3,1,4,0,2,2 (units): shortest first; the two 2s in input order.
-    let want = "task-4 task-2 task-5 task-6 task-1 task-3";
+    // Waits 3,1,4,0,2 (tenths of a second apart, on the real clock):
+    // shortest first. (Ties, in input order, on tokio's paused clock:
+    // as_completed.rs's unit test.)
+    let want = "task-4 task-2 task-5 task-1 task-3";
     for form in completion {
         assert_eq!(
             said_after(&out, &format!("{form}: completion order ")),
@@ -250,21 +264,19 @@ fn as_completed(out: RunOutput, completion: &[&str], gathered: &str) {
             out.dump()
         );
     }
-    let input = "task-1 task-2 task-3 task-4 task-5 task-6";
+    let input = "task-1 task-2 task-3 task-4 task-5";
     assert_eq!(
         said_after(&out, &format!("{gathered}: input order ")),
         input,
         "{}",
         out.dump()
     );
-    line(&out, "check: 6 tasks came back once each");
+    line(&out, "check: 5 tasks came back once each");
 }
 
 #[test]
 fn as_completed_yields_shortest_first() {
-    // The paused clock (tokio's; a virtual one in the twin): the order comes
-    // from the deadlines alone, never from how fast real sleeps race.
-    let args = ["--paused", "--delays", "3,1,4,0,2,2"];
+    let args = ["--delays", "0.3,0.1,0.4,0,0.2"];
     let out = run_bin(env!("CARGO_BIN_EXE_as_completed"), &args, 10);
     as_completed(out, &["JoinSet", "FuturesUnordered"], "join_all");
     as_completed(
@@ -341,8 +353,12 @@ fn event_loop(out: RunOutput) {
             out.dump()
         );
     }
-    assert!(
-        said_after(&out, "finished ").starts_with("[1, 2, 3]"),
+    // The loop's key line: only a woken task is polled. Each task is polled
+    // once to start and once when its timer wakes it; a loop that re-polls
+    // every pending task (the note's "polls every task") makes thousands.
+    assert_eq!(
+        line(&out, "polls per task: "),
+        "polls per task: [2, 2, 2], 6 in all",
         "{}",
         out.dump()
     );
@@ -543,6 +559,74 @@ fn spinner_async_spins_then_is_cancelled() {
         10,
     ));
     assert_clean_failure(&run_twin(DIR, "spinner_async", &["--tick", "0"], 10));
+}
+
+/// What a terminal shows for `raw`: each `\r` goes back to the line's
+/// start, and what follows overwrites what was there.
+#[cfg(target_os = "linux")]
+fn screen(raw: &str) -> Vec<String> {
+    raw.split('\n')
+        .map(|line| {
+            let mut shown: Vec<char> = Vec::new();
+            for part in line.split('\r') {
+                for (i, ch) in part.chars().enumerate() {
+                    match shown.get_mut(i) {
+                        Some(c) => *c = ch,
+                        None => shown.push(ch),
+                    }
+                }
+            }
+            shown.into_iter().collect::<String>().trim_end().to_string()
+        })
+        .collect()
+}
+
+/// On a terminal (`script` gives the child one) the frames redraw one line
+/// in place, and the next event line overwrites the last frame rather than
+/// follows it (`| thinking![  3.001s main] slow job done`).
+#[cfg(target_os = "linux")]
+#[test]
+fn spinner_async_leaves_a_clean_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("no `script` (util-linux) here: skipped");
+        return;
+    }
+    let flags = "--tick 0.02 --slow-secs 0.1";
+    let twin = format!("python3 {DIR}/python/spinner_async.py {flags}");
+    let bin = format!("{} {flags}", env!("CARGO_BIN_EXE_spinner_async"));
+    for (cmdline, cancel) in [
+        (&bin, "abort"),
+        (&bin, "select"),
+        (&twin, "abort"),
+        (&twin, "select"),
+    ] {
+        let mut cmd = Command::new("script");
+        cmd.args([
+            "-qfec",
+            &format!("{cmdline} --cancel {cancel}"),
+            "/dev/null",
+        ]);
+        let out = run_with_timeout(cmd, Duration::from_secs(10)).expect("script starts");
+        ok(&out);
+        assert!(
+            out.stdout.contains("thinking!"),
+            "no frame drawn\n{}",
+            out.dump()
+        );
+        let shown = screen(&out.stdout);
+        assert!(
+            shown.iter().all(|l| !l.contains("thinking![")),
+            "a frame left before an event line\n{}",
+            shown.join("\n")
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|l| l.starts_with('[') && l.ends_with("] slow job done")),
+            "{}",
+            shown.join("\n")
+        );
+    }
 }
 
 /// In each section, the generator makes item i+1 only after the consumer

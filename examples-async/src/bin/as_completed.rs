@@ -4,24 +4,17 @@
 //! Mirrors `asyncio.as_completed(tasks)` (and the notes' `futures.as_completed`
 //! in 004: 「结果顺序与调用顺序不一致（乱序，谁先运行结束谁在前面）」, "the results'
 //! order is not the call order (out of order: whoever finishes first comes
-//! first)"). Two Rust forms, then the contrast (added here):
-//! - `JoinSet::join_next()`: spawned tasks, each result as its task ends.
-//! - `FuturesUnordered` (futures crate): futures polled by this one task,
-//!   yielded as each completes; no spawning.
-//! - `join_all`: the same futures, results in input order (`gather`).
-//!
-//! `--paused` runs on tokio's paused clock (`start_paused(true)`, what
-//! `#[tokio::test(start_paused = true)]` sets up): when every task waits, the
-//! clock jumps to the next deadline, so the run takes no real time and the
-//! order never depends on how the OS schedules sleeps. The `t=` figures are on
-//! tokio's clock, which is the real one without `--paused`.
+//! first)"). Two Rust forms, then the contrast (added here): `JoinSet`
+//! (spawned tasks), `FuturesUnordered` (futures polled by this one task, no
+//! spawning), and `join_all` (the same futures, gathered in input order).
 //!
 //! Run: `cargo run -p examples-async --bin as_completed` (~12 s), or
-//! `cargo run -p examples-async --bin as_completed -- --paused --delays 5,0,3`.
+//! `cargo run -p examples-async --bin as_completed -- --delays 0.5,0,0.3`.
 //!
 //! You should see `task-4 task-2 task-5 task-1 task-3` (0, 1, 2, 3, 4 s) from
 //! both completion-order forms, then input order `task-1 .. task-5` from
 //! join_all, and the `check:` line. Equal delays may come in either order.
+//! (The tests run it on tokio's paused clock too, where ties keep input order.)
 
 use std::time::Duration;
 
@@ -30,10 +23,10 @@ use clap::Parser;
 use futures::StreamExt;
 use futures::future::join_all;
 use futures::stream::FuturesUnordered;
+use shared::event;
+use shared::timing::named;
 use shared::workload::secs_arg;
-use shared::{event, event_as};
 use tokio::task::JoinSet;
-use tokio::time::Instant;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
@@ -42,89 +35,93 @@ struct Args {
     /// Each task's wait in seconds, in input order (0 to 3600 each).
     #[arg(long, value_delimiter = ',', default_value = "3,1,4,0,2", value_parser = secs_arg)]
     delays: Vec<Duration>,
-    /// Run on tokio's paused clock: no real waiting, the same order every run.
-    #[arg(long)]
-    paused: bool,
 }
 
-/// Task `i` (1-based) waits `d` and returns `(i, d)`.
-async fn task(i: usize, d: Duration, t0: Instant) -> (usize, Duration) {
+/// Task `i` (1-based) waits `d`, then says so; returns `i`.
+async fn task(i: usize, d: Duration) -> usize {
     tokio::time::sleep(d).await;
-    event_as!(
-        &format!("task-{i}"),
-        "done at t={:.3}",
-        t0.elapsed().as_secs_f64()
-    );
-    (i, d)
+    event!("done after {d:?}"); // println! with the time and the task's name (shared/src/timing.rs)
+    i
 }
 
-/// Checks `got` holds every task once, shortest wait first; returns its names.
-fn completion_order(got: &[(usize, Duration)], n: usize) -> Result<String> {
-    let mut ids: Vec<usize> = got.iter().map(|r| r.0).collect();
-    ensure!(
-        got.windows(2).all(|w| w[0].1 <= w[1].1),
-        "not shortest first"
-    );
-    let names: Vec<String> = ids.iter().map(|i| format!("task-{i}")).collect();
-    ids.sort_unstable();
-    ensure!(
-        ids == (1..=n).collect::<Vec<_>>(),
-        "a task is missing or repeated"
-    );
-    Ok(names.join(" "))
+/// Each delay's task, named `task-i` in the event lines.
+fn tasks(delays: &[Duration]) -> impl Iterator<Item = impl Future<Output = usize> + use<>> {
+    (1..)
+        .zip(delays)
+        .map(|(i, &d)| named(format!("task-{i}"), task(i, d)))
 }
 
-async fn run(delays: Vec<Duration>) -> Result<()> {
-    let n = delays.len();
-
-    event!("JoinSet: spawning {n} tasks");
-    let t0 = Instant::now();
-    let mut set = JoinSet::new();
-    for (i, &d) in delays.iter().enumerate() {
-        set.spawn(task(i + 1, d, t0));
-    }
+/// Spawned tasks, each result as its task ends: `for f in as_completed(tasks)`.
+async fn join_set(delays: &[Duration]) -> Result<Vec<usize>> {
+    let mut set: JoinSet<usize> = tasks(delays).collect();
     let mut got = Vec::new();
     while let Some(res) = set.join_next().await {
         got.push(res?); // Err only if the task panicked or was aborted
     }
-    event!("JoinSet: completion order {}", completion_order(&got, n)?);
+    Ok(got)
+}
 
-    event!("FuturesUnordered: {n} futures, no spawning");
-    let t0 = Instant::now();
-    let mut pending: FuturesUnordered<_> =
-        (1..).zip(&delays).map(|(i, &d)| task(i, d, t0)).collect();
-    let mut got = Vec::new();
-    while let Some(r) = pending.next().await {
-        got.push(r);
-    }
-    event!(
-        "FuturesUnordered: completion order {}",
-        completion_order(&got, n)?
-    );
+/// The same without spawning: this one task polls them all, yields each as it completes.
+async fn futures_unordered(delays: &[Duration]) -> Vec<usize> {
+    tasks(delays)
+        .collect::<FuturesUnordered<_>>()
+        .collect()
+        .await
+}
 
-    event!("join_all: the same, gathered");
-    let t0 = Instant::now();
-    let got = join_all((1..).zip(&delays).map(|(i, &d)| task(i, d, t0))).await;
-    let names: Vec<String> = got.iter().map(|r| format!("task-{}", r.0)).collect();
-    event!("join_all: input order {}", names.join(" "));
+fn names(ids: &[usize]) -> String {
+    ids.iter()
+        .map(|i| format!("task-{i}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn run(delays: Vec<Duration>) -> Result<()> {
+    let n = delays.len();
+    // Shortest first: the delays in the order the tasks came back never go down.
+    let shortest_first =
+        |got: &[usize]| got.windows(2).all(|w| delays[w[0] - 1] <= delays[w[1] - 1]);
+    let got = join_set(&delays).await?;
+    event!("JoinSet: completion order {}", names(&got));
     ensure!(
-        got.iter().map(|r| r.0).eq(1..=n),
-        "join_all lost input order"
+        shortest_first(&got) && got.len() == n,
+        "JoinSet: not each task once, shortest first"
     );
-
+    let got = futures_unordered(&delays).await;
+    event!("FuturesUnordered: completion order {}", names(&got));
+    ensure!(
+        shortest_first(&got) && got.len() == n,
+        "FuturesUnordered: not each task once, shortest first"
+    );
+    let got = join_all(tasks(&delays)).await; // asyncio.gather
+    event!("join_all: input order {}", names(&got));
+    ensure!(got.iter().copied().eq(1..=n), "join_all lost input order");
     println!("check: {n} tasks came back once each: shortest wait first, or in input order");
     Ok(())
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
     ensure!(!args.delays.is_empty(), "give at least one delay");
-    // #[tokio::main(flavor = "current_thread", start_paused = <--paused>)]
+    // #[tokio::main(flavor = "current_thread")], by hand
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .start_paused(args.paused)
         .build()?
         .block_on(run(args.delays))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On tokio's paused clock (when every task waits, it jumps to the next
+    /// deadline) the order comes from the deadlines alone; ties keep input order.
+    #[tokio::test(start_paused = true)]
+    async fn shortest_first_ties_in_input_order() {
+        let delays: Vec<Duration> = [3, 1, 4, 0, 2, 2].map(Duration::from_secs).into();
+        assert_eq!(join_set(&delays).await.unwrap(), [4, 2, 5, 6, 1, 3]);
+        assert_eq!(futures_unordered(&delays).await, [4, 2, 5, 6, 1, 3]);
+        assert_eq!(join_all(tasks(&delays)).await, [1, 2, 3, 4, 5, 6]);
+    }
 }

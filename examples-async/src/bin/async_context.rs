@@ -7,19 +7,11 @@
 //! @asynccontextmanager"; the `\@` is the notes' Markdown escape). Its shape
 //! (added here): `try: yield conn / finally: await conn.close()`.
 //!
-//! Why no async Drop: `Drop::drop` is a plain function that runs wherever a
-//! value goes out of scope, including inside a synchronous function, during a
-//! panic, or when a future is cancelled (dropped) mid-`.await`. None of those
-//! places can await, so the language cannot promise an async cleanup will run
-//! (async drop is an unstable experiment). So, per `--form` (added here):
-//! - `explicit`: call `conn.close().await` yourself, and keep the body's
-//!   result aside so an error (`?`) cannot skip the close.
-//! - `helper`: `with_connection(name, async |conn| { ... })` takes the body
-//!   as an async closure (stable since Rust 1.85) and closes after it, Ok or
-//!   Err: the shape of `@asynccontextmanager`.
-//! - `drop`: forget to close; `Drop` notices the connection is still open and
-//!   does what a sync function can (here: says so; a real one might close
-//!   the socket without a goodbye, or hand the close to a spawned task).
+//! Rust has no async `Drop` (why: at `Drop for Connection` below), so three
+//! forms side by side (added here): `explicit`, calling `conn.close().await`
+//! yourself; `helper`, a function that takes the body as an async closure
+//! and closes after it, Ok or Err (the shape of `@asynccontextmanager`); and
+//! `drop`, forgetting to close, where `Drop` can only notice.
 //!
 //! Run: `cargo run -p examples-async --bin async_context` (add `--fail` to
 //! make every body's query fail).
@@ -31,26 +23,15 @@
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use shared::{event, event_as};
 
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "@asynccontextmanager in Rust: explicit close, a helper taking the body, Drop")]
 struct Args {
-    #[arg(long, value_enum, default_value_t = Form::All)]
-    form: Form,
     /// Make the body's query fail, to see the close still run.
     #[arg(long)]
     fail: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Form {
-    Explicit,
-    Helper,
-    Drop,
-    All,
 }
 
 /// A pretend connection whose open and close both take a round trip.
@@ -62,7 +43,7 @@ struct Connection {
 impl Connection {
     async fn open(name: &'static str) -> Result<Self> {
         tokio::time::sleep(Duration::from_millis(20)).await; // the handshake
-        event_as!(name, "open");
+        event_as!(name, "open"); // println! with the time and a row name (shared/src/timing.rs)
         Ok(Self { name, open: true })
     }
 
@@ -84,8 +65,13 @@ impl Connection {
     }
 }
 
+/// The sync fallback. `drop` is a plain function that runs wherever a value
+/// goes out of scope: in a sync function, during a panic, or when a future is
+/// cancelled (dropped) mid-`.await`. None of those places can await, so the
+/// language cannot promise an async cleanup (async drop is an unstable
+/// experiment). A real one might close the socket without a goodbye, or hand
+/// the close to a spawned task.
 impl Drop for Connection {
-    /// The sync fallback: no `.await` possible here.
     fn drop(&mut self) {
         if self.open {
             event_as!(self.name, "dropped while open: no async close ran");
@@ -94,7 +80,7 @@ impl Drop for Connection {
 }
 
 /// `async with connection(name) as conn: body(conn)`: the body is an async
-/// closure; the close runs after it whether it returned Ok or Err.
+/// closure (stable since Rust 1.85); the close runs after it, Ok or Err.
 async fn with_connection<T>(
     name: &'static str,
     body: impl AsyncFnOnce(&mut Connection) -> Result<T>,
@@ -105,46 +91,43 @@ async fn with_connection<T>(
     result
 }
 
-async fn run(form: Form, fail: bool) -> Result<u32> {
-    match form {
-        Form::Explicit => {
-            let mut conn = Connection::open("conn-explicit").await?;
-            let result = conn.query(fail).await; // no `?` yet: close first
-            conn.close().await?;
-            result
-        }
-        Form::Helper => with_connection("conn-helper", async |conn| conn.query(fail).await).await,
-        _ => {
-            let mut conn = Connection::open("conn-drop").await?;
-            conn.query(fail).await // no close: Drop runs at the end of this arm
-        }
+fn said(form: &str, result: Result<u32>) {
+    match result {
+        Ok(v) => event!("{form}: the body returned {v}"),
+        Err(e) => event!("{form}: the body failed: {e}"),
     }
 }
 
-fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
-    let args = Args::parse();
-    let forms = match args.form {
-        Form::All => vec![Form::Explicit, Form::Helper, Form::Drop],
-        f => vec![f],
+async fn forms(fail: bool) -> Result<()> {
+    event!("explicit: open, query, then clean up");
+    let mut conn = Connection::open("conn-explicit").await?;
+    let result = conn.query(fail).await; // no `?` yet: close first
+    conn.close().await?;
+    said("explicit", result);
+
+    event!("helper: open, query, then clean up");
+    said(
+        "helper",
+        with_connection("conn-helper", async |conn| conn.query(fail).await).await,
+    );
+
+    event!("drop: open, query, then clean up");
+    let result = async {
+        let mut conn = Connection::open("conn-drop").await?;
+        conn.query(fail).await // no close: Drop runs as this block ends
     };
-    // #[tokio::main(flavor = "current_thread")]
-    let rt = tokio::runtime::Builder::new_current_thread()
+    said("drop", result.await);
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
+    let fail = Args::parse().fail;
+    // #[tokio::main(flavor = "current_thread")], by hand
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
-    for form in forms {
-        let name = match form {
-            Form::Explicit => "explicit",
-            Form::Helper => "helper",
-            _ => "drop",
-        };
-        event!("{name}: open, query, then clean up");
-        match rt.block_on(run(form, args.fail)) {
-            Ok(v) => event!("{name}: the body returned {v}"),
-            Err(e) => event!("{name}: the body failed: {e}"),
-        }
-    }
+        .build()?
+        .block_on(forms(fail))?;
     println!(
         "check: explicit and helper closed after the body, Ok or Err; drop only fell back to Drop"
     );

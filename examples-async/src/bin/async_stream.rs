@@ -7,19 +7,10 @@
 //! generator, and iterate the asynchronous iterator with async for.")
 //!
 //! Stable Rust has no `yield` in async code yet (async generator blocks are
-//! unstable), so two ways to write one (`--form`, added here):
-//! - `macro`: the `async-stream` crate's `stream! { ... yield x; ... }` reads
-//!   like Python's `async def` + `yield`; the macro rewrites it into a state
-//!   machine. It is `!Unpin`, so it is pinned (`pin!`) before `next()`.
-//! - `unfold`: `futures::stream::unfold(state, |state| async { .. })`, no
-//!   macro: each step is a future that returns `Some((item, next_state))`,
-//!   or `None` to end the stream.
-//!
-//! A stream is lazy and pulled, like a generator: its body runs only when the
-//! consumer asks for the next item, and stops at each `yield` until asked
-//! again. The events show it: `yielding 1`, `got 1`, `making 2`, ...
-//! `StreamExt::next` comes from `futures`; `tokio-stream` re-exports the same
-//! `Stream` trait (from `futures-core`) with a `StreamExt` of its own.
+//! unstable), so two ways to write one (added here): the `async-stream`
+//! crate's `stream!` macro, and `futures::stream::unfold` with no macro. A
+//! stream is lazy and pulled, like a generator: its body runs only when the
+//! consumer asks for the next item, and stops at each `yield` until asked again.
 //!
 //! Run: `cargo run -p examples-async --bin async_stream -- --count 3`
 //!
@@ -31,7 +22,7 @@ use std::pin::pin;
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use futures::{Stream, StreamExt};
 use shared::workload::secs_arg;
 use shared::{event, event_as};
@@ -42,8 +33,6 @@ use shared::{event, event_as};
     about = "async generators and async for: a Stream and while let Some(x) = s.next().await"
 )]
 struct Args {
-    #[arg(long, value_enum, default_value_t = Form::All)]
-    form: Form,
     /// How many items the generator yields.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=1000))]
     count: u32,
@@ -52,17 +41,13 @@ struct Args {
     delay: Duration,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Form {
-    Macro,
-    Unfold,
-    All,
-}
-
-/// `async def ticker(n, delay): for i in 1..=n: await sleep(delay); yield i`
+/// `async def ticker(n, delay): for i in 1..=n: await sleep(delay); yield i`:
+/// the macro rewrites this body into a state machine.
 fn ticker_macro(n: u32, delay: Duration) -> impl Stream<Item = u32> {
     async_stream::stream! {
         for i in 1..=n {
+            // println! with the time and a row name (shared/src/timing.rs). The
+            // stream runs inside the consumer's poll (one task, two speakers).
             event_as!("generator", "making {i}");
             tokio::time::sleep(delay).await;
             event_as!("generator", "yielding {i}");
@@ -71,20 +56,21 @@ fn ticker_macro(n: u32, delay: Duration) -> impl Stream<Item = u32> {
     }
 }
 
-/// The same generator without a macro: the state is the next number.
+/// The same generator without a macro: each step is a future that returns
+/// `Some((item, next state))`, or `None` to end; the state is the next number.
 fn ticker_unfold(n: u32, delay: Duration) -> impl Stream<Item = u32> {
     futures::stream::unfold(1, move |i| async move {
         if i > n {
-            return None; // the end of the stream
+            return None;
         }
         event_as!("generator", "making {i}");
         tokio::time::sleep(delay).await;
         event_as!("generator", "yielding {i}");
-        Some((i, i + 1)) // (the item, the next state)
+        Some((i, i + 1))
     })
 }
 
-/// `async for x in s:` — pull until the stream ends.
+/// `async for x in s:`: pull until the stream ends.
 async fn consume(s: impl Stream<Item = u32>) -> Vec<u32> {
     let mut s = pin!(s); // next() needs the stream pinned in place
     let mut got = Vec::new();
@@ -96,41 +82,24 @@ async fn consume(s: impl Stream<Item = u32>) -> Vec<u32> {
     got
 }
 
-async fn run(args: Args) -> Result<()> {
-    let forms = match args.form {
-        Form::All => vec![Form::Macro, Form::Unfold],
-        f => vec![f],
-    };
-    for form in forms {
-        let got = match form {
-            Form::Macro => {
-                event!("macro: stream! {{ ... yield i; ... }}");
-                consume(ticker_macro(args.count, args.delay)).await
-            }
-            _ => {
-                event!("unfold: stream::unfold(1, |i| async {{ ... }})");
-                consume(ticker_unfold(args.count, args.delay)).await
-            }
-        };
-        ensure!(
-            got.iter().copied().eq(1..=args.count),
-            "items out of order: {got:?}"
-        );
-        println!(
-            "check: {} items, in order, each made only when asked for",
-            got.len()
-        );
+async fn run(n: u32, delay: Duration) -> Result<()> {
+    event!("macro: stream! {{ ... yield i; ... }}");
+    let by_macro = consume(ticker_macro(n, delay)).await;
+    event!("unfold: stream::unfold(1, |i| async {{ ... }})");
+    let by_unfold = consume(ticker_unfold(n, delay)).await;
+    for got in [by_macro, by_unfold] {
+        ensure!(got.iter().copied().eq(1..=n), "items out of order: {got:?}");
+        println!("check: {n} items, in order, each made only when asked for");
     }
     Ok(())
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
-    // #[tokio::main(flavor = "current_thread")]
+    // #[tokio::main(flavor = "current_thread")], by hand
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(run(args))
+        .block_on(run(args.count, args.delay))
 }

@@ -8,42 +8,35 @@
 //! fix is `await asyncio.to_thread(requests.get, url)` (the twin). Here the
 //! blocking call is a wait on a std channel (`recv_timeout`), like a socket
 //! read: it returns when the reply comes or after `--block` seconds. The reply
-//! comes from a `ticker` task that ticks every `--tick` s beside it and sends
-//! it after its last tick (added here, so that no check rests on timing).
-//! Three `--mode`s (added here):
-//! - `stall`: a tokio current-thread runtime (one thread, as asyncio is);
-//!   `blocker` makes the blocking call right inside its async body.
-//! - `spawn-blocking`: the same call in `tokio::task::spawn_blocking`, awaited.
-//! - `unblock`: the same on smol, in `smol::unblock`.
-//!
-//! Under `stall` no tick lands between `blocking call starts` and `blocking
-//! call returned`: the ticker cannot run, so the reply never comes and the
-//! call waits out its whole timeout. Under the fixes the ticks keep their pace
-//! and the call returns `answered` after the last one. Each mode ends with
-//! `ticks while blocked: N` and checks it (0 for stall, more for the fixes).
+//! comes from a `ticker` task beside it, after its last tick (added here, so
+//! that the outcome proves who ran, not a time). One `--mode` each, added here:
+//! `stall` (the call right inside a task, on one thread as asyncio has),
+//! `spawn-blocking` (tokio's fix) and `unblock` (smol's).
 //!
 //! Run: `cargo run -p examples-async --bin blocking_pitfall`, or one mode:
 //! `cargo run -p examples-async --bin blocking_pitfall -- --mode stall --block 2`
 //!
 //! You should see, per mode, `ticker` tick 1, `blocker` start, then either
 //! nothing from `ticker` until `blocking call returned: timed out` (stall) or
-//! ticks 2..5 and then `blocking call returned: answered` (the fixes).
+//! ticks 2..5 and then `blocking call returned: answered` (the fixes), and a
+//! `check:` line.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
+use shared::event;
+use shared::timing::named;
 use shared::workload::secs_arg;
-use shared::{event, event_as};
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "a blocking call in a task stalls the others; spawn_blocking / unblock fix it")]
 struct Args {
-    #[arg(long, value_enum, default_value_t = Mode::All)]
-    mode: Mode,
+    /// One mode (all three by default).
+    #[arg(long, value_parser = ["stall", "spawn-blocking", "unblock"])]
+    mode: Option<String>,
     /// Seconds the blocking call waits at most for its reply.
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     block: Duration,
@@ -55,112 +48,85 @@ struct Args {
     ticks: u32,
 }
 
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Mode {
-    Stall,
-    SpawnBlocking,
-    Unblock,
-    All,
-}
-
-/// True while the blocking call runs; ticks made meanwhile are counted.
-static BLOCKED: AtomicBool = AtomicBool::new(false);
-static TICKS_WHILE_BLOCKED: AtomicUsize = AtomicUsize::new(0);
-
-/// Ticks `n` times, `sleep()` apart, then sends the reply the blocking call
-/// waits for.
+/// Ticks `n` times, `sleep()` apart, then sends the reply the blocking call waits for.
 async fn ticker<F: Future>(n: u32, sleep: impl Fn() -> F, reply: Sender<()>) {
     for i in 1..=n {
-        let during = BLOCKED.load(SeqCst);
-        TICKS_WHILE_BLOCKED.fetch_add(usize::from(during), SeqCst);
-        let note = if during { " (while blocked)" } else { "" };
-        event_as!("ticker", "tick {i}{note}");
+        event!("tick {i}"); // println! with the time and the task's name (shared/src/timing.rs)
         sleep().await;
     }
-    let _ = reply.send(()); // Err if the call already timed out
+    let _ = reply.send(()); // Err if the call timed out already
 }
 
 /// The stand-in for `requests.get(url)`: blocks the calling thread until the
-/// reply comes or `timeout` passes; true if it was answered.
-fn blocking_call(reply: Receiver<()>, timeout: Duration) -> bool {
-    reply.recv_timeout(timeout).is_ok()
+/// reply comes or `timeout` passes.
+fn blocking_call(reply: Receiver<()>, timeout: Duration) -> &'static str {
+    match reply.recv_timeout(timeout) {
+        Ok(()) => "answered",
+        Err(_) => "timed out",
+    }
 }
 
-fn returned(answered: bool) {
-    BLOCKED.store(false, SeqCst);
-    let how = if answered { "answered" } else { "timed out" };
-    event_as!("blocker", "blocking call returned: {how}");
-}
-
-async fn run_tokio(mode: Mode, a: &Args) -> Result<()> {
-    let (block, pace, n) = (a.block, a.tick, a.ticks);
-    let (reply, rx) = channel();
-    let ticker = ticker(n, || tokio::time::sleep(pace), reply);
-    let blocker = async {
-        event_as!("blocker", "blocking call starts");
-        BLOCKED.store(true, SeqCst);
-        returned(if mode == Mode::Stall {
-            blocking_call(rx, block) // the pitfall: this thread runs nothing else now
-        } else {
-            tokio::task::spawn_blocking(move || blocking_call(rx, block)).await? // the fix
-        });
-        anyhow::Ok(())
-    };
-    let ((), res) = tokio::join!(ticker, blocker);
-    res
-}
-
-async fn run_smol(a: &Args) {
-    let (block, pace, n) = (a.block, a.tick, a.ticks);
-    let (reply, rx) = channel();
-    let ticker = ticker(n, || smol::Timer::after(pace), reply);
-    let blocker = async {
-        event_as!("blocker", "blocking call starts");
-        BLOCKED.store(true, SeqCst);
-        returned(smol::unblock(move || blocking_call(rx, block)).await); // smol's fix
-    };
-    futures::join!(ticker, blocker);
+/// The ticker and a task making the call `call`, side by side on one runtime.
+async fn side_by_side(
+    ticker: impl Future,
+    call: impl Future<Output = Result<&'static str>>,
+) -> Result<&'static str> {
+    let blocker = named("blocker", async {
+        event!("blocking call starts");
+        let how = call.await?;
+        event!("blocking call returned: {how}");
+        Ok(how)
+    });
+    futures::join!(named("ticker", ticker), blocker).1
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
-    let modes = match args.mode {
-        Mode::All => vec![Mode::Stall, Mode::SpawnBlocking, Mode::Unblock],
-        m => vec![m],
-    };
+    let (n, tick, block) = (args.ticks, args.tick, args.block);
+    let modes = args.mode.map_or(
+        vec!["stall".into(), "spawn-blocking".into(), "unblock".into()],
+        |m| vec![m],
+    );
+    // One thread, as asyncio has: #[tokio::main(flavor = "current_thread")].
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     for mode in modes {
-        let name = match mode {
-            Mode::Stall => "stall",
-            Mode::SpawnBlocking => "spawn-blocking",
-            _ => "unblock",
+        event!("{mode}: a blocking call of {block:?} beside a ticker");
+        let (reply, rx) = channel();
+        let call = move || blocking_call(rx, block);
+        let tokio_sleep = || tokio::time::sleep(tick);
+        let how = match mode.as_str() {
+            // The pitfall: the call blocks the one thread, so no other task runs.
+            "stall" => rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async {
+                Ok(call())
+            }))?,
+            // The fix: the call runs on tokio's blocking pool; this thread runs the ticker.
+            "spawn-blocking" => {
+                rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async {
+                    Ok(tokio::task::spawn_blocking(call).await?) // Err only if the call panicked
+                }))?
+            }
+            // smol's fix, the same on smol's blocking pool.
+            _ => smol::block_on(side_by_side(
+                ticker(n, || smol::Timer::after(tick), reply),
+                async { Ok(smol::unblock(call).await) },
+            ))?,
         };
-        let block = args.block;
-        event!("{name}: a blocking call of {block:?} beside a ticker");
-        TICKS_WHILE_BLOCKED.store(0, SeqCst);
-        if mode == Mode::Unblock {
-            smol::block_on(run_smol(&args));
-        } else {
-            // One thread, as asyncio has: #[tokio::main(flavor = "current_thread")].
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            rt.block_on(run_tokio(mode, &args))?;
-        }
-        let during = TICKS_WHILE_BLOCKED.load(SeqCst);
-        event!("{name}: ticks while blocked: {during}");
-        if mode == Mode::Stall {
-            ensure!(during == 0, "the ticker ran while the thread was blocked?");
-            println!("check: stall: the blocking call stopped every other task");
-        } else if block > args.tick {
-            // Otherwise the call may end before the first tick is even due.
-            ensure!(during > 0, "the ticker never ran during the blocking call");
-            println!("check: {name}: the ticker kept ticking through the blocking call");
-        } else {
-            println!(
-                "note: {name}: --block is not longer than --tick, so no tick was due during the call"
+        if mode == "stall" {
+            ensure!(
+                how == "timed out",
+                "the ticker ran while the thread was blocked?"
             );
+            println!("check: stall: the blocking call stopped every other task");
+        } else {
+            // The reply came after the ticker's last tick: it ran while the call blocked.
+            ensure!(
+                how == "answered",
+                "no reply within --block: give it longer than --ticks x --tick"
+            );
+            println!("check: {mode}: the ticker kept ticking through the blocking call");
         }
     }
     Ok(())

@@ -45,7 +45,7 @@ struct Args {
 
 /// The coroutine: prints when its body really runs, waits, answers 42.
 async fn hello(who: &str) -> u64 {
-    event_as!(who, "body runs");
+    event_as!(who, "body runs"); // println! with the time and a row name (shared/src/timing.rs)
     tokio::time::sleep(Duration::from_millis(10)).await;
     event_as!(who, "body ends");
     42
@@ -78,8 +78,7 @@ async fn async_main(pause: Duration) -> Result<()> {
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
     // asyncio.run(main()): what #[tokio::main(flavor = "current_thread")]
     // expands to, with `?` where the macro `expect`s.

@@ -2,180 +2,137 @@
 //! longest wait (3 s), not the sum (6 s), because while one task waits the
 //! runtime polls the others.
 //!
-//! Mirrors asyncio's `asyncio.gather` / `create_task` / `wait`. The notes' code
-//! (001, "Python官方异步库：asyncio", "asyncio, Python's official async library"):
+//! Mirrors `asyncio.gather` / `create_task` / `wait`. The notes' code (001,
+//! "Python官方异步库：asyncio", "asyncio, Python's official async library"):
 //!
 //! ```text
-//! # 获取事件循环                                   (get the event loop)
-//! loop = asyncio.get_event_loop()
-//! ...                                              (`async def myfunc(url)`, left out here)
-//! # 创建task列表                                   (make the list of tasks)
-//! tasks = [loop.create_task(myfunc(url)) for url in urls]
-//! # 执行爬虫事件列表                               (run the crawler's list of events)
-//! loop.run_until_complete(asyncio.wait(tasks))
+//! loop = asyncio.get_event_loop()                             # 获取事件循环 (get the event loop)
+//! tasks = [loop.create_task(myfunc(url)) for url in urls]     # 创建task列表 (make the list of tasks)
+//! loop.run_until_complete(asyncio.wait(tasks))                # 执行爬虫事件列表 (run the list of events)
 //! ```
 //!
 //! That form is dated: `get_event_loop()` with no running loop is deprecated
-//! (3.10-3.13) and an error in 3.14, and since 3.11 `asyncio.wait` takes only
-//! tasks (as the notes pass). Today: `asyncio.run(main())` with `gather` or a
-//! `TaskGroup`; the twin shows both, and the notes' form on its own loop.
-//!
-//! Three ways to await together in tokio, one per `--form` (added here):
-//! - `join`: `tokio::join!(a, b, c)`: one task polls all three futures; the
-//!   results come back in input order, like `asyncio.gather`.
-//! - `joinset`: a `JoinSet`, one spawned task each (`create_task`), gathered
-//!   with `join_next()` in completion order, like `TaskGroup` / `asyncio.wait`.
-//! - `join_all`: `futures::future::join_all(vec)`, for a number of futures known
-//!   only at run time; input order.
-//!
-//! `main` shows what `#[tokio::main]` expands to: a multi-thread runtime built
-//! by hand and `block_on` of the async body (asyncio.run's twin). `event_as!`
-//! is `println!` with a timestamp and a speaker's name.
+//! (3.10-3.13) and an error in 3.14. Today: `asyncio.run(main())` with
+//! `gather` or a `TaskGroup`; the twin shows both, and the notes' form.
+//! Three ways to await together in tokio, one per `--form` (added here).
 //!
 //! Run: `cargo run -p examples-async --bin gather` (all three forms, ~9 s), or
 //! `cargo run -p examples-async --bin gather -- --form joinset --unit 0.5`.
 //!
-//! `--paused` (added here, for tests) runs on tokio's paused clock: the waits
-//! take no real time and the order is the same on every run.
-//!
-//! `--spans FILE` (for `compare timeline`) writes each task's wait as one JSON
-//! line, `{"name":"task-2","what":"wait 2 units",...}`, on rows
-//! `task-1`..`task-3`, three per form. The spans are on the real clock: with
-//! `--paused` the waits are virtual, so every span is near zero long.
-//!
 //! You should see, for each form, `task-1..3` all say `start` before any says
-//! `done` (under `joinset` the three starts may come in any order: the tasks
-//! run on worker threads); they finish in the order 1, 2, 3, then a cost line
-//! of about 3 s, not 6 s, the same on tokio's clock, and the `check:` line.
-//! With `--spans`, `task-k`'s spans last about k units each.
+//! `done` (under `joinset` the starts may come in any order: the tasks run on
+//! worker threads), done in the order 1, 2, 3, a cost line of about 3 s, not
+//! 6 s, and the `check:` line.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use futures::future::join_all;
-use shared::spans::{SpanFile, span_as};
-use shared::timing::Stopwatch;
+use shared::event;
+use shared::timing::{Stopwatch, named};
 use shared::workload::secs_arg;
-use shared::{event, event_as};
 use tokio::task::JoinSet;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "asyncio.gather in tokio: join!, JoinSet, join_all")]
 struct Args {
-    /// Which way to await the three tasks together.
-    #[arg(long, value_enum, default_value_t = Form::All)]
-    form: Form,
+    /// Which way to await the three tasks together (all three by default).
+    #[arg(long, value_enum)]
+    form: Option<Form>,
     /// Seconds in one unit: task-k waits k units (the notes' 1, 2, 3 s).
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     unit: Duration,
-    /// Run on tokio's paused clock (virtual time, one thread): the waits take
-    /// no real time and every run interleaves the same way (for tests).
-    #[arg(long)]
-    paused: bool,
-    /// Write each task's wait to FILE, as JSON lines (real time, even with --paused).
-    #[arg(long, value_name = "FILE")]
-    spans: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum Form {
     Join,
     Joinset,
     JoinAll,
-    All,
 }
 
-/// Tasks started so far; each task reads it when it ends.
+/// Tasks started so far: a task that ends reads it, to prove they overlapped.
 static STARTED: AtomicUsize = AtomicUsize::new(0);
 
-/// The notes' `myfunc(url)`: say start, wait `k` units (a stand-in for a
-/// fetch), say done; returns `k` and how many tasks had started by then.
-async fn task(k: u64, unit: Duration) -> (u64, usize) {
-    let who = format!("task-{k}");
+/// The notes' `myfunc(url)`: start, wait `k` units, done; how many had started by then.
+async fn task(k: u32, unit: Duration) -> usize {
     STARTED.fetch_add(1, SeqCst);
-    event_as!(&who, "start, waiting {k} unit(s)");
-    let span = span_as(&who, format!("wait {k} unit(s)"));
-    tokio::time::sleep(unit * k as u32).await; // yields to the runtime: others run
-    drop(span);
-    let started = STARTED.load(SeqCst);
-    event_as!(&who, "done");
-    (k, started)
+    event!("start, waiting {k} unit(s)"); // println! with the time and the task's name (shared/src/timing.rs)
+    tokio::time::sleep(unit * k).await; // yields to the runtime: the others run
+    event!("done");
+    STARTED.load(SeqCst)
 }
 
-async fn gather(form: Form, unit: Duration) -> Result<Vec<(u64, usize)>> {
+async fn gather(form: Form, unit: Duration) -> Result<Vec<usize>> {
     STARTED.store(0, SeqCst);
+    // `named` gives a task's event lines (and timeline row) its name, on any runtime.
+    let t = |k: u32| named(format!("task-{k}"), task(k, unit));
     Ok(match form {
+        // One task polls all three futures; results in input order, like asyncio.gather.
         Form::Join => {
-            let (a, b, c) = tokio::join!(task(1, unit), task(2, unit), task(3, unit));
+            let (a, b, c) = tokio::join!(t(1), t(2), t(3));
             vec![a, b, c]
         }
+        // A spawned task each (create_task), results as they end, like TaskGroup / asyncio.wait.
         Form::Joinset => {
             let mut set = JoinSet::new();
             for k in 1..=3 {
-                set.spawn(task(k, unit)); // starts now, like create_task
+                set.spawn(t(k)); // starts now, on a worker thread
             }
-            let mut out = Vec::new();
-            while let Some(res) = set.join_next().await {
-                out.push(res?); // Err only if the task panicked or was aborted
-            }
-            out
+            set.join_all().await // panics here if a task panicked
         }
-        Form::JoinAll => join_all((1..=3).map(|k| task(k, unit))).await,
-        Form::All => unreachable!("main runs the forms one at a time"),
+        // A number of futures known only at run time; input order.
+        Form::JoinAll => join_all((1..=3).map(t)).await,
     })
 }
 
-async fn run(args: Args) -> Result<()> {
-    let forms = match args.form {
-        Form::All => vec![Form::Join, Form::Joinset, Form::JoinAll],
-        f => vec![f],
-    };
+fn main() -> Result<()> {
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
+    let args = Args::parse();
+    let forms = args
+        .form
+        .map_or(vec![Form::Join, Form::Joinset, Form::JoinAll], |f| vec![f]);
+    // What `#[tokio::main]` expands to (the macro `expect`s where this uses `?`);
+    // `block_on` the body is asyncio.run(main()).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     for form in forms {
         let label = match form {
             Form::Join => "tokio::join!",
             Form::Joinset => "JoinSet",
-            _ => "join_all",
+            Form::JoinAll => "join_all",
         };
         event!("{label}: three tasks of 1, 2 and 3 units");
         let sw = Stopwatch::start();
-        let virtual_start = tokio::time::Instant::now(); // tokio's clock
-        let results = gather(form, args.unit).await?;
-        sw.report(label);
-        let on_tokio = virtual_start.elapsed().as_secs_f64();
-        event!("{label}: {on_tokio:.3} s on tokio's clock");
-        let ks: Vec<u64> = results.iter().map(|r| r.0).collect();
-        event!("{label}: results {ks:?}");
-        // Each task saw all 3 started when it ended: they waited together.
-        let least = results.iter().map(|r| r.1).min().unwrap_or(0);
-        ensure!(least == 3, "a task ended when only {least} had started");
+        let seen = runtime.block_on(gather(form, args.unit))?;
+        sw.report(label); // `label, cost = X seconds`
+        ensure!(
+            seen.iter().all(|&n| n == 3),
+            "a task ended before all 3 had started"
+        );
         println!("check: {label}: all 3 tasks started before the first ended");
     }
     Ok(())
 }
 
-fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
-    let args = Args::parse();
-    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
-    let runtime = if args.paused {
-        // `#[tokio::main(flavor = "current_thread", start_paused = true)]`:
-        // when every task waits, the clock jumps to the next timer.
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .start_paused(true)
-            .build()?
-    } else {
-        // What plain `#[tokio::main]` expands to (the macro `expect`s where
-        // this uses `?`); then `block_on` the body: asyncio.run(main()).
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?
-    };
-    runtime.block_on(run(args))?;
-    spans.finish()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On tokio's paused clock (virtual: when every task waits, it jumps to
+    /// the next deadline) each form takes exactly the longest wait, 3 units.
+    #[tokio::test(start_paused = true)]
+    async fn the_longest_wait_not_the_sum() {
+        for form in [Form::Join, Form::Joinset, Form::JoinAll] {
+            let t0 = tokio::time::Instant::now();
+            let seen = gather(form, Duration::from_secs(1)).await.unwrap();
+            let took = t0.elapsed().as_secs_f64();
+            assert!((3.0..3.01).contains(&took), "{form:?} took {took} s");
+            assert_eq!(seen, [3, 3, 3], "{form:?}");
+        }
+    }
 }

@@ -5,19 +5,9 @@
 //! started", both in 003, measured.)
 //!
 //! Mirrors `await asyncio.gather(*(sleeper(1) for _ in range(n)))`. Two forms
-//! (added here), on each of three runtimes. Where the bytes go on tokio
-//! (x86-64 Linux, glibc), each sleep being tokio's 112-byte `Sleep`, whose
-//! timer-wheel entry lives inside it (a timer allocates nothing of its own):
-//! - `--form join`, ~192 B a task: one task joins N futures with `join_all`,
-//!   which for more than 30 keeps them in a `FuturesOrdered`: an `Arc`'d node
-//!   each (the future, an 8-byte index, 48 B of links and flags: 184 B, which
-//!   glibc rounds up to 192).
-//! - `--form spawn`, ~456 B a task: a spawned task each (`tokio::spawn`, smol's
-//!   `Executor::spawn`, async-std's `task::spawn`), every handle then awaited.
-//!   tokio's task cell (header, scheduler handle, id, the future, trailer) is
-//!   padded to 256 B by its 128-byte alignment against false sharing, and
-//!   glibc's aligned allocation wastes ~190 B beside each cell (a bare 256-byte
-//!   `alloc` at align 128 costs 447 B); plus the 8-byte `JoinHandle`.
+//! (added here), on each of three runtimes: `--form spawn`, a spawned task per
+//! sleep (what `gather` does with coroutines), and `--form join`, one task
+//! joining N sleep futures. Where the bytes go is said at each form below.
 //!
 //! Printed: peak resident memory (`getrusage`, via `shared::measure`) minus the
 //! peak before the tasks, over N. async-std is discontinued (its maintainers,
@@ -31,10 +21,9 @@
 //! times it), the `check:` line, then peak RSS and bytes per task. Peak RSS
 //! is reported on Unix only (zero elsewhere).
 
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 
-use anyhow::{Result, ensure};
+use anyhow::Result;
 use clap::{Parser, ValueEnum};
 use futures::FutureExt;
 use futures::future::join_all;
@@ -68,102 +57,79 @@ enum Runtime {
     AsyncStd,
 }
 
-#[derive(Clone, Copy, ValueEnum, Debug)]
+#[derive(Clone, Copy, ValueEnum, Debug, PartialEq)]
 enum Form {
     Spawn,
     Join,
 }
 
-/// Tasks whose sleep has ended.
-static DONE: AtomicUsize = AtomicUsize::new(0);
-
-/// One task's whole body: sleep, then count itself done. Written with `map`,
-/// not as `async fn sleeper(sleep: impl Future) { sleep.await; .. }`: rustc
-/// keeps an async fn's argument and the future it awaits in separate slots,
-/// which made each task 232 bytes instead of 112 (rust-lang/rust#62958).
-fn sleeper(sleep: impl Future) -> impl Future<Output = ()> {
-    sleep.map(|_| {
-        DONE.fetch_add(1, Relaxed);
-    })
-}
-
-fn tokio(n: u32, d: Duration, form: Form) -> Result<()> {
-    use tokio::time::sleep;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_time()
-        .build()?;
-    rt.block_on(async {
-        match form {
-            Form::Spawn => {
-                let handles: Vec<_> = (0..n).map(|_| tokio::spawn(sleeper(sleep(d)))).collect();
+fn main() -> Result<()> {
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
+    let args = Args::parse();
+    let (runtime, form, n, d) = (args.runtime, args.form, args.tasks, args.sleep);
+    let before = rusage_self().max_rss_bytes; // peak resident memory so far (getrusage)
+    event!("{n} tasks on {runtime:?}, form {form:?}, each sleeping {d:?}");
+    let sw = Stopwatch::start();
+    let spawn = form == Form::Spawn;
+    match runtime {
+        // What #[tokio::main] builds. Where the bytes go (x86-64 Linux, glibc):
+        // a tokio `Sleep` is 112 B, its timer-wheel entry inside it (no allocation).
+        Runtime::Tokio => tokio::runtime::Runtime::new()?.block_on(async {
+            let sleeps = (0..n).map(|_| tokio::time::sleep(d));
+            if spawn {
+                // ~456 B a task: the task cell (header, scheduler, id, the future,
+                // trailer) is padded to 256 B by its 128-byte alignment against
+                // false sharing, glibc's aligned allocation wastes ~190 B beside
+                // it (a bare 256-byte alloc at align 128 costs 447 B); plus the
+                // 8-byte JoinHandle.
+                let handles: Vec<_> = sleeps.map(tokio::spawn).collect();
                 for h in handles {
                     h.await?; // Err only if the task panicked
                 }
+            } else {
+                // ~192 B a task: join_all keeps over 30 futures in a FuturesOrdered,
+                // an Arc'd node each (the future, an 8-byte index, 48 B of links
+                // and flags: 184 B, which glibc rounds up to 192).
+                join_all(sleeps).await;
             }
-            Form::Join => drop(join_all((0..n).map(|_| sleeper(sleep(d)))).await),
-        }
-        Ok(())
-    })
-}
-
-fn smol(n: u32, d: Duration, form: Form) {
-    use smol::Timer;
-    let ex = smol::Executor::new();
-    smol::block_on(ex.run(async {
-        match form {
-            Form::Spawn => {
-                let tasks: Vec<_> = (0..n).map(|_| ex.spawn(sleeper(Timer::after(d)))).collect();
-                for t in tasks {
-                    t.await;
+            anyhow::Ok(())
+        })?,
+        Runtime::Smol => {
+            let ex = smol::Executor::new();
+            smol::block_on(ex.run(async {
+                // A Timer's output is an Instant: map it to (), so join_all keeps no outputs.
+                let sleeps = (0..n).map(|_| smol::Timer::after(d).map(drop));
+                if spawn {
+                    let tasks: Vec<_> = sleeps.map(|s| ex.spawn(s)).collect();
+                    for t in tasks {
+                        t.await;
+                    }
+                } else {
+                    join_all(sleeps).await;
                 }
-            }
-            Form::Join => drop(join_all((0..n).map(|_| sleeper(Timer::after(d)))).await),
+            }));
         }
-    }));
-}
-
-fn async_std(n: u32, d: Duration, form: Form) {
-    use async_std::task;
-    task::block_on(async {
-        match form {
-            Form::Spawn => {
-                let handles: Vec<_> = (0..n)
-                    .map(|_| task::spawn(sleeper(task::sleep(d))))
-                    .collect();
+        Runtime::AsyncStd => async_std::task::block_on(async {
+            let sleeps = (0..n).map(|_| async_std::task::sleep(d));
+            if spawn {
+                let handles: Vec<_> = sleeps.map(async_std::task::spawn).collect();
                 for h in handles {
                     h.await;
                 }
+            } else {
+                join_all(sleeps).await;
             }
-            Form::Join => drop(join_all((0..n).map(|_| sleeper(task::sleep(d)))).await),
-        }
-    });
-}
-
-fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
-    let args = Args::parse();
-    let (n, d, runtime, form) = (args.tasks, args.sleep, args.runtime, args.form);
-    let before = rusage_self().max_rss_bytes;
-    event!("{n} tasks on {runtime:?}, form {form:?}, each sleeping {d:?}");
-    let sw = Stopwatch::start();
-    match runtime {
-        Runtime::Tokio => tokio(n, d, form)?,
-        Runtime::Smol => smol(n, d, form),
-        Runtime::AsyncStd => async_std(n, d, form),
+        }),
     }
-    sw.report(&format!("{n} sleeping tasks"));
-    let done = DONE.load(Relaxed);
-    ensure!(done == n as usize, "only {done} of {n} tasks finished");
-    println!("check: all {n} tasks finished");
-
-    let peak = rusage_self().max_rss_bytes;
+    sw.report(&format!("{n} sleeping tasks")); // `label, cost = X seconds`
+    println!("check: all {n} tasks finished"); // each handle, or the join, awaited
     if !SUPPORTED {
         println!("peak RSS: not measured on this system");
         return Ok(());
     }
-    let (mb, before_mb) = (peak as f64 / 1e6, before as f64 / 1e6);
+    let peak = rusage_self().max_rss_bytes;
     let per_task = peak.saturating_sub(before) as f64 / f64::from(n);
+    let (mb, before_mb) = (peak as f64 / 1e6, before as f64 / 1e6);
     println!(
         "peak RSS = {mb:.1} MB (before the tasks: {before_mb:.1} MB), {per_task:.0} bytes per task"
     );

@@ -4,15 +4,9 @@
 //!
 //! Mirrors the asyncio version of producer/consumer: `for p in producers:
 //! await p` (sequential), `await asyncio.gather(*producers)` (concurrent),
-//! and producers `put` into an `asyncio.Queue` that a consumer `get`s from.
-//! `.await` on a future runs it to the end before the next line: writing
-//! `await` in a loop is writing sequential code (added here).
-//!
-//! The channel version (`--mode mpsc`): each producer task holds a clone of
-//! the `Sender`; the consumer's `rx.recv().await` returns `None` once every
-//! `Sender` is dropped, so the end needs no sentinel (asyncio's Queue has no
-//! close before Python 3.13's `Queue.shutdown()`; the 3.11 twin puts a `None`). The channel is bounded (capacity 4): a
-//! producer's `send().await` waits while it is full, as `await q.put()` does.
+//! and producers `put` into an `asyncio.Queue` that a consumer `get`s from
+//! (added here). `.await` runs a future to its end before the next line:
+//! writing `await` in a loop is writing sequential code.
 //!
 //! Run: `cargo run -p examples-async --bin producer_consumer_async` (~12 s),
 //! or `cargo run -p examples-async --bin producer_consumer_async -- --producers 5 --delay 0.2`.
@@ -25,19 +19,18 @@
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use futures::future::join_all;
-use shared::timing::Stopwatch;
+use shared::event;
+use shared::timing::{Stopwatch, named};
 use shared::workload::secs_arg;
-use shared::{event, event_as};
+use tokio::runtime::Runtime;
 use tokio::sync::mpsc;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "await producers one by one, together, or through an mpsc channel")]
 struct Args {
-    #[arg(long, value_enum, default_value_t = Mode::All)]
-    mode: Mode,
     /// How many producers.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
     producers: u32,
@@ -46,57 +39,62 @@ struct Args {
     delay: Duration,
 }
 
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Mode {
-    Sequential,
-    Concurrent,
-    Mpsc,
-    All,
-}
-
-/// Producer `i`: takes `delay` to make its item, `i * 10`.
+/// Producer `i`: takes `delay` to make its item, `i * 10`. `named` gives its
+/// event lines their row name (`event!` = println! with the time and the
+/// task's name, shared/src/timing.rs).
 async fn produce(i: u32, delay: Duration) -> u32 {
-    let who = format!("producer-{i}");
-    event_as!(&who, "start");
-    tokio::time::sleep(delay).await;
-    event_as!(&who, "done: item {}", i * 10);
-    i * 10
+    let make = async {
+        event!("start");
+        tokio::time::sleep(delay).await;
+        event!("done: item {}", i * 10);
+        i * 10
+    };
+    named(format!("producer-{i}"), make).await
 }
 
-async fn run(mode: Mode, n: u32, delay: Duration) -> Result<()> {
-    let want: u32 = (1..=n).map(|i| i * 10).sum();
-    let (label, got) = match mode {
-        Mode::Sequential => {
-            let mut items = Vec::new();
-            for i in 1..=n {
-                items.push(produce(i, delay).await); // waits for this one first
-            }
-            ("sequential", items)
+async fn sequential(n: u32, delay: Duration) -> Vec<u32> {
+    let mut items = Vec::new();
+    for i in 1..=n {
+        items.push(produce(i, delay).await); // waits for this one before the next starts
+    }
+    items
+}
+
+async fn concurrent(n: u32, delay: Duration) -> Vec<u32> {
+    join_all((1..=n).map(|i| produce(i, delay))).await // asyncio.gather
+}
+
+async fn through_channel(n: u32, delay: Duration) -> Vec<u32> {
+    // Bounded: a producer's send().await waits while it is full, as `await q.put()` does.
+    let (tx, mut rx) = mpsc::channel(4);
+    for i in 1..=n {
+        let tx = tx.clone(); // each producer task holds a Sender
+        tokio::spawn(async move {
+            let _ = tx.send(produce(i, delay).await).await; // Err only if the consumer is gone
+        });
+    }
+    drop(tx); // keep only the producers' Senders, or recv() never ends
+    let consume = async {
+        let mut items = Vec::new();
+        while let Some(item) = rx.recv().await {
+            event!("got item {item}");
+            items.push(item);
         }
-        Mode::Concurrent => (
-            "concurrent",
-            join_all((1..=n).map(|i| produce(i, delay))).await,
-        ),
-        _ => {
-            let (tx, mut rx) = mpsc::channel(4);
-            for i in 1..=n {
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    let item = produce(i, delay).await;
-                    // Err only if the consumer is gone; then there is no one to tell.
-                    let _ = tx.send(item).await;
-                }); // this task's Sender is dropped when it ends
-            }
-            drop(tx); // keep only the producers' Senders, or recv() never ends
-            let mut items = Vec::new();
-            while let Some(item) = rx.recv().await {
-                event_as!("consumer", "got item {item}");
-                items.push(item);
-            }
-            event_as!("consumer", "channel closed: every Sender dropped");
-            ("mpsc", items)
-        }
+        // None once every Sender is dropped: no sentinel needed (asyncio's Queue
+        // has no close before 3.13's Queue.shutdown(); the twin puts a None).
+        event!("channel closed: every Sender dropped");
+        items
     };
+    named("consumer", consume).await
+}
+
+/// Times one way of running the producers and checks every item came once.
+fn section(rt: &Runtime, label: &str, n: u32, way: impl Future<Output = Vec<u32>>) -> Result<()> {
+    event!("{label}: {n} producers");
+    let sw = Stopwatch::start();
+    let got = rt.block_on(way);
+    sw.report(label); // `label, cost = X seconds`
+    let want: u32 = (1..=n).map(|i| i * 10).sum();
     ensure!(
         got.len() == n as usize && got.iter().sum::<u32>() == want,
         "items lost"
@@ -106,31 +104,16 @@ async fn run(mode: Mode, n: u32, delay: Duration) -> Result<()> {
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
-    let args = Args::parse();
-    let modes = match args.mode {
-        Mode::All => vec![Mode::Sequential, Mode::Concurrent, Mode::Mpsc],
-        m => vec![m],
-    };
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
+    let Args {
+        producers: n,
+        delay,
+    } = Args::parse();
     // #[tokio::main(flavor = "current_thread")]: one thread, as asyncio has.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    for mode in modes {
-        let label = match mode {
-            Mode::Sequential => "sequential",
-            Mode::Concurrent => "concurrent",
-            _ => "mpsc",
-        };
-        event!(
-            "{label}: {} producers of {:?} each",
-            args.producers,
-            args.delay
-        );
-        let sw = Stopwatch::start();
-        rt.block_on(run(mode, args.producers, args.delay))?;
-        sw.report(label);
-    }
-    Ok(())
+    section(&rt, "sequential", n, sequential(n, delay))?;
+    section(&rt, "concurrent", n, concurrent(n, delay))?;
+    section(&rt, "mpsc", n, through_channel(n, delay))
 }

@@ -6,34 +6,28 @@
 //! `\|/-` with `await asyncio.sleep(.1)` until cancelled; `slow()` awaits 3 s
 //! and returns 42; `supervisor()` starts the spinner with
 //! `asyncio.create_task`, awaits `slow()`, calls `spinner.cancel()`; `main`
-//! prints `Answer: 42`.
+//! prints `Answer: 42`. Two ways to cancel in Rust (`--cancel`, added here):
+//! `abort` (`tokio::spawn` is `create_task`, `JoinHandle::abort()` is
+//! `cancel()`) and `select` (`tokio::select!` races the two and drops the loser).
 //!
-//! Two ways to cancel in Rust (`--cancel`, added here):
-//! - `abort`: `tokio::spawn` is `create_task`, `JoinHandle::abort()` is
-//!   `cancel()`; awaiting the handle then gives a `JoinError` that
-//!   `is_cancelled()`.
-//! - `select`: `tokio::select!` races `slow()` against `spin()` and drops the
-//!   loser, with no task at all.
-//!
-//! Either way cancelling a future *drops* it at its current `.await`: there is
-//! no `CancelledError` to catch. Cleanup goes in `Drop`: the `Frames` guard
-//! below clears the line and reports, as Python's `except CancelledError:
-//! break` does. On a terminal each frame redraws one line in place with `\r`;
-//! when stdout is not a terminal (a pipe, a test) each frame is an event line.
+//! On a terminal each frame redraws one line in place; into a pipe or a file
+//! each frame is an event line instead.
 //!
 //! Run: `cargo run -p examples-async --bin spinner_async` (or `-- --cancel select`)
 //!
-//! You should see `spinner object: JoinHandle { .. }` (abort), ~30 frames
-//! while `slow job started` .. `slow job done`, `spinner cancelled after N
-//! frames`, the `check:` line, then `Answer: 42`.
+//! You should see `spinner object: JoinHandle { .. }` (abort), a spinner
+//! turning (~30 frame lines in a pipe) while `slow job started` ..
+//! `slow job done`, `spinner cancelled after N frames`, the `check:` line,
+//! then `Answer: 42`.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
+use shared::event;
+use shared::timing::named;
 use shared::workload::positive_secs_arg;
-use shared::{event, event_as};
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
@@ -55,34 +49,31 @@ enum Cancel {
     Select,
 }
 
-/// Frames drawn; its `Drop` runs when the spinner is cancelled (dropped).
-struct Frames {
-    n: usize,
-    tty: bool,
-}
+/// Frames drawn. Cancelling a future *drops* it at its current `.await`: there
+/// is no `CancelledError` to catch, so the cleanup (Python's `except
+/// CancelledError: break`) goes in `Drop`.
+struct Frames(usize);
 
 impl Drop for Frames {
     fn drop(&mut self) {
-        if self.tty {
-            print!("\r{}\r", " ".repeat(20)); // clear the spinner's line
-        }
-        event_as!("spinner", "spinner cancelled after {} frames", self.n);
+        // A drop runs outside any poll, where `named` gives no name: say who speaks.
+        shared::event_as!("spinner", "spinner cancelled after {} frames", self.0);
     }
 }
 
 /// `spin(msg)`: one frame per tick, forever: only cancelling ends it.
 async fn spin(msg: &str, tick: Duration) {
-    let mut frames = Frames {
-        n: 0,
-        tty: std::io::stdout().is_terminal(),
-    };
+    let tty = std::io::stdout().is_terminal();
+    let mut frames = Frames(0);
     for ch in ['\\', '|', '/', '-'].iter().cycle() {
-        frames.n += 1;
-        if frames.tty {
-            print!("\r{ch} {msg}");
-            let _ = std::io::stdout().flush(); // a failed redraw is not worth stopping for
+        frames.0 += 1;
+        if tty {
+            // Back to the line's start after the frame: the next frame, or the
+            // next event line (longer), overwrites it rather than follows it.
+            print!("\r{ch} {msg}\r");
+            let _ = std::io::stdout().flush(); // no newline, so flush by hand
         } else {
-            event_as!("spinner", "{ch} {msg}");
+            event!("{ch} {msg}"); // println! with the time and the task's name (shared/src/timing.rs)
         }
         tokio::time::sleep(tick).await; // cancelling drops us here
     }
@@ -97,9 +88,10 @@ async fn slow(d: Duration) -> u64 {
 }
 
 async fn supervisor(args: &Args) -> Result<u64> {
+    let spinner = named("spinner", spin("thinking!", args.tick));
     match args.cancel {
         Cancel::Abort => {
-            let spinner = tokio::spawn(spin("thinking!", args.tick)); // create_task
+            let spinner = tokio::spawn(spinner); // create_task
             event!("spinner object: {spinner:?}");
             let result = slow(args.slow_secs).await;
             spinner.abort(); // spinner.cancel()
@@ -109,17 +101,15 @@ async fn supervisor(args: &Args) -> Result<u64> {
         }
         Cancel::Select => Ok(tokio::select! {
             result = slow(args.slow_secs) => result,
-            () = spin("thinking!", args.tick) => unreachable!("spin never returns"),
+            () = spinner => unreachable!("spin never returns"),
         }),
     }
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
-    // asyncio.run(supervisor()) on one thread:
-    // #[tokio::main(flavor = "current_thread")].
+    // asyncio.run(supervisor()) on one thread: #[tokio::main(flavor = "current_thread")].
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
