@@ -1,12 +1,86 @@
 //! What `echo_server` and `echo_client` need but do not teach: the open-file
-//! limit, the stand-in server of the client's self-contained run, and the
-//! reports (memory per connection, round trips and latency percentiles).
+//! limit, the server's counts and its way to stop, the stand-in server of the
+//! client's self-contained run, and the reports (memory per connection, round
+//! trips and latency percentiles).
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use hdrhistogram::Histogram;
 use shared::event;
+
+/// The server's counts: connections open now, the most at once, all
+/// accepted, bytes echoed.
+#[derive(Debug, Default)]
+pub struct Stats {
+    open: AtomicUsize,
+    most_open: AtomicUsize,
+    accepted: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+/// One open connection, counted in [`Stats`] until it drops.
+#[derive(Debug)]
+pub struct Open<'a>(&'a Stats);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Stats {
+    /// Counts a connection accepted and open until the guard drops.
+    pub fn open(&self) -> Open<'_> {
+        self.accepted.fetch_add(1, Ordering::Relaxed);
+        let open = self.open.fetch_add(1, Ordering::Relaxed) + 1;
+        self.most_open.fetch_max(open, Ordering::Relaxed);
+        Open(self)
+    }
+
+    /// Counts `n` bytes echoed.
+    pub fn echoed(&self, n: usize) {
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Prints `served N connections (at most M open at once), B bytes echoed`
+    /// and this process's peak RSS, per connection above `rss_at_start`.
+    pub fn report(&self, rss_at_start: u64) {
+        let (accepted, most) = (
+            self.accepted.load(Ordering::Relaxed),
+            self.most_open.load(Ordering::Relaxed),
+        );
+        event!(
+            "served {accepted} connections (at most {most} open at once), {} bytes echoed",
+            self.bytes.load(Ordering::Relaxed)
+        );
+        print_peak_rss(rss_at_start, most);
+    }
+}
+
+/// Resolves when the server should stop: on Ctrl-C, or after `max` if given.
+/// Says which.
+///
+/// # Errors
+/// Ctrl-C cannot be listened for.
+pub async fn shutdown(max: Option<Duration>) -> Result<()> {
+    let max_reached = async {
+        match max {
+            Some(d) => tokio::time::sleep(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        res = tokio::signal::ctrl_c() => {
+            res.context("cannot listen for Ctrl-C")?;
+            event!("Ctrl-C: shutting down");
+        }
+        () = max_reached => event!("--max-seconds reached: shutting down"),
+    }
+    Ok(())
+}
 
 /// Raises the soft open-file limit (RLIMIT_NOFILE) to the hard limit and says
 /// so; each connection is a file descriptor. Unix only: elsewhere there is no
@@ -54,13 +128,15 @@ pub fn ensure_open_files(needed: u64, per_conn: u64) -> Result<()> {
 
 /// Starts the client's stand-in echo server (added so the default run needs
 /// nothing else) on the current tokio runtime: one task per connection,
-/// `tokio::io::copy` back to the sender. Returns its address on 127.0.0.1.
+/// `tokio::io::copy` back to the sender. Says so and returns its address on
+/// 127.0.0.1.
 ///
 /// # Errors
 /// The bind failed.
 pub async fn in_process_server() -> Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
+    event!("no --addr: started an echo server in this process on {addr}");
     tokio::spawn(async move {
         while let Ok((mut stream, _)) = listener.accept().await {
             tokio::spawn(async move {
@@ -72,22 +148,64 @@ pub async fn in_process_server() -> Result<SocketAddr> {
     Ok(addr)
 }
 
-/// Prints round trips per second (`total` in `secs`) and the latency
-/// percentiles of `micros` (a histogram of round trips in microseconds).
-pub fn print_round_trips(micros: &Histogram<u64>, total: u64, secs: f64) {
-    println!(
-        "round trips per second: {:.0} ({total} in {secs:.3} s)",
-        total as f64 / secs
-    );
-    let q = |q: f64| micros.value_at_quantile(q);
-    println!(
-        "latency (µs): p50 {}, p90 {}, p99 {}, p99.9 {}, max {}",
-        q(0.5),
-        q(0.9),
-        q(0.99),
-        q(0.999),
-        micros.max()
-    );
+/// The round trips of a client run, timed in microseconds (an `hdrhistogram`).
+#[derive(Debug)]
+pub struct RoundTrips(Histogram<u64>);
+
+impl RoundTrips {
+    /// No round trips yet.
+    ///
+    /// # Errors
+    /// The histogram cannot be made (it can: 3 significant digits are valid).
+    pub fn new() -> Result<RoundTrips> {
+        Ok(RoundTrips(
+            Histogram::new(3).context("cannot make a histogram")?,
+        ))
+    }
+
+    /// Adds one connection's round trips.
+    ///
+    /// # Errors
+    /// A time the histogram cannot hold.
+    pub fn record(&mut self, micros: &[u64]) -> Result<()> {
+        for &us in micros {
+            self.0.record(us.max(1))?;
+        }
+        Ok(())
+    }
+
+    /// Checks that every one of `connections` x `rounds` round trips was
+    /// timed and prints `check: ...`, the round trips per second over
+    /// `elapsed` and the latency percentiles.
+    ///
+    /// # Errors
+    /// Fewer (or more) round trips were timed.
+    pub fn report(&self, connections: u32, rounds: u32, elapsed: Duration) -> Result<()> {
+        let total = u64::from(connections) * u64::from(rounds);
+        let timed = self.0.len();
+        anyhow::ensure!(
+            timed == total,
+            "expected {total} round trips, timed {timed}"
+        );
+        println!(
+            "check: {connections} connections x {rounds} rounds = {total} round trips, every echo matched"
+        );
+        let secs = elapsed.as_secs_f64();
+        println!(
+            "round trips per second: {:.0} ({total} in {secs:.3} s)",
+            total as f64 / secs
+        );
+        let q = |q: f64| self.0.value_at_quantile(q);
+        println!(
+            "latency (µs): p50 {}, p90 {}, p99 {}, p99.9 {}, max {}",
+            q(0.5),
+            q(0.9),
+            q(0.99),
+            q(0.999),
+            self.0.max()
+        );
+        Ok(())
+    }
 }
 
 /// Prints this process's peak RSS and the bytes it grew per connection since

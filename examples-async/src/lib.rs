@@ -2,6 +2,8 @@
 //!
 //! The lessons live in the bins (`src/bin/`). This library holds only what
 //! they use and do not teach:
+//! - [`crawlers`]: one page fetched with retries on tokio, smol or
+//!   async-std, the `page N: K posts` line, and the accounts of the crawls;
 //! - [`http`]: the crawlers' HTTP GETs (reqwest for tokio, a minimal HTTP/1.1
 //!   GET for smol and async-std), classified into `shared::crawl::FetchError`;
 //! - [`count_posts`]: the post links of a fetched page (the crawlers' flags,
@@ -13,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod crawlers;
 pub mod echo;
 pub mod http;
 pub mod multiplex;

@@ -1,12 +1,124 @@
-//! What `io_multiplexing` prints and the clients it serves; the event loop
-//! itself (the lesson) stays in the bin.
+//! What `io_multiplexing` prints, the non-blocking echo of one ready socket,
+//! and the clients it serves; the event loop itself (the lesson) stays in the
+//! bin.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Barrier;
+use std::thread;
 use std::time::Duration;
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
+
+/// What the event loop did.
+#[derive(Debug, Default)]
+pub struct Served {
+    /// Bytes written back.
+    pub echoed_bytes: usize,
+    /// The most connections open at once.
+    pub most_open: usize,
+    /// Calls to `wait`.
+    pub waits: usize,
+    /// Connections the clients have closed.
+    pub closed: usize,
+}
+
+impl Served {
+    /// Says what the loop did, checks that it held all `clients` connections
+    /// at once, and says so.
+    ///
+    /// # Errors
+    /// Fewer connections were open at once.
+    pub fn check(&self, clients: usize, rounds: u32) -> Result<()> {
+        shared::event!(
+            "{} bytes echoed in {} calls to wait; at most {} connections open at once",
+            self.echoed_bytes,
+            self.waits,
+            self.most_open
+        );
+        ensure!(
+            self.most_open == clients,
+            "expected all {clients} connections open at once, saw {}",
+            self.most_open
+        );
+        println!(
+            "check: {clients} clients x {rounds} round trips, every echo matched; one thread held {clients} connections at once"
+        );
+        Ok(())
+    }
+}
+
+/// Reads whatever `stream` has ready and writes back as much of `pending`
+/// (the bytes read, not yet written back) as the socket takes, never
+/// blocking. Returns true when the peer has closed its end.
+///
+/// # Errors
+/// A read or write failed (other than "would block" or a reset peer).
+pub fn echo_ready(
+    stream: &mut TcpStream,
+    pending: &mut Vec<u8>,
+    served: &mut Served,
+) -> Result<bool> {
+    let mut buf = [0u8; 4096];
+    let mut eof = false;
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => {
+                eof = true;
+                break;
+            }
+            Ok(n) => pending.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                eof = true;
+                pending.clear();
+                break;
+            }
+            Err(e) => return Err(e).context("read failed"),
+        }
+    }
+    let mut wrote = 0;
+    while wrote < pending.len() {
+        match stream.write(&pending[wrote..]) {
+            Ok(n) => wrote += n,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).context("write failed"),
+        }
+    }
+    pending.drain(..wrote);
+    served.echoed_bytes += wrote;
+    Ok(eof)
+}
+
+/// Starts threads `client-1`..`client-N` ([`line_client`], standing in for
+/// remote machines) against `addr`, runs `serve` on this thread meanwhile,
+/// then joins every client.
+///
+/// # Errors
+/// `serve` failed, a thread could not start, or a client failed.
+pub fn with_clients<T>(
+    addr: SocketAddr,
+    clients: u32,
+    rounds: u32,
+    serve: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let all_done = Barrier::new(clients as usize);
+    thread::scope(|s| {
+        let mut handles = Vec::new();
+        for id in 1..=clients {
+            let all_done = &all_done;
+            let spawn = thread::Builder::new().name(format!("client-{id}"));
+            handles.push(spawn.spawn_scoped(s, move || line_client(id, addr, rounds, all_done))?);
+        }
+        let served = serve()?;
+        for h in handles {
+            h.join().unwrap()?; // unwrap on join(): a client that panicked re-raises it here
+        }
+        Ok(served)
+    })
+}
 
 /// The notes' select / poll / epoll table: the Chinese is the notes' text word
 /// for word (`001_02a52d28409d88e4.txt`, "3种实现方式"), each row followed by an

@@ -1,17 +1,17 @@
 //! A web handler that runs its three waits at once: ~0.3 s, not 0.1 + 0.2 + 0.3 = 0.6 s.
 //!
-//! The notes mention Flask once. They list among gevent's strengths
-//! "提供了pywsgi异步服务器可以封装flask" ("it provides the pywsgi async server,
-//! which can wrap Flask"). The handler is the catalogue's (added here): a Flask view
-//! that calls `read_file()` (0.1 s), `read_db()` (0.2 s) and `read_api()`
-//! (0.3 s) and submits them to a `ThreadPoolExecutor` so they overlap. In
-//! async Rust there is no pool: the axum handler awaits the three futures with
-//! `tokio::join!`, so one task waits on all three at once. `/sequential` awaits
-//! them one after another, which is the slow version to compare against.
+//! Mirrors the course's `05. flask_thread_pool.py`: a Flask view that submits
+//! `read_file()` (0.1 s), `read_db()` (0.2 s) and `read_api()` (0.3 s) to a
+//! `ThreadPoolExecutor` so they overlap, then waits for each `.result()`. (The
+//! notes mention Flask once: gevent "提供了pywsgi异步服务器可以封装flask", "provides
+//! the pywsgi async server, which can wrap Flask".) In async Rust there is no
+//! pool: the axum handler awaits the three futures with `tokio::join!`, so one
+//! task waits on all three at once. `/sequential` awaits them one after
+//! another: the slow version to compare against.
 //!
 //! Run: `cargo run -p examples-async --bin web_fanout` starts the server on a
-//! free port, requests `/sequential` and then `/fanout` `--requests` times each
-//! with reqwest, prints each latency and exits. To keep serving:
+//! free port, requests `/sequential` and then `/fanout` `--requests` times each,
+//! prints each latency and exits. To keep serving:
 //! `cargo run -p examples-async --bin web_fanout -- --serve --port 8080`, then
 //! `curl http://127.0.0.1:8080/fanout` in another terminal (Ctrl-C to stop).
 //!
@@ -20,12 +20,13 @@
 //! takes ~0.6 s. For `/fanout` all three start before any finishes, and it
 //! takes ~0.3 s, the longest wait. Then `check: ...`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Context, Result};
 use axum::Router;
 use axum::routing::get;
 use clap::Parser;
+use examples_async::http::time_routes;
 use shared::{event, event_as};
 use tokio::net::TcpListener;
 use tokio::time::sleep;
@@ -47,7 +48,7 @@ struct Args {
 
 /// One backend call: a wait of `ms`, standing in for a file, a database or an API.
 async fn read(name: &str, ms: u64) -> String {
-    event_as!(name, "started ({ms} ms)");
+    event_as!(name, "started ({ms} ms)"); // `event!`, said as `name`
     sleep(Duration::from_millis(ms)).await;
     event_as!(name, "done");
     format!("{name} ok")
@@ -73,8 +74,9 @@ async fn sequential() -> String {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    // Quiet errors, the clock of `event!` (println with the elapsed time and
+    // the thread's name): shared/src/lib.rs.
+    let _run = shared::init()?;
     let args = Args::parse();
     let app = Router::new()
         .route("/fanout", get(fanout))
@@ -88,45 +90,22 @@ async fn main() -> Result<()> {
     if args.serve {
         let ctrl_c = async {
             let _ = tokio::signal::ctrl_c().await; // Err: no signal handler; stop at once
-            // Polled by the server's task on a worker thread: name the speaker.
-            event_as!("main", "Ctrl-C: shutting down");
+            event_as!("main", "Ctrl-C: shutting down"); // said from a worker thread
         };
-        return server
-            .with_graceful_shutdown(ctrl_c)
-            .await
-            .context("the server failed");
+        return (server.with_graceful_shutdown(ctrl_c).await).context("the server failed");
     }
     tokio::spawn(async move {
         if let Err(e) = server.await {
             eprintln!("the server failed: {e}");
         }
     });
-
-    let client = reqwest::Client::new();
-    let mut worst = [Duration::ZERO; 2];
-    for (i, route) in ["sequential", "fanout"].into_iter().enumerate() {
-        for n in 1..=args.requests {
-            let start = Instant::now();
-            let body = client
-                .get(format!("{base}/{route}"))
-                .send()
-                .await?
-                .error_for_status()?
-                .text()
-                .await?;
-            let took = start.elapsed();
-            ensure!(
-                body == "read_file ok, read_db ok, read_api ok\n",
-                "unexpected answer {body:?}"
-            );
-            event!("GET /{route} #{n}: answered in {:.3} s", took.as_secs_f64());
-            worst[i] = worst[i].max(took);
-        }
-    }
+    // Our own client: GET each route, check each answer, say how long it took.
+    let answer = "read_file ok, read_db ok, read_api ok\n";
+    let slowest = time_routes(&base, &["sequential", "fanout"], args.requests, answer).await?;
     println!(
         "check: every answer complete; slowest /sequential {:.3} s, slowest /fanout {:.3} s (the longest wait is 0.300 s)",
-        worst[0].as_secs_f64(),
-        worst[1].as_secs_f64()
+        slowest[0].as_secs_f64(),
+        slowest[1].as_secs_f64()
     );
     Ok(())
 }
