@@ -1,26 +1,29 @@
-//! What the comparison harness asks of the bins and their twins: `--only`
-//! (one variant per process), `--json` (the report line, the same answer in
-//! Rust and Python and across variants) and `--spans FILE` (who ran when),
-//! for `crawler`, `thread_pool`, `cpu_bound`, `sing_dance` and `semaphore`.
-//! Every check on spans is one that no scheduler can break: the rows and
-//! labels the program must produce, `0 <= start <= end`, that one thread's
-//! spans never overlap, and that spans under a semaphore never overlap more
-//! than its permits. No test asserts a time, or that spans overlap.
+//! What the comparison harness reads from the bins and their twins, none of
+//! it a flag of theirs: the cost lines and the one `answer:` line they print
+//! for a person (one variant per process with `--only`), and the spans that
+//! `shared` (or `blog_spider.py`) records by itself while the environment
+//! variable `CONCURRENCY_PAIRS_SPANS` names a file: fetches (`page N`), cost
+//! lines (their label), big `is_prime` calls, and every event line as a mark
+//! (a span with start == end). For `crawler`, `thread_pool`, `cpu_bound`,
+//! `sing_dance` and `semaphore`. Every check on spans is one that no
+//! scheduler can break: the rows and labels the program must produce,
+//! `0 <= start <= end`, that one thread's fetches never overlap, that each
+//! printed event is a mark on its row, and that jobs under a semaphore never
+//! overlap more than its permits. No test asserts a time, or that spans overlap.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+use std::time::Duration;
 
 mod accounts;
 mod common;
 
 use accounts::{PAGES, faulty_site};
-use common::{
-    DIR, TempSpans, assert_clean_failure, bad_spans_path_fails, has_cost, line, max_open,
-    missing_spans_path, ok,
-};
-use shared::report::{Report, crawl_answer};
-use shared::run::{RunOutput, run_bin, run_twin};
+use common::{DIR, TempSpans, bad_spans_path_fails, line, max_open, missing_spans_path, ok};
+use shared::report::crawl_answer;
+use shared::run::{RunOutput, run_with_timeout};
 use shared::site::expected_posts;
-use shared::spans::Span;
+use shared::spans::{SPANS_ENV, Span};
 
 const CRAWLER: &str = env!("CARGO_BIN_EXE_crawler");
 const POOL: &str = env!("CARGO_BIN_EXE_thread_pool");
@@ -28,50 +31,54 @@ const CPU: &str = env!("CARGO_BIN_EXE_cpu_bound");
 const SING: &str = env!("CARGO_BIN_EXE_sing_dance");
 const SEMAPHORE: &str = env!("CARGO_BIN_EXE_semaphore");
 
-/// Runs the bin (`twin == false`) or its twin with `args`.
-fn run(exe: &str, twin: &str, python: bool, args: &[&str], secs: u64) -> RunOutput {
-    if python {
-        run_twin(DIR, twin, args, secs)
+/// Runs the bin at `exe` (`python == false`) or its twin `python/<twin>.py`
+/// with `args`, recording spans into `spans` if given, as compare does.
+fn run(
+    (exe, twin): (&str, &str),
+    python: bool,
+    args: &[&str],
+    spans: Option<&str>,
+    secs: u64,
+) -> RunOutput {
+    let mut cmd = if python {
+        let mut cmd = Command::new("python3");
+        cmd.arg("-u").arg(format!("{DIR}/python/{twin}.py"));
+        cmd
     } else {
-        run_bin(exe, args, secs)
+        Command::new(exe)
+    };
+    cmd.args(args);
+    if let Some(path) = spans {
+        cmd.env(SPANS_ENV, path);
     }
+    run_with_timeout(cmd, Duration::from_secs(secs)).expect("the example starts")
 }
 
-/// The run's `--json` report, checked for its program, language, workload
-/// and costs: one per label given, in order, each `seconds >= 0`, and each
-/// label's cost line printed.
-fn report(out: &RunOutput, program: &str, python: bool, workload: &str, costs: &[&str]) -> Report {
-    let r = Report::from_stdout(&out.stdout)
-        .unwrap_or_else(|| panic!("no report line\n{}", out.dump()));
-    let last = out.stdout.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with('{'),
-        "the report is the last line\n{}",
-        out.dump()
-    );
-    let lang = if python { "python" } else { "rust" };
-    assert_eq!(
-        (r.program.as_str(), r.lang.as_str()),
-        (program, lang),
-        "{}",
-        out.dump()
-    );
-    assert_eq!(r.workload, workload, "{}", out.dump());
-    let labels: Vec<&str> = r.costs.iter().map(|c| c.label.as_str()).collect();
-    assert_eq!(labels, costs, "{}", out.dump());
-    for c in &r.costs {
-        assert!(c.seconds >= 0.0, "{c:?}\n{}", out.dump());
-        has_cost(out, &c.label);
+/// The labels of the run's cost lines (`<label>, cost = X seconds`), in order.
+fn costs(out: &RunOutput) -> Vec<String> {
+    let cost = |l: &str| Some(l.split_once(", cost = ")?.0.to_string());
+    let costs: Vec<String> = out.stdout.lines().filter_map(cost).collect();
+    for l in out.stdout.lines().filter(|l| l.contains(", cost = ")) {
+        let secs = l
+            .split_once(", cost = ")
+            .unwrap()
+            .1
+            .strip_suffix(" seconds");
+        let secs = secs.and_then(|s| s.parse::<f64>().ok());
+        assert!(secs.is_some_and(|s| s >= 0.0), "{l}\n{}", out.dump());
     }
-    r
+    costs
 }
 
-/// A report parameter, as a number or a string.
-fn param(r: &Report, name: &str) -> String {
-    match r.params.get(name) {
-        Some(v) => v.as_str().map_or_else(|| v.to_string(), str::to_string),
-        None => panic!("no param {name:?} in {:?}", r.params),
-    }
+/// The run's one `answer: ...` line, without the prefix.
+fn answer(out: &RunOutput) -> String {
+    let answers: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("answer: "))
+        .collect();
+    assert_eq!(answers.len(), 1, "one answer line\n{}", out.dump());
+    answers[0].to_string()
 }
 
 /// Spans by row, each row's in start order.
@@ -101,6 +108,15 @@ fn rows_never_overlap(spans: &[Span], out: &RunOutput) {
     }
 }
 
+/// The spans whose label is exactly `prefix` and a number (`page 7`).
+fn numbered(spans: &[Span], prefix: &str) -> Vec<Span> {
+    let is = |s: &&Span| {
+        let n = s.what.strip_prefix(prefix);
+        n.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    spans.iter().filter(is).cloned().collect()
+}
+
 /// The labels of `spans`, sorted.
 fn labels(spans: &[Span]) -> Vec<String> {
     let mut l: Vec<String> = spans.iter().map(|s| s.what.clone()).collect();
@@ -108,205 +124,147 @@ fn labels(spans: &[Span]) -> Vec<String> {
     l
 }
 
-/// `page 1` .. `page n` (with `prefix`), sorted as [`labels`] sorts.
-fn pages(prefix: &str, n: u32) -> Vec<String> {
-    let mut l: Vec<String> = (1..=n).map(|p| format!("{prefix}{p}")).collect();
+/// `page 1` .. `page n`, sorted as [`labels`] sorts.
+fn pages(n: u32) -> Vec<String> {
+    let mut l: Vec<String> = (1..=n).map(|p| format!("page {p}")).collect();
     l.sort();
     l
+}
+
+/// Every event line printed is a mark on its row (start == end, the
+/// message as its label, at the printed time), and every mark was printed.
+fn events_are_marks(spans: &[Span], out: &RunOutput) {
+    let mut marks: Vec<(String, String, f64)> = spans
+        .iter()
+        .filter(|s| s.start == s.end)
+        .map(|s| (s.name.clone(), s.what.clone(), s.start))
+        .collect();
+    let mut events: Vec<(String, String, f64)> = out
+        .events()
+        .into_iter()
+        .map(|(t, w, m)| (w, m, t))
+        .collect();
+    assert_eq!(marks.len(), events.len(), "{marks:?}\n{}", out.dump());
+    let key = |a: &(String, String, f64), b: &(String, String, f64)| {
+        (&a.0, &a.1).cmp(&(&b.0, &b.1)).then(a.2.total_cmp(&b.2))
+    };
+    marks.sort_by(key);
+    events.sort_by(key);
+    for (m, e) in marks.iter().zip(&events) {
+        assert_eq!((&m.0, &m.1), (&e.0, &e.1), "{}", out.dump());
+        // The line shows milliseconds, rounded.
+        assert!(
+            (m.2 - e.2).abs() <= 0.0015,
+            "{m:?} vs {e:?}\n{}",
+            out.dump()
+        );
+    }
+}
+
+/// A span labelled `label` (a cost line's) on row `main`.
+fn has_cost_span(spans: &[Span], label: &str, out: &RunOutput) {
+    let found = spans.iter().any(|s| s.what == label && s.name == "main");
+    assert!(
+        found,
+        "no span {label:?} on main: {spans:?}\n{}",
+        out.dump()
+    );
 }
 
 // ---------- crawler ----------
 
 #[test]
-fn crawler_only_json_and_spans() {
+fn crawler_costs_answer_and_spans() {
     let site = faulty_site(0.0, 0.0, 0.0, 1);
-    let answer = crawl_answer(expected_posts(PAGES), PAGES);
+    let answer_10 = crawl_answer(expected_posts(PAGES), PAGES);
     for python in [false, true] {
-        for only in ["single", "multi", "all"] {
-            let spans = TempSpans::new(&format!("crawler-{python}-{only}"));
-            let args = [
-                "--site",
-                site.url(),
-                "--pages",
-                "10",
-                "--only",
-                only,
-                "--json",
-                "--spans",
-                spans.arg(),
-            ];
-            let out = run(CRAWLER, "crawler", python, &args, 60);
+        for only in [Some("single"), Some("multi"), None] {
+            let spans = TempSpans::new(&format!("crawler-{python}-{only:?}"));
+            let mut args = vec!["--site", site.url(), "--pages", "10"];
+            args.extend(only.map(|o| ["--only", o]).iter().flatten());
+            let out = run((CRAWLER, "crawler"), python, &args, Some(spans.arg()), 60);
             ok(&out);
-            let costs: &[&str] = match only {
-                "single" => &["single thread"],
-                "multi" => &["multi thread"],
+            let want: &[&str] = match only {
+                Some("single") => &["single thread"],
+                Some("multi") => &["multi thread"],
                 _ => &["single thread", "multi thread"],
             };
-            let r = report(&out, "crawler", python, "crawl", costs);
-            assert_eq!(
-                (param(&r, "pages"), param(&r, "only")),
-                ("10".into(), only.into())
-            );
-            assert!(
-                !r.params.contains_key("latency_ms"),
-                "a --site has its own latency: {r:?}"
-            );
-            assert_eq!(r.answer.as_deref(), Some(answer.as_str()), "{}", out.dump());
+            assert_eq!(costs(&out), want, "{}", out.dump());
+            assert_eq!(answer(&out), answer_10, "{}", out.dump());
             // The followed link is a step of the full demo only.
-            assert_eq!(
-                out.stdout.contains("\nfollowed "),
-                only == "all",
-                "{}",
-                out.dump()
-            );
+            let followed = out.stdout.contains("\nfollowed ");
+            assert_eq!(followed, only.is_none(), "{}", out.dump());
             let crawls = match only {
-                "single" => "the single-thread crawl",
-                "multi" => "the multi-thread crawl",
-                _ => "both crawls",
+                Some(o) => format!("the {o}-thread crawl"),
+                None => "both crawls".into(),
             };
-            line(
-                &out,
-                &format!("check: {crawls} found {} post links", expected_posts(PAGES)),
-            );
+            let found = expected_posts(PAGES);
+            line(&out, &format!("check: {crawls} found {found} post links"));
 
-            // One span per page and crawl: `main` one page after another, `craw-N` page N.
+            // One fetch per page and crawl: `main` one page after another, `craw-N` page N.
             let spans = spans.spans(&out);
+            let fetches = numbered(&spans, "page ");
             let (single, multi): (Vec<Span>, Vec<Span>) =
-                spans.into_iter().partition(|s| s.name == "main");
-            let want = |crawl: &str| {
-                if only == crawl || only == "all" {
-                    pages("page ", PAGES)
+                fetches.into_iter().partition(|s| s.name == "main");
+            let want_pages = |crawl| {
+                if only.is_none_or(|o| o == crawl) {
+                    pages(PAGES)
                 } else {
                     vec![]
                 }
             };
-            assert_eq!(labels(&single), want("single"), "{}", out.dump());
-            assert_eq!(labels(&multi), want("multi"), "{}", out.dump());
+            assert_eq!(labels(&single), want_pages("single"), "{}", out.dump());
+            assert_eq!(labels(&multi), want_pages("multi"), "{}", out.dump());
             rows_never_overlap(&single, &out);
             for s in &multi {
-                assert_eq!(
-                    s.name.strip_prefix("craw-"),
-                    s.what.strip_prefix("page "),
-                    "{s:?}"
-                );
+                let (row, page) = (s.name.strip_prefix("craw-"), s.what.strip_prefix("page "));
+                assert_eq!(row, page, "{s:?}");
             }
+            want.iter()
+                .for_each(|&label| has_cost_span(&spans, label, &out));
+            events_are_marks(&spans, &out);
         }
     }
-}
-
-#[test]
-fn crawler_reports_the_latency_of_its_own_site() {
-    let out = run_bin(
-        CRAWLER,
-        &[
-            "--pages",
-            "3",
-            "--latency-ms",
-            "0",
-            "--only",
-            "multi",
-            "--json",
-        ],
-        60,
-    );
-    ok(&out);
-    let r = report(&out, "crawler", false, "crawl", &["multi thread"]);
-    assert_eq!(param(&r, "latency_ms"), "0");
-    assert_eq!(r.answer, Some(crawl_answer(expected_posts(3), 3)));
 }
 
 // ---------- thread_pool ----------
 
 #[test]
-fn thread_pool_only_json_and_spans() {
+fn thread_pool_costs_answer_and_spans() {
     let site = faulty_site(0.0, 0.0, 0.0, 1);
-    let answer = crawl_answer(expected_posts(PAGES), PAGES);
+    let answer_10 = crawl_answer(expected_posts(PAGES), PAGES);
     let workers = 3;
     for python in [false, true] {
-        for only in ["map", "as-completed", "all"] {
-            let spans = TempSpans::new(&format!("pool-{python}-{only}"));
-            let args = [
-                "--site",
-                site.url(),
-                "--pages",
-                "10",
-                "--workers",
-                "3",
-                "--only",
-                only,
-                "--json",
-                "--spans",
-                spans.arg(),
-            ];
-            let out = run(POOL, "thread_pool", python, &args, 60);
+        for only in [Some("map"), None] {
+            let spans = TempSpans::new(&format!("pool-{python}-{only:?}"));
+            let mut args = vec!["--site", site.url(), "--pages", "10", "--workers", "3"];
+            args.extend(only.map(|o| ["--only", o]).iter().flatten());
+            let out = run((POOL, "thread_pool"), python, &args, Some(spans.arg()), 60);
             ok(&out);
-            let costs: &[&str] = match only {
-                "map" => &["map"],
-                "as-completed" => &["submit + as_completed"],
-                _ => &["map", "submit + as_completed"],
+            let want: &[&str] = match only {
+                Some(_) => &["map"],
+                None => &["map", "submit + as_completed"],
             };
-            let r = report(&out, "thread_pool", python, "crawl", costs);
-            let params = (param(&r, "pages"), param(&r, "workers"), param(&r, "only"));
-            assert_eq!(
-                params,
-                ("10".into(), "3".into(), only.into()),
-                "{}",
-                out.dump()
-            );
-            assert_eq!(r.answer.as_deref(), Some(answer.as_str()), "{}", out.dump());
-            let how = if only == "map" {
-                "as map returned them"
-            } else {
-                "after sorting"
-            };
-            line(
-                &out,
-                &format!(
-                    "check: {} post links on 10 parsed pages, in page order {how}",
-                    expected_posts(PAGES)
-                ),
-            );
-            assert_eq!(
-                out.stdout.contains("re-sorted by index"),
-                only != "map",
-                "{}",
-                out.dump()
-            );
+            assert_eq!(costs(&out), want, "{}", out.dump());
+            assert_eq!(answer(&out), answer_10, "{}", out.dump());
+            let as_completed = out.stdout.contains("] as_completed: ");
+            assert_eq!(as_completed, only.is_none(), "{}", out.dump());
 
-            // A span per page fetched (and, in the full run, per page parsed),
-            // each on a pool thread's row, one job at a time per thread.
+            // A fetch per page, each on a pool thread's row, one job at a time per thread.
             let spans = spans.spans(&out);
-            let mut want = pages("page ", PAGES);
-            if only == "all" {
-                want.extend(pages("parse page ", PAGES));
-                want.sort();
-            }
-            assert_eq!(labels(&spans), want, "{}", out.dump());
-            let rows: BTreeSet<String> = spans.iter().map(|s| s.name.clone()).collect();
+            let fetches = numbered(&spans, "page ");
+            assert_eq!(labels(&fetches), pages(PAGES), "{}", out.dump());
+            let rows: BTreeSet<String> = fetches.iter().map(|s| s.name.clone()).collect();
             let pool: BTreeSet<String> = (0..workers).map(|i| format!("pool-{i}")).collect();
             assert!(
                 rows.is_subset(&pool) && !rows.is_empty(),
                 "{rows:?}\n{}",
                 out.dump()
             );
-            rows_never_overlap(&spans, &out);
-        }
-    }
-}
-
-#[test]
-fn thread_pool_demo_orders_takes_none_of_the_harness_flags() {
-    for flag in [&["--json"][..], &["--only", "map"], &["--spans", "x.jsonl"]] {
-        let args: Vec<&str> = ["--demo-orders"]
-            .into_iter()
-            .chain(flag.iter().copied())
-            .collect();
-        for python in [false, true] {
-            let out = run(POOL, "thread_pool", python, &args, 10);
-            assert_clean_failure(&out);
-            assert_eq!(out.code, Some(2), "{args:?}\n{}", out.dump());
-            let errors = out.stderr.lines().filter(|l| l.contains("error:")).count();
-            assert_eq!(errors, 1, "{args:?}\n{}", out.dump());
+            rows_never_overlap(&fetches, &out);
+            want.iter()
+                .for_each(|&label| has_cost_span(&spans, label, &out));
+            events_are_marks(&spans, &out);
         }
     }
 }
@@ -314,188 +272,110 @@ fn thread_pool_demo_orders_takes_none_of_the_harness_flags() {
 // ---------- cpu_bound ----------
 
 #[test]
-fn cpu_bound_only_json_and_spans() {
+fn cpu_bound_costs_answer_and_spans() {
     // Pure Python trial division: ~0.3 s a number, so 2 numbers.
-    let mut answers = BTreeSet::new();
     let runs = [
-        (false, "single"),
-        (false, "pool"),
-        (false, "all"),
-        (true, "single"),
-        (true, "pool"),
-        (true, "process"),
+        (false, Some("single")),
+        (false, Some("pool")),
+        (false, None),
+        (true, Some("single")),
+        (true, Some("pool")),
     ];
     for (python, only) in runs {
-        let spans = TempSpans::new(&format!("cpu-{python}-{only}"));
-        let args = [
-            "--count",
-            "2",
-            "--threads",
-            "2",
-            "--only",
-            only,
-            "--json",
-            "--spans",
-            spans.arg(),
-        ];
-        let out = run(CPU, "cpu_bound", python, &args, 60);
+        let spans = TempSpans::new(&format!("cpu-{python}-{only:?}"));
+        let mut args = vec!["--count", "2", "--threads", "2"];
+        args.extend(only.map(|o| ["--only", o]).iter().flatten());
+        let out = run((CPU, "cpu_bound"), python, &args, Some(spans.arg()), 60);
         ok(&out);
-        let costs: &[&str] = match only {
-            "single" => &["single thread"],
-            "pool" => &["thread pool"],
-            "process" => &["process pool"],
-            _ => &["single thread", "thread pool"],
+        let want: &[&str] = match only {
+            Some("single") => &["single thread"],
+            Some(_) => &["thread pool"],
+            None => &["single thread", "thread pool"],
         };
-        let r = report(&out, "cpu_bound", python, "primes", costs);
-        let params = (param(&r, "count"), param(&r, "threads"), param(&r, "only"));
-        assert_eq!(
-            params,
-            ("2".into(), "2".into(), only.into()),
-            "{}",
-            out.dump()
-        );
-        answers.insert(r.answer.clone().unwrap_or_default());
-        assert_eq!(
-            out.stdout.contains("speedup = "),
-            only == "all",
-            "{}",
-            out.dump()
-        );
-        let who = match only {
-            "single" => "the single thread gives",
-            "pool" => "the thread pool gives",
-            "process" => "the process pool gives",
-            _ => "both give the same",
-        };
-        line(&out, &format!("check: {who} 2 answers (all prime)"));
+        assert_eq!(costs(&out), want, "{}", out.dump());
+        // The same answer in Rust and Python, for every variant.
+        assert_eq!(answer(&out), "2 of 2 prime", "{}", out.dump());
 
-        // A span per is_prime call, on the row of who ran it, one call at a time per row.
+        // A span per big is_prime call, on the row of who ran it, one call at a time per row.
         let spans = spans.spans(&out);
-        let calls = ["is_prime #1", "is_prime #2"];
-        let mut want: Vec<&str> = if only == "all" {
-            [calls, calls].concat()
-        } else {
-            calls.to_vec()
-        };
-        want.sort();
-        assert_eq!(labels(&spans), want, "{}", out.dump());
-        for s in &spans {
+        let calls = numbered(&spans, "is_prime ");
+        assert_eq!(calls.len(), 2 * want.len(), "{}", out.dump());
+        for s in &calls {
             let row_ok = match only {
-                "single" => s.name == "main",
-                "pool" => ["pool-0", "pool-1"].contains(&s.name.as_str()),
-                "process" => s
-                    .name
-                    .strip_prefix("process ")
-                    .is_some_and(|p| p.parse::<u32>().is_ok()),
-                _ => ["main", "pool-0", "pool-1"].contains(&s.name.as_str()),
+                Some("single") => s.name == "main",
+                Some(_) => s.name.starts_with("pool-"),
+                None => s.name == "main" || s.name.starts_with("pool-"),
             };
             assert!(row_ok, "{s:?}\n{}", out.dump());
         }
-        rows_never_overlap(&spans, &out);
-    }
-    // The same answer in Rust and Python, for every variant.
-    assert_eq!(answers.into_iter().collect::<Vec<_>>(), ["2 of 2 prime"]);
-}
-
-/// Without `--threads`, the report names the pool's real size (one per CPU).
-#[test]
-fn cpu_bound_reports_its_default_pool_size() {
-    for python in [false, true] {
-        let args = ["--count", "1", "--only", "single", "--json"];
-        let out = run(CPU, "cpu_bound", python, &args, 30);
-        ok(&out);
-        let r = report(&out, "cpu_bound", python, "primes", &["single thread"]);
-        let threads = r.params.get("threads").and_then(|t| t.as_u64());
-        assert!(threads.is_some_and(|t| t >= 1), "{r:?}\n{}", out.dump());
-        assert_eq!(r.answer.as_deref(), Some("1 of 1 prime"), "{}", out.dump());
+        rows_never_overlap(&calls, &out);
+        want.iter()
+            .for_each(|&label| has_cost_span(&spans, label, &out));
     }
 }
 
 // ---------- sing_dance ----------
 
 #[test]
-fn sing_dance_spans_a_line_each() {
+fn sing_dance_marks_a_line_each() {
     for python in [false, true] {
         let spans = TempSpans::new(&format!("sing-{python}"));
-        let args = [
-            "--iterations",
-            "3",
-            "--interval",
-            "0.01",
-            "--spans",
-            spans.arg(),
-        ];
-        let out = run(SING, "sing_dance", python, &args, 10);
+        let args = ["--iterations", "3", "--interval", "0.01"];
+        let out = run((SING, "sing_dance"), python, &args, Some(spans.arg()), 10);
         ok(&out);
         let spans = spans.spans(&out);
+        events_are_marks(&spans, &out);
+        // Each thread's three lines are marks on its own row, in its order.
         let rows = by_row(&spans);
-        assert_eq!(
-            rows.keys().collect::<Vec<_>>(),
-            ["dance", "sing"],
-            "{}",
-            out.dump()
-        );
-        for (row, spans) in &rows {
-            let want: Vec<String> = (1..=3).map(|i| format!("{row} {i}/3")).collect();
-            let got: Vec<&str> = spans.iter().map(|s| s.what.as_str()).collect();
-            assert_eq!(
-                got,
-                want,
-                "each thread's lines, in its order\n{}",
-                out.dump()
-            );
+        for row in ["sing", "dance"] {
+            let marks = rows.get(row).map_or(0, |m| m.len());
+            assert_eq!(marks, 3, "{row}: {spans:?}\n{}", out.dump());
         }
-        rows_never_overlap(&spans, &out);
     }
 }
 
 // ---------- semaphore ----------
 
 #[test]
-fn semaphore_spans_never_exceed_the_permits() {
+fn semaphore_jobs_never_exceed_the_permits() {
     for python in [false, true] {
-        // Timed jobs: at most `permits` open at any instant.
+        // From each spider's `acquired` mark to its `releasing` mark it holds a
+        // permit: at most `permits` such windows open at any instant.
         let spans = TempSpans::new(&format!("sem-{python}"));
-        let args = [
-            "--jobs",
-            "7",
-            "--permits",
-            "3",
-            "--job-secs",
-            "0.02",
-            "--spans",
-            spans.arg(),
-        ];
-        let out = run(SEMAPHORE, "semaphore", python, &args, 30);
+        let args = ["--jobs", "7", "--permits", "3", "--job-secs", "0.02"];
+        let out = run(
+            (SEMAPHORE, "semaphore"),
+            python,
+            &args,
+            Some(spans.arg()),
+            30,
+        );
         ok(&out);
         let spans = spans.spans(&out);
-        assert!(max_open(&spans) <= 3, "{spans:?}\n{}", out.dump());
-        let rows: Vec<String> = by_row(&spans).into_keys().collect();
+        events_are_marks(&spans, &out);
+        let rows = by_row(&spans);
         let mut want: Vec<String> = (1..=7).map(|i| format!("spider-{i}")).collect();
         want.sort();
-        assert_eq!(rows, want, "{}", out.dump());
-        assert_eq!(labels(&spans), vec!["job"; 7], "{}", out.dump());
-
-        // --stepped: main lets a spider go only once all the permits are held,
-        // and each span is open from acquire to release, so exactly `permits`.
-        for (jobs, permits) in [(7usize, 3usize), (3, 1)] {
-            let spans = TempSpans::new(&format!("sem-stepped-{python}-{permits}"));
-            let (j, p) = (jobs.to_string(), permits.to_string());
-            let args = [
-                "--jobs",
-                &j,
-                "--permits",
-                &p,
-                "--stepped",
-                "--spans",
-                spans.arg(),
-            ];
-            let out = run(SEMAPHORE, "semaphore", python, &args, 30);
-            ok(&out);
-            let spans = spans.spans(&out);
-            assert_eq!(spans.len(), jobs, "{}", out.dump());
-            assert_eq!(max_open(&spans), permits, "{spans:?}\n{}", out.dump());
-        }
+        let spiders: Vec<&String> = rows.keys().filter(|r| r.starts_with("spider-")).collect();
+        assert_eq!(spiders, want.iter().collect::<Vec<_>>(), "{}", out.dump());
+        let held: Vec<Span> = want
+            .iter()
+            .map(|row| {
+                let at = |prefix: &str| {
+                    let m = rows[row].iter().find(|s| s.what.starts_with(prefix));
+                    m.unwrap_or_else(|| panic!("{row}: no {prefix:?} mark\n{}", out.dump()))
+                        .start
+                };
+                let (start, end) = (at("acquired"), at("releasing"));
+                Span {
+                    name: row.clone(),
+                    what: "permit".into(),
+                    start,
+                    end,
+                }
+            })
+            .collect();
+        assert!(max_open(&held) <= 3, "{held:?}\n{}", out.dump());
     }
 }
 
@@ -506,49 +386,58 @@ fn an_unknown_only_is_refused_by_bin_and_twin() {
     common::refused(CRAWLER, "crawler", &["--only", "threads"], 2, "threads");
     common::refused(POOL, "thread_pool", &["--only", "submit"], 2, "submit");
     common::refused(CPU, "cpu_bound", &["--only", "gil"], 2, "gil");
-    // The process pool is the twin's alone.
-    let out = run_bin(CPU, &["--only", "process"], 10);
-    assert_clean_failure(&out);
-    assert_eq!(out.code, Some(2), "{}", out.dump());
 }
 
-// ---------- a bad --spans path ----------
+// ---------- a bad spans path ----------
 
 #[test]
 fn a_spans_file_that_cannot_be_created_is_one_error_line() {
     let path = missing_spans_path();
     let site = faulty_site(0.0, 0.0, 0.0, 1);
-    let bins: [(&str, &str, Vec<&str>); 5] = [
+    let runs: [((&str, &str), Vec<&str>); 5] = [
         (
-            CRAWLER,
-            "crawler",
+            (CRAWLER, "crawler"),
             vec!["--site", site.url(), "--pages", "2"],
         ),
         (
-            POOL,
-            "thread_pool",
+            (POOL, "thread_pool"),
             vec!["--site", site.url(), "--pages", "2"],
         ),
-        (CPU, "cpu_bound", vec!["--count", "1"]),
+        ((CPU, "cpu_bound"), vec!["--count", "1"]),
         (
-            SING,
-            "sing_dance",
+            (SING, "sing_dance"),
             vec!["--iterations", "1", "--interval", "0"],
         ),
         (
-            SEMAPHORE,
-            "semaphore",
+            (SEMAPHORE, "semaphore"),
             vec!["--jobs", "1", "--job-secs", "0"],
         ),
     ];
-    for (exe, twin, mut args) in bins {
-        args.extend(["--spans", path.as_str()]);
+    for (bin, args) in runs {
         for python in [false, true] {
             // It fails before the work: one error line, no cost line.
-            bad_spans_path_fails(&run(exe, twin, python, &args, 30));
+            bad_spans_path_fails(&run(bin, python, &args, Some(&path), 30));
         }
     }
     // and creates no directory on the way
     let dir = std::path::Path::new(&path).parent().unwrap();
     assert!(!dir.exists());
+}
+
+/// Without the variable nothing is recorded and nothing is said about spans.
+#[test]
+fn no_spans_file_without_the_variable() {
+    let out = run(
+        (POOL, "thread_pool"),
+        false,
+        &["--pages", "2", "--latency-ms", "0"],
+        None,
+        30,
+    );
+    ok(&out);
+    assert!(
+        !out.stdout.contains("spans") && out.stderr.is_empty(),
+        "{}",
+        out.dump()
+    );
 }
