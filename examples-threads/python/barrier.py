@@ -1,10 +1,7 @@
-"""A barrier: threads wait until all have arrived, and a timeout breaks it
-for everyone.
+"""A barrier: threads wait until all have arrived, and a timeout breaks it for everyone.
 
 Twin of examples-threads/src/bin/barrier.rs. The note's code
 (notes/002_bdfb11ea434acb50.txt), word for word:
-
-    import threading
 
     b = threading.Barrier(2, timeout=5)
 
@@ -13,120 +10,62 @@ Twin of examples-threads/src/bin/barrier.rs. The note's code
         b.wait()
         print("__server")
 
-    def client():
-        print("client")
-        b.wait()
-        print("__client")
+(client() the same with "client"; both started as threads.) Added here: the
+client comes --client-delay after the server, --parties (client-2, ... each
+one delay later), and the timeout case: with --client-delay 6 the server's
+wait times out after 5 s and breaks the barrier, the client finds it broken.
 
-    if __name__ == "__main__":
-        threading.Thread(target=server).start()
-        threading.Thread(target=client).start()
-
-Added here: the client arrives --client-delay after the server (each party
-hands a token to the next once it has arrived, so the arrival order is fixed
-whatever the scheduler does), the check, and the timeout case: with
---client-delay 6 the server's wait times out after 5 s and breaks the
-barrier (BrokenBarrierError), and the client gets BrokenBarrierError at once
-when it arrives; the program then prints one error line and exits with 1.
-
-Run: python3 examples-threads/python/barrier.py [--client-delay 6] [--timeout 5] [--parties 4]
+Run: python3 examples-threads/python/barrier.py [--client-delay 6] [--parties 4]
 """
 
 import argparse
+import os
 import sys
 import threading
 import time
 
-START = time.perf_counter()
-MAX_SECS = 3600  # the Rust bin's limit for a duration flag
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py
+
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--client-delay", type=blog_spider.seconds(), default=1.0)
+p.add_argument("--timeout", type=blog_spider.seconds(), default=5.0)
+p.add_argument("--parties", type=blog_spider.count(2, 100), default=2)
+args = p.parse_args()
+
+b = threading.Barrier(args.parties, timeout=args.timeout)
+passed = []  # list.append is atomic under the GIL
 
 
-def log(msg, who=None):
-    # One write per line (the newline inside, end=""), so lines from several threads never tear.
-    print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
-
-
-def seconds(s):
-    """argparse type: 0 to 3600 seconds (float() accepts "nan" and "inf": refuse them)."""
-    try:
-        x = float(s)
-    except ValueError:
-        x = -1.0
-    if not 0 <= x <= MAX_SECS:  # False for NaN too
-        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to {MAX_SECS}")
-    return x
-
-
-def count(lo, hi):
-    """argparse type: an integer in lo..=hi, as the Rust bin's clap range."""
-    def parse(s):
-        try:
-            n = int(s)
-        except ValueError:
-            n = lo - 1
-        if not lo <= n <= hi:
-            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
-        return n
-    return parse
-
-
-def party(barrier, after, arrived_me, delay, timeout, arrived, errors):
-    """One party: after the one before it has arrived (`after`) and `delay`,
-    arrive, tell the next one (`arrived_me`), wait for the others, go on."""
-    if after is not None:
-        after.wait()
-        time.sleep(delay)
+def party(came, arrived):
+    """The note's server() / client(), once the party before it has come (`came`)."""
+    if came is not None:
+        came.wait()  # an Event, not a race of sleeps, fixes the order of arrival
+        time.sleep(args.client_delay)
     name = threading.current_thread().name
-    log(name)  # the note's print("server") / print("client")
-    with arrived["lock"]:
-        arrived["n"] += 1
-    arrived_me.set()
-    waited_from = time.perf_counter()
+    blog_spider.log(name)  # print("server")
+    arrived.set()
+    started = time.perf_counter()
     try:
-        barrier.wait()
-    except threading.BrokenBarrierError:
-        # Python's error does not say whose wait timed out: the one that
-        # waited the whole timeout did (the others were woken, or came late).
-        if time.perf_counter() - waited_from >= timeout * 0.99:
-            log(f"BrokenBarrierError: my wait timed out after {timeout:g} s and broke the barrier")
-        else:
-            log("BrokenBarrierError: the barrier is broken (a wait timed out)")
-        errors.append(name)
+        b.wait()
+    except threading.BrokenBarrierError:  # it does not say whose wait timed out: the one that waited it all
+        mine = time.perf_counter() - started >= args.timeout * 0.99
+        why = f"my wait timed out after {args.timeout:g} s and broke the barrier" if mine else "the barrier is broken (a wait timed out)"
+        blog_spider.log(f"BrokenBarrierError: {why}")
         return
-    seen = arrived["n"]  # let through: every party must have arrived by now
-    log(f"__{name}")
-    if seen != barrier.parties:
-        print(f"error: {name} passed with {seen} arrived", file=sys.stderr)
-        errors.append(name)
+    blog_spider.log(f"__{name}")  # print("__server")
+    passed.append(name)
 
 
-def main():
-    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--client-delay", type=seconds, default=1.0)
-    p.add_argument("--timeout", type=seconds, default=5.0)
-    p.add_argument("--parties", type=count(2, 100), default=2)
-    args = p.parse_args()
-
-    barrier = threading.Barrier(args.parties, timeout=args.timeout)
-    arrived, errors = {"n": 0, "lock": threading.Lock()}, []
+if __name__ == "__main__":
     names = ["server", "client"] + [f"client-{k}" for k in range(2, args.parties)]
-    tokens = [threading.Event() for _ in names]  # tokens[k] set: party k has arrived
-    threads = [threading.Thread(target=party, name=name,
-                                args=(barrier, tokens[k - 1] if k else None, tokens[k],
-                                      args.client_delay, args.timeout, arrived, errors))
+    arrived = [threading.Event() for _ in names]
+    threads = [threading.Thread(target=party, name=name, args=(arrived[k - 1] if k else None, arrived[k]))
                for k, name in enumerate(names)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    if errors:
-        first = min(errors, key=names.index)  # in party order, as the Rust bin reports
-        print(f"error: the barrier broke: {len(errors)} of {args.parties} parties got BrokenBarrierError "
-              f"({first} could not pass the barrier)", file=sys.stderr)
-        sys.exit(1)
+    if len(passed) < args.parties:
+        sys.exit(f"error: the barrier broke: {args.parties - len(passed)} of {args.parties} parties got BrokenBarrierError")
     print(f"check: all {args.parties} parties arrived before any went past the barrier")
-
-
-if __name__ == "__main__":
-    main()

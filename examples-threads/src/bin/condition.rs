@@ -15,17 +15,6 @@
 //!
 //! Python's `Condition` is a lock and a wait queue in one; Rust splits it: a
 //! `Mutex` around the data the threads wait about, and a `Condvar`.
-//! - The wait is a loop on a predicate (`while talk.turn != me { wait }`): a
-//!   wake-up is only a hint (spurious wake-ups happen, and a notify may be
-//!   meant for another waiter). `Condvar::wait_while` and Python's
-//!   `cond.wait_for(pred)` are the same loop. No notify can be lost, whichever
-//!   thread the OS starts first: nobody waits for a notify, only for the turn.
-//! - The speakers `notify_all`: main waits on the same Condvar, and
-//!   `notify_one` could wake main instead of the speaker whose turn it is.
-//! - xiaoai thinks half as long as tmall, yet never speaks out of turn:
-//!   without the wait she would answer before she was asked.
-//! - main waits with a timeout (`wait_timeout_while`): it wakes every `--tick`
-//!   to report, and fails instead of hanging if the talk stalls.
 //!
 //! Run: `cargo run -p examples-threads --bin condition -- --exchanges 6 --pause 0.3 --tick 1`
 //!
@@ -34,10 +23,9 @@
 //! `check: 12 lines, the turns strictly alternate`.
 
 use std::sync::{Condvar, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::{thread, time::Duration};
 
-use anyhow::{Context, ensure};
+use anyhow::ensure;
 use clap::Parser;
 use shared::event;
 use shared::workload::{positive_secs_arg, secs_arg};
@@ -57,9 +45,8 @@ const POEM: [&str; 10] = [
     "I would never fail your love.",
 ];
 
+/// Two threads take turns through a Mutex + Condvar (threading.Condition)
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "Two threads take turns through a Mutex + Condvar (threading.Condition)")]
 struct Args {
     /// Number of exchanges, two lines each (1 to 10,000).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=10_000))]
@@ -73,79 +60,67 @@ struct Args {
 }
 
 /// What the threads wait about, inside the Mutex (a Condvar holds no state).
-struct Talk {
-    turn: usize,      // 0 = tmall speaks next, 1 = xiaoai
-    said: Vec<usize>, // who spoke, in order: the self-check reads it
+pub struct Talk {
+    pub turn: usize,      // 0 = tmall speaks next, 1 = xiaoai
+    pub said: Vec<usize>, // who spoke, in order: the self-check reads it
 }
 
-// Statics need no Arc; and main can return (ending the process) even if a
-// speaker is stuck, which a scope's join would not allow.
-static TALK: Mutex<Talk> = Mutex::new(Talk {
+pub static TALK: Mutex<Talk> = Mutex::new(Talk {
     turn: 0,
     said: Vec::new(),
 });
-static CV: Condvar = Condvar::new();
+pub static CV: Condvar = Condvar::new(); // statics: shared with no Arc
 
-fn speaker(me: usize, exchanges: usize, pause: Duration) {
+pub fn speaker(me: usize, exchanges: usize, pause: Duration) {
     for i in 0..exchanges {
-        // unwrap on lock(): the lock is poisoned only if a thread panicked
-        // while holding it, and then there is nothing sensible left to do.
+        // unwrap on lock(): poisoned only if a thread panicked while holding it.
         let mut talk = TALK.lock().unwrap();
-        // The predicate loop: wait() releases the lock while asleep and takes
-        // it back before returning, so the check always sees fresh data.
+        // wait() releases the lock while asleep and takes it back before it
+        // returns. A loop, not an `if`: a wake-up is only a hint (spurious, or
+        // a notify_all meant for main), so check the turn again every time.
         while talk.turn != me {
             talk = CV.wait(talk).unwrap();
         }
         drop(talk); // our turn, and only we can pass it on: think unlocked
-        thread::sleep(if me == 0 { pause } else { pause / 2 }); // xiaoai is quicker
+        thread::sleep(if me == 0 { pause } else { pause / 2 }); // xiaoai is quicker, yet waits her turn
         let mut talk = TALK.lock().unwrap();
-        event!("{}", POEM[(2 * i + me) % POEM.len()]);
+        event!("{}", POEM[(2 * i + me) % POEM.len()]); // println with time and thread (shared/src/timing.rs)
         talk.said.push(me);
         talk.turn = 1 - me;
-        CV.notify_all(); // wake the other speaker *and* main: see the header
+        CV.notify_all(); // wake the other speaker *and* main (notify_one might pick main)
     }
 }
 
 fn main() -> anyhow::Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
-    let (exchanges, total) = (args.exchanges as usize, 2 * args.exchanges as usize);
-    // Give up (instead of hanging) if the talk takes far longer than it should.
-    let patience = args.pause.saturating_mul(total as u32) + Duration::from_secs(10);
-
-    let mut handles = Vec::new();
-    for (me, name) in ["tmall", "xiaoai"].into_iter().enumerate() {
-        let pause = args.pause;
-        let h = thread::Builder::new()
-            .name(name.to_string())
-            .spawn(move || speaker(me, exchanges, pause))
-            .with_context(|| format!("cannot spawn the {name} thread"))?;
-        handles.push(h);
-    }
-
-    // wait(timeout) in a loop: returns once every line is said, or after a
-    // tick with the lock taken back; re-checks after every wake-up.
-    let started = Instant::now();
-    let mut talk = TALK.lock().unwrap();
-    loop {
-        let (guard, res) = CV
-            .wait_timeout_while(talk, args.tick, |t| t.said.len() < total)
-            .unwrap();
-        talk = guard;
-        if !res.timed_out() {
-            break;
+    let (exchanges, pause) = (args.exchanges as usize, args.pause);
+    let total = 2 * exchanges;
+    thread::scope(|s| {
+        for (me, name) in ["tmall", "xiaoai"].into_iter().enumerate() {
+            thread::Builder::new()
+                .name(name.into())
+                .spawn_scoped(s, move || speaker(me, exchanges, pause))?;
         }
-        let said = talk.said.len();
-        event!("still waiting: {said} of {total} lines said");
-        ensure!(started.elapsed() <= patience, "stalled after {said} lines");
-    }
-    let alternate = talk.said.iter().enumerate().all(|(i, &who)| who == i % 2);
-    drop(talk);
-    for h in handles {
-        h.join().unwrap(); // unwrap on join(): re-raise a speaker's panic
-    }
-    ensure!(alternate, "the turns did not alternate");
+        // cond.wait_for(pred, timeout=tick) in a loop: returns once every line is said,
+        // or after a tick (with the lock taken back) to report.
+        let mut talk = TALK.lock().unwrap();
+        while talk.said.len() < total {
+            let (guard, res) = CV
+                .wait_timeout_while(talk, args.tick, |t| t.said.len() < total)
+                .unwrap();
+            talk = guard;
+            if res.timed_out() {
+                event!("still waiting: {} of {total} lines said", talk.said.len());
+            }
+        }
+        anyhow::Ok(()) // the scope joins both speakers (and re-raises a panic)
+    })?;
+    let said = &TALK.lock().unwrap().said;
+    ensure!(
+        said.iter().enumerate().all(|(i, &who)| who == i % 2),
+        "the turns did not alternate"
+    );
     println!("check: {total} lines, the turns strictly alternate");
     Ok(())
 }

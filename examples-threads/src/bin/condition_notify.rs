@@ -7,28 +7,13 @@
 //! even with notify_all(), all the waiting threads compete for the lock
 //! together.") and notify() 可指定通知的執行緒數量，可能通知指定數量 (含) 以上的執行緒。
 //! ("notify() can be told how many threads to notify; it may notify that
-//! many or more.") Both hold. Python's docs say `notify(n)` wakes exactly n
-//! today but a future version may wake more (CPython 3.11 wakes the oldest
-//! waiter first, without promising it). Rust has no `notify(n)`: call
+//! many or more.") Both hold: Python's docs say `notify(n)` wakes exactly n
+//! today but a future version may wake more. Rust has no `notify(n)`: call
 //! `notify_one` n times. The waiters and the flags are added here.
 //!
-//! Three waiters wait for `go` with `wait_while`. main sets `go` (true for all
-//! of them now), calls `notify_one`, and exactly one leaves: the other two
-//! sleep on with their predicate true, because nobody woke them, until main's
-//! `notify_all`. main sleeps on a second Condvar over the same Mutex (Python:
-//! two `Condition`s sharing one lock), so "I left" wakes only main.
-//!
-//! The Mutex and Condvar are `parking_lot`'s: std's cannot show "exactly one"
-//! on every run. std's `Condvar` (a futex on Linux) releases the lock a moment
-//! before the waiter sleeps, and a notify in that moment makes the waiter
-//! return at once, a spurious wake-up its docs allow: with std, about one run
-//! in ten here (10 of 100 on this 2-core Linux box) lets two waiters go (the
-//! note's "or more"). A parking_lot waiter joins
-//! the queue *before* it releases the lock, and parking_lot promises no
-//! spurious wake-ups: once main, holding the lock, has counted all three,
-//! `notify_one` wakes one. (Its `notify_all` wakes one and moves the rest to
-//! the mutex's queue: they compete for the lock together, as the note says.)
-//! No poisoning: `lock()` returns the guard; `wait_while` takes it by `&mut`.
+//! Three waiters wait for `go`. main sets `go` (true for all of them now),
+//! calls `notify_one`, and exactly one leaves: the other two sleep on with
+//! their predicate true, because nobody woke them, until `notify_all`.
 //!
 //! Run: `cargo run -p examples-threads --bin condition_notify -- --waiters 3`
 //!
@@ -37,18 +22,19 @@
 //! varies), main's `notify_one woke 1 of 3 ...`, the other two leave, then
 //! `check: notify_one woke 1 waiter, notify_all the other 2`.
 
-use std::thread;
-use std::time::Duration;
+use std::{thread, time::Duration};
 
-use anyhow::{Context, ensure};
+use anyhow::ensure;
 use clap::Parser;
-use parking_lot::{Condvar, Mutex, MutexGuard};
-use shared::event;
-use shared::workload::secs_arg;
+// parking_lot's: std's Condvar may wake a waiter spuriously (a futex
+// notified in the moment between unlock and sleep: about 1 run in 10 here
+// let two go, the note's "or more"); parking_lot queues the waiter before it
+// unlocks and promises no spurious wake-ups. No poisoning: lock() is the guard.
+use parking_lot::{Condvar, Mutex};
+use shared::{event, workload::secs_arg};
 
+/// Condvar::notify_one wakes one waiter, notify_all the rest
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "Condvar::notify_one wakes one waiter, notify_all the rest")]
 struct Args {
     /// Threads waiting on the condition (2 to 100).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..=100))]
@@ -83,50 +69,33 @@ fn waiter() {
     MAIN.notify_one(); // only main sleeps on MAIN: no other waiter wakes
 }
 
-/// main's wait with a timeout: until `done`, or an error instead of a hang.
-fn wait_for(s: &mut MutexGuard<'_, State>, done: impl Fn(&State) -> bool) -> anyhow::Result<()> {
-    let res = MAIN.wait_while_for(s, |s| !done(s), Duration::from_secs(10));
-    ensure!(
-        !res.timed_out(),
-        "stalled: {} asleep, {} left",
-        s.asleep,
-        s.left
-    );
-    Ok(())
-}
-
 fn main() -> anyhow::Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
     let n = args.waiters as usize;
 
-    let mut handles = Vec::new();
-    for k in 1..=n {
-        let h = thread::Builder::new()
-            .name(format!("waiter-{k}"))
-            .spawn(waiter)
-            .context("cannot spawn a waiter")?;
-        handles.push(h);
-    }
-
-    // Every waiter is queued on GO once all have counted themselves.
-    let mut s = STATE.lock();
-    wait_for(&mut s, |s| s.asleep == n)?;
-    s.go = true; // now true for every waiter...
-    GO.notify_one(); // ...but only one is woken
-    event!("go = true, notify_one()");
-    wait_for(&mut s, |s| s.left >= 1)?;
-    // Watch a while: does anyone else leave? (Nobody woke them.)
-    MAIN.wait_while_for(&mut s, |s| s.left == 1, args.settle);
-    let after_one = s.left;
-    event!("notify_one woke {after_one} of {n} waiters; now notify_all()");
-    GO.notify_all();
-    wait_for(&mut s, |s| s.left == n)?;
-    drop(s);
-    for h in handles {
-        h.join().unwrap(); // unwrap on join(): re-raise a waiter's panic
-    }
+    let after_one = thread::scope(|scope| {
+        for k in 1..=n {
+            let name = format!("waiter-{k}");
+            thread::Builder::new()
+                .name(name)
+                .spawn_scoped(scope, waiter)?;
+        }
+        // Every waiter is queued on GO once all have counted themselves.
+        let mut s = STATE.lock();
+        MAIN.wait_while(&mut s, |s| s.asleep < n);
+        s.go = true; // now true for every waiter...
+        GO.notify_one(); // ...but only one is woken
+        event!("go = true, notify_one()");
+        MAIN.wait_while(&mut s, |s| s.left == 0);
+        // Watch a while: does anyone else leave? (Nobody woke them.)
+        MAIN.wait_while_for(&mut s, |s| s.left == 1, args.settle);
+        let after_one = s.left;
+        event!("notify_one woke {after_one} of {n} waiters; now notify_all()");
+        GO.notify_all();
+        MAIN.wait_while(&mut s, |s| s.left < n);
+        anyhow::Ok(after_one) // the scope joins the waiters (and re-raises a panic)
+    })?;
     ensure!(
         after_one == 1,
         "notify_one let {after_one} waiters go (a spurious wake-up?)"

@@ -15,38 +15,24 @@
 //! ```
 //!
 //! The code is dated: `setDaemon()` is deprecated since Python 3.10 (it warns);
-//! write `Thread(target=xxx, daemon=True)` or `thread.daemon = True`, as the
-//! twin does. The 10 s worker and the flags are added here.
+//! write `Thread(target=xxx, daemon=True)`, as the twin does. The 10 s worker
+//! and the flags are added here.
 //!
-//! Python waits at exit for non-daemon threads and kills daemon ones; Rust
-//! never waits for you: returning from `main` ends the process (as
-//! `std::process::exit` would). Like Python's daemon threads, the killed
-//! thread gets no chance to clean up: its destructors never run, so don't
-//! leave it holding a half-written file.
-//!
-//! Run it:
-//!
-//! ```text
-//! cargo run -p examples-threads --bin daemon
-//! cargo run -p examples-threads --bin daemon -- --join --worker-secs 3
-//! ```
+//! Run: `cargo run -p examples-threads --bin daemon [-- --join --worker-secs 3]`
 //!
 //! Without `--join`: a step or two from `worker`, then `main` says it returns,
 //! and the program exits after about 1 s: `worker finished` never appears.
 //! With `--join`: `main` waits, all 10 steps and `worker finished` appear, then
 //! `worker joined`.
 
-use std::thread;
-use std::time::Duration;
+use std::{thread, time::Duration};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
-use shared::event;
-use shared::workload::secs_arg;
+use shared::{event, workload::secs_arg};
 
-/// A long worker and a main thread that does not wait for it (unless --join).
+/// Rust threads die when main returns, as Python's daemon threads do
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How long the worker would run, in seconds (10 steps; 0 to 3600).
     #[arg(long, default_value = "10", value_parser = secs_arg)]
@@ -62,24 +48,21 @@ struct Args {
 const STEPS: u32 = 10;
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
     let step = args.worker_secs / STEPS;
     let main_time = args.main_secs;
 
     let secs = args.worker_secs.as_secs_f64();
     event!("starting a worker that runs {secs} s");
-    let worker = thread::Builder::new()
-        .name("worker".into())
-        .spawn(move || {
-            for i in 1..=STEPS {
-                event!("step {i}/{STEPS}");
-                thread::sleep(step);
-            }
-            event!("worker finished");
-        })
-        .context("cannot spawn the worker")?;
+    let worker = thread::Builder::new().name("worker".into());
+    let worker = worker.spawn(move || {
+        for i in 1..=STEPS {
+            event!("step {i}/{STEPS}");
+            thread::sleep(step);
+        }
+        event!("worker finished");
+    })?;
 
     thread::sleep(main_time);
     if args.join {
@@ -89,6 +72,9 @@ fn main() -> Result<()> {
         event!("worker joined; main returns");
     } else {
         // Dropping a JoinHandle detaches the thread: nobody will wait for it.
+        // Returning from main ends the process (as std::process::exit would):
+        // the worker dies mid-sleep, its destructors never run (don't leave it
+        // holding a half-written file), as a Python daemon thread would.
         drop(worker);
         event!("main returns without joining: the worker dies with the process (daemon=True)");
     }

@@ -4,28 +4,18 @@
 //! thread keeps running.
 //!
 //! The notes (notes/002_bdfb11ea434acb50.txt), word for word:
-//! 使用 join() 安插執行緒，待安插執行緒執行完畢才接續執行原本代碼。
-//! ("join() inserts a thread: the original code goes on only once the inserted
-//! thread has finished.") and
 //! thread.join([timeout])，timeout 參數為可選參數，可指定 thread 線程最多可以霸占 CPU 資源的時間(以秒為單位)，默認直到 thread 執行結束 (進入死亡狀態) 才釋放 CPU 資源。
 //! ("timeout is optional: it sets the longest time, in seconds, the thread may
 //! hog the CPU; by default the CPU is released only when the thread has ended
 //! (entered the dead state).")
 //!
-//! The second note is wrong. The timeout is how long the *caller* waits; it
-//! does nothing to the thread, which keeps running and keeps whatever CPU it
-//! uses (a waiting caller uses none). `join(timeout)` returns `None` either
-//! way, so Python code asks `t.is_alive()` afterwards; here `is_alive()` is
-//! `!handle.is_finished()`. The 3 s worker, its steps and the flags are added
-//! here. (Polling `is_finished()` in a sleep loop would also bound the wait,
-//! but notices the end up to one poll late; the channel wakes main at once.)
+//! The note is wrong. The timeout is how long the *caller* waits; it does
+//! nothing to the thread, which keeps running and keeps whatever CPU it uses.
+//! `join(timeout)` returns `None` either way, so Python code asks
+//! `t.is_alive()` afterwards; here `is_alive()` is `!handle.is_finished()`.
+//! The 3 s worker, its steps and the flags are added here.
 //!
-//! Run it:
-//!
-//! ```text
-//! cargo run -p examples-threads --bin join_timeout
-//! cargo run -p examples-threads --bin join_timeout -- --work-secs 1 --timeout 2
-//! ```
+//! Run: `cargo run -p examples-threads --bin join_timeout [-- --work-secs 1 --timeout 2]`
 //!
 //! You should see `worker` steps, main's wait time out after 1 s with the worker
 //! still alive, more `worker` steps after that, `worker done`, and only then the
@@ -33,17 +23,14 @@
 //! longer than the work, the wait ends early with `worker finished in time`.
 
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
-use std::time::Duration;
+use std::{thread, time::Duration};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail, ensure};
 use clap::Parser;
-use shared::event;
-use shared::workload::secs_arg;
+use shared::{event, workload::secs_arg};
 
-/// A 3 s worker and a 1 s join timeout.
+/// thread.join(timeout): the wait ends, the thread keeps running
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How long the worker runs, in seconds (6 steps; 0 to 3600).
     #[arg(long, default_value = "3", value_parser = secs_arg)]
@@ -56,29 +43,27 @@ struct Args {
 const STEPS: u32 = 6;
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
     let step = args.work_secs / STEPS;
 
     // The worker's last act is to say "done". An mpsc channel's send never
-    // blocks, so the worker never waits for main.
+    // blocks, so the worker never waits for main. (Polling is_finished() in
+    // a sleep loop would notice the end up to one poll late.)
     let (done_tx, done_rx) = mpsc::channel::<()>();
-    let worker = thread::Builder::new()
-        .name("worker".into())
-        .spawn(move || {
-            let mut done = 0; // the steps really done: what join() hands back
-            for i in 1..=STEPS {
-                event!("step {i}/{STEPS}");
-                thread::sleep(step);
-                done += 1;
-            }
-            event!("worker done");
-            // Nobody may be listening any more: that is fine, ignore the error.
-            let _ = done_tx.send(());
-            done
-        })
-        .context("cannot spawn the worker")?;
+    let worker = thread::Builder::new().name("worker".into());
+    let worker = worker.spawn(move || {
+        let mut done = 0; // the steps really done: what join() hands back
+        for i in 1..=STEPS {
+            event!("step {i}/{STEPS}");
+            thread::sleep(step);
+            done += 1;
+        }
+        event!("worker done");
+        // Nobody may be listening any more: that is fine, ignore the error.
+        let _ = done_tx.send(());
+        done
+    })?;
 
     let timeout = args.timeout.as_secs_f64();
     event!("join(timeout={timeout}): waiting at most {timeout} s");
@@ -98,9 +83,10 @@ fn main() -> Result<()> {
     // join() is Err only if the worker panicked: a bug, so pass it on.
     let steps = worker.join().unwrap();
     event!("joined: the worker ran {steps} steps");
-    if steps != STEPS {
-        bail!("the worker ran {steps} steps, expected {STEPS}");
-    }
+    ensure!(
+        steps == STEPS,
+        "the worker ran {steps} steps, expected {STEPS}"
+    );
     println!("check: worker ran all {STEPS} steps");
     Ok(())
 }

@@ -5,40 +5,30 @@
 //! 原理：提前创建好线程/进程放在池子里，新的task到来可以重用这些资源，减少了新建、终止线程/进程的开销
 //! ("how it works: threads/processes are created in advance and kept in the
 //! pool; a new task reuses them, saving the cost of creating and ending
-//! threads/processes") and (notes/003_d0b3d7c6892ba864.txt)
-//! 线程池，不用创建释放线程，而是复用线程 ("a thread pool: no creating and
-//! freeing threads, but reusing them"). Added here: a measurement of that
-//! cost. Both sides run the same 100,000 tiny tasks (`i * i`) with at most N
-//! threads alive (N = `--threads`, default one per CPU):
-//!
-//! - spawn per task: a new OS thread for every task, N at a time, each joined;
-//! - thread pool: N threads made once, each taking task after task from one
-//!   crossbeam channel until it closes (what a pool is, written out; rayon
-//!   does the same, and batches tasks too, which is faster still).
+//! threads/processes"). Added here: a measurement of that cost. Both sides
+//! run the same 100,000 tiny tasks (`i * i`) with at most N threads alive
+//! (N = `--threads`, default one per CPU).
 //!
 //! Measure in release mode:
 //!
 //! ```text
-//! cargo run --release -p examples-threads --bin pool_vs_spawn
-//! cargo run --release -p examples-threads --bin pool_vs_spawn -- --tasks 10000 --threads 4
+//! cargo run --release -p examples-threads --bin pool_vs_spawn [-- --tasks 10000 --threads 4]
 //! ```
 //!
 //! You should see `spawn per task, cost = ...`, `thread pool, cost = ...`,
 //! then `ratio = X.XXx (spawn per task / thread pool)`: how many times slower
 //! a thread per task is (hundreds of times or more: 444x to 2,093x in five
-//! release runs of the two commands above on a busy 2-core Linux box; the
-//! spawn side's cost varies with the machine's load), and
-//! `check: both sums = 333328333350000`.
+//! release runs on a busy 2-core Linux box; the spawn side varies with the
+//! machine's load), and `check: both sums = 333328333350000`.
 
 use std::thread;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, ensure};
 use clap::Parser;
 use shared::timing::Stopwatch;
 
-/// The same tiny tasks: a thread per task vs a pool.
+/// Why pools: the same tiny tasks on a thread each vs on a pool
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// How many tasks (0 to 10,000,000).
     #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
@@ -59,10 +49,7 @@ fn spawn_per_task(tasks: u64, batch: usize) -> Result<u128> {
     let mut sum = 0;
     let mut alive = Vec::with_capacity(batch);
     for i in 0..tasks {
-        let h = thread::Builder::new()
-            .spawn(move || task(i))
-            .context("cannot spawn a thread")?;
-        alive.push(h);
+        alive.push(thread::Builder::new().spawn(move || task(i))?);
         if alive.len() == batch || i + 1 == tasks {
             // join() is Err only if a task panicked: a bug, so pass it on.
             sum += alive.drain(..).map(|h| h.join().unwrap()).sum::<u128>();
@@ -72,63 +59,42 @@ fn spawn_per_task(tasks: u64, batch: usize) -> Result<u128> {
 }
 
 /// `workers` threads made once; each sums the results of the tasks it takes
-/// from the channel, and returns its sum when the channel closes.
+/// from the channel, and returns its sum when the channel closes (what a pool
+/// is, written out; rayon does the same, and batches tasks too).
 fn thread_pool(tasks: u64, workers: usize) -> Result<u128> {
     let (tx, rx) = crossbeam::channel::bounded::<u64>(1024);
-    let mut pool = Vec::with_capacity(workers);
-    for w in 1..=workers {
-        let rx = rx.clone();
-        let h = thread::Builder::new()
-            .name(format!("pool-{w}"))
-            .spawn(move || rx.iter().map(task).sum::<u128>())
-            .context("cannot spawn a pool worker")?;
-        pool.push(h);
-    }
-    drop(rx);
-    for i in 0..tasks {
-        tx.send(i).context("every pool worker is gone")?;
-    }
-    drop(tx); // closes the channel: the workers' loops end
-    Ok(pool.into_iter().map(|h| h.join().unwrap()).sum())
+    thread::scope(|s| {
+        let mut pool = Vec::with_capacity(workers);
+        for w in 1..=workers {
+            let worker = thread::Builder::new().name(format!("pool-{w}"));
+            pool.push(worker.spawn_scoped(s, || rx.iter().map(task).sum::<u128>())?);
+        }
+        for i in 0..tasks {
+            tx.send(i)?; // Err only if every worker is gone (they panicked)
+        }
+        drop(tx); // closes the channel: the workers' loops end
+        Ok(pool.into_iter().map(|h| h.join().unwrap()).sum())
+    })
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // one-line errors, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
-    let threads = match args.threads {
-        Some(n) => n as usize,
-        None => thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    println!(
-        "{} tasks, at most {threads} threads alive at a time",
-        args.tasks
-    );
+    let cpus = thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = args.threads.map_or(cpus, |n| n as usize);
+    let tasks = args.tasks;
+    println!("{tasks} tasks, at most {threads} threads alive at a time");
 
+    let sw = Stopwatch::start(); // `.report(label)` prints `label, cost = X seconds`
+    let spawned = spawn_per_task(tasks, threads)?;
+    let spawn_time = sw.report("spawn per task").as_secs_f64();
     let sw = Stopwatch::start();
-    let spawned = spawn_per_task(args.tasks, threads)?;
-    let spawn_time = sw.report("spawn per task");
-
-    let sw = Stopwatch::start();
-    let pooled = thread_pool(args.tasks, threads)?;
-    let pool_time = sw.report("thread pool");
-
+    let pooled = thread_pool(tasks, threads)?;
     // Both timings come from this one run, so the ratio is fair.
-    println!(
-        "ratio = {:.2}x (spawn per task / thread pool)",
-        spawn_time.as_secs_f64() / pool_time.as_secs_f64()
-    );
-
-    // Sum of i^2 for i in 0..n is (n-1) n (2n-1) / 6.
-    let n = u128::from(args.tasks);
-    let expected = if n == 0 {
-        0
-    } else {
-        (n - 1) * n * (2 * n - 1) / 6
-    };
-    if spawned != expected || pooled != expected {
-        bail!("sums differ: spawn {spawned}, pool {pooled}, expected {expected}");
-    }
+    let ratio = spawn_time / sw.report("thread pool").as_secs_f64();
+    println!("ratio = {ratio:.2}x (spawn per task / thread pool)");
+    let expected: u128 = (0..tasks).map(task).sum(); // on this thread, one by one
+    ensure!(spawned == expected && pooled == expected, "the sums differ");
     println!("check: both sums = {expected}");
     Ok(())
 }

@@ -11,17 +11,11 @@
 //! 1. shared borrows: threads sum chunks of a local `Vec` (`chunks`);
 //! 2. mutable borrows: threads double disjoint chunks in place (`chunks_mut`);
 //!    the borrow checker accepts it because the chunks cannot overlap;
-//! 3. the older form, `crossbeam::scope`, summing the same chunks. It is
-//!    soft-deprecated in favour of `std::thread::scope`: prefer the std one.
-//!    Note its differences: `spawn` closures take a `&Scope` argument, and the
+//! 3. the older form, `crossbeam::scope`, soft-deprecated in favour of
+//!    `std::thread::scope`: its `spawn` closures take a `&Scope`, and the
 //!    scope returns `Err` if any of its threads panicked.
 //!
-//! Run it:
-//!
-//! ```text
-//! cargo run -p examples-threads --bin scoped
-//! cargo run -p examples-threads --bin scoped -- --len 1000 --threads 3
-//! ```
+//! Run: `cargo run -p examples-threads --bin scoped [-- --len 1000 --threads 3]`
 //!
 //! You should see one line per thread in each part (the order within a part
 //! varies between runs), and three `check:` lines: the sums are n(n+1)/2,
@@ -29,33 +23,29 @@
 
 use std::thread;
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, ensure};
 use clap::Parser;
 use shared::event;
 
-/// Threads that borrow a local Vec.
+/// Scoped threads borrow a local Vec: no Arc (std::thread::scope)
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
-    /// Length of the Vec (holding 1..=len).
+    /// Length of the Vec, holding 1..=len (1 to 100,000,000).
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     len: u64,
-    /// How many threads (one chunk each).
+    /// How many threads, one chunk each (1 to 64).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     threads: u32,
 }
 
 fn check(what: &str, got: u64, expected: u64) -> Result<()> {
-    if got != expected {
-        bail!("{what}: got {got}, expected {expected}");
-    }
+    ensure!(got == expected, "{what}: got {got}, expected {expected}");
     println!("check: {what} = {got}");
     Ok(())
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
     // A plain local: owned by main, never wrapped in Arc.
     let mut data: Vec<u64> = (1..=args.len).collect();
@@ -66,14 +56,12 @@ fn main() -> Result<()> {
     let total = thread::scope(|s| -> Result<u64> {
         let mut handles = Vec::new();
         for (k, part) in data.chunks(chunk).enumerate() {
-            let h = thread::Builder::new()
-                .name(format!("sum-{k}"))
-                .spawn_scoped(s, move || {
-                    event!("summing {} items starting at {}", part.len(), part[0]);
-                    part.iter().sum::<u64>()
-                })
-                .context("cannot spawn a scoped thread")?;
-            handles.push(h);
+            let t = thread::Builder::new().name(format!("sum-{k}"));
+            handles.push(t.spawn_scoped(s, move || {
+                // `event!` = println with the time and thread name (shared/src/timing.rs)
+                event!("summing {} items starting at {}", part.len(), part[0]);
+                part.iter().sum::<u64>()
+            })?);
         }
         // join() is Err only if a thread panicked: a bug, so pass it on.
         Ok(handles.into_iter().map(|h| h.join().unwrap()).sum())
@@ -83,13 +71,11 @@ fn main() -> Result<()> {
     // 2. Mutable borrows: chunks_mut splits `data` into disjoint `&mut [u64]`.
     thread::scope(|s| -> Result<()> {
         for (k, part) in data.chunks_mut(chunk).enumerate() {
-            thread::Builder::new()
-                .name(format!("double-{k}"))
-                .spawn_scoped(s, move || {
-                    part.iter_mut().for_each(|x| *x *= 2);
-                    event!("doubled {} items in place", part.len());
-                })
-                .context("cannot spawn a scoped thread")?;
+            let t = thread::Builder::new().name(format!("double-{k}"));
+            t.spawn_scoped(s, move || {
+                part.iter_mut().for_each(|x| *x *= 2);
+                event!("doubled {} items in place", part.len());
+            })?;
         }
         Ok(())
     })?; // every thread is joined here, so `data` is all ours again
@@ -104,15 +90,11 @@ fn main() -> Result<()> {
     let total = crossbeam::scope(|s| -> Result<u64> {
         let mut handles = Vec::new();
         for (k, part) in data.chunks(chunk).enumerate() {
-            let h = s
-                .builder()
-                .name(format!("xb-sum-{k}"))
-                .spawn(move |_| {
-                    event!("summing {} items starting at {}", part.len(), part[0]);
-                    part.iter().sum::<u64>()
-                })
-                .context("cannot spawn a crossbeam scoped thread")?;
-            handles.push(h);
+            let t = s.builder().name(format!("xb-sum-{k}"));
+            handles.push(t.spawn(move |_| {
+                event!("summing {} items starting at {}", part.len(), part[0]);
+                part.iter().sum::<u64>()
+            })?);
         }
         Ok(handles.into_iter().map(|h| h.join().unwrap()).sum())
     })

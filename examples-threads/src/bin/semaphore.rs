@@ -7,173 +7,82 @@
 //! under `Semaphore(3)`, so at most 3 crawl at any moment and the jobs go
 //! through in about 7 rounds (20 / 3, rounded up).
 //!
-//! std has no semaphore. `examples_sync::Semaphore` is built by hand (a
-//! `Mutex<usize>` of free permits and a `Condvar`, see examples-sync):
-//! `acquire()` blocks while no permit is free and returns a guard; dropping
-//! the guard gives the permit back, as leaving the `with` block does. Each
-//! spider counts itself in and out of a `Mutex<InFlight>` and prints the count
-//! under that lock, so the printed counts read in order.
-//!
-//! `--stepped` takes the timing out (the tests use it): a spider keeps its
-//! permit until main lets it go, and main lets the longest holder go only
-//! once every permit is taken (or no spider is left to take one), so the
-//! count must reach the permits, whatever the scheduler does.
-//!
-//! `--spans FILE` (added here, for `compare timeline`) writes one JSON line
-//! per spider's job (`shared::spans`), on the spider's row (`spider-N`),
-//! opened after its permit is acquired and closed before it is released: so
-//! at no instant are more than `--permits` spans open, on any machine.
+//! std has no semaphore: `examples_sync::Semaphore` is built by hand (a
+//! `Mutex<usize>` of free permits and a `Condvar`, see examples-sync).
 //!
 //! Run: `cargo run -p examples-threads --bin semaphore -- --jobs 20 --permits 3 --job-secs 2`
-//! (add `--spans /tmp/spans.jsonl` to draw it)
 //!
-//! You should see 20 `waiting for a permit` lines (the first 3 spiders
-//! acquire among them), then `acquired, in flight = N` and `releasing, in
-//! flight = N` lines in batches of 3 every 2 s, N never above 3. Which
-//! spiders get the permits first changes between runs (the semaphore does
-//! not queue its waiters in order; Python's does not promise to). Then the
-//! cost line, `20 jobs x 2 s through 3 permits: about 7 rounds` and
-//! `check: at most 3 in flight (max seen 3)`. With `--spans`, the file
-//! holds one `job` span on each of `spider-1`..`spider-20`, never more than
-//! 3 of them open at once.
+//! You should see 20 `waiting for a permit` lines, then `acquired, in flight
+//! = N` and `releasing, in flight = N` lines in batches of 3 every 2 s, N
+//! never above 3. Which spiders get the permits first changes between runs
+//! (the semaphore does not queue its waiters in order; Python's does not
+//! promise to). Then the cost line, `20 jobs x 2 s through 3 permits: about 7
+//! rounds` and `check: at most 3 in flight (max seen 3)`.
 
-use std::collections::VecDeque;
-use std::path::PathBuf;
-use std::sync::Mutex;
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::thread;
-use std::time::Duration;
+use std::{sync::Mutex, thread, time::Duration};
 
-use anyhow::{Context, Result, ensure};
+use anyhow::ensure;
 use clap::Parser;
 use examples_sync::Semaphore;
-use shared::event;
-use shared::spans::{SpanFile, span};
-use shared::timing::Stopwatch;
-use shared::workload::{io_wait, secs_arg};
+use shared::{event, timing::timed, workload::secs_arg};
 
+/// threading.Semaphore(3): at most 3 spiders crawl at once
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "threading.Semaphore(3): at most 3 spiders crawl at once")]
 struct Args {
-    /// Number of spider jobs (one thread each).
+    /// Number of spider jobs, one thread each (1 to 1000).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
     jobs: u32,
-    /// Permits in the semaphore: how many jobs may run at once.
+    /// Permits in the semaphore: how many jobs may run at once (1 to 1000).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     permits: u32,
     /// Seconds each job takes, a blocking wait like a fetch (0 to 3600).
     #[arg(long, default_value = "2", value_parser = secs_arg)]
     job_secs: Duration,
-    /// Each spider holds its permit until main lets it go (no timing).
-    #[arg(long)]
-    stepped: bool,
-    /// Write each spider's job, permit held, to FILE as JSON lines (`shared::spans`).
-    #[arg(long, value_name = "FILE")]
-    spans: Option<PathBuf>,
 }
 
-/// Spiders holding a permit now, and the most seen at once.
-#[derive(Default)]
-struct InFlight {
-    now: usize,
-    max: usize,
-}
-
-/// Counts a spider in (`+1`, after acquire) or out (`-1`, before release) and
-/// prints the new count while still holding the lock.
-fn count(in_flight: &Mutex<InFlight>, into: bool) {
+/// `jobs` spider threads, each running `crawl(i)` while it holds one of
+/// `permits`; returns the most that held one at once.
+pub fn spiders(jobs: u32, permits: usize, crawl: impl Fn(u32) + Sync) -> anyhow::Result<usize> {
+    let semaphre = Semaphore::new(permits); // semaphre = Semaphore(10)
+    let in_flight = Mutex::new((0, 0)); // (holding a permit now, most seen)
     // unwrap on lock(): poisoned only if a spider panicked while counting.
-    let mut c = in_flight.lock().unwrap();
-    if into {
-        c.now += 1;
-        c.max = c.max.max(c.now);
-        event!("acquired, in flight = {}", c.now);
-    } else {
-        c.now -= 1;
-        event!("releasing, in flight = {}", c.now);
-    }
-}
-
-/// `--stepped`: lets the spiders go one at a time, longest holder first,
-/// each time only once `permits` of them (or all that are left) hold one.
-/// A spider that holds a permit sends its number and a `go` channel.
-fn release_in_order(held: Receiver<(u32, Sender<()>)>, jobs: u32, permits: u32) -> Result<()> {
-    let mut holding = VecDeque::new();
-    for left in (1..=jobs).rev() {
-        let want = permits.min(left) as usize;
-        while holding.len() < want {
-            // A semaphore that admits too few would leave us waiting here.
-            let have = holding.len();
-            let next = held.recv_timeout(Duration::from_secs(10));
-            holding.push_back(next.context(format!("{have} spiders got a permit, not {want}"))?);
-        }
-        let (i, go) = holding.pop_front().expect("want >= 1");
-        event!("{want} hold a permit: letting spider-{i} go");
-        go.send(()).ok(); // Err: that spider is gone, nothing to let go
-    }
-    Ok(())
-}
-
-fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
-    let args = Args::parse();
-    let spans = SpanFile::create(args.spans.as_deref())?; // a bad path fails now
-    let permits = args.permits as usize;
-    let sem = Semaphore::new(permits);
-    let in_flight = Mutex::new(InFlight::default());
-    let (held_tx, held_rx) = mpsc::channel();
-
-    let sw = Stopwatch::start();
-    // A scope lets every spider borrow the semaphore and the counters (no Arc);
-    // it joins them all before it returns.
-    thread::scope(|s| -> Result<()> {
-        for i in 1..=args.jobs {
-            let held = args.stepped.then(|| held_tx.clone());
-            let (sem, in_flight) = (&sem, &in_flight);
-            let spider = move || {
+    // The count changes and prints under the lock, so the printed counts read in order.
+    let count = |into: bool, what: &str| {
+        let mut c = in_flight.lock().unwrap();
+        c.0 = if into { c.0 + 1 } else { c.0 - 1 };
+        c.1 = c.1.max(c.0);
+        event!("{what}, in flight = {}", c.0); // `event!`: println with time and thread (shared/src/timing.rs)
+    };
+    thread::scope(|s| {
+        for i in 1..=jobs {
+            let (semaphre, count, crawl) = (&semaphre, &count, &crawl);
+            let spider = thread::Builder::new().name(format!("spider-{i}"));
+            spider.spawn_scoped(s, move || {
                 event!("waiting for a permit");
-                let permit = sem.acquire();
-                let job = span("job"); // opened with the permit held
-                // Counted in after acquire and out before release: the count
-                // is exactly the number of spiders holding a permit.
-                count(in_flight, true);
-                match held {
-                    Some(held) => {
-                        let (go, wait) = mpsc::channel();
-                        held.send((i, go)).ok(); // Err: main gave up; so do we
-                        wait.recv().ok(); // until main says go (or gives up)
-                    }
-                    None => io_wait(args.job_secs), // the crawl
-                }
-                count(in_flight, false);
-                drop(job); // closed before the permit goes back
-                drop(permit); // gives the permit back and wakes one waiter
-            };
-            thread::Builder::new()
-                .name(format!("spider-{i}"))
-                .spawn_scoped(s, spider)
-                .context("cannot spawn a spider thread")?;
+                let _permit = semaphre.acquire(); // `with semaphre:`, until the closure ends
+                count(true, "acquired");
+                crawl(i); // # do something
+                count(false, "releasing"); // counted out before the permit goes back
+            })?;
         }
-        if args.stepped {
-            release_in_order(held_rx, args.jobs, args.permits)?;
-        }
-        Ok(())
+        anyhow::Ok(()) // the scope joins every spider
     })?;
-    sw.report("semaphore");
-    spans.finish()?;
+    Ok(in_flight.into_inner().unwrap().1)
+}
 
-    let rounds = args.jobs.div_ceil(args.permits);
-    let job = args.job_secs.as_secs_f64();
-    println!(
-        "{} jobs x {job} s through {permits} permits: about {rounds} rounds",
-        args.jobs
-    );
-    let max = in_flight.into_inner().unwrap().max;
+fn main() -> anyhow::Result<()> {
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
+    let args = Args::parse();
+    let permits = args.permits as usize;
+    let crawl = |_| thread::sleep(args.job_secs); // the crawl: a wait
+    // timed(label, f) prints `label, cost = X seconds` (shared/src/timing.rs)
+    let max = timed("semaphore", || spiders(args.jobs, permits, crawl))?;
+    let (jobs, secs) = (args.jobs, args.job_secs.as_secs_f64());
+    let rounds = jobs.div_ceil(args.permits);
+    println!("{jobs} jobs x {secs} s through {permits} permits: about {rounds} rounds");
     ensure!(
         max <= permits,
-        "{max} jobs were in flight at once, above {permits} permits"
+        "{max} in flight at once, above {permits} permits"
     );
     println!("check: at most {permits} in flight (max seen {max})");
     Ok(())

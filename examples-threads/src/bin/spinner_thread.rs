@@ -4,50 +4,34 @@
 //! The notes (notes/004_204d9a897d7f9bf9.txt) only link the program:
 //! fluent python 中一个线程和协程对比的例子 ("Fluent Python's example comparing
 //! a thread and a coroutine"), 线程版本 spinner_thread.py ("thread version").
-//! That program (Fluent Python's, as the notes link it): `spin(msg, signal)`
-//! runs in a `Thread` and cycles `|/-\` every 0.1 s, printing each frame with
-//! `end='\r'` so the next one overwrites it, until `signal.go` is `False`;
-//! `slow_function()` sleeps 3 s and returns 42; `supervisor()` starts the
-//! spinner, calls `slow_function()` itself, clears the flag, joins the
-//! spinner, and `main` prints `Answer: 42`.
+//! That program: `spin(msg, signal)` runs in a `Thread` and cycles `|/-\`
+//! every 0.1 s, each frame printed with `end='\r'` so the next overwrites it,
+//! until `signal.go` is `False`; `slow_function()` sleeps 3 s and returns 42;
+//! `supervisor()` starts the spinner, calls `slow_function()` itself, clears
+//! the flag, joins the spinner, and `main` prints `Answer: 42`.
 //!
-//! Here the flag is an `AtomicBool` that the spinner borrows (no `Arc`:
-//! `thread::scope` joins the spinner before the supervisor returns, so the
-//! flag outlives it). After setting it, the supervisor `unpark()`s the
-//! spinner, which sleeps with `park_timeout`, so it stops at once instead of
-//! finishing its tick (Fluent Python's second edition does the same with
-//! `done.wait(.1)` on a `threading.Event`; added here).
+//! Here the flag is an `AtomicBool` the spinner borrows (no `Arc`: the
+//! scope joins the spinner before the flag goes), and the spinner sleeps with
+//! `park_timeout`, so `unpark()` stops it at once (Fluent Python's second
+//! edition does the same with `done.wait(.1)`; added here). Into a pipe (`|
+//! cat`, the tests) each frame is an event line instead (added here).
 //!
-//! On a terminal (`std::io::IsTerminal`) the frames redraw one line in place
-//! with `\r`, as in the original; into a pipe or a file (tests, `| cat`) each
-//! frame is an event line instead, so the output stays readable (added here).
+//! Run: `cargo run -p examples-threads --bin spinner_thread [-- --slow-secs 1 --tick 0.2]`
 //!
-//! Run it:
-//!
-//! ```text
-//! cargo run -p examples-threads --bin spinner_thread
-//! cargo run -p examples-threads --bin spinner_thread -- --slow-secs 1 --tick 0.2
-//! cargo run -p examples-threads --bin spinner_thread | cat    # one line per frame
-//! ```
-//!
-//! You should see main's `slow job started`, a spinner turning for 3 s (or
-//! about 30 `spinner` frame lines in a pipe), `slow job done`,
-//! `spinner stopped after N frames`, `check: the spinner drew N frames while
-//! main worked`, then `Answer: 42`.
+//! You should see main's `slow job started`, a spinner turning for 3 s (about
+//! 30 `spinner` lines in a pipe), `slow job done`, `spinner stopped after N
+//! frames`, `check: the spinner drew N frames while main worked`, `Answer: 42`.
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::thread;
-use std::time::Duration;
+use std::{thread, time::Duration};
 
-use anyhow::{Context, Result, bail};
+use anyhow::ensure;
 use clap::Parser;
-use shared::event;
-use shared::workload::{positive_secs_arg, secs_arg};
+use shared::{event, workload::positive_secs_arg, workload::secs_arg};
 
-/// A spinner thread beside a slow job on main.
+/// A spinner thread beside a slow job on main (Fluent Python's spinner_thread)
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
     /// Seconds between spinner frames (more than 0, at most 3600).
     #[arg(long, default_value = "0.1", value_parser = positive_secs_arg)]
@@ -57,72 +41,60 @@ struct Args {
     slow_secs: Duration,
 }
 
-/// The original's `spin(msg, signal)`: one frame per tick until `done` is
-/// set, redrawn in place on a terminal. Returns how many frames it drew.
+/// `spin(msg, signal)`: one frame per tick until `done`; returns how many it drew.
 fn spin(msg: &str, done: &AtomicBool, tick: Duration) -> usize {
     let tty = std::io::stdout().is_terminal();
     let mut frames = 0;
-    for ch in ['|', '/', '-', '\\'].iter().cycle() {
-        if done.load(Relaxed) {
-            break;
-        }
+    for ch in ['|', '/', '-', '\\']
+        .iter()
+        .cycle()
+        .take_while(|_| !done.load(Relaxed))
+    {
         frames += 1;
         if tty {
-            // Ends with `\r`, back at the start of the line: the next frame
-            // (or main's next event line, which is longer) overwrites it.
+            // Ends back at the line's start: the next frame (or main's next line,
+            // which is longer) overwrites it.
             print!("\r{ch} {msg}\r");
             std::io::stdout().flush().ok(); // no newline, so flush by hand
         } else {
-            event!("{ch} {msg}"); // `println!` with the time and thread name
+            event!("{ch} {msg}"); // println with the time and thread name (shared/src/timing.rs)
         }
-        // Sleeps one tick unless unpark()ed first; a spurious early return
-        // only draws a frame early, since the flag is checked every time.
-        thread::park_timeout(tick);
+        thread::park_timeout(tick); // a tick, unless unpark()ed first (or woken early: harmless)
     }
     if tty {
-        print!("\r{}\r", " ".repeat(msg.len() + 2)); // blank the line
+        print!("\r{}\r", " ".repeat(msg.len() + 2)); // clear the line before anyone prints on it
     }
     event!("spinner stopped after {frames} frames");
     frames
 }
 
-/// The original's `slow_function()`: pretend to wait for I/O, then answer.
-fn slow(d: Duration) -> u64 {
+/// `slow_function()`: pretend to wait for I/O, then answer.
+fn slow_function(d: Duration) -> u64 {
     event!("slow job started");
     thread::sleep(d);
     event!("slow job done");
     42
 }
 
-/// The original's `supervisor()`: spinner on a thread, slow job right here.
-fn supervisor(tick: Duration, slow_time: Duration) -> Result<(u64, usize)> {
-    let done = AtomicBool::new(false);
-    thread::scope(|s| {
-        let spinner = thread::Builder::new()
-            .name("spinner".into())
-            .spawn_scoped(s, || spin("thinking!", &done, tick))
-            .context("cannot spawn the spinner")?;
-        event!("spinner object: {:?}", spinner.thread());
-        let result = slow(slow_time);
-        done.store(true, Relaxed);
-        spinner.thread().unpark(); // wake it now rather than at its next tick
-        // join() is Err only if the spinner panicked: a bug, so pass it on.
-        let frames = spinner.join().unwrap();
-        Ok((result, frames))
-    })
-}
-
-fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+fn main() -> anyhow::Result<()> {
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
-
-    let (result, frames) = supervisor(args.tick, args.slow_secs)?;
-    // The spinner draws its first frame at once, then one per tick, so a job
-    // of at least one tick must have seen it move.
-    if frames == 0 && args.slow_secs >= args.tick {
-        bail!("the spinner never drew a frame");
-    }
+    let done = AtomicBool::new(false);
+    // supervisor(): the spinner on a thread, the slow job right here.
+    let (result, frames) = thread::scope(|s| {
+        let spinner = thread::Builder::new().name("spinner".into());
+        let spinner = spinner.spawn_scoped(s, || spin("thinking!", &done, args.tick))?;
+        event!("spinner object: {:?}", spinner.thread());
+        let result = slow_function(args.slow_secs);
+        done.store(true, Relaxed); // signal.go = False
+        spinner.thread().unpark(); // wake it now rather than at its next tick
+        anyhow::Ok((result, spinner.join().unwrap())) // unwrap on join(): re-raise a panic
+    })?;
+    // The first frame is drawn at once: a job of at least a tick must have seen it move.
+    ensure!(
+        frames > 0 || args.slow_secs < args.tick,
+        "the spinner never drew a frame"
+    );
     println!("check: the spinner drew {frames} frames while main worked");
     println!("Answer: {result}");
     Ok(())

@@ -12,38 +12,25 @@
 //!
 //! Rust takes the note's advice by construction: there are no classes to
 //! extend, and `std::thread::Thread` is only a handle to a running thread.
-//! The job is a plain struct (`Counter`) whose fields are what `__init__`
-//! would store on `self`; `run(mut self)` takes it by value, so the thread
-//! owns it and nothing is shared unless you share it on purpose. `run`
-//! counts its iterations in `self.done` and hands the struct back through
-//! `join()`: where Python reads `t.done` after `t.join()`, main reads the
-//! returned struct's field. The struct knows nothing of threads, so the same
-//! `run` could be called on the main thread, or given to a pool.
+//! The struct knows nothing of threads, so the same `run` could be called on
+//! the main thread, or given to a pool.
 //!
-//! Run it:
-//!
-//! ```text
-//! cargo run -p examples-threads --bin thread_subclass
-//! cargo run -p examples-threads --bin thread_subclass -- --iterations 5 --interval 0.1
-//! ```
+//! Run: `cargo run -p examples-threads --bin thread_subclass [-- --iterations 5 --interval 0.1]`
 //!
 //! You should see `counter-1` and `counter-2` each count 1..=3, interleaved
 //! (the order within a round varies), then each counter's `done` as it came
 //! back through `join()`, and `check: each thread ran 3 iterations`.
 
-use std::thread;
-use std::time::Duration;
+use std::{thread, time::Duration};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, ensure};
 use clap::Parser;
-use shared::event;
-use shared::workload::secs_arg;
+use shared::{event, workload::secs_arg};
 
-/// Two counting jobs, each on its own named thread.
+/// Subclassing Thread, the Rust way: a struct with a run(self) on a named thread
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
-    /// How many iterations each job's `run` does.
+    /// How many iterations each job's `run` does (1 to 1000).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     iterations: u32,
     /// Seconds between iterations (0 to 3600).
@@ -51,7 +38,9 @@ struct Args {
     interval: Duration,
 }
 
-/// The job: its fields are what a Thread subclass's `__init__` stores on `self`.
+/// The job: its fields are what a Thread subclass's `__init__` stores on
+/// `self`; `run(mut self)` takes it by value, so the thread owns it and
+/// nothing is shared unless you share it on purpose.
 struct Counter {
     n: u32,
     interval: Duration,
@@ -72,8 +61,7 @@ impl Counter {
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
 
     let mut handles = Vec::new();
@@ -86,11 +74,7 @@ fn main() -> Result<()> {
         let name = format!("counter-{id}");
         event!("starting {name}");
         // Thread.start(): a named thread that calls run() on the job it owns.
-        let handle = thread::Builder::new()
-            .name(name)
-            .spawn(move || job.run())
-            .context("cannot spawn a counter thread")?;
-        handles.push(handle);
+        handles.push(thread::Builder::new().name(name).spawn(move || job.run())?);
     }
 
     for handle in handles {
@@ -98,10 +82,11 @@ fn main() -> Result<()> {
         // join() is Err only if the thread panicked: a bug, so pass it on.
         let counter = handle.join().unwrap();
         event!("joined {name}: done = {}", counter.done);
-        if counter.done != args.iterations {
-            let done = counter.done;
-            bail!("{name} ran {done} iterations, expected {}", args.iterations);
-        }
+        let (done, want) = (counter.done, args.iterations);
+        ensure!(
+            done == want,
+            "{name} ran {done} iterations, expected {want}"
+        );
     }
     println!("check: each thread ran {} iterations", args.iterations);
     Ok(())
