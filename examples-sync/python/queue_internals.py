@@ -29,131 +29,86 @@ dropped, has no standard-library twin: Python ends consumers with sentinels.
 """
 import argparse
 import collections
+import os
 import queue
 import sys
 import threading
 import time
 
-START = time.perf_counter()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+from blog_spider import count, fail, log, seconds  # log(msg) prints `[  0.101s who] msg`: shared/python/blog_spider.py
+
+p = argparse.ArgumentParser(description="queue.Queue's internals beside a non-blocking deque")
+p.add_argument("--items", type=count(0, 100_000), default=10)
+p.add_argument("--maxsize", type=count(1, 1000), default=3)
+p.add_argument("--consumers", type=count(1, 64), default=2)
+p.add_argument("--work", type=seconds(0, 3600), default=0.01, help="seconds a consumer works on each item")
+a = p.parse_args()
 
 
-def log(msg, who=None):
-    # The newline goes in the same write as the text: print(..., end="\n")
-    # writes them separately, so lines from two threads could interleave.
-    print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
-
-
-def int_in(lo, hi):
-    """An argparse type: a whole number in lo..=hi (the Rust bin's range)."""
-
-    def parse(s):
-        try:
-            n = int(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{s!r} is not a whole number") from None
-        if not lo <= n <= hi:
-            raise argparse.ArgumentTypeError(f"{s} is not in {lo}..={hi}")
-        return n
-
-    return parse
-
-
-def seconds_in(lo, hi):
-    """An argparse type: seconds in lo..=hi (the Rust bin's range); rejects
-    NaN and the infinities, as the Rust bin does."""
-
-    def parse(s):
-        try:
-            x = float(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{s!r} is not a number of seconds") from None
-        if not lo <= x <= hi:  # False for NaN
-            raise argparse.ArgumentTypeError(f"{s} is not in {lo:g}..={hi:g} seconds")
-        return x
-
-    return parse
-
-
-def run(a, producer, consumer):
-    """Runs producer on one thread and consumer on --consumers threads, then
-    checks that together they got each item exactly once."""
-    got, got_lock = [], threading.Lock()
+def run(producer, consumer):
+    """producer on one thread, consumer(consume) on --consumers threads; checks each item was got once."""
+    got = []
 
     def consume(item):
         log(f"got {item}")
         time.sleep(a.work)
-        with got_lock:
-            got.append(item)
+        got.append(item)  # list.append: one call into C, indivisible under the GIL
 
     ts = [threading.Thread(target=producer, name="producer")]
     ts += [threading.Thread(target=consumer, args=(consume,), name=f"consumer-{i}") for i in range(1, a.consumers + 1)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
+    [t.start() for t in ts]
+    [t.join() for t in ts]
     if sorted(got) != list(range(a.items)):
-        sys.exit(f"error: check failed: the consumers got {sorted(got)}")
+        fail(f"check failed: the consumers got {sorted(got)}")
     log(f"check: {a.items} items consumed exactly once")
 
 
-def main():
-    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--items", type=int_in(0, 100_000), default=10)
-    p.add_argument("--maxsize", type=int_in(1, 1000), default=3)
-    p.add_argument("--consumers", type=int_in(1, 64), default=2)
-    p.add_argument("--work", type=seconds_in(0, 3600), default=0.01,
-                   help="seconds a consumer works on each item (0 to 3600)")
-    a = p.parse_args()
-
-    log("--- queue.Queue: a Lock + three Conditions (Lib/queue.py) ---")
-    q = queue.Queue(a.maxsize)
-    log(f"q.mutex is a {type(q.mutex).__name__}; q.not_empty, q.not_full, q.all_tasks_done are "
-        f"{type(q.not_empty).__name__}s on it; items in a {type(q.queue).__name__}")
-
-    def producer():
-        for i in range(a.items):
-            q.put(i)  # blocks while the queue holds maxsize items
-            log(f"put {i} (qsize {q.qsize()})")
-        q.join()  # wait until every item is task_done
-        log("join() returned: every item was task_done; one None per consumer")
-        for _ in range(a.consumers):
-            q.put(None)
-
-    def consumer(consume):
-        while (item := q.get()) is not None:
-            consume(item)
-            q.task_done()
-        q.task_done()  # for the sentinel too
-
-    run(a, producer, consumer)
-
-    log("--- collections.deque: indivisible under the GIL, never blocks ---")
-    d = collections.deque()
-    done = threading.Event()
-
-    def producer2():
-        retries = 0
-        for i in range(a.items):
-            while len(d) >= a.maxsize:  # "full": only this thread appends, so the check holds
-                retries += 1
-                time.sleep(0)  # yield and retry
-            d.append(i)
-            log(f"pushed {i} (len {len(d)})")
-        log(f"done, after {retries} retries on a full queue")
-        done.set()  # after the last append
-
-    def consumer2(consume):
-        while True:
-            try:
-                consume(d.popleft())
-            except IndexError:  # empty now; finished only if the producer is done
-                if done.is_set() and not d:
-                    return
-                time.sleep(0)
-
-    run(a, producer2, consumer2)
+log("--- queue.Queue: a Lock + three Conditions (Lib/queue.py) ---")
+q = queue.Queue(a.maxsize)
+log(f"q.mutex is a {type(q.mutex).__name__}; q.not_empty, q.not_full, q.all_tasks_done are "
+    f"{type(q.not_empty).__name__}s on it; items in a {type(q.queue).__name__}")
 
 
-if __name__ == "__main__":
-    main()
+def producer():
+    for i in range(a.items):
+        q.put(i)  # blocks while the queue holds maxsize items
+        log(f"put {i} (qsize {q.qsize()})")
+    q.join()  # waits until every item is task_done
+    log("join() returned: every item was task_done; one None per consumer")
+    for _ in range(a.consumers):
+        q.put(None)
+
+
+def consumer(consume):
+    while (item := q.get()) is not None:
+        consume(item)
+        q.task_done()
+    q.task_done()  # for the sentinel too
+
+
+run(producer, consumer)
+log("--- collections.deque: indivisible under the GIL, never blocks ---")
+d, done = collections.deque(), threading.Event()
+
+
+def producer2():
+    for i in range(a.items):
+        while len(d) >= a.maxsize:  # "full": only this thread appends, so the check holds
+            time.sleep(0)  # yield and retry
+        d.append(i)
+        log(f"pushed {i} (len {len(d)})")
+    done.set()  # after the last append
+
+
+def consumer2(consume):
+    while True:
+        try:
+            consume(d.popleft())
+        except IndexError:  # empty: "not yet" or "never"? only the Event tells
+            if done.is_set() and not d:
+                return
+            time.sleep(0)
+
+
+run(producer2, consumer2)

@@ -2,33 +2,26 @@
 
 Twin of examples-sync/src/bin/rlock.rs. The notes, word for word:
   「RLock：避免 Deadlock 發生，它允許一個 thread 在調用 `.release（）`之前多次`.acquire（）`，也就是鎖中鎖的概念，可以遞迴的鎖。」
-  (notes 000: RLock avoids deadlock: it lets one thread .acquire() several
-  times before it calls .release(), a lock inside a lock, a lock that can be
-  taken recursively)
+  (notes 000: RLock avoids deadlock: it lets one thread .acquire() several times
+  before it calls .release(), a lock inside a lock, a lock that can be taken recursively)
   「threading.RLock 實現了可重入鎖 (Reentrant lock)，用於特殊需求。」
-  (notes 002, Chapter13: threading.RLock implements a reentrant lock, for
-  special needs)
-The deadlock it avoids is only a thread waiting for itself; two threads
-taking two locks in opposite order still deadlock with RLocks (deadlock.py).
-The example is added here: a method holding the lock calls another that
-takes it again. A plain threading.Lock refuses its own owner (shown with
-acquire(blocking=False), never by hanging); an RLock counts its owner's
-acquisitions; another thread still waits while the owner holds it.
+  (notes 002, Chapter13: threading.RLock implements a reentrant lock, for special needs)
+The deadlock it avoids is only a thread waiting for itself; two threads taking two
+locks in opposite order still deadlock with RLocks (deadlock.py). The example is added
+here: a method holding the lock calls another that takes it again. A plain
+threading.Lock refuses its own owner (shown with acquire(blocking=False), never by
+hanging); an RLock counts its owner's acquisitions; another thread still waits while
+the owner holds it.
 
     python3 examples-sync/python/rlock.py
 """
-import argparse
+import os
 import sys
 import threading
 import time
 
-START = time.perf_counter()
-
-
-def log(msg, who=None):
-    # The newline goes in the same write as the text: print(..., end="\n")
-    # writes them separately, so lines from two threads could interleave.
-    print(f"[{time.perf_counter() - START:7.3f}s {who or threading.current_thread().name}] {msg}\n", end="", flush=True)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+from blog_spider import fail, log  # log(msg) prints `[  0.101s who] msg`: shared/python/blog_spider.py
 
 
 class Bank:
@@ -37,7 +30,7 @@ class Bank:
         self.lock = threading.RLock()
 
     def withdraw(self, frm, amount):
-        with self.lock:  # second time for this thread
+        with self.lock:  # the second time for this thread
             log(f"withdraw: locked again (depth 2), -{amount} from account {frm}")
             self.accounts[frm] -= amount
 
@@ -46,7 +39,7 @@ class Bank:
             log(f"deposit: locked again (depth 2), +{amount} to account {to}")
             self.accounts[to] += amount
 
-    def transfer(self, frm, to, amount):
+    def transfer(self, frm, to, amount):  # holds the lock across both steps
         with self.lock:
             log("transfer: locked (depth 1)")
             self.withdraw(frm, amount)
@@ -54,49 +47,37 @@ class Bank:
             log("transfer: done, unlocking")
 
 
-def main():
-    threading.current_thread().name = "main"  # the name Rust gives it, so the lines match
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+# 1. Lock: the owner cannot take it again.
+plain = threading.Lock()
+plain.acquire()
+if plain.acquire(blocking=False):  # acquire() here would never return
+    fail("Lock let its owner acquire it twice")
+log("Lock: acquired, then acquire(blocking=False) from the same thread: False")
+plain.release()
 
-    # 1. Lock: the owner cannot take it again.
-    plain = threading.Lock()
-    plain.acquire()
-    if plain.acquire(blocking=False):
-        sys.exit("error: Lock let its owner acquire it twice")
-    log("Lock: acquired, then acquire(blocking=False) from the same thread: False (acquire() would never return)")
-    plain.release()
-    log(f"Lock: released, acquire(blocking=False) now: {'ok' if plain.acquire(blocking=False) else 'failed'}")
+# 2. RLock: the owner can; other threads still wait.
+bank, tried, result = Bank(), threading.Barrier(2), {}
+bank.transfer(0, 1, 30)
+bank.lock.acquire()
+log("main: holding the lock")
 
-    # 2. RLock: the owner can, other threads still wait.
-    bank = Bank()
-    bank.transfer(0, 1, 30)
-    bank.lock.acquire()
-    log("main: holding the lock")
-    tried = threading.Barrier(2)
-    result = {}
 
-    def other():
-        result["refused"] = not bank.lock.acquire(blocking=False)
-        log(f"acquire(blocking=False) while main holds it: {'refused' if result['refused'] else 'got it'}")
-        tried.wait()
-        bank.transfer(1, 0, 10)  # waits until main lets go
-
-    t = threading.Thread(target=other, name="other")
-    t.start()
+def other():
+    result["refused"] = not bank.lock.acquire(blocking=False)
+    log(f"acquire(blocking=False) while main holds it: {'refused' if result['refused'] else 'got it'}")
     tried.wait()
-    time.sleep(0.1)
-    log("main: releasing the lock")
-    bank.lock.release()
-    t.join()
-    if not result["refused"]:
-        sys.exit("error: another thread got the RLock while main held it")
-
-    a, b = bank.accounts
-    log(f"final balances: account 0 = {a}, account 1 = {b}")
-    if (a, b) != (80, 20):
-        sys.exit(f"error: check failed: expected 80 and 20, got {a} and {b}")
-    log("check: 100 - 30 + 10 = 80 and 0 + 30 - 10 = 20, total 100 conserved")
+    bank.transfer(1, 0, 10)  # waits until main lets go
 
 
-if __name__ == "__main__":
-    main()
+t = threading.Thread(target=other, name="other")
+t.start()
+tried.wait()  # `other` has tried; give it time to block in acquire()
+time.sleep(0.1)
+log("main: releasing the lock")
+bank.lock.release()
+t.join()
+a, b = bank.accounts
+log(f"final balances: account 0 = {a}, account 1 = {b}")
+if not result["refused"] or (a, b) != (80, 20):
+    fail(f"check failed: refused {result['refused']}, expected 80 and 20, got {a} and {b}")
+log("check: 100 - 30 + 10 = 80 and 0 + 30 - 10 = 20, total 100 conserved")

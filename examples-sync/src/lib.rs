@@ -8,6 +8,7 @@
 //! | [`Semaphore`] | `threading.Semaphore` | `Mutex<usize>` + `Condvar` |
 //! | [`Barrier`] | `threading.Barrier(parties, timeout=...)` | `Mutex<State>` + `Condvar` |
 //! | [`Queue`] | `queue.Queue(maxsize)` with `task_done`/`join` | `Mutex<VecDeque<T>>` + `Condvar`s |
+//! | [`Gil`] | CPython's GIL, simulated (the `gil` bin) | a fair `parking_lot::Mutex<()>` |
 //!
 //! examples-threads uses them too (`semaphore`, `barrier`). Each is model-checked
 //! with [loom](https://docs.rs/loom): with the crate feature `loom` it swaps
@@ -30,6 +31,7 @@
 #![warn(missing_docs)]
 
 pub mod barrier;
+pub mod gil;
 pub mod queue;
 pub mod semaphore;
 pub mod send_sync;
@@ -39,5 +41,6 @@ pub mod wait_for;
 mod sync;
 
 pub use barrier::{Barrier, BrokenBarrierError};
+pub use gil::Gil;
 pub use queue::{Full, Queue, TaskDoneError};
 pub use semaphore::{Semaphore, SemaphorePermit};

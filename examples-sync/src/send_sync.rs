@@ -118,3 +118,49 @@
 //! });
 //! assert_eq!(count, 0);
 //! ```
+
+// The `send_sync` bin's table: asking the compiler "is T Send?" and getting
+// a bool ("autoref specialisation", a trick that works in macros on concrete
+// types): method lookup tries `Probe<T>`'s own `&self` method first, which
+// exists only when `T: Send` (or `Sync`), and otherwise falls back to the
+// one on `&Probe<T>`.
+
+#[doc(hidden)]
+pub struct SendProbe<T: ?Sized>(pub std::marker::PhantomData<T>);
+#[doc(hidden)]
+pub struct SyncProbe<T: ?Sized>(pub std::marker::PhantomData<T>);
+#[doc(hidden)]
+pub trait Yes {
+    fn is(&self) -> bool {
+        true
+    }
+}
+#[doc(hidden)]
+pub trait No {
+    fn is(&self) -> bool {
+        false
+    }
+}
+impl<T: ?Sized + Send> Yes for SendProbe<T> {}
+impl<T: ?Sized> No for &SendProbe<T> {}
+impl<T: ?Sized + Sync> Yes for SyncProbe<T> {}
+impl<T: ?Sized> No for &SyncProbe<T> {}
+
+/// `(name of T, is T Send, is T Sync)` as the compiler decides them for a concrete type.
+///
+/// ```
+/// use examples_sync::send_sync;
+/// assert_eq!(send_sync!(std::rc::Rc<i32>), ("std::rc::Rc<i32>", false, false));
+/// assert_eq!(send_sync!(std::cell::Cell<i32>).1, true);
+/// ```
+#[macro_export]
+macro_rules! send_sync {
+    ($t:ty) => {{
+        #[allow(unused_imports)]
+        use $crate::send_sync::{No as _, Yes as _};
+        use $crate::send_sync::{SendProbe, SyncProbe};
+        let send = (&SendProbe::<$t>(std::marker::PhantomData)).is();
+        let sync = (&SyncProbe::<$t>(std::marker::PhantomData)).is();
+        (stringify!($t), send, sync)
+    }};
+}

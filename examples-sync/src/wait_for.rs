@@ -24,15 +24,23 @@ pub const DETECTOR: &str = if cfg!(feature = "deadlock_detection") {
     "the wait-for table"
 };
 
-/// What one thread holds and wants; locks are numbered by the caller.
+/// What one thread holds and wants; locks are named by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// The thread's name (`"?"` if it has none).
     pub thread: String,
     /// The lock it holds, if any.
-    pub holds: Option<usize>,
+    pub holds: Option<&'static str>,
     /// The lock it is blocked on (or about to be), if any.
-    pub wants: Option<usize>,
+    pub wants: Option<&'static str>,
+}
+
+/// `transfer-a-to-b holds account A, wants account B`.
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (holds, wants) = (self.holds.unwrap_or("-"), self.wants.unwrap_or("-"));
+        write!(f, "{} holds {holds}, wants {wants}", self.thread)
+    }
 }
 
 /// The table: one [`Row`] per thread that has written one.
@@ -54,7 +62,7 @@ impl WaitFor {
 
     /// Writes the current thread's row: call with `wants` just before
     /// blocking on a lock, and with `holds` just after taking one.
-    pub fn note(&self, holds: Option<usize>, wants: Option<usize>) {
+    pub fn note(&self, holds: Option<&'static str>, wants: Option<&'static str>) {
         let me = thread::current();
         let thread = me.name().unwrap_or("?").to_string();
         let row = Row {
@@ -63,6 +71,21 @@ impl WaitFor {
             wants,
         };
         self.rows().insert(me.id(), row);
+    }
+
+    /// Locks `mutex`, the lock named `id`, writing it down as wanted just
+    /// before blocking on it and as held just after taking it (a thread that
+    /// already holds a lock keeps that one as its `holds`).
+    pub fn lock<'a, T>(
+        &self,
+        mutex: &'a parking_lot::Mutex<T>,
+        id: &'static str,
+    ) -> parking_lot::MutexGuard<'a, T> {
+        let holds = self.row(thread::current().id()).and_then(|r| r.holds);
+        self.note(holds, Some(id)); // just before blocking
+        let guard = mutex.lock();
+        self.note(holds.or(Some(id)), None); // just after taking it
+        guard
     }
 
     /// Removes the current thread's row: call before unlocking.
@@ -100,8 +123,8 @@ impl WaitFor {
     /// ```
     /// use examples_sync::wait_for::WaitFor;
     /// let table = WaitFor::new();
-    /// table.note(Some(0), Some(1)); // this thread: holds lock 0, wants 1
-    /// assert!(table.cycle().is_empty()); // nobody holds 1: it will get it
+    /// table.note(Some("a"), Some("b")); // this thread: holds lock a, wants b
+    /// assert!(table.cycle().is_empty()); // nobody holds b: it will get it
     /// ```
     pub fn cycle(&self) -> Vec<Row> {
         let rows = self.rows();
@@ -145,14 +168,14 @@ mod tests {
                     .join()
                     .unwrap();
             };
-            spawn("t1", Some(0), Some(1));
+            spawn("t1", Some("0"), Some("1"));
             assert!(table.cycle().is_empty(), "lock 1 is free");
-            spawn("t3", None, Some(0));
+            spawn("t3", None, Some("0"));
             assert!(
                 table.cycle().is_empty(),
                 "t3 waits for t1, which waits for a free lock"
             );
-            spawn("t2", Some(1), Some(0));
+            spawn("t2", Some("1"), Some("0"));
         });
         let mut names: Vec<String> = table.cycle().into_iter().map(|r| r.thread).collect();
         names.sort();

@@ -119,7 +119,6 @@ fn race_condition_twin_loses_updates_in_the_racy_variant() {
         );
         assert!(racy <= 60_000, "{}", out.dump());
         if racy < 60_000 {
-            pos(&out, "main", "read, work, write back: lost ");
             return;
         }
         seen.push(out.dump());
@@ -160,12 +159,7 @@ fn atomic_ops_one_step_operations_are_exact_and_two_steps_lose() {
             "main",
             "check: fetch_add, compare_exchange loop and swap all exact",
         );
-        let lost = number_after(&out, "load then store: expected 200000, got ") < 200_000
-            || number_after(
-                &out,
-                "swap from load then store: expected 200001 distinct tokens back, got ",
-            ) < 200_001;
-        if lost {
+        if number_after(&out, "load then store: expected 200000, got ") < 200_000 {
             lost_any = true;
             break;
         }
@@ -369,8 +363,16 @@ const CYCLE: [&str; 2] = [
 
 fn check_deadlock_fixed(out: &RunOutput) {
     assert_ok(out);
-    pos(out, "transfer-a-to-b", "moved 100 from A to B");
-    pos(out, "transfer-b-to-a", "moved 50 from B to A");
+    pos(
+        out,
+        "transfer-a-to-b",
+        "moved 100 from account A to account B",
+    );
+    pos(
+        out,
+        "transfer-b-to-a",
+        "moved 50 from account B to account A",
+    );
     pos(out, "main", "check: total 2000 conserved");
 }
 

@@ -21,8 +21,8 @@
 //!    `crossbeam` crate re-exports it): blocking, plus disconnection: consumers
 //!    end when the sender is dropped, no sentinel.
 //!
-//! Each variant runs one producer and `--consumers` consumers and is checked
-//! (`examples_sync::together::producer_consumers`). Run it with:
+//! Each variant runs one producer and `--consumers` consumers and is checked.
+//! The twin is `examples-sync/python/queue_internals.py`.
 //!
 //!     cargo run -p examples-sync --bin queue_internals
 //!     cargo run -p examples-sync --bin queue_internals -- --items 20 --maxsize 2 --consumers 3
@@ -31,21 +31,19 @@
 //! gets which item varies between runs; a consumer's gets are in put order),
 //! then `check: N items consumed exactly once`.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use crossbeam::channel;
-use crossbeam::queue::ArrayQueue;
+use crossbeam::{channel, queue::ArrayQueue};
 use examples_sync::Queue;
 use examples_sync::together::{Got, producer_consumers};
-use shared::event;
+use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::workload::secs_arg;
 
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "queue.Queue's internals beside ArrayQueue and a bounded channel")]
 struct Args {
     /// Items the producer puts.
@@ -63,29 +61,28 @@ struct Args {
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    let args = Args::parse();
-    shared::timing::epoch();
-    let work = args.work;
+    let _run = shared::init()?; // quiet errors, the clock, spans if asked (shared/src/lib.rs)
+    let a = Args::parse();
+    let (items, size) = (a.items, a.maxsize as usize);
     let consume = |got: &Got, item: u32| {
         event!("got {item}");
-        thread::sleep(work);
-        // unwrap: lock() fails only if a thread panicked while holding the
-        // lock ("poisoning"); a push cannot panic, so it cannot happen.
-        got.lock().unwrap().push(item);
+        thread::sleep(a.work);
+        got.lock().unwrap().push(item); // unwrap: fails only if a holder panicked
     };
+    // producer_consumers (src/together.rs): one `producer` thread, --consumers
+    // `consumer-N` threads, then checks each item was got exactly once.
 
     // 1. The hand-built queue.Queue: put blocks while full, join waits for task_done.
     event!("--- Queue: Mutex<VecDeque> + Condvars (examples-sync/src/queue.rs) ---");
-    let q = Queue::<Option<u32>>::new(args.maxsize as usize);
+    let q = Queue::<Option<u32>>::new(size);
     let producer = || {
-        for i in 0..args.items {
+        for i in 0..items {
             q.put(Some(i)); // blocks while the queue holds maxsize items
             event!("put {i} (qsize {})", q.qsize());
         }
         q.join(); // wait until every item is task_done
         event!("join() returned: every item was task_done; one None per consumer");
-        (0..args.consumers).for_each(|_| q.put(None));
+        (0..a.consumers).for_each(|_| q.put(None));
         Ok(())
     };
     let consumer = |got: &Got| {
@@ -95,52 +92,44 @@ fn main() -> Result<()> {
         }
         Ok(q.task_done()?) // for the sentinel too
     };
-    producer_consumers(args.items, args.consumers, producer, consumer)?;
+    producer_consumers(items, a.consumers, producer, consumer)?;
 
     // 2. ArrayQueue: lock-free, never blocks; the caller decides what to do.
     event!("--- crossbeam ArrayQueue: lock-free, never blocks ---");
-    let aq = ArrayQueue::new(args.maxsize as usize);
-    let (done, retries) = (AtomicBool::new(false), AtomicU64::new(0));
+    let (aq, done) = (ArrayQueue::new(size), AtomicBool::new(false));
     let producer = || {
-        for i in 0..args.items {
-            let mut item = i;
-            while let Err(back) = aq.push(item) {
-                item = back; // full: the item comes back; yield and retry
-                retries.fetch_add(1, Ordering::Relaxed);
-                thread::yield_now();
+        for i in 0..items {
+            while aq.push(i).is_err() {
+                thread::yield_now(); // full: the item comes back; yield and retry
             }
             event!("pushed {i} (len {})", aq.len());
         }
-        let retries = retries.load(Ordering::Relaxed);
-        event!("done, after {retries} retries on a full queue");
         done.store(true, Ordering::Release); // after the last push
         Ok(())
     };
     let consumer = |got: &Got| loop {
-        if let Some(item) = aq.pop() {
-            consume(got, item);
-        } else if done.load(Ordering::Acquire) && aq.is_empty() {
-            break Ok(()); // every push happened before `done`; all are taken
-        } else {
-            thread::yield_now(); // empty for now: poll again
+        match aq.pop() {
+            Some(item) => consume(got, item),
+            // Empty: "not yet" or "never"? Only the flag tells.
+            None if done.load(Ordering::Acquire) && aq.is_empty() => break Ok(()),
+            None => thread::yield_now(),
         }
     };
-    producer_consumers(args.items, args.consumers, producer, consumer)?;
+    producer_consumers(items, a.consumers, producer, consumer)?;
 
     // 3. A bounded channel: blocking send/recv, and disconnection.
     event!("--- crossbeam::channel bounded: blocks, and disconnects ---");
-    let (tx, rx) = channel::bounded(args.maxsize as usize);
+    let (tx, rx) = channel::bounded(size);
     let producer = move || {
-        for i in 0..args.items {
+        for i in 0..items {
             tx.send(i).context("every receiver is gone")?; // blocks while full
             event!("sent {i} (len {})", tx.len());
         }
-        event!("dropping the sender: consumers end once the channel is empty");
-        Ok(())
-    }; // `tx` moves into the producer and is dropped when it returns
+        Ok(()) // `tx` moved into this closure and drops now: the consumers end once it is empty
+    };
     let consumer = |got: &Got| {
         rx.iter().for_each(|item| consume(got, item)); // ends when the sender is gone
         Ok(())
     };
-    producer_consumers(args.items, args.consumers, producer, consumer)
+    producer_consumers(items, a.consumers, producer, consumer)
 }

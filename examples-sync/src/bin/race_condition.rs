@@ -7,42 +7,33 @@
 //!   (Locking: to avoid races, lock the critical code where the resource is
 //!   changed and read.)
 //!
-//! and (notes 000, the GIL part): 「GIL 保證的 Thread-safe 是 Bytecode 而不是 Python Code」 (the thread safety the GIL guarantees is per bytecode, not
-//! per line of Python).
+//! and (notes 000): 「GIL 保證的 Thread-safe 是 Bytecode 而不是 Python Code」
+//! (the thread safety the GIL guarantees is per bytecode, not per line).
 //!
-//! The notes give no counter code; the example is added here (the catalogue's
-//! workload): five threads each run `counter += 1` 100,000 times. In Python
-//! that line is several bytecodes (LOAD_GLOBAL, LOAD_CONST, BINARY_OP,
-//! STORE_GLOBAL on 3.11), so a switch between the load and the store can lose
-//! updates; the twin, `examples-sync/python/race_condition.py`, shows when it
-//! actually does (rarely since 3.10: its header says why).
-//!
-//! Rust will not compile an unsynchronised `counter += 1` on shared memory
-//! (see `send_sync`), so the honest analogue is an atomic `load` followed by
-//! a separate atomic `store`: each step is atomic, the pair is not, exactly as
-//! each bytecode is atomic but the three together are not. No `unsafe`. The
-//! fixes: the increment under a `Mutex` (Python's `with lock:`), or
-//! `fetch_add`, one indivisible read-modify-write.
+//! The counter is added here (the notes give no counter code): five threads
+//! each add 1 100,000 times. Rust will not compile an unsynchronised
+//! `counter += 1` on shared memory (see `send_sync`), so the analogue of
+//! Python's LOAD ... STORE bytecodes is an atomic `load` then a separate
+//! `store`: each step indivisible, the pair not. The twin is
+//! `examples-sync/python/race_condition.py`.
 //!
 //!     cargo run -p examples-sync --bin race_condition
 //!     cargo run -p examples-sync --bin race_condition -- --threads 2 --increments 1000
 //!
 //! You should see `load then store: Counter should be 500000, got N` with N
-//! smaller than 500000 and different on every run (how much is lost depends
-//! on scheduling; with tiny sizes a run can lose nothing), then the `Mutex`
-//! and `fetch_add` versions, which always print 500000 and are checked.
+//! below 500000, different on every run (tiny sizes may lose nothing), then
+//! `Mutex` and `fetch_add`, which always give 500000 and are checked.
 
 use std::hint::spin_loop;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use anyhow::{Result, bail};
+use anyhow::{Result, ensure};
 use clap::Parser;
 use examples_sync::together::run_together;
-use shared::event;
+use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "Lost updates from load-then-store, fixed by Mutex and fetch_add")]
 struct Args {
     /// Number of threads incrementing the counter.
@@ -54,38 +45,31 @@ struct Args {
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    let args = Args::parse();
-    shared::timing::epoch();
-    let expected = args.threads * args.increments; // at most 10^11: no overflow
-    event!("{} threads x {} increments", args.threads, args.increments);
+    let _run = shared::init()?; // quiet errors, the clock, spans if asked (shared/src/lib.rs)
+    let Args {
+        threads,
+        increments,
+    } = Args::parse();
+    let expected = threads * increments;
 
-    // 1. The race: LOAD, then (in between, another thread may store) STORE.
+    // 1. The race. run_together (src/together.rs) starts the threads at once, so they overlap.
     let counter = AtomicU64::new(0);
-    run_together("racy", args.threads, |_| {
-        for _ in 0..args.increments {
+    run_together("racy", threads, |_| {
+        for _ in 0..increments {
             let v = counter.load(Relaxed); // LOAD
-            // Widen the window between the two steps a little, as the
-            // interpreter's own work between bytecodes does.
-            spin_loop();
-            counter.store(v + 1, Relaxed); // ADD + STORE
+            spin_loop(); // a little work between the steps, as the interpreter does between bytecodes
+            counter.store(v + 1, Relaxed); // ADD + STORE: overwrites what others stored meanwhile
         }
     })?;
-    let racy = counter.load(Relaxed);
+    let racy = counter.into_inner();
     event!("load then store: Counter should be {expected}, got {racy}");
-    if racy < expected {
-        event!("load then store: lost {} updates", expected - racy);
-    } else {
-        event!("load then store: no update lost this run (the race is still there; try again)");
-    }
+    event!("load then store: lost {} updates", expected - racy);
 
-    // 2. Fix one: the whole read-modify-write under a lock (`with lock:`).
+    // 2. Fix one: the whole read-modify-write under a lock (Python's `with lock:`).
     let counter = Mutex::new(0u64);
-    run_together("mutex", args.threads, |_| {
-        for _ in 0..args.increments {
-            // unwrap: lock() fails only if a thread panicked while holding
-            // the lock ("poisoning"); nothing here can panic, so it cannot.
-            *counter.lock().unwrap() += 1;
+    run_together("mutex", threads, |_| {
+        for _ in 0..increments {
+            *counter.lock().unwrap() += 1; // unwrap: fails only if a holder panicked
         }
     })?;
     let with_mutex = counter.into_inner().unwrap();
@@ -93,17 +77,18 @@ fn main() -> Result<()> {
 
     // 3. Fix two: one indivisible read-modify-write instruction.
     let counter = AtomicU64::new(0);
-    run_together("fetch-add", args.threads, |_| {
-        for _ in 0..args.increments {
+    run_together("fetch-add", threads, |_| {
+        for _ in 0..increments {
             counter.fetch_add(1, Relaxed);
         }
     })?;
-    let with_fetch_add = counter.load(Relaxed);
+    let with_fetch_add = counter.into_inner();
     event!("fetch_add: Counter should be {expected}, got {with_fetch_add}");
 
-    if with_mutex != expected || with_fetch_add != expected {
-        bail!("check failed: a fix lost updates (Mutex {with_mutex}, fetch_add {with_fetch_add})");
-    }
+    ensure!(
+        with_mutex == expected && with_fetch_add == expected,
+        "check failed: a fix lost updates"
+    );
     event!("check: Mutex and fetch_add both gave {expected}");
     Ok(())
 }
