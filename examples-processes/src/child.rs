@@ -10,11 +10,11 @@
 //!   multiprocessing's spawn start method, which starts a fresh interpreter on
 //!   the same main module. The bin picks its role first thing in `main`, as
 //!   Python's `if __name__ == "__main__"` guard keeps the parent's code from
-//!   running again in the child. The child shares the parent's clock
-//!   (`shared::timing::share_epoch`), so the event lines of both count from
-//!   the parent's start and read as one timeline, and, while the parent
-//!   records spans (`--spans FILE`), its spans file (`shared::spans::share`):
-//!   a child that calls `SpanFile::create(None)` appends its own spans there.
+//!   running again in the child. The child inherits the environment, and
+//!   with it what `shared::init()` put there: the parent's clock (so the event
+//!   lines of both count from the parent's start and read as one timeline)
+//!   and, while the parent records spans, its spans file (the child's
+//!   `shared::init()` appends its own spans there).
 //! - [`KillOnDrop`]: std's `Child` neither waits nor kills when dropped, so a
 //!   child forgotten on an error path (`?`) would run on after the example.
 //!   The guard kills and reaps it instead; wait for it first to let it finish.
@@ -29,10 +29,9 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// A `Command` that runs this very binary again with `--role <role>`, its
-/// event clock starting at this process's (`shared::timing::share_epoch`)
-/// and, if this process records spans, sharing its spans file
-/// (`shared::spans::share`).
+/// A `Command` that runs this very binary again with `--role <role>`; the
+/// child inherits the parent's clock and spans file through the environment
+/// (`shared::init()` exports both).
 ///
 /// # Errors
 /// If the path of the running executable cannot be found.
@@ -40,8 +39,6 @@ pub fn self_command(role: &str) -> Result<Command> {
     let exe = std::env::current_exe().context("cannot find this program's executable")?;
     let mut cmd = Command::new(exe);
     cmd.args(["--role", role]);
-    shared::timing::share_epoch(&mut cmd);
-    shared::spans::share(&mut cmd); // nothing unless `--spans` was given
     Ok(cmd)
 }
 

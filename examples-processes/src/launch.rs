@@ -4,10 +4,12 @@
 //! - [`local_cluster`] picks free ports on 127.0.0.1, writes them to a
 //!   temporary hostfile (one `host:port` line per process, process 0 first,
 //!   the format timely's `-h` reads), runs this binary once per process with
-//!   the flags the caller builds (on this process's clock:
-//!   `shared::timing::share_epoch`), and waits for all of them, with a
+//!   its own flags plus `-p P -h HOSTFILE` (on this process's clock, through the
+//!   environment `shared::init()` set), and waits for all of them, with a
 //!   deadline;
 //! - [`read_hostfile`] reads such a file on a member's side;
+//! - [`member`] sets up one member (its hostfile, its connect deadline,
+//!   [`cluster_config`], timely's configuration);
 //! - [`connect_deadline`] ends a member that cannot reach its peers (timely
 //!   retries a refused connection for ever) with a clear error.
 //!
@@ -21,14 +23,15 @@ use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use shared::event;
+use shared::{event, event_as};
 
 use crate::TempFile;
 use crate::child::KillOnDrop;
 
-/// Runs `n` processes of this binary, process `p` with the arguments
-/// `flags(p, hostfile)`, and waits until all have exited successfully.
-/// Events name the hostfile, each process's PID and how each ended.
+/// Runs `n` processes of this binary, each with this process's own
+/// arguments plus `-p P -h HOSTFILE`, and waits until all have exited
+/// successfully. Events name the hostfile, each process's PID and how each
+/// ended.
 ///
 /// A port is free when it is picked; another program could take it before
 /// the child binds it (the child then fails, and so does this).
@@ -37,11 +40,7 @@ use crate::child::KillOnDrop;
 /// If a process cannot be started, exits unsuccessfully (the others are
 /// then killed and reaped), or is still running after `timeout` (all still
 /// running are killed and reaped). The hostfile is removed in every case.
-pub fn local_cluster(
-    n: usize,
-    flags: impl Fn(usize, &Path) -> Vec<OsString>,
-    timeout: Duration,
-) -> Result<()> {
+pub fn local_cluster(n: usize, timeout: Duration) -> Result<()> {
     // Bind every port before releasing any, so the n ports differ.
     let listeners = (0..n)
         .map(|_| TcpListener::bind("127.0.0.1:0"))
@@ -61,10 +60,15 @@ pub fn local_cluster(
 
     let mut children = Vec::new();
     for p in 0..n {
-        let args = flags(p, &hostfile.0);
+        let mut args: Vec<OsString> = std::env::args_os().skip(1).collect();
+        args.extend([
+            "-p".into(),
+            p.to_string().into(),
+            "-h".into(),
+            hostfile.0.clone().into(),
+        ]);
         let mut cmd = Command::new(&exe);
         cmd.args(&args);
-        shared::timing::share_epoch(&mut cmd); // one timeline for all
         // Killed and reaped if we return early (an error, the timeout).
         let child = KillOnDrop(cmd.spawn().context("cannot start a process")?);
         let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
@@ -141,4 +145,54 @@ pub fn connect_deadline(process: usize, n: usize, limit: Duration, hostfile: &Pa
         }
     });
     connected
+}
+
+/// A member's setup, as timely's own `-w -n -p -h` flags would do it:
+/// checks `process < n`, reads the hostfile, says who it is, and starts the
+/// [`connect_deadline`]. Returns timely's configuration and the sender to
+/// signal once every peer is connected.
+///
+/// # Errors
+/// If `process` is not below `n`, there is no hostfile, or it lists fewer
+/// than `n` addresses.
+pub fn member(
+    threads: u32,
+    process: usize,
+    n: u32,
+    hostfile: Option<&Path>,
+    connect_timeout: u64,
+) -> Result<(timely::Config, Sender<()>)> {
+    let n = n as usize;
+    ensure!(process < n, "-p {process} is not in 0..{n} (-n {n})");
+    let path = hostfile.context("-p needs a hostfile (-h)")?;
+    let addresses = read_hostfile(path, n)?;
+    let me = format!("process-{process}");
+    let pid = std::process::id();
+    event_as!(
+        &me,
+        "pid {pid}, connecting to the {n} processes of {}",
+        path.display()
+    );
+    let limit = Duration::from_secs(connect_timeout);
+    let connected = connect_deadline(process, n, limit, path);
+    Ok((
+        cluster_config(threads as usize, process, addresses),
+        connected,
+    ))
+}
+
+/// timely's configuration for member `process` of the cluster at
+/// `addresses` (process 0's first), with `threads` worker threads per
+/// process: what timely's own `-w -n -p -h` flags would build.
+pub fn cluster_config(threads: usize, process: usize, addresses: Vec<String>) -> timely::Config {
+    timely::Config {
+        communication: timely::CommunicationConfig::Cluster {
+            threads,
+            process,
+            addresses,
+            report: false,
+            zerocopy: false,
+        },
+        worker: timely::WorkerConfig::default(),
+    }
 }

@@ -15,11 +15,17 @@
 //! - [`wire`]: a crawled page and a page job as they cross a pipe
 //!   (`crawler_proc`'s; `shared::crawl`'s types have no serde derives);
 //! - [`secs`] / [`positive_secs`]: the flag parsers for durations;
-//! - [`TempFile`]: a file removed when dropped (a counter file, a hostfile).
+//! - [`TempFile`]: a file removed when dropped (a counter file, a hostfile);
+//! - [`http_get`]: a three-line HTTP/1.1 GET (`web_is_prime` asks itself).
 
 #![warn(missing_docs)]
 
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
 
 pub mod child;
 pub mod launch;
@@ -46,4 +52,25 @@ impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// A blocking HTTP/1.1 `GET path` to `addr` (no client library: the request
+/// is three lines): the status code and the body.
+///
+/// # Errors
+/// If it cannot connect, the reply takes over 30 s, or is not HTTP.
+pub fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String)> {
+    let mut stream = TcpStream::connect(addr).context("cannot connect")?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?; // the server closes: Connection: close
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .context("no end of headers")?;
+    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok());
+    Ok((status.context("no status code")?, body.to_string()))
 }

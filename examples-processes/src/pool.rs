@@ -62,41 +62,46 @@ enum Reply<R> {
 /// runs `work(payload, attempt)` on each (attempt counts from 1), and
 /// replies on stdout. Returns when stdin reaches end-of-file.
 ///
+/// The jobs run on a thread named `worker`, so whatever `shared` records
+/// there (a `sha seed N` or `page N` span, an `event!` mark) sits on this
+/// worker's row of the timeline, `worker (pid P)` (`shared` adds the PID in a
+/// child process), apart from the parent's `main`.
 /// `work` must not write to stdout (the replies go there); stdin is free
 /// while a job runs (the parent sends the next job only after `Done`).
 ///
 /// # Errors
 /// If a line is not a job or the parent's pipe breaks.
-pub fn serve<J: DeserializeOwned, R: Serialize>(mut work: impl FnMut(J, u32) -> R) -> Result<()> {
-    serve_jobs(|_job, payload, attempt| work(payload, attempt))
-}
-
-/// [`serve`], with the job's number (as [`Pool::submit`] returned it) passed
-/// first: `work(job, payload, attempt)`, e.g. to label a span `is_prime #3`.
-///
-/// # Errors
-/// As [`serve`].
-pub fn serve_jobs<J: DeserializeOwned, R: Serialize>(
-    mut work: impl FnMut(usize, J, u32) -> R,
+pub fn serve<J: DeserializeOwned, R: Serialize>(
+    mut work: impl FnMut(J, u32) -> R + Send,
 ) -> Result<()> {
     let pid = std::process::id();
-    let stdin = std::io::stdin();
-    // `Stdin` locks per call: `work` may read stdin too (see fault_isolation).
-    while let Some(req) = recv::<Request<J>>(&mut stdin.lock())? {
-        send(
-            &mut std::io::stdout(),
-            &Reply::<R>::Started { job: req.job, pid },
-        )?;
-        let result = work(req.job, req.payload, req.attempt);
-        send(
-            &mut std::io::stdout(),
-            &Reply::Done {
-                job: req.job,
-                result,
-            },
-        )?;
-    }
-    Ok(())
+    let jobs = move || -> Result<()> {
+        let stdin = std::io::stdin();
+        // `Stdin` locks per call: `work` may read stdin too (see fault_isolation).
+        while let Some(req) = recv::<Request<J>>(&mut stdin.lock())? {
+            let started = Reply::<R>::Started { job: req.job, pid };
+            send(&mut std::io::stdout(), &started)?;
+            let result = work(req.payload, req.attempt);
+            send(
+                &mut std::io::stdout(),
+                &Reply::Done {
+                    job: req.job,
+                    result,
+                },
+            )?;
+        }
+        Ok(())
+    };
+    thread::scope(|s| {
+        let row = thread::Builder::new().name("worker".into());
+        let serving = row
+            .spawn_scoped(s, jobs)
+            .context("cannot start the worker thread")?;
+        // join() is Err only if `work` panicked: pass the panic on.
+        serving
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
 }
 
 /// What happened in the pool, as [`Pool::next_event`] reports it.
@@ -371,6 +376,26 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
                 }
             }
         })
+    }
+
+    /// `executor.map(f, jobs)`: submits every job and returns the results in
+    /// the order of `jobs`, whatever order they complete in.
+    ///
+    /// # Errors
+    /// If a job cannot be sent or failed (see [`Pool::as_completed`]).
+    pub fn map(&mut self, jobs: impl IntoIterator<Item = J>) -> Result<Vec<R>> {
+        let first = self.submitted;
+        for job in jobs {
+            self.submit(&job)?;
+        }
+        let mut results: Vec<Option<R>> = (first..self.submitted).map(|_| None).collect();
+        for done in self.as_completed() {
+            let (job, result) = done?;
+            if let Some(slot) = job.checked_sub(first).and_then(|i| results.get_mut(i)) {
+                *slot = Some(result); // (a job submitted before this map is dropped)
+            }
+        }
+        Ok(results.into_iter().flatten().collect())
     }
 
     /// Ends the pool as `executor.shutdown(wait=True)` (the end of a `with

@@ -74,6 +74,21 @@ impl Crawled {
         }
     }
 
+    /// The page's line, as the worker that crawled it would print it:
+    /// `page 3: 14 posts` or `page 3: failed after 4 attempts: HTTP 500`.
+    pub fn summary(&self) -> String {
+        let page = shared::crawl::page_of(&self.url);
+        match (self.fetched, self.posts, self.errors.last()) {
+            (true, Some(n), _) => format!("page {page}: {n} posts"),
+            (_, _, Some(e)) => format!(
+                "page {page}: failed after {} attempts: {}",
+                self.errors.len(),
+                FetchError::from(e)
+            ),
+            _ => format!("page {page}: no post count"),
+        }
+    }
+
     /// Back in the parent: the `Fetched` the worker had (with an empty body),
     /// and the post count, as `shared::crawl::tally` takes them.
     pub fn into_tally(self) -> (Fetched, Option<usize>) {
@@ -107,6 +122,17 @@ pub struct PageJob {
 }
 
 impl PageJob {
+    /// Page `page` at `url`, with the parent's retries.
+    pub fn new(page: u32, url: String, retry: &Retry) -> PageJob {
+        let (attempts, timeout) = (retry.attempts, retry.timeout);
+        PageJob {
+            page,
+            url,
+            attempts,
+            timeout,
+        }
+    }
+
     /// The retries the parent's flags asked for (the default backoff).
     pub fn retry(&self) -> Retry {
         Retry {

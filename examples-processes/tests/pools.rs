@@ -12,7 +12,8 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{assert_clean_failure, bin, has_cost, line, ok, twin};
+use common::{answer, assert_clean_failure, bin, bin_cmd, has_cost, line, ok, twin, with_spans};
+use shared::report::sha_answer;
 use shared::run::RunOutput;
 use shared::workload::sha_job;
 
@@ -46,18 +47,16 @@ fn all_digests_right(out: &RunOutput, jobs: u64, size: usize) -> Vec<String> {
     lines.into_iter().map(|(_, _, who)| who).collect()
 }
 
-/// `N workers, elapsed time: X.XXs`, then the check line.
-fn pool_summary(out: &RunOutput, workers: u32, jobs: u64) {
+/// `N workers, elapsed time: X.XXs`, then the answer: every digest, in job order.
+fn pool_summary(out: &RunOutput, workers: u32, jobs: u64, size: usize) {
     let l = line(out, &format!("{workers} workers, elapsed time: "));
     let secs = l.rsplit(' ').next().unwrap().trim_end_matches('s');
     assert!(
         secs.parse::<f64>().is_ok() && secs.split('.').nth(1).map(str::len) == Some(2),
         "{l}"
     );
-    line(
-        out,
-        &format!("check: all {jobs} digests match a single-threaded sha_job"),
-    );
+    let digests: Vec<String> = (0..jobs).map(|seed| sha_job(size, seed)).collect();
+    assert_eq!(answer(out), sha_answer(&digests), "{}", out.dump());
 }
 
 #[test]
@@ -74,7 +73,7 @@ fn process_pool_hash_digests_from_distinct_processes() {
     // Jobs 0 and 1 go to the two idle workers at once: both take part.
     assert_eq!(pids.len(), 2, "{}", out.dump());
     assert!(who.iter().all(|w| w.starts_with("pid ")), "{}", out.dump());
-    pool_summary(&out, 2, 6);
+    pool_summary(&out, 2, 6, 4096);
 
     let out = bin(
         exe,
@@ -96,10 +95,43 @@ fn process_pool_hash_digests_from_distinct_processes() {
         "{}",
         out.dump()
     );
-    pool_summary(&out, 3, 5);
+    pool_summary(&out, 3, 5, 4096);
 
     let bad = bin(exe, &["--workers", "0"], 10);
     assert_clean_failure(&bad);
+}
+
+/// The pool lesson's key line: the jobs run in the workers. Each worker
+/// records (`shared` does, while spans are recorded) a span `sha seed N` for
+/// each job it hashes, on its own row `worker (pid P)`; every printed
+/// `job N: ... (pid P)` must have that span on that PID's row, and no job may
+/// be hashed anywhere else (the parent's `main` row, say).
+#[test]
+fn process_pool_hash_each_job_is_hashed_by_the_worker_that_reports_it() {
+    let exe = env!("CARGO_BIN_EXE_process_pool_hash");
+    let args = ["--workers", "2", "--jobs", "6", "--size", "4096"];
+    let (out, rows) = with_spans(bin_cmd(exe, &args), 30);
+    ok(&out);
+    let hashed: Vec<(&String, &str)> = rows
+        .iter()
+        .flat_map(|(row, spans)| spans.iter().map(move |s| (row, s.what.as_str())))
+        .filter(|(_, what)| what.starts_with("sha seed "))
+        .collect();
+    assert_eq!(
+        hashed.len(),
+        6,
+        "each job hashed once: {hashed:?}\n{}",
+        out.dump()
+    );
+    for (job, _, who) in digests(&out) {
+        let row = format!("worker ({who})"); // who = "pid P"
+        let what = format!("sha seed {job}");
+        assert!(
+            hashed.contains(&(&row, what.as_str())),
+            "job {job} was not hashed by {row}: {hashed:?}\n{}",
+            out.dump()
+        );
+    }
 }
 
 #[test]
@@ -112,7 +144,7 @@ fn process_pool_hash_twin_gives_the_same_digests() {
         let out = twin("process_pool_hash", &args, 60);
         ok(&out);
         all_digests_right(&out, 4, 1024);
-        pool_summary(&out, 2, 4);
+        pool_summary(&out, 2, 4, 1024);
     }
     let bad = twin("process_pool_hash", &["--size", "-1"], 10);
     assert_eq!(bad.code, Some(2), "{}", bad.dump());
@@ -127,9 +159,11 @@ fn cpu_bound(out: &RunOutput, count: usize) {
     let lines: Vec<&str> = out.stdout.lines().collect();
     let at = |p: &str| lines.iter().position(|l| l.starts_with(p)).unwrap();
     assert!(at("single thread") < at("multi thread") && at("multi thread") < at("multi process"));
-    line(
-        out,
-        &format!("check: all three give the same {count} answers (all prime)"),
+    assert_eq!(
+        answer(out),
+        format!("{count} of {count} prime"),
+        "{}",
+        out.dump()
     );
 }
 
@@ -269,11 +303,9 @@ fn multi_machine_two_local_processes_return_every_digest() {
         .map(|w| w.split("pid ").nth(1).unwrap())
         .collect();
     assert_eq!(pids.len(), 2, "{}", out.dump());
-    line(&out, "check: all 6 digests match a single-threaded sha_job");
-    line(
-        &out,
-        "check: all 2 processes finished; process 0 checked the digests",
-    );
+    let digests: Vec<String> = (0..6).map(|seed| sha_job(4096, seed)).collect();
+    assert_eq!(answer(&out), sha_answer(&digests), "{}", out.dump());
+    has_cost(&out, "multi machine");
 }
 
 /// A port nobody listens on (bound, then released).

@@ -2,27 +2,17 @@
 //! neither waits nor kills when dropped. A guard whose `Drop` kills and reaps
 //! the child is Rust's `daemon=True`.
 //!
-//! Mirrors the multiprocessing note (003): 主进程会等待子进程执行结束以后才结束，
+//! The multiprocessing note (003): 主进程会等待子进程执行结束以后才结束，
 //! 可以设置 daemon=True 守护主进程，使得主进程执行结束以后，子进程自动销毁，程序结束
 //! ("the main process waits for its children to finish before it ends; set
 //! daemon=True and the children are destroyed when the main process ends").
 //! Python has two behaviours and Rust a third:
 //!
-//! - `--mode kill` (default, `daemon=True`): the worker is wrapped in `Daemon`,
-//!   written out below, whose `drop` calls `Child::kill` (SIGKILL on Unix,
-//!   `TerminateProcess` on Windows) and then `wait` (reaps it: no zombie).
-//!   It runs when `main` returns, and on every early `?` return too.
-//! - `--mode join` (Python's default, `daemon=False`): main waits for it.
-//! - `--mode detach` (Rust's default, no Python twin in multiprocessing): the
-//!   `Child` is dropped and nothing happens; the worker runs on, orphaned,
-//!   after main has returned (you see its lines after your shell's prompt).
-//!
-//! The worker is this binary run again with `--role worker` (chosen first
-//! thing in `main`, the analogue of the `if __name__ == "__main__"` guard).
-//! `examples_processes::child::KillOnDrop` is the same guard, used by the
-//! other bins of this crate.
-//!
-//! Run it:
+//! - `--mode kill` (default, `daemon=True`): the worker is wrapped in `Daemon`
+//!   below, whose `drop` kills and reaps it, when `main` returns or fails;
+//! - `--mode join` (Python's default, `daemon=False`): main waits for it;
+//! - `--mode detach` (Rust's default): the `Child` is dropped and nothing
+//!   happens; the worker runs on, orphaned, after main has returned.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin daemon_proc
@@ -34,7 +24,7 @@
 //! its guard killing the worker (`signal: 9 (SIGKILL)` on Unix): no `worker
 //! finished`. With `join` all 10 steps and `worker finished` come before main's
 //! `worker exited`; with `detach` the worker's later steps and `worker
-//! finished` come after main's last line.
+//! finished` come after main's last line (and after your shell's prompt).
 
 use std::process::Child;
 use std::thread;
@@ -44,7 +34,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
 use examples_processes::child::self_command;
 use examples_processes::secs;
-use shared::event_as;
+use shared::event_as; // println with the elapsed time and a given name (shared/src/timing.rs)
 
 /// A long worker process and a main that ends first.
 #[derive(Parser)]
@@ -61,15 +51,10 @@ struct Args {
     mode: Mode,
     /// Set only by the parent for its child.
     #[arg(long, hide = true)]
-    role: Option<Role>,
+    role: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum Role {
-    Worker,
-}
-
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum Mode {
     /// daemon=True: killed when main returns (or fails).
     Kill,
@@ -87,46 +72,40 @@ impl Drop for Daemon {
         if let Ok(Some(_)) = self.0.try_wait() {
             return; // it has ended (and is now reaped): nothing to kill
         }
-        let _ = self.0.kill(); // fails only if it has just gone by itself
-
+        let _ = self.0.kill(); // SIGKILL on Unix, TerminateProcess on Windows; fails only if it just ended
         match self.0.wait() {
+            // wait() reaps it: no zombie left behind
             Ok(status) => event_as!("main", "drop: killed worker {}: {status}", self.0.id()),
             Err(e) => eprintln!("cannot reap worker {}: {e}", self.0.id()),
         }
     }
 }
 
-const STEPS: u32 = 10;
-
 fn worker(total: Duration) {
     event_as!("worker", "running in pid {}", std::process::id());
-    let step = total / STEPS;
-    for i in 1..=STEPS {
-        event_as!("worker", "step {i}/{STEPS}");
-        thread::sleep(step);
+    for i in 1..=10 {
+        event_as!("worker", "step {i}/10");
+        thread::sleep(total / 10);
     }
     event_as!("worker", "worker finished");
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
-    shared::timing::epoch();
+    let _run = shared::init()?; // quiet errors, one clock for parent and child (shared/src/lib.rs)
     let args = Args::parse();
-    let main_time = args.main_secs;
-    if let Some(Role::Worker) = args.role {
+    // The `if __name__ == "__main__":` guard: the child plays the worker.
+    if args.role.is_some() {
         worker(args.worker_secs);
         return Ok(());
     }
-
-    let child = self_command("worker")?
-        .args(["--worker-secs", &args.worker_secs.as_secs_f64().to_string()])
-        .spawn()
-        .context("cannot start the worker")?;
+    let mut cmd = self_command("worker")?;
+    cmd.args(["--worker-secs", &args.worker_secs.as_secs_f64().to_string()]);
+    let child = cmd.spawn().context("cannot start the worker")?;
     event_as!("main", "started worker {}", child.id());
     match args.mode {
         Mode::Kill => {
             let _worker = Daemon(child); // from here on, every return kills it
-            thread::sleep(main_time);
+            thread::sleep(args.main_secs);
             event_as!(
                 "main",
                 "main returns: the guard kills the worker (daemon=True)"
@@ -134,13 +113,13 @@ fn main() -> Result<()> {
         }
         Mode::Join => {
             let mut worker = Daemon(child); // killed if waiting fails
-            thread::sleep(main_time);
+            thread::sleep(args.main_secs);
             event_as!("main", "waiting for the worker (daemon=False)");
             let status = worker.0.wait().context("cannot wait for the worker")?;
             event_as!("main", "worker exited: {status}");
         }
         Mode::Detach => {
-            thread::sleep(main_time);
+            thread::sleep(args.main_secs);
             drop(child); // no kill, no wait: std's Child just lets go
             event_as!("main", "main returns; the worker runs on without it");
         }

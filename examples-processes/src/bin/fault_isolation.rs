@@ -4,23 +4,14 @@
 //! arrives. A job that kills its worker every time is given up on after a
 //! bounded number of attempts, and the others still finish.
 //!
-//! No note has this (Rust only). Threads share one address space: a thread
-//! that crashes (a segfault in native code, an abort, the OOM killer) takes
-//! the process with it; a process is a wall around its memory. Python's
-//! `ProcessPoolExecutor` raises `BrokenProcessPool` for every pending future
-//! when a worker dies; `multiprocessing.Pool` replaces the worker, but its
-//! job never completes. The pool here (`examples_processes::pool`, std only,
-//! workers are this binary with `--role worker`, chosen first thing in `main`
-//! as Python's `if __name__ == "__main__":` guard) does what a supervisor
-//! does: it sees the death at the end of the worker's pipe, reaps it
-//! (`Child::wait`), starts a new worker in its slot, and retries the job, at
-//! most `--attempts` times in all. All of that shows up below as `Event`s.
-//!
-//! The kill is `Child::kill` (SIGKILL on Unix, `TerminateProcess` on
-//! Windows), sent when the victim reports `started job k`; so that it lands
-//! mid-job whatever the load, that first attempt waits on its stdin instead
-//! of racing the kill. `--poison K` makes job K end its worker every time
-//! (`std::process::exit(3)`, no reply, as a crash in native code would).
+//! No note has this (Rust only). A thread that crashes (a segfault in native
+//! code, an abort, the OOM killer) takes the process with it; a process is a
+//! wall around its memory. Python's `ProcessPoolExecutor` raises
+//! `BrokenProcessPool` for every pending future when a worker dies;
+//! `multiprocessing.Pool` replaces the worker, but its job never completes.
+//! The pool here (`examples_processes::pool`) does what a supervisor does: it
+//! sees the death at the end of the worker's pipe, reaps it, starts a new
+//! worker in its slot and retries the job, at most `--attempts` times.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin fault_isolation
@@ -37,10 +28,10 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Result, ensure};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use examples_processes::pool::{self, Event, Pool};
 use serde::{Deserialize, Serialize};
-use shared::event;
+use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
 
 /// A pool that survives a worker being killed mid-job.
@@ -51,8 +42,8 @@ struct Args {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
     workers: u32,
     /// How many jobs.
-    #[arg(long, default_value_t = SHA_JOBS as u32, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    jobs: u32,
+    #[arg(long, default_value_t = SHA_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    jobs: u64,
     /// Bytes hashed by each job.
     #[arg(long, default_value_t = SHA_SIZE as u64, value_parser = clap::value_parser!(u64).range(0..=1 << 28))]
     size: u64,
@@ -65,14 +56,9 @@ struct Args {
     /// Attempts per job, the first included.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     attempts: u32,
-    /// Which part this process plays; set only by the pool for its workers.
+    /// Set only by the pool for its workers.
     #[arg(long, hide = true)]
-    role: Option<Role>,
-}
-
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Role {
-    Worker,
+    role: Option<String>,
 }
 
 /// A job as it crosses the pipe: hash `size` bytes of seed `seed`.
@@ -80,41 +66,32 @@ enum Role {
 struct Job {
     size: usize,
     seed: u64,
-    /// End the worker (every attempt).
-    poison: bool,
-    /// Wait, mid-job, for the parent's kill (first attempt only).
-    victim: bool,
+    poison: bool, // end the worker, every attempt
+    victim: bool, // wait, mid-job, for the parent's kill (first attempt only)
 }
 
 fn work(job: Job, attempt: u32) -> String {
     if job.poison {
-        std::process::exit(3); // dies mid-job: no reply, just the end of the pipe
+        std::process::exit(3); // dies mid-job, as a crash in native code would: no reply
     }
     if job.victim && attempt == 1 {
-        // Mid-job: the parent kills us on our "started" line. Should it go
-        // away instead, stdin ends, the read returns, and we finish normally.
+        // The kill comes on our "started" line, so it lands mid-job whatever
+        // the load. Should the parent go away instead, stdin ends and we go on.
         let _ = std::io::stdin().read_line(&mut String::new());
     }
     sha_job(job.size, job.seed)
 }
 
 fn main() -> Result<()> {
-    shared::quiet_backtraces();
+    let _run = shared::init()?; // quiet errors, one clock for parent and workers (shared/src/lib.rs)
     let args = Args::parse();
-    if args.role == Some(Role::Worker) {
+    if args.role.is_some() {
         return pool::serve(work); // a worker: serve jobs until stdin closes
     }
-    shared::timing::epoch();
-    let (jobs, size) = (args.jobs as u64, args.size as usize);
-    let kill = args.kill;
-    ensure!(
-        kill < jobs,
-        "--kill {kill} is not one of the jobs 0..{jobs}"
-    );
-    if let Some(p) = args.poison {
-        let msg = format!("--poison {p} must be a job in 0..{jobs} other than --kill {kill}");
-        ensure!(p < jobs && p != kill, msg);
-    }
+    let (jobs, size, kill) = (args.jobs, args.size as usize, args.kill);
+    ensure!(kill < jobs, "--kill {kill}: not a job in 0..{jobs}");
+    let poison_ok = args.poison.is_none_or(|p| p < jobs && p != kill);
+    ensure!(poison_ok, "--poison: not a job in 0..{jobs} but --kill");
 
     let mut pool = Pool::<Job, String>::start(args.workers as usize, args.attempts)?;
     event!("started {} workers, pids {:?}", args.workers, pool.pids());
@@ -127,47 +104,39 @@ fn main() -> Result<()> {
             victim,
         })?;
     }
-
-    let mut digests = BTreeMap::new();
-    let mut failed = Vec::new();
+    let (mut digests, mut failed) = (BTreeMap::new(), Vec::new());
     while let Some(event) = pool.next_event()? {
-        event!("{event}"); // `Event`'s Display: one line per start, result, death, ...
+        event!("{event}"); // one line per start, result, death, restart, failure
         match event {
-            // The victim has started its first attempt: kill it mid-job.
             Event::Started {
                 job,
                 attempt: 1,
                 worker,
                 pid,
             } if job as u64 == kill => {
-                pool.kill(worker)?;
+                pool.kill(worker)?; // Child::kill: SIGKILL on Unix, TerminateProcess on Windows
                 event!("killed worker-{worker} (pid {pid}) in the middle of job {job}");
             }
             Event::Done { job, result, .. } => {
                 digests.insert(job as u64, result);
             }
             Event::Failed { job, .. } => failed.push(job as u64),
-            // Died and Restarted: the pool has already started a new worker
-            // and put the job back at the head of the queue (or failed it).
-            _ => {}
+            _ => {} // Died, Restarted: the pool has replaced the worker and requeued its job
         }
     }
     drop(pool); // kills and reaps the workers (also done on any `?` above)
 
-    // Self-check: every job but the poisoned one, with the right digest.
-    for (&seed, digest) in &digests {
-        ensure!(*digest == sha_job(size, seed), "job {seed}: wrong digest");
-    }
-    ensure!(
-        failed == Vec::from_iter(args.poison),
-        "failed jobs: {failed:?}"
+    // Self-check: every job but the poisoned one arrived, with the right digest.
+    let expected: BTreeMap<u64, String> = (0..jobs)
+        .filter(|&seed| Some(seed) != args.poison)
+        .map(|seed| (seed, sha_job(size, seed)))
+        .collect();
+    ensure!(digests == expected, "results are missing or wrong");
+    ensure!(failed == Vec::from_iter(args.poison), "failed: {failed:?}");
+    let mut check = format!(
+        "check: {} of {jobs} results arrived, all correct",
+        digests.len()
     );
-    let arrived = digests.len();
-    ensure!(
-        arrived + failed.len() == jobs as usize,
-        "results are missing"
-    );
-    let mut check = format!("check: {arrived} of {jobs} results arrived, all correct");
     if let Some(p) = failed.first() {
         check += &format!("; job {p} failed after {} attempts", args.attempts);
     }

@@ -98,52 +98,49 @@ fn tagged(_tag: &str) -> Vec<u32> {
     Vec::new()
 }
 
-// --- The comparison harness's contract: the --json report and the spans ---
+// --- What the comparison harness reads: the answer line and the spans ---
 
-use shared::report::Report;
 use shared::spans::Span;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// The `--json` line of a run: the last stdout line, one [`Report`] whose
-/// program, lang and workload are these, with these params (others may be
-/// there too), and one cost per label, in order, each >= 0 s. Returns it.
-pub fn report(
-    out: &RunOutput,
-    program: &str,
-    lang: &str,
-    workload: &str,
-    params: &[(&str, serde_json::Value)],
-    costs: &[&str],
-) -> Report {
-    let last = out.stdout.lines().last().unwrap_or_default();
-    let r = Report::from_stdout(last)
-        .unwrap_or_else(|| panic!("the last line is no report\n{}", out.dump()));
-    assert_eq!(
-        (r.program.as_str(), r.lang.as_str(), r.workload.as_str()),
-        (program, lang, workload),
-        "{}",
-        out.dump()
-    );
-    for (name, value) in params {
-        assert_eq!(
-            r.params.get(*name),
-            Some(value),
-            "param {name}\n{}",
-            out.dump()
-        );
-    }
-    let labels: Vec<&str> = r.costs.iter().map(|c| c.label.as_str()).collect();
-    assert_eq!(labels, costs, "{}", out.dump());
-    assert!(r.costs.iter().all(|c| c.seconds >= 0.0), "{}", out.dump());
-    // One cost per cost line printed.
-    let printed = out
+/// The text after `answer: ` on the run's one answer line.
+pub fn answer(out: &RunOutput) -> String {
+    let answers: Vec<&str> = out
         .stdout
         .lines()
-        .filter(|l| l.contains(", cost = "))
-        .count();
-    assert_eq!(printed, costs.len(), "{}", out.dump());
-    r
+        .filter_map(|l| l.strip_prefix("answer: "))
+        .collect();
+    assert_eq!(answers.len(), 1, "one answer line\n{}", out.dump());
+    answers[0].to_string()
+}
+
+/// Runs `cmd` as [`run_tagged`] does, recording spans (`shared::spans::SPANS_ENV`,
+/// inherited by its children) into a fresh file; returns the output and the
+/// spans by row (see [`spans_by_row`]).
+pub fn with_spans(mut cmd: Command, timeout_secs: u64) -> (RunOutput, BTreeMap<String, Vec<Span>>) {
+    let path = spans_path("run");
+    cmd.env(shared::spans::SPANS_ENV, &path);
+    let out = run_tagged(cmd, timeout_secs);
+    let rows = spans_by_row(&path, &out);
+    (out, rows)
+}
+
+/// A bin of this crate as a `Command`, for [`with_spans`].
+pub fn bin_cmd(exe: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    cmd
+}
+
+/// The Python twin `python/<name>.py` as a `Command` (unbuffered), for [`with_spans`].
+pub fn twin_cmd(name: &str, args: &[&str]) -> Command {
+    let script = std::path::Path::new(DIR)
+        .join("python")
+        .join(format!("{name}.py"));
+    let mut cmd = Command::new("python3");
+    cmd.arg("-u").arg(&script).args(args);
+    cmd
 }
 
 /// A fresh path for a spans file in the temp directory (not created).
@@ -153,10 +150,15 @@ pub fn spans_path(tag: &str) -> PathBuf {
     std::env::temp_dir().join(format!("spans-{}-{tag}-{n}.jsonl", std::process::id()))
 }
 
-/// The spans a run wrote to `path` (removed afterwards), grouped by row, each
-/// row in start order; every span has 0 <= start <= end.
+/// The spans a run wrote to `path` (removed afterwards; none if it was never
+/// written), grouped by row, each row in start order; every span has
+/// 0 <= start <= end. Marks (an event line: start == end) are kept.
 pub fn spans_by_row(path: &std::path::Path, out: &RunOutput) -> BTreeMap<String, Vec<Span>> {
-    let spans = shared::spans::read(path);
+    let spans = if path.exists() {
+        shared::spans::read(path)
+    } else {
+        Ok(Vec::new())
+    };
     let _ = std::fs::remove_file(path);
     let spans = spans.unwrap_or_else(|e| panic!("{e:#}\n{}", out.dump()));
     let mut rows: BTreeMap<String, Vec<Span>> = BTreeMap::new();
@@ -173,6 +175,7 @@ pub fn spans_by_row(path: &std::path::Path, out: &RunOutput) -> BTreeMap<String,
 /// The spans of one row never overlap: the row is one thread doing one
 /// thing at a time (true by construction, not a timing claim).
 pub fn one_at_a_time(row: &[Span], out: &RunOutput) {
+    let row: Vec<&Span> = row.iter().filter(|s| s.start < s.end).collect(); // not the marks
     for pair in row.windows(2) {
         assert!(
             pair[0].end <= pair[1].start,
