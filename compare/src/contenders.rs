@@ -74,7 +74,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `"rust"` / `"python"`, as the `--json` line spells it.
+    /// `"rust"` / `"python"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Lang::Rust => "rust",
@@ -92,7 +92,7 @@ pub struct Side {
     pub krate: &'static str,
     /// The bin, or the twin's file stem.
     pub program: &'static str,
-    /// Its flags (`--json` is added when it runs).
+    /// Its flags.
     pub args: Vec<String>,
 }
 
@@ -320,13 +320,13 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
                 Rust,
                 p,
                 "process_pool_hash",
-                &sha(&["--threads", "--workers", "1", "--no-check"]),
+                &sha(&["--threads", "--workers", "1"]),
             ),
             side(
                 Python,
                 p,
                 "process_pool_hash",
-                &sha(&["--threads", "--workers", "1", "--no-check"]),
+                &sha(&["--threads", "--workers", "1"]),
             ),
             "a pool of one thread",
         ),
@@ -344,31 +344,21 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
                 Rust,
                 p,
                 "process_pool_hash",
-                &sha(&["--threads", "--workers", n, "--no-check"]),
+                &sha(&["--threads", "--workers", n]),
             ),
             side(
                 Python,
                 p,
                 "process_pool_hash",
-                &sha(&["--threads", "--workers", n, "--no-check"]),
+                &sha(&["--threads", "--workers", n]),
             ),
             "rayon / ThreadPoolExecutor",
         ),
         row(
             SHA,
             "processes",
-            side(
-                Rust,
-                p,
-                "process_pool_hash",
-                &sha(&["--workers", n, "--no-check"]),
-            ),
-            side(
-                Python,
-                p,
-                "process_pool_hash",
-                &sha(&["--workers", n, "--no-check"]),
-            ),
+            side(Rust, p, "process_pool_hash", &sha(&["--workers", n])),
+            side(Python, p, "process_pool_hash", &sha(&["--workers", n])),
             "the notes' ProcessPoolExecutor + as_completed",
         ),
         row(

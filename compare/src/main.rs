@@ -46,7 +46,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Cmd {
-    /// Draw spans files (`--spans FILE` of a bin or twin) as one SVG, one panel per file.
+    /// Draw spans files (CONCURRENCY_PAIRS_SPANS=FILE of a bin or twin) as one SVG, one panel per file.
     Timeline {
         /// Spans files, drawn top to bottom on one time axis.
         #[arg(required = true)]
@@ -58,7 +58,7 @@ enum Cmd {
         #[arg(long, default_value = "who ran when")]
         title: String,
     },
-    /// Run a bin and its twin with --spans and draw both (target/compare/timeline-BIN.svg).
+    /// Run a bin and its twin recording spans and draw both (target/compare/timeline-BIN.svg).
     Record {
         /// The example crate, e.g. examples-threads.
         krate: String,
@@ -141,12 +141,7 @@ fn main() -> Result<()> {
             title,
         }) => {
             for p in timeline::draw_files(&files, &output, &title)? {
-                println!(
-                    "{}: {} spans in {} rows",
-                    p.title,
-                    p.spans.len(),
-                    p.rows.len()
-                );
+                println!("{}", summary(&p));
             }
             println!("timeline: {}", output.display());
             Ok(())
@@ -330,6 +325,17 @@ fn compare(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
+/// `crawler-rust.jsonl: 50 spans, 52 marks in 51 rows`.
+fn summary(p: &timeline::Panel) -> String {
+    let marks = p.marks();
+    format!(
+        "{}: {} spans, {marks} marks in {} rows",
+        p.title,
+        p.spans.len() - marks,
+        p.rows.len()
+    )
+}
+
 fn chart_title(job: &str, w: &Workloads, cpus: usize, date: &str) -> String {
     let what = match job {
         "crawl" => format!(
@@ -379,7 +385,8 @@ fn resolve_python(python: &str) -> Result<(String, String)> {
 }
 
 /// `compare record CRATE BIN [-- ARGS]`: the bin, then its twin, each with
-/// `--spans`, then both drawn in one picture.
+/// `CONCURRENCY_PAIRS_SPANS` set (what `shared` and `blog_spider.py` record
+/// by themselves), then both drawn in one picture.
 fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> {
     let d = dirs(paths)?;
     let exe = d.bin.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
@@ -404,9 +411,6 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
         args.drain(i..i + 2);
     }
     let help = Command::new(&exe).arg("--help").output()?;
-    if !String::from_utf8_lossy(&help.stdout).contains("--spans") {
-        bail!("{bin} has no --spans flag: nothing to record");
-    }
     let crawls = String::from_utf8_lossy(&help.stdout).contains("--site");
     let pages = match args.iter().position(|a| a == "--pages") {
         Some(i) => args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(50),
@@ -428,13 +432,25 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
     let rust = dir.join(format!("{bin}-rust.jsonl"));
     let python = dir.join(format!("{bin}-python.jsonl"));
     let mut rust_cmd = Command::new(&exe);
-    rust_cmd.args(&args).arg("--spans").arg(&rust);
+    rust_cmd.args(&args);
     let mut py_cmd = Command::new(&paths.python);
-    py_cmd.arg(&twin).args(&args).arg("--spans").arg(&python);
-    for (who, mut cmd) in [("rust", rust_cmd), ("python", py_cmd)] {
+    py_cmd.arg(&twin).args(&args);
+    for ((who, mut cmd), file) in [("rust", rust_cmd), ("python", py_cmd)]
+        .into_iter()
+        .zip([&rust, &python])
+    {
         println!("== {who}: {bin}");
+        // shared (and blog_spider.py) record by themselves into this file,
+        // child processes too: it must start empty, as they append.
+        match std::fs::remove_file(file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot remove {}", file.display()));
+            }
+            _ => {}
+        }
         cmd.current_dir(&d.root)
-            .env_remove(shared::spans::SPANS_ENV)
+            .env(shared::spans::SPANS_ENV, file)
+            .env_remove(shared::spans::ROOT_ENV)
             .env_remove(shared::timing::EPOCH_ENV);
         let status = cmd
             .status()
@@ -447,12 +463,7 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
     let out = d.out.join(format!("timeline-{bin}.svg"));
     let title = format!("{bin}: who ran when, Rust above, Python below");
     for p in timeline::draw_files(&[rust, python], &out, &title)? {
-        println!(
-            "{}: {} spans in {} rows",
-            p.title,
-            p.spans.len(),
-            p.rows.len()
-        );
+        println!("{}", summary(&p));
     }
     println!("timeline: {}", out.display());
     Ok(())

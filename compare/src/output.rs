@@ -236,12 +236,7 @@ pub fn write_files(dir: &Path, doc: &Document) -> Result<()> {
     for row in &doc.rows {
         for s in row.sides() {
             for m in &s.runs {
-                let costs: f64 = m
-                    .report
-                    .iter()
-                    .flat_map(|r| &r.costs)
-                    .map(|c| c.seconds)
-                    .sum();
+                let costs: f64 = m.costs.iter().map(|c| c.seconds).sum();
                 w.write_record([
                     row.job.clone(),
                     row.granularity.clone(),

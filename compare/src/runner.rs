@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use indicatif::ProgressBar;
 use serde::Serialize;
-use shared::report::Report;
+use shared::report::{Cost, Report, parse_answer, parse_costs};
 
 use crate::contenders::{Contender, Lang, Side, job_kind};
 use crate::measure::{self, Run};
@@ -40,7 +40,7 @@ pub enum Status {
     Measured,
     /// The program is not built (or not written): listed, not run.
     Missing,
-    /// A run exited non-zero, timed out, printed no report, or gave another answer.
+    /// A run exited non-zero, timed out, printed no `answer:` line, or gave another answer.
     Failed,
     /// No such contender exists for this granularity (the row's note says why).
     NotRun,
@@ -66,8 +66,10 @@ pub struct Measured {
     /// What the process cost, measured from outside.
     #[serde(flatten)]
     pub run: Run,
-    /// Its `--json` line (its own cost lines and answer), if it printed one.
-    pub report: Option<Report>,
+    /// The cost lines it printed (`<label>, cost = X seconds`): its own timing.
+    pub costs: Vec<Cost>,
+    /// Its `answer: ...` line: what the job computed.
+    pub answer: Option<String>,
 }
 
 /// One side (Rust or Python) of a row, summarised over its runs.
@@ -77,7 +79,7 @@ pub struct SideResult {
     pub lang: Lang,
     /// The bin or twin.
     pub program: String,
-    /// The command line, relative to the workspace root (`--json` added).
+    /// The command line, relative to the workspace root.
     pub command: String,
     /// Measured, missing or failed.
     pub status: Status,
@@ -102,7 +104,7 @@ impl SideResult {
         SideResult {
             lang: side.lang,
             program: side.program.to_string(),
-            command: format!("{} --json", side.command_line()),
+            command: side.command_line(),
             status: Status::Measured,
             error: None,
             runs: Vec::new(),
@@ -210,8 +212,13 @@ fn run_pair(plan: &Plan, c: &Contender, bar: &ProgressBar) -> Row {
                 round + 1,
                 plan.runs
             ));
-            match one_run(plan, cmd, c.job) {
-                Ok((run, report)) => result.runs.push(Measured { round, run, report }),
+            match one_run(plan, cmd) {
+                Ok((run, costs, answer)) => result.runs.push(Measured {
+                    round,
+                    run,
+                    costs,
+                    answer,
+                }),
                 Err(why) => {
                     result.fail(Status::Failed, why);
                     // the rounds it will not run
@@ -278,9 +285,13 @@ fn command(plan: &Plan, c: &Contender, side: &Side) -> Result<Command, String> {
             cmd
         }
     };
-    cmd.args(&side.args).arg("--json").current_dir(&plan.root);
+    cmd.args(&side.args).current_dir(&plan.root);
+    if legacy_json(&cmd) {
+        cmd.arg("--json");
+    }
     // a run of its own: no spans file, no clock inherited from us
     cmd.env_remove(shared::spans::SPANS_ENV)
+        .env_remove(shared::spans::ROOT_ENV)
         .env_remove(shared::timing::EPOCH_ENV);
     Ok(cmd)
 }
@@ -292,8 +303,23 @@ fn shown(path: &Path, root: &Path) -> String {
         .to_string()
 }
 
-/// One run; `Err` says why it does not count (exit code, timeout, no report).
-fn one_run(plan: &Plan, cmd: &mut Command, job: &str) -> Result<(Run, Option<Report>), String> {
+/// Transitional, while the example crates move from `--json` to the
+/// `answer:` line: a program whose `--help` still offers `--json` gets it,
+/// and its report's answer is read when it prints no `answer:` line.
+fn legacy_json(cmd: &Command) -> bool {
+    let mut help = Command::new(cmd.get_program());
+    help.args(cmd.get_args()).arg("--help");
+    if let Some(dir) = cmd.get_current_dir() {
+        help.current_dir(dir);
+    }
+    help.output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("--json"))
+}
+
+/// One run; `Err` says why it does not count (exit code, timeout, no
+/// answer). Its costs and answer are read from the lines it prints for a
+/// person: every `<label>, cost = X seconds` line and the `answer: ...` line.
+fn one_run(plan: &Plan, cmd: &mut Command) -> Result<(Run, Vec<Cost>, Option<String>), String> {
     let run = measure::run(cmd, plan.timeout).map_err(|e| format!("{e:#}"))?;
     if run.timed_out {
         return Err(format!(
@@ -307,15 +333,13 @@ fn one_run(plan: &Plan, cmd: &mut Command, job: &str) -> Result<(Run, Option<Rep
             .map_or("a signal".to_string(), |c| format!("code {c}"));
         return Err(format!("exited with {code}: {}", run.tail()));
     }
-    let report = Report::from_stdout(&run.stdout)
-        .ok_or_else(|| "printed no --json report line".to_string())?;
-    if report.workload != job {
-        return Err(format!(
-            "its report is for workload {:?}, not {job:?}",
-            report.workload
-        ));
+    let costs = parse_costs(&run.stdout);
+    let answer = parse_answer(&run.stdout)
+        .or_else(|| Report::from_stdout(&run.stdout).and_then(|r| r.answer));
+    if answer.is_none() {
+        return Err("printed no `answer: ...` line".to_string());
     }
-    Ok((run, Some(report)))
+    Ok((run, costs, answer))
 }
 
 /// Every measured side of a job must give the same answer as the job's
@@ -329,13 +353,10 @@ fn check_answers(rows: &mut [Row]) {
             if side.status != Status::Measured {
                 continue;
             }
-            let answers: Vec<Option<&String>> = side
-                .runs
-                .iter()
-                .map(|m| m.report.as_ref().and_then(|r| r.answer.as_ref()))
-                .collect();
+            let answers: Vec<Option<&String>> =
+                side.runs.iter().map(|m| m.answer.as_ref()).collect();
             let Some(Some(first)) = answers.first().cloned() else {
-                side.fail(Status::Failed, "its report has no answer".to_string());
+                side.fail(Status::Failed, "it printed no answer".to_string());
                 continue;
             };
             let first = first.clone();

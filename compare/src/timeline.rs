@@ -1,7 +1,8 @@
-//! Who ran when: spans files (`--spans FILE`, written by `shared::spans` in
-//! the bins and by the same JSON lines in the twins) drawn as one panel per
-//! file, stacked, one row per thread/task/process, on one time axis in
-//! seconds, so Rust's and Python's pictures line up.
+//! Who ran when: spans files (written by `shared::spans` in the bins and by
+//! `blog_spider.py` in the twins when `CONCURRENCY_PAIRS_SPANS=FILE` is set)
+//! drawn as one panel per file, stacked, one row per thread/task/process, on
+//! one time axis in seconds, so Rust's and Python's pictures line up. A span
+//! is a bar; a mark (an event line: start == end) is a tick.
 
 use std::path::{Path, PathBuf};
 
@@ -48,7 +49,7 @@ impl Panel {
         let spans = shared::spans::read(path)?;
         if spans.is_empty() {
             bail!(
-                "{} holds no spans (was the program run with --spans?)",
+                "{} holds no spans (was the program run with CONCURRENCY_PAIRS_SPANS set?)",
                 path.display()
             );
         }
@@ -79,6 +80,11 @@ impl Panel {
             rows,
             spans: placed,
         }
+    }
+
+    /// How many of the spans are marks (start == end: an event line).
+    pub fn marks(&self) -> usize {
+        self.spans.iter().filter(|(_, s)| is_mark(s)).count()
     }
 
     /// The latest end, in seconds.
@@ -134,6 +140,11 @@ pub fn draw(panels: &[Panel], out: &Path, title: &str) -> Result<()> {
     Ok(())
 }
 
+/// A mark: an instant (an event line), not a stretch of work.
+pub fn is_mark(s: &Span) -> bool {
+    s.end <= s.start
+}
+
 fn draw_panel(
     area: &DrawingArea<SVGBackend, Shift>,
     panel: &Panel,
@@ -144,7 +155,13 @@ fn draw_panel(
     let caption = if hidden > 0 {
         format!("{} (first {n} of {} rows)", panel.title, panel.rows.len())
     } else {
-        format!("{}: {} spans in {} rows", panel.title, panel.spans.len(), n)
+        format!(
+            "{}: {} spans, {} marks in {} rows",
+            panel.title,
+            panel.spans.len() - panel.marks(),
+            panel.marks(),
+            n
+        )
     };
     let mut chart = ChartBuilder::on(area)
         .margin(8)
@@ -173,20 +190,40 @@ fn draw_panel(
         EmptyElement::at((0.0, SegmentValue::CenterOf(n - 1 - i)))
             + Text::new(label.clone(), (-8, 0), row_style.clone())
     }))?;
-    let rects = panel.spans.iter().filter(|(i, _)| *i < n).map(|(i, s)| {
-        let y = n - 1 - i;
-        let colour = COLOURS[i % COLOURS.len()];
-        let mut r = Rectangle::new(
-            [
-                (s.start, SegmentValue::Exact(y)),
-                (s.end, SegmentValue::Exact(y + 1)),
-            ],
-            colour.filled(),
-        );
-        r.set_margin(2, 2, 0, 0);
-        r
-    });
+    let rects = panel
+        .spans
+        .iter()
+        .filter(|(i, s)| *i < n && !is_mark(s))
+        .map(|(i, s)| {
+            let y = n - 1 - i;
+            let colour = COLOURS[i % COLOURS.len()];
+            let mut r = Rectangle::new(
+                [
+                    (s.start, SegmentValue::Exact(y)),
+                    (s.end, SegmentValue::Exact(y + 1)),
+                ],
+                colour.filled(),
+            );
+            r.set_margin(2, 2, 0, 0);
+            r
+        });
     chart.draw_series(rects)?;
+    // Marks: a thin dark tick across the row, drawn over the bars.
+    let ticks = panel
+        .spans
+        .iter()
+        .filter(|(i, s)| *i < n && is_mark(s))
+        .map(|(i, s)| {
+            let y = n - 1 - i;
+            PathElement::new(
+                vec![
+                    (s.start, SegmentValue::Exact(y)),
+                    (s.start, SegmentValue::Exact(y + 1)),
+                ],
+                BLACK.mix(0.8).stroke_width(1),
+            )
+        });
+    chart.draw_series(ticks)?;
     Ok(())
 }
 
@@ -226,12 +263,18 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("compare-timeline-{}", std::process::id()));
         let out = dir.join("t.svg");
         // one row, and several (each once drew no labels, or never ended)
-        let one = Panel::new("crawler.jsonl".into(), vec![span("craw-1", 0.0, 0.1)]);
+        let one = Panel::new(
+            "crawler.jsonl".into(),
+            vec![span("craw-1", 0.0, 0.1), span("craw-1", 0.05, 0.05)],
+        );
+        assert_eq!(one.marks(), 1);
         let spans = (1..=5).map(|i| span(&format!("gil-{i}"), 0.0, 0.1 * i as f64));
         let five = Panel::new("gil.jsonl".into(), spans.collect());
         draw(&[one, five], &out, "test").unwrap();
         let svg = std::fs::read_to_string(&out).unwrap();
         assert!(svg.contains("<svg") && svg.contains("craw-1"), "{svg}");
+        assert!(svg.contains("1 spans, 1 marks in 1 rows"), "{svg}");
+        assert!(svg.contains("<polyline"), "the mark's tick: {svg}");
         assert!(
             (1..=5).all(|i| svg.contains(&format!(">\ngil-{i}\n<"))),
             "{svg}"

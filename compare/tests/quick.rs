@@ -3,11 +3,12 @@
 //! and CSV files parse. No test asserts a time or a ratio.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use compare::contenders::{self, Workloads};
 use serde_json::Value;
+use shared::run::{RunOutput, run_with_timeout};
 
 const COMPARE: &str = env!("CARGO_BIN_EXE_compare");
 
@@ -29,46 +30,34 @@ impl Drop for TempDir {
     }
 }
 
-/// Runs `compare` with `args`, killed (and the test failed) after `secs`.
-fn compare(args: &[&str], secs: u64) -> Output {
+/// Runs `compare` with `args`, killed (its whole process group) after `secs`:
+/// the workspace's one runner, `shared::run`.
+fn compare(args: &[&str], secs: u64) -> RunOutput {
     let mut cmd = Command::new(COMPARE);
     cmd.args(args);
-    let child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let waiter = std::thread::spawn(move || {
-        let out = child.wait_with_output();
-        let _ = tx.send(());
-        out
-    });
-    if rx.recv_timeout(Duration::from_secs(secs)).is_err() {
-        #[cfg(unix)]
-        let _ = Command::new("kill").arg(pid.to_string()).status();
-        panic!("compare {args:?} did not finish in {secs} s");
-    }
-    waiter.join().unwrap().unwrap()
+    let out = run_with_timeout(cmd, Duration::from_secs(secs)).expect("compare starts");
+    assert!(
+        !out.timed_out,
+        "compare {args:?} did not finish in {secs} s"
+    );
+    out
 }
 
-fn text(out: &Output) -> String {
-    format!(
-        "status: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+fn text(out: &RunOutput) -> String {
+    out.dump()
 }
 
-/// Builds every bin of the workspace in this test's profile, so that
-/// `compare` finds them beside itself (under `cargo test --workspace` they
-/// are built already, and this only checks).
+/// Makes sure every bin of the workspace is built, beside `compare`, in this
+/// test's profile, with the very features `cargo test --workspace` builds
+/// them with: `cargo test --workspace --no-run`. Under `cargo test
+/// --workspace` that is a no-op check of a second or two; a plain
+/// `cargo build --workspace --bins` here would resolve features without the
+/// dev-dependencies, rebuild half the workspace (clap, shared, the example
+/// crates...) and swap the bins the other tests run.
 fn build_the_bins() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--workspace", "--bins", "--quiet"]);
+    cmd.args(["test", "--workspace", "--no-run", "--quiet"]);
     if !cfg!(debug_assertions) {
         cmd.arg("--release");
     }
@@ -76,7 +65,10 @@ fn build_the_bins() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .unwrap();
-    assert!(status.success(), "cargo build --workspace --bins: {status}");
+    assert!(
+        status.success(),
+        "cargo test --workspace --no-run: {status}"
+    );
 }
 
 fn positive(side: &Value, field: &str, what: &str) {
@@ -94,8 +86,8 @@ fn quick_has_a_row_per_contender_with_every_figure() {
     let dir = TempDir::new("quick");
     let out = compare(&["--quick", "--out", dir.0.to_str().unwrap()], 300);
     let all = text(&out);
-    assert!(out.status.success(), "{all}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.success(), "{all}");
+    let stdout = &out.stdout;
 
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.0.join("compare.json")).unwrap())
@@ -196,8 +188,8 @@ fn contenders_not_built_are_listed_as_missing() {
     );
     let all = text(&out);
     // missing is not failed: it says so and exits 0
-    assert!(out.status.success(), "{all}");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.success(), "{all}");
+    let stdout = &out.stdout;
     assert!(
         stdout.contains("primes / single thread, rust missing: "),
         "{all}"
@@ -224,7 +216,7 @@ fn contenders_not_built_are_listed_as_missing() {
 #[test]
 fn bad_input_is_one_message_and_a_non_zero_exit() {
     let out = compare(&["--runs", "0"], 30);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_eq!(out.code, Some(2), "{}", text(&out));
     let dir = TempDir::new("bad");
     let svg = dir.0.join("t.svg");
     let missing = dir.0.join("no-such-spans.jsonl");
@@ -235,8 +227,8 @@ fn bad_input_is_one_message_and_a_non_zero_exit() {
         svg.to_str().unwrap(),
     ];
     let out = compare(&args, 30);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stderr = &out.stderr;
+    assert_eq!(out.code, Some(1), "{}", text(&out));
     assert!(
         stderr.contains("cannot read the spans file"),
         "{}",
