@@ -15,7 +15,7 @@ A twin reaches it with (the path is relative to the twin's file):
 - argparse types: count(lo, hi), seconds(lo, hi), positive_seconds, site_url.
 - the crawl: add_crawl_args(parser), urls(args), craw(url, retry), fetch(url, retry) -> Fetched,
   async_fetch / async_craw, parse(html), Account, posts_on_page, expected_posts (shared::crawl, shared::site).
-- the workloads: PRIMES, is_prime(n), sha_job(size, seed) (shared::workload).
+- the workloads: PRIMES, is_prime(n), sha_job(size, seed) (shared::workload); open_files, peak_rss (the echo twins).
 - spans: with CONCURRENCY_PAIRS_SPANS=FILE set, fetches ("page N"), timed/cost (the label),
   is_prime ("is_prime N", big n only), sha_job ("sha seed N") and every log() line (a mark)
   are recorded and appended to FILE at exit (worker processes too), as Rust's shared::spans.
@@ -69,9 +69,10 @@ def who():
     return name or threading.current_thread().name
 
 
-def log(msg):
-    """shared's event!: `[  0.503s who] msg`, one write per line so lines from threads never tear."""
-    at, name = time.perf_counter() - START, who()
+def log(msg, name=None):
+    """shared's event!: `[  0.503s who] msg`, one write per line so lines from threads never tear.
+    name: speak as another row (Rust's event_as!), e.g. a pool thread doing `read_file`'s work."""
+    at, name = time.perf_counter() - START, name or who()
     if RECORDING:
         _SPANS.append((name, str(msg), at, at))
     print(f"[{at:7.3f}s {name}] {msg}\n", end="", flush=True)
@@ -462,6 +463,36 @@ def fail(msg):
     """One error line on stderr, exit code 1 (as a Rust bin's `Error: ...`)."""
     print(f"error: {msg}", file=sys.stderr, flush=True)
     sys.exit(1)
+
+
+# --- the servers' limits (examples_async::echo) ---
+
+def open_files(needed=None, per_conn=1):
+    """Raises the soft RLIMIT_NOFILE to the hard limit (Unix; elsewhere nothing) and logs `up to N open files
+    (RLIMIT_NOFILE)`; with `needed`, fails (one line, exit 1) if it cannot fit: Rust's ensure_open_files."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if needed is not None and hard != resource.RLIM_INFINITY and hard < needed:
+        extra = (" with the in-process server", ", or run echo_server separately and pass --addr") if per_conn == 2 else ("", "")
+        fail(f"too many connections: they need {needed} open files ({per_conn} per connection{extra[0]}, plus 64 spare), "
+             f"but this process may open at most {hard} (the hard limit, `ulimit -Hn`). Ask for fewer{extra[1]}.")
+    if hard != soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if needed is None:
+        log(f"up to {hard} open files (RLIMIT_NOFILE)")
+
+
+def peak_rss():
+    """This process's peak resident set in bytes (getrusage), or None where it is not measured (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb if sys.platform == "darwin" else kb * 1024  # macOS reports bytes, Linux KiB
 
 
 # --- the workloads (shared::workload) ---

@@ -126,7 +126,7 @@ print(bs.crawl_answer(727, 50)); print(bs.primes_answer([True, True, False]))
 print(bs.sha_answer([bs.sha_job(1024, s) for s in range(3)]))
 print(bs.is_prime(bs.PRIMES[0]), bs.is_prime(112272535095295), [n for n in range(30) if bs.is_prime(n)])
 print(bs.posts_on_page(1), bs.expected_posts(50), bs.page_of('http://h:1/sitehome/p/12'))
-bs.cost('single thread', 1.2345); bs.answer('42'); bs.log('hello')
+bs.cost('single thread', 1.2345); bs.answer('42'); bs.log('hello'); bs.log('as another', 'read_file')
 import asyncio
 async def task(): bs.log('from a task')
 asyncio.run(task())
@@ -160,9 +160,10 @@ asyncio.run(named())";
         .map(|(_, who, msg)| (who, msg))
         .collect();
     assert_eq!(said[0], ("main".into(), "hello".into()), "{}", out.dump());
-    assert_eq!(said[1].1, "from a task", "{}", out.dump());
-    assert!(said[1].0.starts_with("Task-"), "{}", out.dump());
-    assert_eq!(said[2], ("craw-3".into(), "from a task".into()));
+    assert_eq!(said[1], ("read_file".into(), "as another".into()));
+    assert_eq!(said[2].1, "from a task", "{}", out.dump());
+    assert!(said[2].0.starts_with("Task-"), "{}", out.dump());
+    assert_eq!(said[3], ("craw-3".into(), "from a task".into()));
 }
 
 #[test]
