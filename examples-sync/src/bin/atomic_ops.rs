@@ -104,8 +104,9 @@ fn main() -> Result<()> {
     let distinct = back.len();
     event!("swap: expected {tokens} distinct tokens back, got {distinct} of {returned}");
 
+    let exact = [fetch_add, cas] == [expected; 2] && [distinct, returned] == [tokens; 2];
     ensure!(
-        fetch_add == expected && cas == expected && (distinct, returned) == (tokens, tokens),
+        exact,
         "check failed: an indivisible operation lost an update"
     );
     event!("check: fetch_add, compare_exchange loop and swap all exact");

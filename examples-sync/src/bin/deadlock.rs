@@ -81,14 +81,8 @@ fn main() -> Result<()> {
     // Leaked, not borrowed in a scope: a scope would join deadlocked threads and hang.
     let a: &'static Args = Box::leak(Box::new(Args::parse()));
     let waits: &'static WaitFor = Box::leak(Box::default());
-    let order = [
-        "both lock A before B (a global order)",
-        "each locks its source first",
-    ];
-    event!(
-        "A = 1000, B = 1000; A->B 100 and B->A 50 at once; {}",
-        order[usize::from(a.buggy)]
-    );
+    let order = ["both lock A, then B", "each locks its source first"][usize::from(a.buggy)];
+    event!("A = 1000, B = 1000; A->B 100 and B->A 50 at once; {order}");
     let mut handles = Vec::new();
     for (name, from, to, amount) in [
         ("transfer-a-to-b", 0, 1, 100),
@@ -106,18 +100,13 @@ fn main() -> Result<()> {
             cycle.iter().for_each(|row| event!("in the cycle: {row}"));
             bail!("deadlock: the transfers would wait forever (their threads are left behind)");
         }
-        ensure!(
-            began.elapsed() < t,
-            "transfers did not finish within {t:?}, no deadlock found"
-        );
+        let late = began.elapsed() > t;
+        ensure!(!late, "did not finish within {t:?}, no deadlock found");
         thread::sleep(Duration::from_millis(50));
     }
     let (a, b) = (*ACCOUNTS[0].lock(), *ACCOUNTS[1].lock());
     event!("A = {a}, B = {b}");
-    ensure!(
-        (a, b) == (950, 1050),
-        "check failed: A = {a}, B = {b}, not 950 and 1050"
-    );
+    ensure!((a, b) == (950, 1050), "check failed: not 950 and 1050");
     event!("check: total {} conserved (A = 950, B = 1050)", a + b);
     Ok(())
 }

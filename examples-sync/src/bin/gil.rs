@@ -25,12 +25,11 @@
 //! 2x without on 2 idle cores. Use `--release` for timing. On a timeline
 //! (`compare timeline`) the holds of `gil-1` and `gil-2` take turns.
 
-use std::thread;
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_sync::Gil;
+use examples_sync::{Gil, together::run_together};
 use shared::timing::Stopwatch; // prints `<label>, cost = X seconds` (shared/src/timing.rs)
 use shared::workload::{is_prime, positive_secs_arg};
 
@@ -63,33 +62,24 @@ fn job(count: u64, gil: Option<&Gil>, me: usize) -> u64 {
     found
 }
 
-/// The job split over --threads threads named `{label}-1`, ...; the primes found.
+/// The job split over --threads threads named `{label}-1`, ... (src/together.rs); the primes found.
 fn on_threads(label: &str, a: &Args, gil: Option<&Gil>) -> Result<u64> {
-    thread::scope(|s| {
-        let mut handles = Vec::new();
-        for i in 0..a.threads {
-            let share = a.numbers / a.threads + u64::from(i < a.numbers % a.threads);
-            let t = thread::Builder::new().name(format!("{label}-{}", i + 1));
-            handles.push(t.spawn_scoped(s, move || job(share, gil, i as usize + 1))?);
-        }
-        Ok(handles.into_iter().map(|h| h.join().unwrap()).sum()) // unwrap: a worker's panic, passed on
-    })
+    let share = |i| a.numbers / a.threads + u64::from(i < a.numbers % a.threads);
+    let found = run_together(label, a.threads, |i| job(share(i), gil, i as usize + 1))?;
+    Ok(found.iter().sum())
 }
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the clock, spans if asked (shared/src/lib.rs)
     let a = Args::parse();
-    let (n, t) = (a.numbers, a.threads);
-    println!(
-        "job: {n} x is_prime({N}); GIL switch interval {:?}",
-        a.switch_interval
-    );
+    let (n, t, interval) = (a.numbers, a.threads, a.switch_interval);
+    println!("job: {n} x is_prime({N}); GIL switch interval {interval:?}");
 
     let sw = Stopwatch::start();
     let one = job(n, None, 1);
     let single = sw.report("1 thread");
 
-    let gil = Gil::new(a.switch_interval);
+    let gil = Gil::new(interval);
     let sw = Stopwatch::start();
     let with_gil = on_threads("gil", &a, Some(&gil))?;
     let gil_cost = sw.report(&format!("{t} threads with GIL"));
@@ -104,7 +94,7 @@ fn main() -> Result<()> {
     println!("speedup without GIL = {:.2}x", ratio(free_cost));
     ensure!(
         [one, with_gil, without] == [n; 3],
-        "check failed: expected {n} primes in every run, got {one}, {with_gil}, {without}"
+        "check failed: a run missed primes"
     );
     println!("check: every run found {n} of {n} primes");
     Ok(())

@@ -61,9 +61,8 @@ fn main() -> Result<()> {
             counter.store(v + 1, Relaxed); // ADD + STORE: overwrites what others stored meanwhile
         }
     })?;
-    let racy = counter.into_inner();
-    event!("load then store: Counter should be {expected}, got {racy}");
-    event!("load then store: lost {} updates", expected - racy);
+    let (racy, lost) = (counter.load(Relaxed), expected - counter.into_inner());
+    event!("load then store: Counter should be {expected}, got {racy} (lost {lost})");
 
     // 2. Fix one: the whole read-modify-write under a lock (Python's `with lock:`).
     let counter = Mutex::new(0u64);
@@ -85,10 +84,8 @@ fn main() -> Result<()> {
     let with_fetch_add = counter.into_inner();
     event!("fetch_add: Counter should be {expected}, got {with_fetch_add}");
 
-    ensure!(
-        with_mutex == expected && with_fetch_add == expected,
-        "check failed: a fix lost updates"
-    );
+    let exact = with_mutex == expected && with_fetch_add == expected;
+    ensure!(exact, "check failed: a fix lost updates");
     event!("check: Mutex and fetch_add both gave {expected}");
     Ok(())
 }

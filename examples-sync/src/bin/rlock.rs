@@ -67,10 +67,8 @@ fn main() -> Result<()> {
     let plain = Mutex::new(0);
     let guard = plain.lock().unwrap(); // unwrap: fails only if a holder panicked
     let again = plain.try_lock(); // lock() here would never return (a deadlock, or a panic)
-    ensure!(
-        matches!(again, Err(TryLockError::WouldBlock)),
-        "std Mutex let its owner in twice"
-    );
+    let refused = matches!(again, Err(TryLockError::WouldBlock));
+    ensure!(refused, "std Mutex let its owner in twice");
     event!("std Mutex: locked, then try_lock from the same thread: WouldBlock");
     drop((again, guard));
 
@@ -102,10 +100,7 @@ fn main() -> Result<()> {
         drop(outer);
         Ok(other.join().unwrap()) // unwrap: the thread's panic, passed on
     })?;
-    ensure!(
-        refused,
-        "another thread got the ReentrantMutex while main held it"
-    );
+    ensure!(refused, "another thread got it while main held it");
 
     let [a, b] = bank.accounts.into_inner().into_inner();
     event!("final balances: account 0 = {a}, account 1 = {b}");

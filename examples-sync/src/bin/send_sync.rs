@@ -62,10 +62,7 @@ fn main() -> Result<()> {
         println!("{ty:<24} {:<5} {}", yes(send), yes(sync));
         as_documented &= format!("{} {}", yes(send), yes(sync)) == documented;
     }
-    ensure!(
-        as_documented,
-        "check failed: a row is not what std documents"
-    );
+    ensure!(as_documented, "check failed: a row is not as documented");
     event!("check: every row is what std documents");
 
     // 1. Arc, not Rc: shared ownership across threads (an atomic count).
@@ -86,10 +83,8 @@ fn main() -> Result<()> {
         })
         .collect::<Result<_, _>>()?;
     let sums: Vec<i32> = readers.into_iter().map(|h| h.join().unwrap()).collect(); // unwrap: a reader's panic
-    ensure!(
-        sums == vec![6; n] && Arc::strong_count(&data) == 1,
-        "check failed: sums {sums:?}"
-    );
+    let back_to_one = Arc::strong_count(&data) == 1; // every thread's clone was dropped
+    ensure!(sums == vec![6; n] && back_to_one, "check failed: {sums:?}");
     event!("check: Arc<Vec<i32>> read by {n} threads, every sum 6, strong count back to 1");
 
     // 2. Shared mutation through `&`: a Mutex (Python's `with lock:`) and an
@@ -106,13 +101,9 @@ fn main() -> Result<()> {
     });
     let mut log = log.into_inner().unwrap();
     log.sort_unstable();
-    ensure!(
-        log == (0..n).collect::<Vec<_>>() && hits.into_inner() == n,
-        "check failed: {log:?}"
-    );
+    let all = log == (0..n).collect::<Vec<_>>() && hits.into_inner() == n;
+    ensure!(all, "check failed: {log:?}");
     event!("check: Mutex<Vec<usize>> got all {n} pushes, AtomicUsize counted {n} hits");
-    event!(
-        "the versions that do not compile: src/send_sync.rs, `cargo test -p examples-sync --doc`"
-    );
+    event!("the versions that do not compile: src/send_sync.rs (cargo test --doc)");
     Ok(())
 }
