@@ -25,11 +25,7 @@ in another:
     python3 examples-async/python/crawler_async.py    (--only async: one crawl; --permits N: a cap)
 """
 
-import argparse
-import asyncio
-import os
-import sys
-import time
+import argparse, asyncio, os, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py

@@ -24,10 +24,7 @@ in another:
     python3 examples-async/python/crawler_semaphore.py --pages 50 --permits 10
 """
 
-import argparse
-import asyncio
-import os
-import sys
+import argparse, asyncio, os, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py

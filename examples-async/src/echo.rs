@@ -12,9 +12,10 @@ use hdrhistogram::Histogram;
 use shared::event;
 
 /// The server's counts: connections open now, the most at once, all
-/// accepted, bytes echoed.
+/// accepted, bytes echoed; and the process's peak RSS when it started.
 #[derive(Debug, Default)]
 pub struct Stats {
+    rss_at_start: u64,
     open: AtomicUsize,
     most_open: AtomicUsize,
     accepted: AtomicUsize,
@@ -32,6 +33,14 @@ impl Drop for Open<'_> {
 }
 
 impl Stats {
+    /// No connections yet; notes the peak RSS so far (getrusage).
+    pub fn new() -> Stats {
+        Stats {
+            rss_at_start: shared::measure::rusage_self().max_rss_bytes,
+            ..Stats::default()
+        }
+    }
+
     /// Counts a connection accepted and open until the guard drops.
     pub fn open(&self) -> Open<'_> {
         self.accepted.fetch_add(1, Ordering::Relaxed);
@@ -46,8 +55,8 @@ impl Stats {
     }
 
     /// Prints `served N connections (at most M open at once), B bytes echoed`
-    /// and this process's peak RSS, per connection above `rss_at_start`.
-    pub fn report(&self, rss_at_start: u64) {
+    /// and this process's peak RSS, and per connection what it grew since [`Stats::new`].
+    pub fn report(&self) {
         let (accepted, most) = (
             self.accepted.load(Ordering::Relaxed),
             self.most_open.load(Ordering::Relaxed),
@@ -56,7 +65,22 @@ impl Stats {
             "served {accepted} connections (at most {most} open at once), {} bytes echoed",
             self.bytes.load(Ordering::Relaxed)
         );
-        print_peak_rss(rss_at_start, most);
+        print_peak_rss(self.rss_at_start, most);
+    }
+}
+
+/// The next connection from `listener`. An accept that fails (out of file
+/// descriptors, say) is reported and retried 100 ms later, while other
+/// connections close.
+pub async fn accept(listener: &tokio::net::TcpListener) -> tokio::net::TcpStream {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => return stream,
+            Err(e) => {
+                eprintln!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
     }
 }
 

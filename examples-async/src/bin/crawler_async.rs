@@ -30,13 +30,14 @@
 
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, ValueEnum};
 use examples_async::crawlers::{Crawls, say, tokio_fetch};
 use futures::future::try_join_all;
 use shared::crawl::{CrawlArgs, Fetched, Retry};
 use shared::report::crawl_answer;
 use shared::timing::{Stopwatch, named};
+use tokio::runtime::Builder;
 use tokio::sync::Semaphore;
 
 #[derive(Parser)]
@@ -80,10 +81,7 @@ fn main() -> Result<()> {
     let mut crawls = Crawls::default(); // the account of every URL of each crawl
 
     // `loop = asyncio.get_event_loop()`: one loop, on this thread.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start tokio")?;
+    let runtime = Builder::new_current_thread().enable_all().build()?;
 
     if args.only != Some(Crawl::Async) {
         let sw = Stopwatch::start();

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
-use examples_async::echo::{Stats, raise_open_file_limit, shutdown};
+use examples_async::echo::{Stats, accept, raise_open_file_limit, shutdown};
 use shared::event;
 use shared::workload::secs_arg;
 use tokio::io::AsyncWriteExt;
@@ -77,22 +77,14 @@ async fn echo(mut stream: TcpStream, stats: &Stats) -> std::io::Result<()> {
 /// (epoll, kqueue) waits on all their sockets at once.
 async fn serve(listener: TcpListener, stats: Arc<Stats>) {
     loop {
-        match listener.accept().await {
-            Ok((stream, _)) => {
-                let stats = Arc::clone(&stats);
-                tokio::spawn(async move {
-                    let _open = stats.open(); // counted open until this task ends
-                    if let Err(e) = echo(stream, &stats).await {
-                        eprintln!("connection failed: {e}"); // this one ends; the others go on
-                    }
-                });
+        let stream = accept(&listener).await; // (a failed accept is reported and retried)
+        let stats = Arc::clone(&stats);
+        tokio::spawn(async move {
+            let _open = stats.open(); // counted open until this task ends
+            if let Err(e) = echo(stream, &stats).await {
+                eprintln!("connection failed: {e}"); // this one ends; the others go on
             }
-            Err(e) => {
-                // Out of file descriptors, say: report it, let connections close, go on.
-                eprintln!("accept failed: {e}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
+        });
     }
 }
 
@@ -109,8 +101,7 @@ fn main() -> Result<()> {
     .enable_all()
     .build()
     .context("cannot start the tokio runtime")?;
-    let stats = Arc::new(Stats::default());
-    let rss_at_start = shared::measure::rusage_self().max_rss_bytes;
+    let stats = Arc::new(Stats::new()); // connections, bytes, and memory (examples_async::echo)
     runtime.block_on(async {
         raise_open_file_limit(); // each connection is a file descriptor
         let listener = TcpListener::bind(("127.0.0.1", args.port))
@@ -123,6 +114,6 @@ fn main() -> Result<()> {
         }
     })?;
     drop(runtime); // ends every connection's task
-    stats.report(rss_at_start); // served, at most open at once, bytes; peak RSS
+    stats.report(); // served, at most open at once, bytes; peak RSS
     Ok(())
 }
