@@ -3,12 +3,39 @@
 //! limit each (a deadlock fails the test instead of hanging it). No test
 //! asserts a time, and no order asserted here comes from racing sleeps: the
 //! bins fix their orders through a Condvar's predicate, channels (barrier's
-//! arrivals, semaphore's `--stepped` releases) or a count taken under a lock.
+//! arrivals) or a count taken under a lock. The test hooks live here: the
+//! semaphore's spiders are driven by hand (each holds its permit until the
+//! test lets it go) and a speaker is sent wake-ups that are not its turn, by
+//! including the bin's source as a module (`#[path]`) and, for the twins,
+//! importing the twin into a small Python driver.
 
 mod common;
 
+use std::collections::VecDeque;
 use std::process::Command;
+use std::sync::mpsc;
+use std::thread;
 use std::time::Duration;
+
+// The lessons themselves, as modules: their `main` goes unused here.
+#[allow(dead_code)]
+#[path = "../src/bin/semaphore.rs"]
+mod semaphore;
+
+#[allow(dead_code)]
+#[path = "../src/bin/condition.rs"]
+mod condition;
+
+/// Runs `script` (Python, importing the twins from `python/`) with `args`.
+fn run_driver(script: &str, args: &[&str]) -> RunOutput {
+    let mut cmd = Command::new("python3");
+    cmd.arg("-u")
+        .arg("-c")
+        .arg(script)
+        .arg(format!("{DIR}/python"))
+        .args(args);
+    run_with_timeout(cmd, Duration::from_secs(30)).expect("python3 starts")
+}
 
 use common::{DIR, assert_clean_failure, line, ok, refused, said};
 use shared::run::{RunOutput, run_bin, run_twin, run_with_timeout};
@@ -160,35 +187,148 @@ fn semaphore_never_lets_more_than_permits_in() {
     semaphore_counts(&run_twin(DIR, "semaphore", &args, 30), 7, 3);
 }
 
-/// `--stepped`: main lets a spider go only once every permit is taken, so a
-/// semaphore that admits too few fails here as surely as one that admits too
-/// many fails above (and here).
+/// The bound both ways, with no timing in what a correct semaphore must do:
+/// each spider holds its permit until the test lets it go, and the test lets
+/// the longest holder go only once `min(permits, left)` spiders hold one. A
+/// semaphore that admits too few leaves the test waiting for a holder that
+/// never comes (it fails after 5 s); one that admits too many hands a permit
+/// to one spider more while the first `permits` still hold theirs (the test
+/// gives it 200 ms to show up, once). Rust: the bin's `spiders` with a crawl
+/// that waits for the test.
 #[test]
-fn semaphore_stepped_fills_every_permit() {
-    for (jobs, permits) in [(7usize, 3usize), (3, 1), (2, 4)] {
-        let args = semaphore_args(jobs, permits, &["--stepped"]);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        for out in [
-            run_bin(env!("CARGO_BIN_EXE_semaphore"), &args, 30),
-            run_twin(DIR, "semaphore", &args, 30),
-        ] {
-            let max = semaphore_counts(&out, jobs, permits);
-            assert_eq!(max, permits.min(jobs), "{}", out.dump());
-            // main let them go one at a time, each time with all it could hold.
-            let holding: Vec<usize> = said(&out)
-                .iter()
-                .filter(|(who, _)| who == "main")
-                .filter_map(|(_, m)| {
-                    m.split_once(" hold a permit: letting spider-")?
-                        .0
-                        .parse()
-                        .ok()
-                })
-                .collect();
-            let expected: Vec<usize> = (1..=jobs).rev().map(|left| permits.min(left)).collect();
-            assert_eq!(holding, expected, "{}", out.dump());
-        }
+fn semaphore_admits_exactly_its_permits() {
+    for (jobs, permits) in [(7, 3), (3, 1), (2, 4)] {
+        let (held_tx, held) = mpsc::channel::<(u32, mpsc::Sender<()>)>();
+        let crawl = |i| {
+            let (go, wait) = mpsc::channel::<()>();
+            if held_tx.send((i, go)).is_ok() {
+                wait.recv().ok(); // until the test lets go (Err: the test gave up)
+            }
+        };
+        let max = thread::scope(|s| {
+            let spiders = s.spawn(|| semaphore::spiders(jobs, permits, crawl));
+            let held = held; // dropped if this closure panics: no spider is left waiting
+            let mut holding = VecDeque::new();
+            for left in (1..=jobs as usize).rev() {
+                let want = permits.min(left);
+                while holding.len() < want {
+                    let next = held.recv_timeout(Duration::from_secs(5));
+                    let have = holding.len();
+                    holding.push_back(next.unwrap_or_else(|_| {
+                        panic!("{permits} permits: {have} spiders got one, not {want}")
+                    }));
+                }
+                if left == jobs as usize {
+                    let extra = held.recv_timeout(Duration::from_millis(200));
+                    assert!(
+                        extra.is_err(),
+                        "{permits} permits: spider {} got one too",
+                        want + 1
+                    );
+                }
+                let (_, go) = holding.pop_front().expect("want >= 1");
+                go.send(()).expect("the spider waits for it");
+            }
+            spiders.join().unwrap().unwrap()
+        });
+        assert_eq!(max, permits.min(jobs as usize));
     }
+}
+
+/// The same hand-driven test on the twin's `spiders` (python/semaphore.py).
+const SEMAPHORE_DRIVER: &str = r#"
+import os, queue, sys, threading
+sys.path.insert(0, sys.argv[1])
+import semaphore
+jobs, permits = int(sys.argv[2]), int(sys.argv[3])
+held, result = queue.Queue(), []
+
+def crawl(i):
+    go = threading.Event()
+    held.put((i, go))
+    go.wait()  # until the driver lets go
+
+def give_up(msg):
+    print(f"error: {msg}", file=sys.stderr, flush=True)
+    os._exit(1)  # the spiders still waiting would keep sys.exit from returning
+
+threading.Thread(target=lambda: result.append(semaphore.spiders(jobs, permits, crawl)), daemon=True).start()
+holding = []
+for left in range(jobs, 0, -1):
+    want = min(permits, left)
+    while len(holding) < want:
+        try:
+            holding.append(held.get(timeout=5))
+        except queue.Empty:
+            give_up(f"{permits} permits: {len(holding)} spiders got one, not {want}")
+    if left == jobs:
+        try:
+            held.get(timeout=0.2)
+            give_up(f"{permits} permits: spider {want + 1} got one too")
+        except queue.Empty:
+            pass
+    holding.pop(0)[1].set()
+while not result:
+    threading.Event().wait(0.01)
+print(f"max seen {result[0]}")
+"#;
+
+#[test]
+fn twin_semaphore_admits_exactly_its_permits() {
+    for (jobs, permits) in [(7, 3), (3, 1), (2, 4)] {
+        let (j, p) = (jobs.to_string(), permits.to_string());
+        let out = run_driver(SEMAPHORE_DRIVER, &[&j, &p]);
+        ok(&out);
+        let max = permits.min(jobs);
+        line(&out, &format!("max seen {max}"));
+    }
+}
+
+/// A speaker whose turn it is not is woken again and again (what spurious
+/// wake-ups, or a notify_all meant for main, look like to it): with `while`
+/// it waits on, with `if` it would speak out of turn.
+#[test]
+fn condition_speaker_waits_for_its_turn_through_wake_ups() {
+    use condition::{CV, TALK};
+    let xiaoai = thread::spawn(|| condition::speaker(1, 1, Duration::ZERO));
+    for _ in 0..20 {
+        CV.notify_all();
+        thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        TALK.lock().unwrap().said.is_empty(),
+        "xiaoai spoke in tmall's turn"
+    );
+    TALK.lock().unwrap().turn = 1;
+    CV.notify_all();
+    xiaoai.join().unwrap();
+    assert_eq!(TALK.lock().unwrap().said, [1]);
+}
+
+/// The same on the twin's `speaker` (python/condition.py).
+const CONDITION_DRIVER: &str = r#"
+import sys, threading, time
+sys.path.insert(0, sys.argv[1])
+import condition
+xiaoai = threading.Thread(target=condition.speaker, args=(1, 1, 0.0), name="xiaoai", daemon=True)
+xiaoai.start()
+for _ in range(20):
+    with condition.cond:
+        condition.cond.notify_all()
+    time.sleep(0.01)
+spoke = list(condition.said)
+with condition.cond:
+    condition.turn = 1
+    condition.cond.notify_all()
+xiaoai.join(5)
+print(f"before its turn {spoke}, after {condition.said}")
+"#;
+
+#[test]
+fn twin_condition_speaker_waits_for_its_turn_through_wake_ups() {
+    let out = run_driver(CONDITION_DRIVER, &[]);
+    ok(&out);
+    line(&out, "before its turn [], after [1]");
 }
 
 #[test]
