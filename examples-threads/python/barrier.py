@@ -18,11 +18,7 @@ wait times out after 5 s and breaks the barrier, the client finds it broken.
 Run: python3 examples-threads/python/barrier.py [--client-delay 6] [--parties 4]
 """
 
-import argparse
-import os
-import sys
-import threading
-import time
+import argparse, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py
@@ -34,7 +30,6 @@ p.add_argument("--parties", type=blog_spider.count(2, 100), default=2)
 args = p.parse_args()
 
 b = threading.Barrier(args.parties, timeout=args.timeout)
-passed = []  # list.append is atomic under the GIL
 
 
 def party(came, arrived):
@@ -42,19 +37,16 @@ def party(came, arrived):
     if came is not None:
         came.wait()  # an Event, not a race of sleeps, fixes the order of arrival
         time.sleep(args.client_delay)
-    name = threading.current_thread().name
-    blog_spider.log(name)  # print("server")
+    blog_spider.log(name := threading.current_thread().name)  # print("server")
     arrived.set()
     started = time.perf_counter()
     try:
         b.wait()
     except threading.BrokenBarrierError:  # it does not say whose wait timed out: the one that waited it all
-        mine = time.perf_counter() - started >= args.timeout * 0.99
-        why = f"my wait timed out after {args.timeout:g} s and broke the barrier" if mine else "the barrier is broken (a wait timed out)"
-        blog_spider.log(f"BrokenBarrierError: {why}")
-        return
+        if time.perf_counter() - started >= args.timeout * 0.99:
+            return blog_spider.log(f"BrokenBarrierError: my wait timed out after {args.timeout:g} s and broke the barrier")
+        return blog_spider.log("BrokenBarrierError: the barrier is broken (a wait timed out)")
     blog_spider.log(f"__{name}")  # print("__server")
-    passed.append(name)
 
 
 if __name__ == "__main__":
@@ -66,6 +58,6 @@ if __name__ == "__main__":
         t.start()
     for t in threads:
         t.join()
-    if len(passed) < args.parties:
-        sys.exit(f"error: the barrier broke: {args.parties - len(passed)} of {args.parties} parties got BrokenBarrierError")
+    if b.broken:  # then every party got BrokenBarrierError: the first that waited too long, and the rest
+        blog_spider.fail(f"the barrier broke: {args.parties} of {args.parties} parties got BrokenBarrierError")
     print(f"check: all {args.parties} parties arrived before any went past the barrier")

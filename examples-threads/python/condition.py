@@ -15,11 +15,7 @@ are a well-known Chinese course's example (added here).
 Run: python3 examples-threads/python/condition.py [--exchanges 6 --pause 0.3 --tick 1]
 """
 
-import argparse
-import os
-import sys
-import threading
-import time
+import argparse, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py
@@ -30,8 +26,7 @@ POEM = ["XiaoAi!", "Here.", "I live at the river's head,", "you live at its mout
         "When will this water stop flowing?", "When will this longing end?",
         "If only your heart were like mine,", "I would never fail your love."]
 cond = threading.Condition()
-turn = 0  # 0 = tmall speaks next, 1 = xiaoai
-said = []  # who spoke, in order: the self-check reads it
+turn, said = 0, []  # 0 = tmall speaks next, 1 = xiaoai; who spoke, in order (the self-check reads it)
 
 
 def speaker(me, exchanges, pause):
@@ -54,12 +49,11 @@ if __name__ == "__main__":
     p.add_argument("--pause", type=blog_spider.seconds(), default=0.3)
     p.add_argument("--tick", type=blog_spider.positive_seconds, default=1.0)
     args = p.parse_args()
-    total = 2 * args.exchanges
     for me, name in enumerate(["tmall", "xiaoai"]):
         threading.Thread(target=speaker, args=(me, args.exchanges, args.pause), name=name).start()
     with cond:  # wait(timeout) in a loop: returns once every line is said, or after a tick to report
-        while not cond.wait_for(lambda: len(said) == total, timeout=args.tick):
-            blog_spider.log(f"still waiting: {len(said)} of {total} lines said")
+        while not cond.wait_for(lambda: len(said) == 2 * args.exchanges, timeout=args.tick):
+            blog_spider.log(f"still waiting: {len(said)} of {2 * args.exchanges} lines said")
     if not all(who == i % 2 for i, who in enumerate(said)):
         blog_spider.fail("the turns did not alternate")
-    print(f"check: {total} lines, the turns strictly alternate")
+    print(f"check: {len(said)} lines, the turns strictly alternate")

@@ -13,17 +13,13 @@ future version may wake more. The waiters and the flags are added here.
 Run: python3 examples-threads/python/condition_notify.py [--waiters 3]
 """
 
-import argparse
-import os
-import sys
-import threading
+import argparse, os, sys, threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py
 
-lock = threading.Lock()
-go_cond = threading.Condition(lock)  # the waiters sleep here
-main_cond = threading.Condition(lock)  # main sleeps here: a waiter's "I left" wakes only main
+lock = threading.Lock()  # two conditions on one lock: the waiters sleep on go_cond, main on main_cond,
+go_cond, main_cond = threading.Condition(lock), threading.Condition(lock)  # so "I left" wakes only main
 state = {"go": False, "asleep": 0, "left": 0}
 
 
@@ -43,8 +39,7 @@ if __name__ == "__main__":
     p.add_argument("--waiters", type=blog_spider.count(2, 100), default=3)
     p.add_argument("--settle", type=blog_spider.seconds(), default=0.5, help="seconds to watch for more leaving")
     args = p.parse_args()
-    n = args.waiters
-    for k in range(1, n + 1):
+    for k in range(1, (n := args.waiters) + 1):
         threading.Thread(target=waiter, name=f"waiter-{k}").start()
     with lock:
         main_cond.wait_for(lambda: state["asleep"] == n)  # every waiter is inside wait_for() now
@@ -53,8 +48,7 @@ if __name__ == "__main__":
         blog_spider.log("go = true, notify_one()")
         main_cond.wait_for(lambda: state["left"] >= 1)
         main_cond.wait_for(lambda: state["left"] > 1, timeout=args.settle)  # does anyone else leave?
-        after_one = state["left"]
-        blog_spider.log(f"notify_one woke {after_one} of {n} waiters; now notify_all()")
+        blog_spider.log(f"notify_one woke {(after_one := state['left'])} of {n} waiters; now notify_all()")
         go_cond.notify_all()
         main_cond.wait_for(lambda: state["left"] == n)
     if after_one != 1:

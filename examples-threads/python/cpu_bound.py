@@ -19,10 +19,7 @@ Expect the thread pool's speedup near 1.00x (the GIL lets one thread at a
 time run bytecode) and the process pool's near the number of cores.
 """
 
-import argparse
-import os
-import sys
-import threading
+import argparse, os, sys, threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))

@@ -17,11 +17,7 @@ By default the worker is a daemon: main ends after 1 s and the worker dies,
 code ends, and the interpreter waits for it.
 """
 
-import argparse
-import os
-import sys
-import threading
-import time
+import argparse, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py

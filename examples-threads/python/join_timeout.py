@@ -13,11 +13,7 @@ t.is_alive() afterwards. The worker and the flags are added here.
 Run: python3 examples-threads/python/join_timeout.py [--work-secs 3 --timeout 1]
 """
 
-import argparse
-import os
-import sys
-import threading
-import time
+import argparse, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py

@@ -12,12 +12,7 @@ task, N at a time, each joined; then ThreadPoolExecutor(max_workers=N).map.
 Run: python3 examples-threads/python/pool_vs_spawn.py [--tasks 100000]
 """
 
-import argparse
-import concurrent.futures
-import os
-import sys
-import threading
-import time
+import argparse, concurrent.futures, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # cost() prints `label, cost = X seconds`; argument types: shared/python/blog_spider.py

@@ -16,12 +16,7 @@ program never exits.
 Run: python3 examples-threads/python/producer_consumer.py [--producers 2 --consumers 2 --items 100]
 """
 
-import argparse
-import os
-import queue
-import sys
-import threading
-import time
+import argparse, os, queue, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py

@@ -16,12 +16,7 @@ in about 7 rounds. The in-flight count is changed and printed under one lock.
 Run: python3 examples-threads/python/semaphore.py --jobs 20 --permits 3 --job-secs 2
 """
 
-import argparse
-import math
-import os
-import sys
-import threading
-import time
+import argparse, math, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log(), timed(), argument types: shared/python/blog_spider.py
@@ -49,7 +44,7 @@ def spiders(jobs, permits, crawl):
     threads = [threading.Thread(target=spider, args=(i,), name=f"spider-{i}") for i in range(1, jobs + 1)]
     for t in threads:
         t.start()
-    for t in threads:
+    for t in threads:  # all of them: each may still be waiting for a permit
         t.join()
     return in_flight[1]
 
@@ -62,8 +57,7 @@ if __name__ == "__main__":
     args = p.parse_args()
     with blog_spider.timed("semaphore"):  # `semaphore, cost = X seconds`
         most = spiders(args.jobs, args.permits, lambda i: time.sleep(args.job_secs))  # the crawl: a wait
-    rounds = math.ceil(args.jobs / args.permits)
-    print(f"{args.jobs} jobs x {args.job_secs:g} s through {args.permits} permits: about {rounds} rounds")
+    print(f"{args.jobs} jobs x {args.job_secs:g} s through {args.permits} permits: about {math.ceil(args.jobs / args.permits)} rounds")
     if most > args.permits:
-        sys.exit(f"error: {most} jobs were in flight at once, above {args.permits} permits")
+        blog_spider.fail(f"{most} jobs were in flight at once, above {args.permits} permits")
     print(f"check: at most {args.permits} in flight (max seen {most})")

@@ -12,12 +12,7 @@ The two threads speak once per round; the cost is about iterations x
 interval (1.5 s), not twice that.
 """
 
-import argparse
-import atexit
-import os
-import sys
-import threading
-import time
+import argparse, atexit, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; cost(); argument types: shared/python/blog_spider.py

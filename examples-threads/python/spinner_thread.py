@@ -14,12 +14,7 @@ edition does); into a pipe (`| cat`, the tests) each frame is a log line.
 Run: python3 examples-threads/python/spinner_thread.py [--tick 0.1 --slow-secs 3]
 """
 
-import argparse
-import itertools
-import os
-import sys
-import threading
-import time
+import argparse, itertools, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py

@@ -15,11 +15,7 @@ would make it block without saying so).
 Run: python3 examples-threads/python/stop_pause.py [--run-secs 2 --tick 0.1]
 """
 
-import argparse
-import os
-import sys
-import threading
-import time
+import argparse, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py

@@ -17,11 +17,7 @@ counter-1 and counter-2 each count 1..=3, interleaved; run() cannot return a
 value to join(), so the subclass stores its result on self.
 """
 
-import argparse
-import os
-import sys
-import threading
-import time
+import argparse, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py
