@@ -5,10 +5,10 @@ of asyncio: "很多库不支持，比如requests" ("many libraries don't support
 requests"). A blocking wait stands in for requests.get: threading.Event.wait,
 which returns when the reply comes or after --block seconds; the reply comes
 from the ticker, after its last tick (added here, so the outcome proves who
-ran). Called inside a coroutine (--mode stall) the wait blocks the one thread
+ran). Called inside a coroutine (stall) the wait blocks the one thread
 that runs every task, so the ticker stops, the reply never comes and the wait
-runs out its timeout; `await asyncio.to_thread(reply.wait, block)` (--mode
-to-thread, Python 3.9+) runs it on a worker thread and the ticker keeps its pace.
+runs out its timeout; `await asyncio.to_thread(reply.wait, block)` (to-thread,
+Python 3.9+) runs it on a worker thread and the ticker keeps its pace.
 
 Run it:
     python3 examples-async/python/blocking_pitfall.py --block 1 --tick 0.1
@@ -53,12 +53,11 @@ async def side_by_side(mode, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=["stall", "to-thread"])
     parser.add_argument("--block", type=blog_spider.seconds(0, 3600), default=1.0)
     parser.add_argument("--tick", type=blog_spider.seconds(0, 3600), default=0.1)
     parser.add_argument("--ticks", type=blog_spider.count(2, 1000), default=5)
     args = parser.parse_args()
-    for mode in [args.mode] if args.mode else ["stall", "to-thread"]:
+    for mode in ["stall", "to-thread"]:
         log(f"{mode}: a blocking call of {args.block}s beside a ticker")
         how = asyncio.run(side_by_side(mode, args))
         if mode == "stall":

@@ -4,7 +4,7 @@ Python twin of examples-async/src/bin/gather_async_std.rs. Rust has several asyn
 runtimes (tokio, smol, async-std) and the same program runs on each; Python's
 standard library has one event loop, so this script runs gather.py's program
 (asyncio.gather, TaskGroup, and the notes' loop.create_task +
-run_until_complete(asyncio.wait(tasks))) with the same flags (--form, --unit:
+run_until_complete(asyncio.wait(tasks))) with the same flag (--unit:
 gather.py reads this script's command line).
 
 Run it:

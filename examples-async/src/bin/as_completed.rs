@@ -37,23 +37,20 @@ struct Args {
     delays: Vec<Duration>,
 }
 
-/// Task `i` (1-based) waits `d`, then says so; returns `i`.
-async fn task(i: usize, d: Duration) -> usize {
-    tokio::time::sleep(d).await;
-    event!("done after {d:?}"); // println! with the time and the task's name (shared/src/timing.rs)
-    i
-}
-
-/// Each delay's task, named `task-i` in the event lines.
+/// One future per delay: task `i` waits, says so (on row `task-i`), returns `i`.
 fn tasks(delays: &[Duration]) -> impl Iterator<Item = impl Future<Output = usize> + use<>> {
-    (1..)
-        .zip(delays)
-        .map(|(i, &d)| named(format!("task-{i}"), task(i, d)))
+    (1..).zip(delays.to_vec()).map(|(i, d)| {
+        named(format!("task-{i}"), async move {
+            tokio::time::sleep(d).await;
+            event!("done after {d:?}"); // println! with the time and the task's name (shared/src/timing.rs)
+            i
+        })
+    })
 }
 
 /// Spawned tasks, each result as its task ends: `for f in as_completed(tasks)`.
 async fn join_set(delays: &[Duration]) -> Result<Vec<usize>> {
-    let mut set: JoinSet<usize> = tasks(delays).collect();
+    let mut set: JoinSet<usize> = tasks(delays).collect(); // spawned: they start now
     let mut got = Vec::new();
     while let Some(res) = set.join_next().await {
         got.push(res?); // Err only if the task panicked or was aborted
@@ -63,52 +60,35 @@ async fn join_set(delays: &[Duration]) -> Result<Vec<usize>> {
 
 /// The same without spawning: this one task polls them all, yields each as it completes.
 async fn futures_unordered(delays: &[Duration]) -> Vec<usize> {
-    tasks(delays)
-        .collect::<FuturesUnordered<_>>()
-        .collect()
-        .await
+    let pending: FuturesUnordered<_> = tasks(delays).collect();
+    pending.collect().await
 }
 
 fn names(ids: &[usize]) -> String {
-    ids.iter()
-        .map(|i| format!("task-{i}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let names: Vec<String> = ids.iter().map(|i| format!("task-{i}")).collect();
+    names.join(" ")
 }
 
-async fn run(delays: Vec<Duration>) -> Result<()> {
+#[tokio::main(flavor = "current_thread")] // one thread, as asyncio has
+async fn main() -> Result<()> {
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
+    let delays = Args::parse().delays;
+    let by_join_set = join_set(&delays).await?;
+    event!("JoinSet: completion order {}", names(&by_join_set));
+    let unordered = futures_unordered(&delays).await;
+    event!("FuturesUnordered: completion order {}", names(&unordered));
+    let gathered = join_all(tasks(&delays)).await; // asyncio.gather
+    event!("join_all: input order {}", names(&gathered));
+    // Check: the waits in the order the results came are the waits sorted.
+    let mut sorted = delays.clone();
+    sorted.sort();
+    let waits = |ids: &[usize]| ids.iter().map(|&i| delays[i - 1]).collect::<Vec<_>>();
     let n = delays.len();
-    // Shortest first: the delays in the order the tasks came back never go down.
-    let shortest_first =
-        |got: &[usize]| got.windows(2).all(|w| delays[w[0] - 1] <= delays[w[1] - 1]);
-    let got = join_set(&delays).await?;
-    event!("JoinSet: completion order {}", names(&got));
-    ensure!(
-        shortest_first(&got) && got.len() == n,
-        "JoinSet: not each task once, shortest first"
-    );
-    let got = futures_unordered(&delays).await;
-    event!("FuturesUnordered: completion order {}", names(&got));
-    ensure!(
-        shortest_first(&got) && got.len() == n,
-        "FuturesUnordered: not each task once, shortest first"
-    );
-    let got = join_all(tasks(&delays)).await; // asyncio.gather
-    event!("join_all: input order {}", names(&got));
-    ensure!(got.iter().copied().eq(1..=n), "join_all lost input order");
+    let ok = waits(&by_join_set) == sorted && waits(&unordered) == sorted;
+    ensure!(ok, "not shortest wait first");
+    ensure!(gathered.into_iter().eq(1..=n), "join_all lost input order");
     println!("check: {n} tasks came back once each: shortest wait first, or in input order");
     Ok(())
-}
-
-fn main() -> Result<()> {
-    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let args = Args::parse();
-    ensure!(!args.delays.is_empty(), "give at least one delay");
-    // #[tokio::main(flavor = "current_thread")], by hand
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(run(args.delays))
 }
 
 #[cfg(test)]

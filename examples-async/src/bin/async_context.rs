@@ -98,7 +98,10 @@ fn said(form: &str, result: Result<u32>) {
     }
 }
 
-async fn forms(fail: bool) -> Result<()> {
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<()> {
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
+    let fail = Args::parse().fail;
     event!("explicit: open, query, then clean up");
     let mut conn = Connection::open("conn-explicit").await?;
     let result = conn.query(fail).await; // no `?` yet: close first
@@ -106,10 +109,8 @@ async fn forms(fail: bool) -> Result<()> {
     said("explicit", result);
 
     event!("helper: open, query, then clean up");
-    said(
-        "helper",
-        with_connection("conn-helper", async |conn| conn.query(fail).await).await,
-    );
+    let result = with_connection("conn-helper", async |c| c.query(fail).await);
+    said("helper", result.await);
 
     event!("drop: open, query, then clean up");
     let result = async {
@@ -117,17 +118,6 @@ async fn forms(fail: bool) -> Result<()> {
         conn.query(fail).await // no close: Drop runs as this block ends
     };
     said("drop", result.await);
-    Ok(())
-}
-
-fn main() -> Result<()> {
-    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let fail = Args::parse().fail;
-    // #[tokio::main(flavor = "current_thread")], by hand
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(forms(fail))?;
     println!(
         "check: explicit and helper closed after the body, Ok or Err; drop only fell back to Drop"
     );

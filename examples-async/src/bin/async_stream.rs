@@ -29,9 +29,7 @@ use shared::{event, event_as};
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(
-    about = "async generators and async for: a Stream and while let Some(x) = s.next().await"
-)]
+#[command(about = "async for over a Stream: while let Some(x) = s.next().await")]
 struct Args {
     /// How many items the generator yields.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=1000))]
@@ -82,24 +80,17 @@ async fn consume(s: impl Stream<Item = u32>) -> Vec<u32> {
     got
 }
 
-async fn run(n: u32, delay: Duration) -> Result<()> {
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<()> {
+    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
+    let Args { count: n, delay } = Args::parse();
     event!("macro: stream! {{ ... yield i; ... }}");
     let by_macro = consume(ticker_macro(n, delay)).await;
     event!("unfold: stream::unfold(1, |i| async {{ ... }})");
     let by_unfold = consume(ticker_unfold(n, delay)).await;
     for got in [by_macro, by_unfold] {
-        ensure!(got.iter().copied().eq(1..=n), "items out of order: {got:?}");
+        ensure!(got.into_iter().eq(1..=n), "items out of order");
         println!("check: {n} items, in order, each made only when asked for");
     }
     Ok(())
-}
-
-fn main() -> Result<()> {
-    let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let args = Args::parse();
-    // #[tokio::main(flavor = "current_thread")], by hand
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(run(args.count, args.delay))
 }

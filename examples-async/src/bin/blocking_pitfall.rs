@@ -9,12 +9,11 @@
 //! blocking call is a wait on a std channel (`recv_timeout`), like a socket
 //! read: it returns when the reply comes or after `--block` seconds. The reply
 //! comes from a `ticker` task beside it, after its last tick (added here, so
-//! that the outcome proves who ran, not a time). One `--mode` each, added here:
+//! that the outcome proves who ran, not a time). Three runs, added here:
 //! `stall` (the call right inside a task, on one thread as asyncio has),
 //! `spawn-blocking` (tokio's fix) and `unblock` (smol's).
 //!
-//! Run: `cargo run -p examples-async --bin blocking_pitfall`, or one mode:
-//! `cargo run -p examples-async --bin blocking_pitfall -- --mode stall --block 2`
+//! Run: `cargo run -p examples-async --bin blocking_pitfall` (or with `--block 2`)
 //!
 //! You should see, per mode, `ticker` tick 1, `blocker` start, then either
 //! nothing from `ticker` until `blocking call returned: timed out` (stall) or
@@ -34,9 +33,6 @@ use shared::workload::secs_arg;
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "a blocking call in a task stalls the others; spawn_blocking / unblock fix it")]
 struct Args {
-    /// One mode (all three by default).
-    #[arg(long, value_parser = ["stall", "spawn-blocking", "unblock"])]
-    mode: Option<String>,
     /// Seconds the blocking call waits at most for its reply.
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     block: Duration,
@@ -82,22 +78,21 @@ async fn side_by_side(
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let args = Args::parse();
-    let (n, tick, block) = (args.ticks, args.tick, args.block);
-    let modes = args.mode.map_or(
-        vec!["stall".into(), "spawn-blocking".into(), "unblock".into()],
-        |m| vec![m],
-    );
+    let Args {
+        block,
+        tick,
+        ticks: n,
+    } = Args::parse();
     // One thread, as asyncio has: #[tokio::main(flavor = "current_thread")].
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    for mode in modes {
+    for mode in ["stall", "spawn-blocking", "unblock"] {
         event!("{mode}: a blocking call of {block:?} beside a ticker");
         let (reply, rx) = channel();
         let call = move || blocking_call(rx, block);
         let tokio_sleep = || tokio::time::sleep(tick);
-        let how = match mode.as_str() {
+        let how = match mode {
             // The pitfall: the call blocks the one thread, so no other task runs.
             "stall" => rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async {
                 Ok(call())
@@ -114,20 +109,20 @@ fn main() -> Result<()> {
                 async { Ok(smol::unblock(call).await) },
             ))?,
         };
-        if mode == "stall" {
-            ensure!(
-                how == "timed out",
-                "the ticker ran while the thread was blocked?"
-            );
-            println!("check: stall: the blocking call stopped every other task");
-        } else {
-            // The reply came after the ticker's last tick: it ran while the call blocked.
-            ensure!(
-                how == "answered",
-                "no reply within --block: give it longer than --ticks x --tick"
-            );
-            println!("check: {mode}: the ticker kept ticking through the blocking call");
-        }
+        // The reply comes after the ticker's last tick: answered only if the
+        // ticker ran while the call blocked.
+        let (want, check) = match mode {
+            "stall" => ("timed out", "the blocking call stopped every other task"),
+            _ => (
+                "answered",
+                "the ticker kept ticking through the blocking call",
+            ),
+        };
+        ensure!(
+            how == want,
+            "{mode}: the call {how}: is --block longer than the ticks?"
+        );
+        println!("check: {mode}: {check}");
     }
     Ok(())
 }

@@ -24,7 +24,6 @@ use futures::future::join_all;
 use shared::event;
 use shared::timing::{Stopwatch, named};
 use shared::workload::secs_arg;
-use tokio::runtime::Runtime;
 use tokio::sync::mpsc;
 
 #[derive(Parser)]
@@ -89,31 +88,26 @@ async fn through_channel(n: u32, delay: Duration) -> Vec<u32> {
 }
 
 /// Times one way of running the producers and checks every item came once.
-fn section(rt: &Runtime, label: &str, n: u32, way: impl Future<Output = Vec<u32>>) -> Result<()> {
+async fn section(label: &str, n: u32, way: impl Future<Output = Vec<u32>>) -> Result<()> {
     event!("{label}: {n} producers");
     let sw = Stopwatch::start();
-    let got = rt.block_on(way);
+    let got = way.await;
     sw.report(label); // `label, cost = X seconds`
     let want: u32 = (1..=n).map(|i| i * 10).sum();
-    ensure!(
-        got.len() == n as usize && got.iter().sum::<u32>() == want,
-        "items lost"
-    );
+    let all = got.len() == n as usize && got.iter().sum::<u32>() == want;
+    ensure!(all, "items lost");
     println!("check: {label}: {n} items, each once");
     Ok(())
 }
 
-fn main() -> Result<()> {
+#[tokio::main(flavor = "current_thread")] // one thread, as asyncio has
+async fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let Args {
         producers: n,
         delay,
     } = Args::parse();
-    // #[tokio::main(flavor = "current_thread")]: one thread, as asyncio has.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    section(&rt, "sequential", n, sequential(n, delay))?;
-    section(&rt, "concurrent", n, concurrent(n, delay))?;
-    section(&rt, "mpsc", n, through_channel(n, delay))
+    section("sequential", n, sequential(n, delay)).await?;
+    section("concurrent", n, concurrent(n, delay)).await?;
+    section("mpsc", n, through_channel(n, delay)).await
 }

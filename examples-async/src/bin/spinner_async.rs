@@ -24,7 +24,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use shared::event;
 use shared::timing::named;
 use shared::workload::positive_secs_arg;
@@ -33,20 +33,15 @@ use shared::workload::positive_secs_arg;
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(about = "spinner_asyncio: a spinner task, cancelled by abort or select!")]
 struct Args {
-    #[arg(long, value_enum, default_value_t = Cancel::Abort)]
-    cancel: Cancel,
+    /// How to cancel the spinner: abort its task, or drop it from a select!.
+    #[arg(long, default_value = "abort", value_parser = ["abort", "select"])]
+    cancel: String,
     /// Seconds between frames.
     #[arg(long, default_value = "0.1", value_parser = positive_secs_arg)]
     tick: Duration,
     /// Seconds the slow job takes.
     #[arg(long, default_value = "3", value_parser = positive_secs_arg)]
     slow_secs: Duration,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Cancel {
-    Abort,
-    Select,
 }
 
 /// Frames drawn. Cancelling a future *drops* it at its current `.await`: there
@@ -89,31 +84,26 @@ async fn slow(d: Duration) -> u64 {
 
 async fn supervisor(args: &Args) -> Result<u64> {
     let spinner = named("spinner", spin("thinking!", args.tick));
-    match args.cancel {
-        Cancel::Abort => {
-            let spinner = tokio::spawn(spinner); // create_task
-            event!("spinner object: {spinner:?}");
-            let result = slow(args.slow_secs).await;
-            spinner.abort(); // spinner.cancel()
-            let err = spinner.await.expect_err("spin never returns by itself");
-            ensure!(err.is_cancelled(), "the spinner failed: {err}");
-            Ok(result)
-        }
-        Cancel::Select => Ok(tokio::select! {
+    if args.cancel == "select" {
+        // Race the two; the loser (the spinner) is dropped, with no task at all.
+        return Ok(tokio::select! {
             result = slow(args.slow_secs) => result,
             () = spinner => unreachable!("spin never returns"),
-        }),
+        });
     }
+    let spinner = tokio::spawn(spinner); // create_task
+    event!("spinner object: {spinner:?}");
+    let result = slow(args.slow_secs).await;
+    spinner.abort(); // spinner.cancel()
+    let err = spinner.await.expect_err("spin never returns by itself");
+    ensure!(err.is_cancelled(), "the spinner failed: {err}");
+    Ok(result)
 }
 
-fn main() -> Result<()> {
+#[tokio::main(flavor = "current_thread")] // asyncio.run(supervisor()): one thread
+async fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let args = Args::parse();
-    // asyncio.run(supervisor()) on one thread: #[tokio::main(flavor = "current_thread")].
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let result = rt.block_on(supervisor(&args))?;
+    let result = supervisor(&Args::parse()).await?;
     println!("check: the spinner was cancelled once the slow job answered");
     println!("Answer: {result}");
     Ok(())
