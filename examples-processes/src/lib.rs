@@ -35,6 +35,12 @@ pub mod wire;
 /// The duration flags' parsers: 0 to 3600 s, and more than 0 (see `shared::workload`).
 pub use shared::workload::{positive_secs_arg as positive_secs, secs_arg as secs};
 
+/// The number of CPUs, as `os.cpu_count()`: the default size of a pool
+/// (`ProcessPoolExecutor()`'s too); 1 if it cannot be told.
+pub fn cpu_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// A path whose file is removed when this is dropped, on error paths too
 /// (errors removing it are ignored: it may never have been created).
 #[derive(Debug)]

@@ -12,7 +12,9 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{answer, assert_clean_failure, bin, bin_cmd, has_cost, line, ok, twin, with_spans};
+use common::{
+    answer, assert_clean_failure, bin, bin_cmd, has_cost, line, ok, twin, twin_cmd, with_spans,
+};
 use shared::report::sha_answer;
 use shared::run::RunOutput;
 use shared::workload::sha_job;
@@ -110,27 +112,35 @@ fn process_pool_hash_digests_from_distinct_processes() {
 fn process_pool_hash_each_job_is_hashed_by_the_worker_that_reports_it() {
     let exe = env!("CARGO_BIN_EXE_process_pool_hash");
     let args = ["--workers", "2", "--jobs", "6", "--size", "4096"];
-    let (out, rows) = with_spans(bin_cmd(exe, &args), 30);
-    ok(&out);
-    let hashed: Vec<(&String, &str)> = rows
-        .iter()
-        .flat_map(|(row, spans)| spans.iter().map(move |s| (row, s.what.as_str())))
-        .filter(|(_, what)| what.starts_with("sha seed "))
-        .collect();
-    assert_eq!(
-        hashed.len(),
-        6,
-        "each job hashed once: {hashed:?}\n{}",
-        out.dump()
-    );
-    for (job, _, who) in digests(&out) {
-        let row = format!("worker ({who})"); // who = "pid P"
-        let what = format!("sha seed {job}");
-        assert!(
-            hashed.contains(&(&row, what.as_str())),
-            "job {job} was not hashed by {row}: {hashed:?}\n{}",
+    // Rust's workers hash on a thread named `worker`; the twin's pool workers
+    // on their main thread (`main`); in a child process `shared` and
+    // `blog_spider` add the PID: `worker (pid P)`, `main (pid P)`.
+    for (cmd, row) in [
+        (bin_cmd(exe, &args), "worker"),
+        (twin_cmd("process_pool_hash", &args), "main"),
+    ] {
+        let (out, rows) = with_spans(cmd, 60);
+        ok(&out);
+        let hashed: Vec<(&String, &str)> = rows
+            .iter()
+            .flat_map(|(row, spans)| spans.iter().map(move |s| (row, s.what.as_str())))
+            .filter(|(_, what)| what.starts_with("sha seed "))
+            .collect();
+        assert_eq!(
+            hashed.len(),
+            6,
+            "each job hashed once: {hashed:?}\n{}",
             out.dump()
         );
+        for (job, _, who) in digests(&out) {
+            let row = format!("{row} ({who})"); // who = "pid P", as the worker sent it
+            let what = format!("sha seed {job}");
+            assert!(
+                hashed.contains(&(&row, what.as_str())),
+                "job {job} was not hashed by {row}: {hashed:?}\n{}",
+                out.dump()
+            );
+        }
     }
 }
 

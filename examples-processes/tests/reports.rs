@@ -8,26 +8,33 @@
 
 mod common;
 
-use common::{answer, bin, bin_cmd, has_cost, ok, one_at_a_time, pos, twin, with_spans};
+use common::{answer, bin, bin_cmd, has_cost, ok, one_at_a_time, pos, twin, twin_cmd, with_spans};
 use shared::report::sha_answer;
 use shared::workload::{PRIMES, sha_job};
 
 #[test]
-fn sing_dance_proc_records_each_childs_lines_as_marks() {
+fn sing_dance_proc_and_twin_record_each_childs_lines_as_marks() {
     let args = ["--num", "3", "--interval", "0.05"];
     let exe = env!("CARGO_BIN_EXE_sing_dance_proc");
-    let (out, rows) = with_spans(bin_cmd(exe, &args), 30);
-    ok(&out);
-    // Each child appended its own marks, one per line it printed, on its
-    // row, named by the PID main saw it start with.
-    for (who, line) in [("sing", "唱歌......"), ("dance", "跳舞......")] {
-        let started = &out.events()[pos(&out, "main", &format!("started {who}_process: pid "))].2;
-        let pid = started.rsplit(' ').next().unwrap();
-        let row = format!("{who} (pid {pid})");
-        let marks = rows
-            .get(&row)
-            .map_or(0, |r| r.iter().filter(|s| s.what == line).count());
-        assert_eq!(marks, 3, "{row}: {rows:?}\n{}", out.dump());
+    for cmd in [bin_cmd(exe, &args), twin_cmd("sing_dance_proc", &args)] {
+        let (out, rows) = with_spans(cmd, 30);
+        ok(&out);
+        // Each child appended its own marks, one per line it printed, on its
+        // row, named by the PID main saw it start with.
+        for (who, line) in [("sing", "唱歌......"), ("dance", "跳舞......")] {
+            let started = format!("started {who}_process: pid ");
+            let pid = out.events()[pos(&out, "main", &started)]
+                .2
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .to_string();
+            let row = format!("{who} (pid {pid})");
+            let marks = rows
+                .get(&row)
+                .map_or(0, |r| r.iter().filter(|s| s.what == line).count());
+            assert_eq!(marks, 3, "{row}: {rows:?}\n{}", out.dump());
+        }
     }
 }
 
@@ -64,35 +71,46 @@ fn cpu_bound_proc_and_twin_run_one_way_each_and_agree() {
 }
 
 #[test]
-fn cpu_bound_proc_spans_one_per_number_on_each_row() {
-    let (out, rows) = with_spans(bin_cmd(CPU, &["--count", "4", "--workers", "2"]), 30);
-    ok(&out);
-    let checked = |prefix: &str| -> usize {
+fn cpu_bound_proc_and_twin_spans_one_per_number_on_each_row() {
+    let args = ["--count", "4", "--workers", "2"];
+    // The rows of the three ways: main; the thread pool's threads (rayon's,
+    // a ThreadPoolExecutor's `pool_N`); the worker processes (Rust's
+    // `worker (pid P)`, Python's pool workers' main thread, `main (pid P)`).
+    let ways = [
+        (bin_cmd(CPU, &args), "rayon-", "worker (pid "),
+        (twin_cmd("cpu_bound_proc", &args), "pool_", "main (pid "),
+    ];
+    for (cmd, threads, workers) in ways {
+        let (out, rows) = with_spans(cmd, 120);
+        ok(&out);
         let what = format!("is_prime {}", PRIMES[0]);
-        rows.iter()
-            .filter(|(row, _)| row.starts_with(prefix))
-            .map(|(_, spans)| spans.iter().filter(|s| s.what == what).count())
-            .sum()
-    };
-    // Each way checks every number once: on main, on rayon's threads, in
-    // the worker processes (each on its own row).
-    for prefix in ["main", "rayon-", "worker (pid "] {
-        assert_eq!(checked(prefix), 4, "{prefix}: {rows:?}\n{}", out.dump());
-    }
-    let workers = rows
-        .keys()
-        .filter(|r| r.starts_with("worker (pid "))
-        .count();
-    assert!((1..=2).contains(&workers), "{rows:?}");
-    for spans in rows.values() {
-        // A thread, or a worker, checks one number at a time (the cost
-        // lines' spans, `single thread` ..., hold a way's checks: left out).
-        let checks: Vec<_> = spans
-            .iter()
-            .filter(|s| s.what.starts_with("is_prime"))
-            .cloned()
-            .collect();
-        one_at_a_time(&checks, &out);
+        let checked = |on: &dyn Fn(&str) -> bool| -> usize {
+            let rows = rows.iter().filter(|(row, _)| on(row));
+            rows.map(|(_, spans)| spans.iter().filter(|s| s.what == what).count())
+                .sum()
+        };
+        // Each way checks every number once, on its own rows.
+        assert_eq!(checked(&|r| r == "main"), 4, "{rows:?}\n{}", out.dump());
+        assert_eq!(
+            checked(&|r| r.starts_with(threads)),
+            4,
+            "{rows:?}\n{}",
+            out.dump()
+        );
+        assert_eq!(
+            checked(&|r| r.starts_with(workers)),
+            4,
+            "{rows:?}\n{}",
+            out.dump()
+        );
+        let processes = rows.keys().filter(|r| r.starts_with(workers)).count();
+        assert!((1..=2).contains(&processes), "{rows:?}");
+        for spans in rows.values() {
+            // A thread, or a worker, checks one number at a time (the cost
+            // lines' spans, `single thread` ..., hold a way's checks: left out).
+            let checks: Vec<_> = spans.iter().filter(|s| s.what == what).cloned().collect();
+            one_at_a_time(&checks, &out);
+        }
     }
 }
 

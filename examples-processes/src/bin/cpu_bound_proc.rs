@@ -27,6 +27,7 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
+use examples_processes::cpu_count;
 use examples_processes::pool::{self, Pool};
 use rayon::prelude::*;
 use shared::report::primes_answer;
@@ -67,8 +68,7 @@ fn main() -> Result<()> {
         return pool::serve(|n: u64, _attempt| is_prime(n));
     }
     let numbers = &PRIMES[..args.count as usize];
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = args.workers.map_or(cpus, |n| n as usize);
+    let workers = args.workers.map_or_else(cpu_count, |n| n as usize);
     let runs = |way| args.only.is_none_or(|only| only == way);
 
     let mut answers: Vec<Vec<bool>> = Vec::new();

@@ -33,8 +33,9 @@
 
 use std::time::Duration;
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use clap::Parser;
+use examples_processes::cpu_count;
 use examples_processes::pool::{self, Pool};
 use examples_processes::wire::{Crawled, PageJob};
 use shared::crawl::{CrawlArgs, fetch_with_retry, tally};
@@ -61,12 +62,8 @@ struct Args {
 /// list page, fetched with retries, its post links counted.
 fn craw(job: PageJob) -> Crawled {
     let fetched = fetch_with_retry(&job.url, &job.retry());
-    let posts = fetched
-        .body
-        .as_ref()
-        .ok()
-        .map(|html| parse_posts(html).len());
-    Crawled::new(&fetched, posts) // crosses the pipe as JSON (the body stays here)
+    let posts = fetched.body.as_deref().map(|html| parse_posts(html).len());
+    Crawled::new(&fetched, posts.ok()) // crosses the pipe as JSON (the body stays here)
 }
 
 fn main() -> Result<()> {
@@ -77,21 +74,16 @@ fn main() -> Result<()> {
         return pool::serve(|job, _attempt| craw(job));
     }
     let (pages, retry) = (args.crawl.pages, args.crawl.retry());
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = args.workers.map_or(cpus, |n| n as usize);
+    let workers = args.workers.map_or_else(cpu_count, |n| n as usize);
     let site = args.crawl.open_site()?; // serves while `site` lives
-    println!(
-        "blog site: {} ({pages} pages), {workers} worker processes",
-        site.url()
-    );
+    let url = site.url();
+    println!("blog site: {url} ({pages} pages), {workers} worker processes");
 
     let sw = Stopwatch::start();
     // with ProcessPoolExecutor() as executor: executor.map(craw, urls)
     let mut executor = Pool::<PageJob, Crawled>::start(workers, 1)?;
-    event!(
-        "started {workers} worker processes, pids {:?}",
-        executor.pids()
-    );
+    let pids = executor.pids();
+    event!("started {workers} worker processes, pids {pids:?}");
     for (page, url) in (1..).zip(site.page_urls(pages)) {
         executor.submit(&PageJob::new(page, url, &retry))?;
     }
@@ -99,20 +91,15 @@ fn main() -> Result<()> {
     for done in executor.as_completed() {
         let (job, crawled) = done?;
         // A worker's stdout is its pipe to the pool: main prints its line for it.
-        event_as!(
-            &format!("worker (pid {})", crawled.pid),
-            "{}",
-            crawled.summary()
-        );
+        let who = format!("worker (pid {})", crawled.pid);
+        event_as!(&who, "{}", crawled.summary());
         crawl[job] = Some(crawled.into_tally()); // back in page order, as map gives them
     }
     executor.shutdown(Duration::from_secs(10))?; // the with block's end
     sw.report("multi process");
     let crawl: Vec<_> = crawl.into_iter().flatten().collect(); // all there: as_completed fails otherwise
     let (account, found) = tally(&crawl)?; // prints the account of every URL
-    account
-        .check()
-        .map_err(|e| anyhow!("the multi-process crawl: {e}"))?; // exit 1 if a page failed
+    account.check()?; // exit 1 if a page still failed after its retries
     println!("answer: {}", crawl_answer(found, pages));
     Ok(())
 }

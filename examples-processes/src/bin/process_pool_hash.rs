@@ -34,12 +34,13 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
+use examples_processes::cpu_count;
 use examples_processes::pool::{self, Pool};
 use rayon::prelude::*;
-use shared::event;
+use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::report::sha_answer;
 use shared::timing::{Stopwatch, thread_name};
-use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job}; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
+use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
 
 /// SHA-256 jobs on a pool of worker processes (or, with --threads, threads).
 #[derive(Parser)]
@@ -68,12 +69,10 @@ fn main() -> Result<()> {
     // The `if __name__ == "__main__":` guard: a worker hashes each job it is
     // sent and replies with the digest and its own PID, until its stdin closes.
     if args.role.is_some() {
-        return pool::serve(|(size, seed): (usize, u64), _attempt| {
-            (sha_job(size, seed), std::process::id())
-        });
+        let sha = |(size, seed): (usize, u64), _attempt| (sha_job(size, seed), std::process::id());
+        return pool::serve(sha);
     }
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let workers = args.workers.map_or(cpus, |n| n as usize);
+    let workers = args.workers.map_or_else(cpu_count, |n| n as usize);
     let (jobs, size) = (args.jobs, args.size as usize);
 
     let sw = Stopwatch::start();
@@ -93,10 +92,8 @@ fn main() -> Result<()> {
     } else {
         // with futures.ProcessPoolExecutor() as executor:
         let mut executor = Pool::<(usize, u64), (String, u32)>::start(workers, 1)?;
-        event!(
-            "started {workers} worker processes, pids {:?}",
-            executor.pids()
-        );
+        let pids = executor.pids();
+        event!("started {workers} worker processes, pids {pids:?}");
         // to_do = (executor.submit(sha, SIZE) for i in range(JOBS))
         for seed in 0..jobs {
             executor.submit(&(size, seed))?;

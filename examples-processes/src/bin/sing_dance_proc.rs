@@ -53,17 +53,13 @@ struct Args {
 }
 
 /// The note's `sing(num)` and `dance(num)`, each in its own process.
-fn perform(who: &str, num: u32, interval: Duration) {
-    let line = if who == "sing" {
-        "唱歌......"
-    } else {
-        "跳舞......"
-    };
+fn perform(who: &str, line: &str, num: u32, interval: Duration) -> Result<()> {
     event_as!(who, "running in pid {}", pid());
     for _ in 0..num {
         event_as!(who, "{line}");
         thread::sleep(interval);
     }
+    Ok(())
 }
 
 fn main() -> Result<()> {
@@ -71,9 +67,10 @@ fn main() -> Result<()> {
     let args = Args::parse();
     // The `if __name__ == "__main__":` guard: it keeps a child, which runs
     // this same main, from starting processes of its own.
-    if let Some(role) = &args.role {
-        perform(role, args.num, args.interval);
-        return Ok(());
+    match args.role.as_deref() {
+        Some("sing") => return perform("sing", "唱歌......", args.num, args.interval),
+        Some(_) => return perform("dance", "跳舞......", args.num, args.interval),
+        None => {} // main
     }
     event_as!("main", "main process pid {}", pid());
     // Process(target=..., args=(3, )).start(): the arguments become flags.
@@ -81,9 +78,7 @@ fn main() -> Result<()> {
         let mut cmd = self_command(role)?;
         cmd.args(["--num", &args.num.to_string()]);
         cmd.args(["--interval", &args.interval.as_secs_f64().to_string()]);
-        let child = cmd
-            .spawn()
-            .with_context(|| format!("cannot start {role}"))?;
+        let child = cmd.spawn().context("cannot start a child")?;
         event_as!("main", "started {role}_process: pid {}", child.id());
         Ok(KillOnDrop(child)) // killed if main fails before it ends
     };
@@ -91,16 +86,15 @@ fn main() -> Result<()> {
     let mut dance_process = start("dance")?;
     // Python's main waits for its children at exit; Rust's does not: wait here.
     for (name, p) in [("sing", &mut sing_process), ("dance", &mut dance_process)] {
-        let status = p
-            .wait()
-            .with_context(|| format!("cannot wait for {name}"))?;
+        let status = p.wait()?;
         ensure!(status.success(), "{name}_process failed: {status}");
         event_as!("main", "{name}_process (pid {}) exited: {status}", p.id());
     }
-    let mut pids = vec![pid(), sing_process.id(), dance_process.id()];
-    pids.sort_unstable();
-    pids.dedup();
-    ensure!(pids.len() == 3, "expected 3 distinct PIDs, got {pids:?}");
+    let (sing, dance) = (sing_process.id(), dance_process.id());
+    ensure!(
+        sing != dance && pid() != sing && pid() != dance,
+        "3 PIDs expected"
+    );
     println!("check: 3 processes, 3 distinct PIDs");
     Ok(())
 }

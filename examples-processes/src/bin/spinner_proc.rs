@@ -88,15 +88,13 @@ fn main() -> Result<()> {
     }
     // Fluent Python's `supervisor()`: spinner in a process, slow job right here.
     let mut cmd = self_command("spinner")?;
-    cmd.args(["--tick", &args.tick.as_secs_f64().to_string()])
-        .stdin(Stdio::piped());
+    cmd.args(["--tick", &args.tick.as_secs_f64().to_string()]);
+    cmd.stdin(Stdio::piped()); // the parent's end of the pipe is `done`
     let mut spinner = KillOnDrop(cmd.spawn().context("cannot start the spinner")?);
     event_as!("main", "started the spinner process: pid {}", spinner.id());
     let result = slow(args.slow_secs);
-    writeln!(
-        spinner.stdin.take().context("no pipe to the spinner")?,
-        "stop"
-    )?; // done.set()
+    let mut done = spinner.stdin.take().context("no pipe to the spinner")?;
+    writeln!(done, "stop")?; // done.set()
     let status = spinner.wait().context("cannot wait for the spinner")?; // spinner.join()
     ensure!(status.success(), "the spinner failed: {status}");
     event_as!("main", "spinner exited: {status}");
