@@ -538,7 +538,7 @@ fn send_sync_table_and_working_versions() {
     pos(
         &out,
         "main",
-        "check: Mutex<Vec<usize>> got all 3 pushes, AtomicUsize counted 3 hits",
+        "check: Mutex<Vec<u64>> got all 3 pushes, AtomicUsize counted 3 hits",
     );
     pos(
         &out,

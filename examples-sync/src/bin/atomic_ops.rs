@@ -24,6 +24,7 @@
 //! amount each run; tiny sizes may lose nothing), and `fetch_add`, the
 //! `compare_exchange` loop and `swap` always exact, then `check: ...`.
 
+use std::collections::HashSet;
 use std::hint::spin_loop;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -48,9 +49,10 @@ struct Args {
 /// `add_one` run --ops times on each of --threads threads (started together), on one counter.
 fn count(a: &Args, add_one: impl Fn(&AtomicU64) + Sync) -> Result<u64> {
     let n = AtomicU64::new(0);
+    // src/together.rs: threads worker-1, worker-2, ..., started at once.
     run_together("worker", a.threads, |_| {
         (0..a.ops).for_each(|_| add_one(&n))
-    })?; // src/together.rs
+    })?;
     Ok(n.into_inner())
 }
 
@@ -65,15 +67,11 @@ fn main() -> Result<()> {
         spin_loop(); // widen the gap a little, or the loss is rare in release builds
         n.store(v + 1, Relaxed);
     })?;
-    event!(
-        "load then store: expected {expected}, got {got} (lost {})",
-        expected - got
-    );
+    let lost = expected - got;
+    event!("load then store: expected {expected}, got {got} (lost {lost})");
 
     event!("fetch_add: steps = [fetch_add]: 1 step (one `lock xadd` on x86-64), indivisible");
-    let fetch_add = count(&a, |n| {
-        n.fetch_add(1, Relaxed);
-    })?;
+    let fetch_add = count(&a, |n| _ = n.fetch_add(1, Relaxed))?;
     event!("fetch_add: expected {expected}, got {fetch_add}");
 
     event!("compare_exchange loop: steps = [load, compare_exchange, retry]: indivisible");
@@ -91,7 +89,7 @@ fn main() -> Result<()> {
 
     event!("swap: steps = [swap]: 1 step (`xchg`), indivisible");
     let cell = AtomicU64::new(0); // token 0 is in the cell at the start
-    let mut back: Vec<u64> = run_together("worker", a.threads, |i| {
+    let mut back = run_together("worker", a.threads, |i| {
         // Each thread swaps in its own tokens and keeps the one it took out.
         let tokens = (1..=a.ops).map(|k| i * a.ops + k);
         tokens.map(|t| cell.swap(t, Relaxed)).collect::<Vec<_>>()
@@ -99,16 +97,11 @@ fn main() -> Result<()> {
     .concat();
     back.push(cell.into_inner());
     let returned = back.len();
-    back.sort_unstable();
-    back.dedup(); // a token lost or got twice would show here
-    let distinct = back.len();
+    let distinct = back.into_iter().collect::<HashSet<_>>().len(); // a token lost or got twice shows here
     event!("swap: expected {tokens} distinct tokens back, got {distinct} of {returned}");
 
     let exact = [fetch_add, cas] == [expected; 2] && [distinct, returned] == [tokens; 2];
-    ensure!(
-        exact,
-        "check failed: an indivisible operation lost an update"
-    );
+    ensure!(exact, "check failed: an update was lost");
     event!("check: fetch_add, compare_exchange loop and swap all exact");
     // So: indivisible means the whole change is one step (or retried as one), not few instructions.
     Ok(())

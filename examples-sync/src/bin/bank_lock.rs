@@ -21,12 +21,13 @@
 //! `--split-lock` both checks pass, both withdrawals happen, and
 //! `final balance = -600`, reported as a broken invariant.
 
-use std::sync::{Barrier, Mutex};
+use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
+use examples_sync::together::run_together;
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::workload::secs_arg;
 
@@ -44,8 +45,7 @@ struct Args {
 const OPENING: i64 = 1000;
 const AMOUNT: i64 = 800;
 
-fn withdraw(balance: &Mutex<i64>, start: &Barrier, a: &Args) -> bool {
-    start.wait(); // both threads reach the check together
+fn withdraw(balance: &Mutex<i64>, a: &Args) -> bool {
     let mut b = balance.lock().unwrap(); // unwrap: fails only if a holder panicked
     event!("check: balance {} >= {AMOUNT}? {}", *b, *b >= AMOUNT);
     if *b < AMOUNT {
@@ -70,19 +70,10 @@ fn main() -> Result<()> {
     let how = ["one lock", "two lock sections"][usize::from(a.split_lock)];
     event!("balance {OPENING}; two threads withdraw {AMOUNT} each; check and withdraw under {how}");
 
-    let (balance, start) = (Mutex::new(OPENING), Barrier::new(2));
-    let succeeded = thread::scope(|s| -> Result<i64> {
-        let mut handles = Vec::new();
-        for name in ["withdraw-1", "withdraw-2"] {
-            let t = thread::Builder::new().name(name.into());
-            handles.push(t.spawn_scoped(s, || withdraw(&balance, &start, &a))?);
-        }
-        // unwrap: join fails only if the thread panicked; pass that on.
-        Ok(handles
-            .into_iter()
-            .map(|h| i64::from(h.join().unwrap()))
-            .sum())
-    })?;
+    let balance = Mutex::new(OPENING);
+    // run_together (src/together.rs): threads withdraw-1 and withdraw-2, started at once.
+    let done = run_together("withdraw", 2, |_| withdraw(&balance, &a))?;
+    let succeeded = done.into_iter().filter(|&ok| ok).count() as i64;
 
     let balance = balance.into_inner().unwrap();
     event!("{succeeded} of 2 withdrawals succeeded");

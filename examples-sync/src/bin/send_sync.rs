@@ -30,7 +30,7 @@ use std::thread;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_sync::send_sync; // send_sync!(T) = (T: Send?, T: Sync?) as a pair of bools (src/send_sync.rs)
+use examples_sync::{send_sync, together::run_together}; // send_sync!(T) = (T: Send?, T: Sync?) as a pair of bools (src/send_sync.rs)
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 
 #[derive(Parser)]
@@ -88,22 +88,17 @@ fn main() -> Result<()> {
     event!("check: Arc<Vec<i32>> read by {n} threads, every sum 6, strong count back to 1");
 
     // 2. Shared mutation through `&`: a Mutex (Python's `with lock:`) and an
-    //    atomic. A scope lets the threads borrow them: no Arc needed.
+    //    atomic. Scoped threads (src/together.rs) borrow them: no Arc needed.
     let (log, hits) = (Mutex::new(Vec::new()), AtomicUsize::new(0));
-    thread::scope(|s| {
-        for i in 0..n {
-            let (log, hits) = (&log, &hits);
-            s.spawn(move || {
-                log.lock().unwrap().push(i); // unwrap: fails only if a holder panicked
-                hits.fetch_add(1, Relaxed);
-            });
-        }
-    });
+    run_together("push", n as u64, |i| {
+        log.lock().unwrap().push(i); // unwrap: fails only if a holder panicked
+        hits.fetch_add(1, Relaxed);
+    })?;
     let mut log = log.into_inner().unwrap();
     log.sort_unstable();
-    let all = log == (0..n).collect::<Vec<_>>() && hits.into_inner() == n;
+    let all = log == (0..n as u64).collect::<Vec<_>>() && hits.into_inner() == n;
     ensure!(all, "check failed: {log:?}");
-    event!("check: Mutex<Vec<usize>> got all {n} pushes, AtomicUsize counted {n} hits");
+    event!("check: Mutex<Vec<u64>> got all {n} pushes, AtomicUsize counted {n} hits");
     event!("the versions that do not compile: src/send_sync.rs (cargo test --doc)");
     Ok(())
 }
