@@ -365,7 +365,7 @@ fn scoped_threads_borrow_locals() {
     };
     let check1 = at("check: std::thread::scope sum = 500500");
     let check2 = at("check: sum after doubling in place = 1001000");
-    let check3 = at("check: crossbeam::scope sum = 500500");
+    let check3 = at("check: crossbeam::scope sum = 1001000");
     // Each part's threads all speak before its check: the scope joined them.
     for k in 0..3 {
         assert!(

@@ -22,9 +22,8 @@
 //! 30 `spinner` lines in a pipe), `slow job done`, `spinner stopped after N
 //! frames`, `check: the spinner drew N frames while main worked`, `Answer: 42`.
 
-use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::{thread, time::Duration};
+use std::{io::IsTerminal, io::Write, thread, time::Duration};
 
 use anyhow::ensure;
 use clap::Parser;
@@ -45,11 +44,8 @@ struct Args {
 fn spin(msg: &str, done: &AtomicBool, tick: Duration) -> usize {
     let tty = std::io::stdout().is_terminal();
     let mut frames = 0;
-    for ch in ['|', '/', '-', '\\']
-        .iter()
-        .cycle()
-        .take_while(|_| !done.load(Relaxed))
-    {
+    let chars = ['|', '/', '-', '\\'].into_iter().cycle();
+    for ch in chars.take_while(|_| !done.load(Relaxed)) {
         frames += 1;
         if tty {
             // Ends back at the line's start: the next frame (or main's next line,
@@ -91,10 +87,8 @@ fn main() -> anyhow::Result<()> {
         anyhow::Ok((result, spinner.join().unwrap())) // unwrap on join(): re-raise a panic
     })?;
     // The first frame is drawn at once: a job of at least a tick must have seen it move.
-    ensure!(
-        frames > 0 || args.slow_secs < args.tick,
-        "the spinner never drew a frame"
-    );
+    let moved = frames > 0 || args.slow_secs < args.tick;
+    ensure!(moved, "the spinner never drew a frame");
     println!("check: the spinner drew {frames} frames while main worked");
     println!("Answer: {result}");
     Ok(())
