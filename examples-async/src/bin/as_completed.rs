@@ -33,6 +33,7 @@ use tokio::task::JoinSet;
 #[command(about = "asyncio.as_completed: JoinSet::join_next and FuturesUnordered")]
 struct Args {
     /// Each task's wait in seconds, in input order (0 to 3600 each).
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, value_delimiter = ',', default_value = "3,1,4,0,2", value_parser = secs_arg)]
     delays: Vec<Duration>,
 }

@@ -35,6 +35,7 @@ struct Args {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=1000))]
     count: u32,
     /// Seconds the generator waits before each item (its "I/O").
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "0.2", value_parser = secs_arg)]
     delay: Duration,
 }

@@ -34,6 +34,7 @@ use shared::workload::secs_arg;
 #[command(about = "a blocking call in a task stalls the others; spawn_blocking / unblock fix it")]
 struct Args {
     /// Seconds the blocking call waits at most for its reply.
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     block: Duration,
     /// Seconds between ticks.

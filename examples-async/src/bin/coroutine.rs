@@ -39,6 +39,7 @@ use shared::{event, event_as};
 #[command(about = "an async fn returns a future that does nothing until awaited")]
 struct Args {
     /// Seconds main waits (doing nothing) between making a future and awaiting it.
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "0.5", value_parser = secs_arg)]
     pause: Duration,
 }

@@ -54,12 +54,8 @@ impl Wake for Task {
 
 /// 至尊循环引众生: box the future into a task and queue it (`loop.create_task`).
 fn spawn(queue: &Sender<Arc<Task>>, fut: impl Future<Output = ()> + Send + 'static) -> Arc<Task> {
-    let future: BoxFuture = Box::pin(fut);
-    let task = Arc::new(Task(
-        Mutex::new(Some(future)),
-        queue.clone(),
-        AtomicUsize::new(0),
-    ));
+    let future = Mutex::new(Some(Box::pin(fut) as BoxFuture));
+    let task = Arc::new(Task(future, queue.clone(), AtomicUsize::new(0)));
     task.clone().wake(); // onto the run queue, to be polled a first time
     task
 }
@@ -74,11 +70,8 @@ fn run(ready: &Receiver<Arc<Task>>, mut live: usize) {
         let Some(fut) = slot.as_mut() else { continue }; // a late wake of a finished task
         task.2.fetch_add(1, SeqCst);
         let waker = Waker::from(task.clone()); // how the future gets back onto the queue
-        if fut
-            .as_mut()
-            .poll(&mut Context::from_waker(&waker))
-            .is_ready()
-        {
+        let mut cx = Context::from_waker(&waker);
+        if fut.as_mut().poll(&mut cx).is_ready() {
             *slot = None;
             live -= 1; // 普照众生欣欣荣
         } // else it is in no queue at all until its Waker is called
@@ -112,6 +105,7 @@ impl Future for Sleep {
 #[command(about = "an executor from scratch running the gather demo")]
 struct Args {
     /// Seconds in one unit: task-k waits k units.
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     unit: Duration,
 }
@@ -139,10 +133,8 @@ fn main() -> Result<()> {
     let all: usize = polls.iter().sum();
     println!("polls per task: {polls:?}, {all} in all");
     // Once to start, at most once more when its timer woke it: never a poll for nothing.
-    ensure!(
-        polls.iter().all(|&n| n <= 2),
-        "a task was polled without being woken"
-    );
+    let woken_only = polls.iter().all(|&n| n <= 2);
+    ensure!(woken_only, "a task was polled without being woken");
     println!("check: all 3 tasks ran to completion, each polled only when woken");
     Ok(())
 }

@@ -41,6 +41,7 @@ use tokio::task::JoinSet;
 #[command(about = "asyncio.gather in tokio: join!, JoinSet, join_all")]
 struct Args {
     /// Seconds in one unit: task-k waits k units (the notes' 1, 2, 3 s).
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     unit: Duration,
 }

@@ -33,6 +33,7 @@ use shared::workload::secs_arg;
 #[command(about = "asyncio.gather on async-std (discontinued): join!, spawn, join_all")]
 struct Args {
     /// Seconds in one unit: task-k waits k units (the notes' 1, 2, 3 s).
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     unit: Duration,
 }

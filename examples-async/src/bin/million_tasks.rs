@@ -24,7 +24,7 @@
 use std::time::Duration;
 
 use anyhow::Result;
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use futures::FutureExt;
 use futures::future::join_all;
 use shared::event;
@@ -37,44 +37,35 @@ use shared::workload::secs_arg;
 #[command(about = "N concurrent sleeping tasks: peak memory per task")]
 struct Args {
     /// Which runtime runs the tasks.
-    #[arg(long, value_enum, default_value_t = Runtime::Tokio)]
-    runtime: Runtime,
+    #[arg(long, default_value = "tokio", value_parser = ["tokio", "smol", "async-std"])]
+    runtime: String,
     /// A spawned task per sleep, or one task joining N sleep futures.
-    #[arg(long, value_enum, default_value_t = Form::Spawn)]
-    form: Form,
+    #[arg(long, default_value = "spawn", value_parser = ["spawn", "join"])]
+    form: String,
     /// How many tasks.
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     tasks: u32,
     /// Seconds each task sleeps.
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     sleep: Duration,
-}
-
-#[derive(Clone, Copy, ValueEnum, Debug)]
-enum Runtime {
-    Tokio,
-    Smol,
-    AsyncStd,
-}
-
-#[derive(Clone, Copy, ValueEnum, Debug, PartialEq)]
-enum Form {
-    Spawn,
-    Join,
 }
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
-    let (runtime, form, n, d) = (args.runtime, args.form, args.tasks, args.sleep);
+    let (n, d, spawn) = (args.tasks, args.sleep, args.form == "spawn");
     let before = rusage_self().max_rss_bytes; // peak resident memory so far (getrusage)
-    event!("{n} tasks on {runtime:?}, form {form:?}, each sleeping {d:?}");
+    event!(
+        "{n} tasks on {}, form {}, each sleeping {d:?}",
+        args.runtime,
+        args.form
+    );
     let sw = Stopwatch::start();
-    let spawn = form == Form::Spawn;
-    match runtime {
+    match args.runtime.as_str() {
         // What #[tokio::main] builds. Where the bytes go (x86-64 Linux, glibc):
         // a tokio `Sleep` is 112 B, its timer-wheel entry inside it (no allocation).
-        Runtime::Tokio => tokio::runtime::Runtime::new()?.block_on(async {
+        "tokio" => tokio::runtime::Runtime::new()?.block_on(async {
             let sleeps = (0..n).map(|_| tokio::time::sleep(d));
             if spawn {
                 // ~456 B a task: the task cell (header, scheduler, id, the future,
@@ -94,7 +85,7 @@ fn main() -> Result<()> {
             }
             anyhow::Ok(())
         })?,
-        Runtime::Smol => {
+        "smol" => {
             let ex = smol::Executor::new();
             smol::block_on(ex.run(async {
                 // A Timer's output is an Instant: map it to (), so join_all keeps no outputs.
@@ -109,7 +100,7 @@ fn main() -> Result<()> {
                 }
             }));
         }
-        Runtime::AsyncStd => async_std::task::block_on(async {
+        _ => async_std::task::block_on(async {
             let sleeps = (0..n).map(|_| async_std::task::sleep(d));
             if spawn {
                 let handles: Vec<_> = sleeps.map(async_std::task::spawn).collect();

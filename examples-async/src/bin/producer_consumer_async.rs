@@ -34,6 +34,7 @@ struct Args {
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
     producers: u32,
     /// Seconds each producer takes to make its item.
+    // secs_arg: seconds from 0 to 3600, NaN and inf refused (shared/src/workload.rs)
     #[arg(long, default_value = "1", value_parser = secs_arg)]
     delay: Duration,
 }

@@ -37,6 +37,7 @@ struct Args {
     #[arg(long, default_value = "abort", value_parser = ["abort", "select"])]
     cancel: String,
     /// Seconds between frames.
+    // positive_secs_arg: seconds, more than 0, at most 3600 (shared/src/workload.rs)
     #[arg(long, default_value = "0.1", value_parser = positive_secs_arg)]
     tick: Duration,
     /// Seconds the slow job takes.
