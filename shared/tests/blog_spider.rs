@@ -36,12 +36,7 @@ fn faulty_site() -> Site {
     Site::start(SiteConfig {
         pages: 20,
         latency: Duration::ZERO,
-        faults: Faults {
-            error_rate: 0.5,
-            drop_rate: 0.2,
-            seed: 7,
-            ..Faults::default()
-        },
+        faults: Faults { error_rate: 0.5, drop_rate: 0.2, seed: 7, ..Faults::default() },
         ..SiteConfig::default()
     })
     .unwrap()
@@ -54,11 +49,7 @@ fn account_lines_are_rusts_for_the_same_faulty_site() {
     for url in site.page_urls() {
         account.record(&fetch_with_retry(&url, &Retry::default()));
     }
-    let rust: Vec<String> = account
-        .lines()
-        .iter()
-        .map(|l| l.replace(site.url(), "BASE"))
-        .collect();
+    let rust: Vec<String> = account.lines().iter().map(|l| l.replace(site.url(), "BASE")).collect();
     assert!(account.retried() > 0 && account.failed() > 0, "{rust:?}");
 
     let site = faulty_site(); // fresh: the same requests meet the same faults
@@ -79,10 +70,7 @@ account.check()";
         .map(|l| l.replace(site.url(), "BASE"))
         .collect();
     assert_eq!(twin, rust, "{}", out.dump());
-    let error = format!(
-        "error: {} of 20 pages failed after their retries",
-        account.failed()
-    );
+    let error = format!("error: {} of 20 pages failed after their retries", account.failed());
     assert_eq!(out.stderr.trim(), error, "{}", out.dump());
     // asyncio's fetch, one page after another, names the same faults
     let site = faulty_site();
@@ -96,26 +84,35 @@ async def crawl(account):
 asyncio.run(crawl(blog_spider.Account())).print()";
     let run = python(code, &["--site", site.url(), "--pages", "20"], &[]);
     assert!(run.success(), "{}", run.dump());
-    let lines: Vec<String> = run
-        .stdout
-        .lines()
-        .map(|l| l.replace(site.url(), "BASE"))
-        .collect();
+    let lines: Vec<String> = run.stdout.lines().map(|l| l.replace(site.url(), "BASE")).collect();
     assert_eq!(lines, rust, "{}", run.dump());
+    // a page that does not exist (a site without faults) is not retried
+    // (HTTP 404), by either client;
+    // the backoff doubles from 50 ms, as Rust's
+    let code = "\
+import asyncio
+args = blog_spider.add_crawl_args(__import__('argparse').ArgumentParser()).parse_args()
+missing = blog_spider.urls(args)[0].replace('/p/1', '/p/999')
+for f in [blog_spider.fetch(missing, args), asyncio.run(blog_spider.async_fetch(missing, args))]:
+    print(f.attempts, f.error)
+print([round(blog_spider.delay(n), 3) for n in (1, 2, 3, 9)])";
+    let site =
+        Site::start(SiteConfig { pages: 2, latency: Duration::ZERO, ..SiteConfig::default() })
+            .unwrap();
+    let run = python(code, &["--site", site.url(), "--pages", "2"], &[]);
+    let f = fetch_with_retry(&format!("{}/sitehome/p/999", site.url()), &Retry::default());
+    let r = Retry::default();
+    let delays: Vec<String> =
+        [1, 2, 3, 9].iter().map(|&n| format!("{}", r.delay(n).as_secs_f64())).collect();
+    let want =
+        format!("{0} {1}\n{0} {1}\n[{2}]\n", f.attempts(), f.body.unwrap_err(), delays.join(", "));
+    assert_eq!(run.stdout, want, "{}", run.dump());
     // the post links of the pages fetched, checked page by page
     let fetched_posts: usize = (1..=20u32)
-        .filter(|&n| {
-            !rust
-                .iter()
-                .any(|l| l.starts_with(&format!("failed: BASE/sitehome/p/{n} ")))
-        })
+        .filter(|&n| !rust.iter().any(|l| l.starts_with(&format!("failed: BASE/sitehome/p/{n} "))))
         .map(shared::site::posts_on_page)
         .sum();
-    assert!(
-        out.stdout.contains(&format!("posts {fetched_posts}\n")),
-        "{}",
-        out.dump()
-    );
+    assert!(out.stdout.contains(&format!("posts {fetched_posts}\n")), "{}", out.dump());
 }
 
 #[test]
@@ -135,30 +132,21 @@ asyncio.run(named())";
     let out = python(code, &[], &[]);
     assert!(out.success(), "{}", out.dump());
     let digests: Vec<String> = (0..3).map(|s| shared::workload::sha_job(1024, s)).collect();
-    let small: Vec<String> = (0..30u64)
-        .filter(|&n| shared::workload::is_prime(n))
-        .map(|n| n.to_string())
-        .collect();
+    let small: Vec<String> =
+        (0..30u64).filter(|&n| shared::workload::is_prime(n)).map(|n| n.to_string()).collect();
     let want = [
         shared::report::crawl_answer(727, 50),
         shared::report::primes_answer(&[true, true, false]),
         shared::report::sha_answer(&digests),
         format!("True False [{}]", small.join(", ")),
-        format!(
-            "{} {} 12",
-            shared::site::posts_on_page(1),
-            shared::site::expected_posts(50)
-        ),
+        format!("{} {} 12", shared::site::posts_on_page(1), shared::site::expected_posts(50)),
         shared::timing::cost_line("single thread", Duration::from_micros(1_234_500)),
         "answer: 42".to_string(),
     ];
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(&lines[..want.len()], &want, "{}", out.dump());
-    let said: Vec<(String, String)> = out
-        .events()
-        .into_iter()
-        .map(|(_, who, msg)| (who, msg))
-        .collect();
+    let said: Vec<(String, String)> =
+        out.events().into_iter().map(|(_, who, msg)| (who, msg)).collect();
     assert_eq!(said[0], ("main".into(), "hello".into()), "{}", out.dump());
     assert_eq!(said[1], ("read_file".into(), "as another".into()));
     assert_eq!(said[2].1, "from a task", "{}", out.dump());
@@ -175,17 +163,9 @@ p.add_argument('--n', type=blog_spider.count(1, 10), default=1)
 p.add_argument('--delay', type=blog_spider.seconds(0, 10), default=0)
 p.add_argument('--tick', type=blog_spider.positive_seconds, default=1)
 print(vars(p.parse_args()))";
-    let good = python(
-        code,
-        &["--site", "http://127.0.0.1:9/", "--tick", "0.5"],
-        &[],
-    );
+    let good = python(code, &["--site", "http://127.0.0.1:9/", "--tick", "0.5"], &[]);
     assert!(good.success(), "{}", good.dump());
-    assert!(
-        good.stdout.contains("'site': 'http://127.0.0.1:9'"),
-        "{}",
-        good.dump()
-    );
+    assert!(good.stdout.contains("'site': 'http://127.0.0.1:9'"), "{}", good.dump());
     let bad: [&[&str]; 17] = [
         &["--pages", "0"],
         &["--pages", "100001"],
@@ -208,29 +188,17 @@ print(vars(p.parse_args()))";
     for args in bad {
         let out = python(code, args, &[]);
         assert_eq!(out.code, Some(2), "{args:?}: {}", out.dump());
-        let errors: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter(|l| l.contains("error:"))
-            .collect();
+        let errors: Vec<&str> = out.stderr.lines().filter(|l| l.contains("error:")).collect();
         assert_eq!(errors.len(), 1, "{args:?}: {}", out.dump());
         assert!(!out.stderr.contains("Traceback"), "{}", out.dump());
     }
     let out = python(code, &["--site", "abc"], &[]);
-    assert!(
-        out.stderr.contains("give it as http://HOST:PORT"),
-        "{}",
-        out.dump()
-    );
+    assert!(out.stderr.contains("give it as http://HOST:PORT"), "{}", out.dump());
 }
 
 #[test]
 fn no_site_is_one_line_and_exit_1() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let site = format!("http://127.0.0.1:{port}");
     let code = "\
 args = blog_spider.add_crawl_args(__import__('argparse').ArgumentParser()).parse_args()
@@ -251,12 +219,9 @@ print(len(blog_spider.urls(args)))";
 
 #[test]
 fn spans_are_written_at_exit_by_workers_too_and_a_bad_path_is_one_line() {
-    let site = Site::start(SiteConfig {
-        pages: 2,
-        latency: Duration::ZERO,
-        ..SiteConfig::default()
-    })
-    .unwrap();
+    let site =
+        Site::start(SiteConfig { pages: 2, latency: Duration::ZERO, ..SiteConfig::default() })
+            .unwrap();
     let spans = TempSpans::new("blog-spider");
     let code = "\
 import concurrent.futures as cf, threading
@@ -286,10 +251,7 @@ with cf.ProcessPoolExecutor(1) as pool:
         .iter()
         .find(|s| s.what == "sha seed 5")
         .unwrap_or_else(|| panic!("no worker span: {got:#?}"));
-    assert!(
-        worker.name.starts_with("main (pid ") && worker.name.ends_with(')'),
-        "{worker:?}"
-    );
+    assert!(worker.name.starts_with("main (pid ") && worker.name.ends_with(')'), "{worker:?}");
     let start = got.iter().find(|s| s.what == "start").unwrap();
     assert_eq!(start.start, start.end, "a log line is a mark");
     assert_eq!(
@@ -298,42 +260,27 @@ with cf.ProcessPoolExecutor(1) as pool:
         "a forked worker does not write its parent's spans again"
     );
     assert!(
-        out.stdout
-            .contains(&format!("digest {}", shared::workload::sha_job(64, 5))),
+        out.stdout.contains(&format!("digest {}", shared::workload::sha_job(64, 5))),
         "{}",
         out.dump()
     );
 
     let bad = shared::run::checks::missing_spans_path();
-    let out = python(
-        "print('ran')",
-        &[],
-        &[(shared::spans::SPANS_ENV, bad.as_str())],
-    );
+    let out = python("print('ran')", &[], &[(shared::spans::SPANS_ENV, bad.as_str())]);
     assert_eq!(out.code, Some(1), "{}", out.dump());
     assert_eq!(out.stdout, "", "{}", out.dump());
     let errors: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(errors.len(), 1, "{}", out.dump());
-    assert!(
-        errors[0].starts_with("error: cannot create the spans file"),
-        "{}",
-        out.dump()
-    );
+    assert!(errors[0].starts_with("error: cannot create the spans file"), "{}", out.dump());
 }
 
 #[test]
 fn the_clock_is_shared_with_a_parent() {
     // A parent that started 2 s ago (its epoch in the environment).
-    let t0 = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
+    let t0 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
         - 2_000_000_000;
-    let out = python(
-        "blog_spider.log('late')",
-        &[],
-        &[(shared::timing::EPOCH_ENV, &t0.to_string())],
-    );
+    let out =
+        python("blog_spider.log('late')", &[], &[(shared::timing::EPOCH_ENV, &t0.to_string())]);
     let (t, _, _) = out.events()[0].clone();
     assert!((2.0..3.0).contains(&t), "{}", out.dump());
     let out = python("blog_spider.log('early')", &[], &[]);
