@@ -14,15 +14,13 @@
 //!
 //! The second crawl, a `threading.Thread(target=blog_spider.craw, args=(url,))`
 //! per URL, each started, then each joined, is the course's
-//! `01. multi_thread_craw.py` (not in the notes). Its `craw(url)` is
-//! `requests.get(url).text`; here `fetch_with_retry` on the local blog site
-//! (100 ms a request), parsed for every `<a class="post-item-title">`.
-//! Added here: each page's timeout and retries (`--attempts`, `--timeout`),
-//! an account of every URL after each crawl, exit code 1 only if a page
-//! failed; the post links are absolute, so the first is followed.
+//! `01. multi_thread_craw.py` (not in the notes); the blog is the local site
+//! (100 ms a request). Added here: each page's timeout and retries
+//! (`--attempts`, `--timeout`), an account of every URL after each crawl, exit
+//! code 1 only if a page failed; the links are absolute, so the first is followed.
 //!
 //! Run: `cargo run --release -p examples-threads --bin crawler -- --pages 50`
-//! (starts the site in this process). Against a faulty site, in one terminal
+//! (starts the site here), or against a faulty site: in one terminal
 //! `cargo run -p shared --bin blog-site -- --error-rate 0.3 --drop-rate 0.2 --seed 7`,
 //! in another `cargo run -p examples-threads --bin crawler -- --site http://127.0.0.1:8000`.
 //!
@@ -54,12 +52,8 @@ struct Args {
 /// blog_spider.craw(url), then its parse: the post links on one list page.
 fn craw(page: u32, url: &str, retry: &Retry) -> (Fetched, Option<usize>) {
     let fetched = fetch_with_retry(url, retry); // timeout + retries (shared/src/crawl.rs)
-    let posts = fetched
-        .body
-        .as_ref()
-        .ok()
-        .map(|html| parse_posts(html).len());
-    // A page that failed for good (`None`) is named in the account, with every cause.
+    let html = fetched.body.as_ref().ok(); // None: failed for good, named in the account
+    let posts = html.map(|html| parse_posts(html).len());
     posts.inspect(|n| event!("page {page}: {n} posts"));
     (fetched, posts)
 }
@@ -89,29 +83,27 @@ fn main() -> Result<()> {
     let site = args.crawl.open_site()?; // --site, or a blog site served from here while `site` lives
     println!("blog site: {} ({pages} pages)", site.url());
     let urls = site.page_urls(pages);
-    let (mut accounts, mut found) = (Vec::new(), 0);
+    let mut accounts = Vec::new(); // (crawl, (its account, the post links it found))
 
     if only != Some("multi") {
         let single = timed("single thread", || single_thread(&urls, &retry));
-        let (account, posts) = tally(&single)?; // prints the account, checks each page's post links
-        accounts.push(("the single-thread crawl", account));
-        found = posts;
+        // tally: prints the account of every URL, checks each page's post links.
+        accounts.push(("the single-thread crawl", tally(&single)?));
     }
     if only != Some("single") {
         let multi = timed("multi thread", || multi_thread(&urls, &retry))?;
-        let (account, posts) = tally(&multi)?;
-        accounts.push(("the multi-thread crawl", account));
-        found = posts;
+        accounts.push(("the multi-thread crawl", tally(&multi)?));
         if only.is_none() {
             // The links are absolute, as on the real blog: follow the first one.
             examples_threads::check::follow_first_post(&multi[0].0, &retry)?;
         }
     }
-    for (crawl, account) in &accounts {
+    for (crawl, (account, _)) in &accounts {
         // Exit 1 only if a page still failed after its retries (both crawls ran first).
         account.check().map_err(|e| anyhow!("{crawl}: {e}"))?;
     }
     let crawls = only.map_or("both crawls", |_| accounts[0].0);
+    let found = accounts[0].1.1; // each crawl's, checked page by page
     println!("check: {crawls} found {found} post links on {pages} pages, as expected");
     println!("answer: {}", shared::report::crawl_answer(found, pages));
     Ok(())

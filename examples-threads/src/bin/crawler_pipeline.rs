@@ -1,8 +1,7 @@
 //! A producer-consumer crawler that ends by itself: 3 fetch threads ->
 //! channel -> 2 parse threads -> file.
 //!
-//! The notes give the queue between threads, word for word
-//! (`001_02a52d28409d88e4.txt`, 数据通信, "data communication"):
+//! The notes' queue between threads (`001_02a52d28409d88e4.txt`), word for word:
 //!
 //! ```text
 //! - import queue
