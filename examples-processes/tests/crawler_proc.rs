@@ -169,3 +169,74 @@ fn crawler_proc_and_twin_refuse_bad_flags() {
     }
     assert_eq!(bin(EXE, &["--latency-ms", "10001"], 10).code, Some(2));
 }
+
+/// A faulty site: every URL is accounted for. With errors on half the
+/// requests and 20 attempts, every page arrives (some retried) and the answer is
+/// right; with errors on every request, every page fails after its 2
+/// attempts, the account says so and the run exits 1 with one error line.
+#[test]
+fn crawler_proc_and_twin_account_for_every_url_under_faults() {
+    let faulty = |error_rate| {
+        let mut config = SiteConfig {
+            pages: PAGES,
+            latency: Duration::ZERO,
+            ..SiteConfig::default()
+        };
+        config.faults.error_rate = error_rate;
+        Site::start(config).expect("the test site starts")
+    };
+    let some = faulty(0.5);
+    let args = [
+        "--site",
+        some.url(),
+        "--pages",
+        "8",
+        "--workers",
+        "2",
+        "--attempts",
+        "20",
+    ];
+    for out in [bin(EXE, &args, 60), twin("crawler_proc", &args, 90)] {
+        ok(&out);
+        let total = expected_posts(PAGES);
+        assert_eq!(
+            answer(&out),
+            format!("{total} post links on {PAGES} pages"),
+            "{}",
+            out.dump()
+        );
+        let summary = line(&out, &format!("{PAGES} pages: "));
+        assert!(summary.ends_with(" retried, 0 failed"), "{}", out.dump());
+        assert!(!summary.contains(" 0 retried"), "{}", out.dump()); // half the requests fail: some pages retried
+    }
+    let all = faulty(1.0);
+    let args = [
+        "--site",
+        all.url(),
+        "--pages",
+        "8",
+        "--workers",
+        "2",
+        "--attempts",
+        "2",
+    ];
+    for out in [bin(EXE, &args, 60), twin("crawler_proc", &args, 90)] {
+        assert_clean_failure(&out);
+        assert_eq!(out.code, Some(1), "{}", out.dump());
+        line(&out, "8 pages: 0 ok, 0 retried, 8 failed");
+        line(
+            &out,
+            &format!(
+                "failed: {}/sitehome/p/1 after 2 attempts (HTTP 500, HTTP 500)",
+                all.url()
+            ),
+        );
+        let errors = out
+            .stderr
+            .lines()
+            .filter(|l| l.to_lowercase().starts_with("error"))
+            .count();
+        assert_eq!(errors, 1, "{}", out.dump());
+        assert!(!out.stdout.contains("answer: "), "{}", out.dump());
+    }
+}

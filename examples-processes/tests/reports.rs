@@ -38,6 +38,22 @@ fn sing_dance_proc_and_twin_record_each_childs_lines_as_marks() {
     }
 }
 
+/// A spans file that cannot be created is refused before any child starts:
+/// one error line, exit 1 (`shared::init()`, blog_spider at import).
+#[test]
+fn sing_dance_proc_and_twin_refuse_a_bad_spans_path_first() {
+    let exe = env!("CARGO_BIN_EXE_sing_dance_proc");
+    for mut cmd in [bin_cmd(exe, &[]), twin_cmd("sing_dance_proc", &[])] {
+        cmd.env(
+            shared::spans::SPANS_ENV,
+            shared::run::checks::missing_spans_path(),
+        );
+        let out = common::run_tagged(cmd, 20);
+        shared::run::checks::bad_spans_path_fails(&out);
+        assert!(!out.stdout.contains("started "), "{}", out.dump());
+    }
+}
+
 const CPU: &str = env!("CARGO_BIN_EXE_cpu_bound_proc");
 
 #[test]
