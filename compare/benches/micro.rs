@@ -46,9 +46,7 @@ mod task_spawn {
     /// tokio current-thread runtime: the task runs on this thread.
     #[divan::bench]
     fn tokio_current_thread(bencher: Bencher) {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         bencher.bench_local(|| rt.block_on(async { tokio::spawn(async { black_box(1) }).await }));
     }
 
@@ -56,10 +54,7 @@ mod task_spawn {
     /// its completion wakes this thread.
     #[divan::bench]
     fn tokio_multi_thread(bencher: Bencher) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
         bencher.bench_local(|| rt.block_on(async { tokio::spawn(async { black_box(1) }).await }));
     }
 
@@ -148,9 +143,7 @@ mod channel_send_recv {
     /// `block_on` of a current-thread runtime (the `block_on` included).
     #[divan::bench]
     fn tokio_mpsc_1_awaited(bencher: Bencher) {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::channel(1);
         bencher.bench_local(|| {
             rt.block_on(async {

@@ -69,18 +69,11 @@ pub fn draw_job(path: &Path, job: &str, title: &str, rows: &[&Row]) -> Result<()
     let height = 90 + ROW_PX * wall.len() as u32 + 50;
     let root = SVGBackend::new(path, (1400, height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
-    let root = root
-        .titled(title, ("sans-serif", 20))
-        .map_err(|e| anyhow!("{e}"))?;
+    let root = root.titled(title, ("sans-serif", 20)).map_err(|e| anyhow!("{e}"))?;
     let (left, right) = root.split_horizontally(700);
     panel(&left, &wall, "wall time, seconds (log scale)", 2).map_err(|e| anyhow!("{job}: {e}"))?;
-    panel(
-        &right,
-        &memory,
-        "peak memory of the process tree, MiB (log scale)",
-        1,
-    )
-    .map_err(|e| anyhow!("{job}: {e}"))?;
+    panel(&right, &memory, "peak memory of the process tree, MiB (log scale)", 1)
+        .map_err(|e| anyhow!("{job}: {e}"))?;
     root.present().map_err(|e| anyhow!("{e}"))?;
     Ok(())
 }
@@ -98,10 +91,7 @@ fn panel(
         (0.01, 1.0)
     } else {
         // whole decades, and room right of the longest bar for its label
-        (
-            10f64.powf(lo.log10().floor()),
-            10f64.powf((hi * 4.0).log10().ceil()),
-        )
+        (10f64.powf(lo.log10().floor()), 10f64.powf((hi * 4.0).log10().ceil()))
     };
     let n = bars.len();
     let mut chart = ChartBuilder::on(area)
@@ -109,10 +99,7 @@ fn panel(
         .caption(caption, ("sans-serif", 16))
         .x_label_area_size(40)
         .y_label_area_size(220)
-        .build_cartesian_2d(
-            (lo..hi).log_scale(),
-            (0..n.saturating_sub(1)).into_segmented(),
-        )?;
+        .build_cartesian_2d((lo..hi).log_scale(), (0..n.saturating_sub(1)).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -153,23 +140,15 @@ fn panel(
             continue;
         };
         let mut rect = Rectangle::new(
-            [
-                (lo, SegmentValue::Exact(y)),
-                (v.median, SegmentValue::Exact(y + 1)),
-            ],
+            [(lo, SegmentValue::Exact(y)), (v.median, SegmentValue::Exact(y + 1))],
             colour.mix(0.85).filled(),
         );
         rect.set_margin(3, 3, 0, 0);
         chart.draw_series(std::iter::once(rect))?;
         if v.min < v.max {
-            let whisker = vec![
-                (v.min, SegmentValue::CenterOf(y)),
-                (v.max, SegmentValue::CenterOf(y)),
-            ];
-            chart.draw_series(std::iter::once(PathElement::new(
-                whisker,
-                BLACK.stroke_width(2),
-            )))?;
+            let whisker =
+                vec![(v.min, SegmentValue::CenterOf(y)), (v.max, SegmentValue::CenterOf(y))];
+            chart.draw_series(std::iter::once(PathElement::new(whisker, BLACK.stroke_width(2))))?;
         }
         chart.draw_series(std::iter::once(Text::new(
             format!(" {}", v.show(digits)),

@@ -13,19 +13,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 /// The three jobs, in the order they are run and shown.
-pub const JOBS: [&str; 3] = [
-    shared::report::CRAWL,
-    shared::report::PRIMES,
-    shared::report::SHA,
-];
+pub const JOBS: [&str; 3] = [shared::report::CRAWL, shared::report::PRIMES, shared::report::SHA];
 
 /// One job's kind, for the table: `I/O`(-bound) or `CPU`(-bound).
 pub fn job_kind(job: &str) -> &'static str {
-    if job == shared::report::CRAWL {
-        "I/O"
-    } else {
-        "CPU"
-    }
+    if job == shared::report::CRAWL { "I/O" } else { "CPU" }
 }
 
 /// How big each job is.
@@ -46,21 +38,11 @@ pub struct Workloads {
 impl Workloads {
     /// The notes' own workloads: 50 pages at 100 ms, PRIMES (100 x
     /// is_prime(112272535095293)), 12 sha jobs of 2**20 bytes.
-    pub const FULL: Workloads = Workloads {
-        pages: 50,
-        latency_ms: 100,
-        count: 100,
-        jobs: 12,
-        size: 1 << 20,
-    };
+    pub const FULL: Workloads =
+        Workloads { pages: 50, latency_ms: 100, count: 100, jobs: 12, size: 1 << 20 };
     /// `--quick`: a smoke test that finishes in well under a minute.
-    pub const QUICK: Workloads = Workloads {
-        pages: 10,
-        latency_ms: 20,
-        count: 2,
-        jobs: 4,
-        size: 1 << 16,
-    };
+    pub const QUICK: Workloads =
+        Workloads { pages: 10, latency_ms: 20, count: 2, jobs: 4, size: 1 << 16 };
 }
 
 /// The language of one side of a pair.
@@ -114,10 +96,9 @@ impl Side {
     pub fn path(&self, root: &Path, bin_dir: &Path) -> PathBuf {
         match self.lang {
             Lang::Rust => bin_dir.join(format!("{}{}", self.program, std::env::consts::EXE_SUFFIX)),
-            Lang::Python => root
-                .join(self.krate)
-                .join("python")
-                .join(format!("{}.py", self.program)),
+            Lang::Python => {
+                root.join(self.krate).join("python").join(format!("{}.py", self.program))
+            }
         }
     }
 }
@@ -138,12 +119,7 @@ pub struct Contender {
 }
 
 fn side(lang: Lang, krate: &'static str, program: &'static str, args: &[String]) -> Option<Side> {
-    Some(Side {
-        lang,
-        krate,
-        program,
-        args: args.to_vec(),
-    })
+    Some(Side { lang, krate, program, args: args.to_vec() })
 }
 
 fn strings(args: &[&str]) -> Vec<String> {
@@ -175,13 +151,8 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
     let n = workers.to_string();
     let n = n.as_str();
     let asyncio = crawl(&["--only", "async"]);
-    let row = |job, granularity, rust, python, note| Contender {
-        job,
-        granularity,
-        rust,
-        python,
-        note,
-    };
+    let row =
+        |job, granularity, rust, python, note| Contender { job, granularity, rust, python, note };
     use shared::report::{CRAWL, PRIMES, SHA};
     vec![
         // The I/O job: every contender crawls the same site.
@@ -202,18 +173,8 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
         row(
             CRAWL,
             "thread pool (20)",
-            side(
-                Rust,
-                t,
-                "thread_pool",
-                &crawl(&["--only", "map", "--workers", "20"]),
-            ),
-            side(
-                Python,
-                t,
-                "thread_pool",
-                &crawl(&["--only", "map", "--workers", "20"]),
-            ),
+            side(Rust, t, "thread_pool", &crawl(&["--only", "map", "--workers", "20"])),
+            side(Python, t, "thread_pool", &crawl(&["--only", "map", "--workers", "20"])),
             "ThreadPoolExecutor(max_workers=20).map",
         ),
         row(
@@ -233,12 +194,7 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
         row(
             CRAWL,
             "coroutines: async-std",
-            side(
-                Rust,
-                a,
-                "crawler_runtimes",
-                &crawl(&["--only", "async-std"]),
-            ),
+            side(Rust, a, "crawler_runtimes", &crawl(&["--only", "async-std"])),
             side(Python, a, "crawler_async", &asyncio),
             "Python: asyncio; async-std is discontinued (use smol)",
         ),
@@ -274,35 +230,15 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
         row(
             PRIMES,
             "threads (pool)",
-            side(
-                Rust,
-                t,
-                "cpu_bound",
-                &primes(&["--only", "pool", "--threads", n]),
-            ),
-            side(
-                Python,
-                t,
-                "cpu_bound",
-                &primes(&["--only", "pool", "--threads", n]),
-            ),
+            side(Rust, t, "cpu_bound", &primes(&["--only", "pool", "--threads", n])),
+            side(Python, t, "cpu_bound", &primes(&["--only", "pool", "--threads", n])),
             "rayon / ThreadPoolExecutor, one thread per CPU",
         ),
         row(
             PRIMES,
             "processes",
-            side(
-                Rust,
-                p,
-                "cpu_bound_proc",
-                &primes(&["--only", "processes", "--workers", n]),
-            ),
-            side(
-                Python,
-                p,
-                "cpu_bound_proc",
-                &primes(&["--only", "processes", "--workers", n]),
-            ),
+            side(Rust, p, "cpu_bound_proc", &primes(&["--only", "processes", "--workers", n])),
+            side(Python, p, "cpu_bound_proc", &primes(&["--only", "processes", "--workers", n])),
             "a worker process per CPU",
         ),
         row(
@@ -316,42 +252,16 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
         row(
             SHA,
             "single thread",
-            side(
-                Rust,
-                p,
-                "process_pool_hash",
-                &sha(&["--threads", "--workers", "1"]),
-            ),
-            side(
-                Python,
-                p,
-                "process_pool_hash",
-                &sha(&["--threads", "--workers", "1"]),
-            ),
+            side(Rust, p, "process_pool_hash", &sha(&["--threads", "--workers", "1"])),
+            side(Python, p, "process_pool_hash", &sha(&["--threads", "--workers", "1"])),
             "a pool of one thread",
         ),
-        row(
-            SHA,
-            "coroutines",
-            None,
-            None,
-            "not run: as for primes, hashing never awaits",
-        ),
+        row(SHA, "coroutines", None, None, "not run: as for primes, hashing never awaits"),
         row(
             SHA,
             "threads (pool)",
-            side(
-                Rust,
-                p,
-                "process_pool_hash",
-                &sha(&["--threads", "--workers", n]),
-            ),
-            side(
-                Python,
-                p,
-                "process_pool_hash",
-                &sha(&["--threads", "--workers", n]),
-            ),
+            side(Rust, p, "process_pool_hash", &sha(&["--threads", "--workers", n])),
+            side(Python, p, "process_pool_hash", &sha(&["--threads", "--workers", n])),
             "rayon / ThreadPoolExecutor",
         ),
         row(
@@ -380,17 +290,8 @@ mod tests {
         let all = all(&Workloads::QUICK, "http://127.0.0.1:1", 2);
         for job in JOBS {
             let rows: Vec<_> = all.iter().filter(|c| c.job == job).collect();
-            for g in [
-                "single thread",
-                "coroutines",
-                "threads",
-                "processes",
-                "machines",
-            ] {
-                assert!(
-                    rows.iter().any(|c| c.granularity.starts_with(g)),
-                    "{job}: no {g} row"
-                );
+            for g in ["single thread", "coroutines", "threads", "processes", "machines"] {
+                assert!(rows.iter().any(|c| c.granularity.starts_with(g)), "{job}: no {g} row");
             }
             for c in rows {
                 if let (Some(r), Some(p)) = (&c.rust, &c.python) {

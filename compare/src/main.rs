@@ -135,23 +135,14 @@ fn main() -> Result<()> {
     shared::quiet_backtraces();
     let cli = Cli::parse();
     match cli.command {
-        Some(Cmd::Timeline {
-            files,
-            output,
-            title,
-        }) => {
+        Some(Cmd::Timeline { files, output, title }) => {
             for p in timeline::draw_files(&files, &output, &title)? {
                 println!("{}", summary(&p));
             }
             println!("timeline: {}", output.display());
             Ok(())
         }
-        Some(Cmd::Record {
-            krate,
-            bin,
-            args,
-            paths,
-        }) => record(&krate, &bin, &args, &paths),
+        Some(Cmd::Record { krate, bin, args, paths }) => record(&krate, &bin, &args, &paths),
         None => compare(&cli.run),
     }
 }
@@ -171,10 +162,8 @@ fn dirs(paths: &Paths) -> Result<Dirs> {
             .context("this program has no directory")?
             .to_path_buf(),
     };
-    let root = paths
-        .root
-        .clone()
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    let root =
+        paths.root.clone().unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
     if !root.join("examples-threads").join("python").is_dir() {
         bail!(
             "{} is not the concurrency-pairs workspace (no examples-threads/python): pass --root",
@@ -194,11 +183,7 @@ fn dirs(paths: &Paths) -> Result<Dirs> {
 
 fn compare(args: &RunArgs) -> Result<()> {
     let d = dirs(&args.paths)?;
-    let base = if args.quick {
-        Workloads::QUICK
-    } else {
-        Workloads::FULL
-    };
+    let base = if args.quick { Workloads::QUICK } else { Workloads::FULL };
     let w = Workloads {
         pages: args.pages.unwrap_or(base.pages),
         latency_ms: args.latency_ms.unwrap_or(base.latency_ms),
@@ -206,9 +191,7 @@ fn compare(args: &RunArgs) -> Result<()> {
         jobs: args.sha_jobs.unwrap_or(base.jobs),
         size: args.size.unwrap_or(base.size),
     };
-    let runs = args
-        .runs
-        .map_or(if args.quick { 1 } else { 3 }, |r| r as usize);
+    let runs = args.runs.map_or(if args.quick { 1 } else { 3 }, |r| r as usize);
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = args.workers.map_or(cpus, |n| n as usize);
     if cfg!(debug_assertions) {
@@ -218,11 +201,7 @@ fn compare(args: &RunArgs) -> Result<()> {
         );
     }
     let wanted = |job: &str| {
-        args.jobs.is_empty()
-            || args
-                .jobs
-                .iter()
-                .any(|j| format!("{j:?}").to_lowercase() == job)
+        args.jobs.is_empty() || args.jobs.iter().any(|j| format!("{j:?}").to_lowercase() == job)
     };
 
     // One site for every crawl contender.
@@ -235,13 +214,9 @@ fn compare(args: &RunArgs) -> Result<()> {
     } else {
         (None, None)
     };
-    let url = site
-        .as_ref()
-        .map_or("http://127.0.0.1:1".to_string(), |s| s.url.clone());
-    let all: Vec<_> = contenders::all(&w, &url, workers)
-        .into_iter()
-        .filter(|c| wanted(c.job))
-        .collect();
+    let url = site.as_ref().map_or("http://127.0.0.1:1".to_string(), |s| s.url.clone());
+    let all: Vec<_> =
+        contenders::all(&w, &url, workers).into_iter().filter(|c| wanted(c.job)).collect();
     let (interpreter, python) = resolve_python(&args.paths.python)?;
     let plan = Plan {
         root: d.root.clone(),
@@ -252,10 +227,7 @@ fn compare(args: &RunArgs) -> Result<()> {
         site_problem,
     };
     if let Some(s) = &site {
-        eprintln!(
-            "blog site: {} ({} pages, {} ms a request)",
-            s.url, w.pages, w.latency_ms
-        );
+        eprintln!("blog site: {} ({} pages, {} ms a request)", s.url, w.pages, w.latency_ms);
     }
 
     let bar = ProgressBar::with_draw_target(
@@ -274,11 +246,7 @@ fn compare(args: &RunArgs) -> Result<()> {
     let doc = Document {
         date: started,
         command: command_line(),
-        machine: Machine {
-            os: std::env::consts::OS,
-            arch: std::env::consts::ARCH,
-            cpus,
-        },
+        machine: Machine { os: std::env::consts::OS, arch: std::env::consts::ARCH, cpus },
         python,
         interpreter: plan.python.clone(),
         workloads: w,
@@ -313,12 +281,8 @@ fn compare(args: &RunArgs) -> Result<()> {
     if !mac_or_linux() {
         println!("note: CPU time and peak memory are measured on Unix only; here they read 0");
     }
-    let failed = doc
-        .rows
-        .iter()
-        .flat_map(|r| r.sides())
-        .filter(|s| s.status == Status::Failed)
-        .count();
+    let failed =
+        doc.rows.iter().flat_map(|r| r.sides()).filter(|s| s.status == Status::Failed).count();
     if failed > 0 {
         bail!("{failed} contender(s) failed: see the notes under the table");
     }
@@ -328,20 +292,14 @@ fn compare(args: &RunArgs) -> Result<()> {
 /// `crawler-rust.jsonl: 50 spans, 52 marks in 51 rows`.
 fn summary(p: &timeline::Panel) -> String {
     let marks = p.marks();
-    format!(
-        "{}: {} spans, {marks} marks in {} rows",
-        p.title,
-        p.spans.len() - marks,
-        p.rows.len()
-    )
+    format!("{}: {} spans, {marks} marks in {} rows", p.title, p.spans.len() - marks, p.rows.len())
 }
 
 fn chart_title(job: &str, w: &Workloads, cpus: usize, date: &str) -> String {
     let what = match job {
-        "crawl" => format!(
-            "crawl: {} pages of the local blog site at {} ms",
-            w.pages, w.latency_ms
-        ),
+        "crawl" => {
+            format!("crawl: {} pages of the local blog site at {} ms", w.pages, w.latency_ms)
+        }
         "primes" => format!("primes: {} x is_prime(112272535095293)", w.count),
         _ => format!("sha: {} jobs of {} bytes", w.jobs, w.size),
     };
@@ -392,10 +350,7 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
     let exe = d.bin.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
     let twin = d.root.join(krate).join("python").join(format!("{bin}.py"));
     if !exe.exists() {
-        bail!(
-            "{} is not built (cargo build --release -p {krate} --bins)",
-            exe.display()
-        );
+        bail!("{} is not built (cargo build --release -p {krate} --bins)", exe.display());
     }
     if !twin.exists() {
         bail!("{} does not exist", twin.display());
@@ -405,9 +360,7 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
     let mut latency = 100;
     if let Some(i) = args.iter().position(|a| a == "--latency-ms") {
         let v = args.get(i + 1).context("--latency-ms needs a value")?;
-        latency = v
-            .parse()
-            .with_context(|| format!("--latency-ms {v}: not a number of ms"))?;
+        latency = v.parse().with_context(|| format!("--latency-ms {v}: not a number of ms"))?;
         args.drain(i..i + 2);
     }
     let help = Command::new(&exe).arg("--help").output()?;
@@ -418,10 +371,7 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
     };
     let site = if crawls && !args.iter().any(|a| a == "--site") {
         let s = SiteProcess::start(&d.bin, pages, latency)?;
-        println!(
-            "blog site: {} ({pages} pages, {latency} ms a request)",
-            s.url
-        );
+        println!("blog site: {} ({pages} pages, {latency} ms a request)", s.url);
         args.extend(["--site".to_string(), s.url.clone()]);
         Some(s)
     } else {
@@ -435,9 +385,8 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
     rust_cmd.args(&args);
     let mut py_cmd = Command::new(&paths.python);
     py_cmd.arg(&twin).args(&args);
-    for ((who, mut cmd), file) in [("rust", rust_cmd), ("python", py_cmd)]
-        .into_iter()
-        .zip([&rust, &python])
+    for ((who, mut cmd), file) in
+        [("rust", rust_cmd), ("python", py_cmd)].into_iter().zip([&rust, &python])
     {
         println!("== {who}: {bin}");
         // shared (and blog_spider.py) record by themselves into this file,
@@ -452,9 +401,7 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
             .env(shared::spans::SPANS_ENV, file)
             .env_remove(shared::spans::ROOT_ENV)
             .env_remove(shared::timing::EPOCH_ENV);
-        let status = cmd
-            .status()
-            .with_context(|| format!("cannot start the {who} side"))?;
+        let status = cmd.status().with_context(|| format!("cannot start the {who} side"))?;
         if !status.success() {
             bail!("the {who} side of {bin} failed ({status})");
         }

@@ -57,11 +57,7 @@ impl Run {
 
     /// CPU time / wall time: how many cores were kept busy on average.
     pub fn utilisation(&self) -> f64 {
-        if self.wall_secs > 0.0 {
-            self.cpu_secs() / self.wall_secs
-        } else {
-            0.0
-        }
+        if self.wall_secs > 0.0 { self.cpu_secs() / self.wall_secs } else { 0.0 }
     }
 
     /// Exited by itself with code 0.

@@ -98,8 +98,7 @@ pub fn table(rows: &[Row], markdown: bool) -> Table {
             figure(p, cpu),
             figure(r, mem),
             figure(p, mem),
-            row.memory_ratio
-                .map_or("-".to_string(), |r| format!("{:.2}", r.median)),
+            row.memory_ratio.map_or("-".to_string(), |r| format!("{:.2}", r.median)),
         ]);
     }
     for i in 2..10 {
@@ -279,9 +278,5 @@ pub fn utc_now() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
 }

@@ -168,10 +168,8 @@ impl Row {
 
 /// How many runs `contenders` will take (for the progress bar).
 pub fn total_runs(plan: &Plan, contenders: &[Contender]) -> u64 {
-    let sides = contenders
-        .iter()
-        .map(|c| c.rust.iter().count() + c.python.iter().count())
-        .sum::<usize>();
+    let sides =
+        contenders.iter().map(|c| c.rust.iter().count() + c.python.iter().count()).sum::<usize>();
     (sides * plan.runs) as u64
 }
 
@@ -213,12 +211,9 @@ fn run_pair(plan: &Plan, c: &Contender, bar: &ProgressBar) -> Row {
                 plan.runs
             ));
             match one_run(plan, cmd) {
-                Ok((run, costs, answer)) => result.runs.push(Measured {
-                    round,
-                    run,
-                    costs,
-                    answer,
-                }),
+                Ok((run, costs, answer)) => {
+                    result.runs.push(Measured { round, run, costs, answer })
+                }
                 Err(why) => {
                     result.fail(Status::Failed, why);
                     // the rounds it will not run
@@ -297,10 +292,7 @@ fn command(plan: &Plan, c: &Contender, side: &Side) -> Result<Command, String> {
 }
 
 fn shown(path: &Path, root: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
 }
 
 /// Transitional, while the example crates move from `--json` to the
@@ -312,8 +304,7 @@ fn legacy_json(cmd: &Command) -> bool {
     if let Some(dir) = cmd.get_current_dir() {
         help.current_dir(dir);
     }
-    help.output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("--json"))
+    help.output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("--json"))
 }
 
 /// One run; `Err` says why it does not count (exit code, timeout, no
@@ -322,15 +313,10 @@ fn legacy_json(cmd: &Command) -> bool {
 fn one_run(plan: &Plan, cmd: &mut Command) -> Result<(Run, Vec<Cost>, Option<String>), String> {
     let run = measure::run(cmd, plan.timeout).map_err(|e| format!("{e:#}"))?;
     if run.timed_out {
-        return Err(format!(
-            "killed after the {} s time limit",
-            plan.timeout.as_secs()
-        ));
+        return Err(format!("killed after the {} s time limit", plan.timeout.as_secs()));
     }
     if !run.success() {
-        let code = run
-            .code
-            .map_or("a signal".to_string(), |c| format!("code {c}"));
+        let code = run.code.map_or("a signal".to_string(), |c| format!("code {c}"));
         return Err(format!("exited with {code}: {}", run.tail()));
     }
     let costs = parse_costs(&run.stdout);

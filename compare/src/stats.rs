@@ -22,16 +22,8 @@ impl Spread {
         let mut v = values.to_vec();
         v.sort_by(f64::total_cmp);
         let n = v.len();
-        let median = if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        };
-        Some(Spread {
-            median,
-            min: v[0],
-            max: v[n - 1],
-        })
+        let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
+        Some(Spread { median, min: v[0], max: v[n - 1] })
     }
 
     /// `median (min-max)` with `digits` decimals (more, up to 4, for a small
@@ -76,10 +68,7 @@ mod tests {
         assert_eq!(s.show(1), "2.0 (1.0-3.0)");
         assert_eq!(Spread::of(&[0.5]).unwrap().show(2), "0.50");
         assert_eq!(Spread::of(&[0.0063]).unwrap().show(2), "0.0063");
-        assert_eq!(
-            Spread::of(&[0.012, 0.02]).unwrap().show(2),
-            "0.016 (0.012-0.020)"
-        );
+        assert_eq!(Spread::of(&[0.012, 0.02]).unwrap().show(2), "0.016 (0.012-0.020)");
     }
 
     #[test]

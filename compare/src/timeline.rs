@@ -53,10 +53,9 @@ impl Panel {
                 path.display()
             );
         }
-        let title = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let title = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         Ok(Panel::new(title, spans))
     }
 
@@ -75,11 +74,7 @@ impl Panel {
             };
             placed.push((i, s));
         }
-        Panel {
-            title,
-            rows,
-            spans: placed,
-        }
+        Panel { title, rows, spans: placed }
     }
 
     /// How many of the spans are marks (start == end: an event line).
@@ -103,10 +98,7 @@ impl Panel {
 /// # Errors
 /// A file cannot be read, or the SVG cannot be written.
 pub fn draw_files(files: &[PathBuf], out: &Path, title: &str) -> Result<Vec<Panel>> {
-    let panels = files
-        .iter()
-        .map(|f| Panel::read(f))
-        .collect::<Result<Vec<_>>>()?;
+    let panels = files.iter().map(|f| Panel::read(f)).collect::<Result<Vec<_>>>()?;
     draw(&panels, out, title)?;
     Ok(panels)
 }
@@ -120,23 +112,17 @@ pub fn draw(panels: &[Panel], out: &Path, title: &str) -> Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let end = panels.iter().map(Panel::end).fold(0.0, f64::max).max(1e-3) * 1.02;
-    let heights: Vec<u32> = panels
-        .iter()
-        .map(|p| 80 + ROW_PX * p.shown_rows() as u32)
-        .collect();
+    let heights: Vec<u32> = panels.iter().map(|p| 80 + ROW_PX * p.shown_rows() as u32).collect();
     let total: u32 = 40 + heights.iter().sum::<u32>();
     let root = SVGBackend::new(out, (1200, total)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
-    let mut rest = root
-        .titled(title, ("sans-serif", 20))
-        .map_err(|e| anyhow!("{e}"))?;
+    let mut rest = root.titled(title, ("sans-serif", 20)).map_err(|e| anyhow!("{e}"))?;
     for (panel, h) in panels.iter().zip(&heights) {
         let (this, below) = rest.split_vertically(*h);
         draw_panel(&this, panel, end).map_err(|e| anyhow!("{}: {e}", panel.title))?;
         rest = below;
     }
-    root.present()
-        .map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
+    root.present().map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
     Ok(())
 }
 
@@ -190,39 +176,25 @@ fn draw_panel(
         EmptyElement::at((0.0, SegmentValue::CenterOf(n - 1 - i)))
             + Text::new(label.clone(), (-8, 0), row_style.clone())
     }))?;
-    let rects = panel
-        .spans
-        .iter()
-        .filter(|(i, s)| *i < n && !is_mark(s))
-        .map(|(i, s)| {
-            let y = n - 1 - i;
-            let colour = COLOURS[i % COLOURS.len()];
-            let mut r = Rectangle::new(
-                [
-                    (s.start, SegmentValue::Exact(y)),
-                    (s.end, SegmentValue::Exact(y + 1)),
-                ],
-                colour.filled(),
-            );
-            r.set_margin(2, 2, 0, 0);
-            r
-        });
+    let rects = panel.spans.iter().filter(|(i, s)| *i < n && !is_mark(s)).map(|(i, s)| {
+        let y = n - 1 - i;
+        let colour = COLOURS[i % COLOURS.len()];
+        let mut r = Rectangle::new(
+            [(s.start, SegmentValue::Exact(y)), (s.end, SegmentValue::Exact(y + 1))],
+            colour.filled(),
+        );
+        r.set_margin(2, 2, 0, 0);
+        r
+    });
     chart.draw_series(rects)?;
     // Marks: a thin dark tick across the row, drawn over the bars.
-    let ticks = panel
-        .spans
-        .iter()
-        .filter(|(i, s)| *i < n && is_mark(s))
-        .map(|(i, s)| {
-            let y = n - 1 - i;
-            PathElement::new(
-                vec![
-                    (s.start, SegmentValue::Exact(y)),
-                    (s.start, SegmentValue::Exact(y + 1)),
-                ],
-                BLACK.mix(0.8).stroke_width(1),
-            )
-        });
+    let ticks = panel.spans.iter().filter(|(i, s)| *i < n && is_mark(s)).map(|(i, s)| {
+        let y = n - 1 - i;
+        PathElement::new(
+            vec![(s.start, SegmentValue::Exact(y)), (s.start, SegmentValue::Exact(y + 1))],
+            BLACK.mix(0.8).stroke_width(1),
+        )
+    });
     chart.draw_series(ticks)?;
     Ok(())
 }
@@ -232,29 +204,17 @@ mod tests {
     use super::*;
 
     fn span(name: &str, start: f64, end: f64) -> Span {
-        Span {
-            name: name.into(),
-            what: "w".into(),
-            start,
-            end,
-        }
+        Span { name: name.into(), what: "w".into(), start, end }
     }
 
     #[test]
     fn rows_are_ordered_by_first_start() {
         let p = Panel::new(
             "t".into(),
-            vec![
-                span("b", 0.2, 0.3),
-                span("a", 0.1, 0.2),
-                span("b", 0.0, 0.1),
-            ],
+            vec![span("b", 0.2, 0.3), span("a", 0.1, 0.2), span("b", 0.0, 0.1)],
         );
         assert_eq!(p.rows, ["b", "a"]);
-        assert_eq!(
-            p.spans.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
-            [0, 1, 0]
-        );
+        assert_eq!(p.spans.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 1, 0]);
         assert_eq!(p.end(), 0.3);
     }
 
@@ -275,10 +235,7 @@ mod tests {
         assert!(svg.contains("<svg") && svg.contains("craw-1"), "{svg}");
         assert!(svg.contains("1 spans, 1 marks in 1 rows"), "{svg}");
         assert!(svg.contains("<polyline"), "the mark's tick: {svg}");
-        assert!(
-            (1..=5).all(|i| svg.contains(&format!(">\ngil-{i}\n<"))),
-            "{svg}"
-        );
+        assert!((1..=5).all(|i| svg.contains(&format!(">\ngil-{i}\n<"))), "{svg}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -36,10 +36,7 @@ fn compare(args: &[&str], secs: u64) -> RunOutput {
     let mut cmd = Command::new(COMPARE);
     cmd.args(args);
     let out = run_with_timeout(cmd, Duration::from_secs(secs)).expect("compare starts");
-    assert!(
-        !out.timed_out,
-        "compare {args:?} did not finish in {secs} s"
-    );
+    assert!(!out.timed_out, "compare {args:?} did not finish in {secs} s");
     out
 }
 
@@ -61,23 +58,13 @@ fn build_the_bins() {
     if !cfg!(debug_assertions) {
         cmd.arg("--release");
     }
-    let status = cmd
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .unwrap();
-    assert!(
-        status.success(),
-        "cargo test --workspace --no-run: {status}"
-    );
+    let status = cmd.current_dir(env!("CARGO_MANIFEST_DIR")).status().unwrap();
+    assert!(status.success(), "cargo test --workspace --no-run: {status}");
 }
 
 fn positive(side: &Value, field: &str, what: &str) {
     let median = side[field]["median"].as_f64();
-    assert!(
-        median.is_some_and(|m| m > 0.0),
-        "{what}: {field} is {:?}",
-        side[field]
-    );
+    assert!(median.is_some_and(|m| m > 0.0), "{what}: {field} is {:?}", side[field]);
 }
 
 #[test]
@@ -101,9 +88,7 @@ fn quick_has_a_row_per_contender_with_every_figure() {
         assert_eq!(row["granularity"], c.granularity, "{what}");
         // the table shows the row
         assert!(
-            stdout
-                .lines()
-                .any(|l| l.contains(c.job) && l.contains(c.granularity)),
+            stdout.lines().any(|l| l.contains(c.job) && l.contains(c.granularity)),
             "{what}: no table row\n{all}"
         );
         for (lang, exists) in [("rust", c.rust.is_some()), ("python", c.python.is_some())] {
@@ -124,12 +109,7 @@ fn quick_has_a_row_per_contender_with_every_figure() {
             assert!(side["answer"].is_string(), "{what}: {side}");
         }
         if c.rust.is_some() && c.python.is_some() {
-            assert!(
-                row["wall_ratio"]["median"]
-                    .as_f64()
-                    .is_some_and(|r| r > 0.0),
-                "{what}"
-            );
+            assert!(row["wall_ratio"]["median"].as_f64().is_some_and(|r| r > 0.0), "{what}");
             if compare::measure::SUPPORTED {
                 let m = row["memory_ratio"]["median"].as_f64();
                 assert!(m.is_some_and(|r| r > 0.0), "{what}");
@@ -149,68 +129,38 @@ fn quick_has_a_row_per_contender_with_every_figure() {
     }
 
     // the CSV files parse, one line per side and one per run
-    let sides = expected
-        .iter()
-        .map(|c| c.rust.iter().count() + c.python.iter().count())
-        .sum::<usize>();
+    let sides =
+        expected.iter().map(|c| c.rust.iter().count() + c.python.iter().count()).sum::<usize>();
     for (file, lines) in [("compare.csv", sides), ("runs.csv", sides)] {
         let mut r = csv::Reader::from_path(dir.0.join(file)).unwrap();
         assert_eq!(r.records().map(Result::unwrap).count(), lines, "{file}");
     }
     for job in contenders::JOBS {
         let svg = std::fs::read_to_string(dir.0.join(format!("chart-{job}.svg"))).unwrap();
-        assert!(
-            svg.contains("<svg") && svg.contains("single thread"),
-            "{job}"
-        );
+        assert!(svg.contains("<svg") && svg.contains("single thread"), "{job}");
     }
-    assert!(
-        std::fs::read_to_string(dir.0.join("compare.md"))
-            .unwrap()
-            .contains("| job")
-    );
+    assert!(std::fs::read_to_string(dir.0.join("compare.md")).unwrap().contains("| job"));
 }
 
 #[test]
 fn contenders_not_built_are_listed_as_missing() {
     let dir = TempDir::new("missing");
     let empty = TempDir::new("empty-bin-dir");
-    let args = [
-        "--quick",
-        "--job",
-        "primes",
-        "--bin-dir",
-        empty.0.to_str().unwrap(),
-    ];
-    let out = compare(
-        &[&args[..], &["--out", dir.0.to_str().unwrap()]].concat(),
-        120,
-    );
+    let args = ["--quick", "--job", "primes", "--bin-dir", empty.0.to_str().unwrap()];
+    let out = compare(&[&args[..], &["--out", dir.0.to_str().unwrap()]].concat(), 120);
     let all = text(&out);
     // missing is not failed: it says so and exits 0
     assert!(out.success(), "{all}");
     let stdout = &out.stdout;
-    assert!(
-        stdout.contains("primes / single thread, rust missing: "),
-        "{all}"
-    );
-    assert!(
-        stdout.contains("is not built (cargo build --release -p examples-threads"),
-        "{all}"
-    );
+    assert!(stdout.contains("primes / single thread, rust missing: "), "{all}");
+    assert!(stdout.contains("is not built (cargo build --release -p examples-threads"), "{all}");
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.0.join("compare.json")).unwrap())
             .unwrap();
     let rows = json["rows"].as_array().unwrap();
     assert!(rows.iter().all(|r| r["job"] == "primes"), "{json}");
-    assert!(
-        rows.iter().any(|r| r["rust"]["status"] == "missing"),
-        "{json}"
-    );
-    assert!(
-        rows.iter().any(|r| r["python"]["status"] == "measured"),
-        "{json}"
-    );
+    assert!(rows.iter().any(|r| r["rust"]["status"] == "missing"), "{json}");
+    assert!(rows.iter().any(|r| r["python"]["status"] == "measured"), "{json}");
 }
 
 #[test]
@@ -220,22 +170,10 @@ fn bad_input_is_one_message_and_a_non_zero_exit() {
     let dir = TempDir::new("bad");
     let svg = dir.0.join("t.svg");
     let missing = dir.0.join("no-such-spans.jsonl");
-    let args = [
-        "timeline",
-        missing.to_str().unwrap(),
-        "-o",
-        svg.to_str().unwrap(),
-    ];
+    let args = ["timeline", missing.to_str().unwrap(), "-o", svg.to_str().unwrap()];
     let out = compare(&args, 30);
     let stderr = &out.stderr;
     assert_eq!(out.code, Some(1), "{}", text(&out));
-    assert!(
-        stderr.contains("cannot read the spans file"),
-        "{}",
-        text(&out)
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("cannot read the spans file"), "{}", text(&out));
+    assert!(!stderr.contains("panicked") && !stderr.contains("stack backtrace"), "{stderr}");
 }

@@ -91,11 +91,7 @@ pub struct Retry {
 
 impl Default for Retry {
     fn default() -> Self {
-        Retry {
-            attempts: 4,
-            backoff: Duration::from_millis(50),
-            timeout: Duration::from_secs(1),
-        }
+        Retry { attempts: 4, backoff: Duration::from_millis(50), timeout: Duration::from_secs(1) }
     }
 }
 
@@ -128,12 +124,7 @@ impl Fetched {
 
 fn agent() -> &'static ureq::Agent {
     static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
-    AGENT.get_or_init(|| {
-        ureq::Agent::config_builder()
-            .http_status_as_error(true)
-            .build()
-            .into()
-    })
+    AGENT.get_or_init(|| ureq::Agent::config_builder().http_status_as_error(true).build().into())
 }
 
 /// A blocking HTTP GET of `url` (the course's `requests.get(url).text`) that
@@ -151,13 +142,8 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String, FetchError> {
         ureq::Error::Protocol(_) => FetchError::Dropped,
         other => FetchError::Other(other.to_string()),
     };
-    let mut resp = agent()
-        .get(url)
-        .config()
-        .timeout_global(Some(timeout))
-        .build()
-        .call()
-        .map_err(classify)?;
+    let mut resp =
+        agent().get(url).config().timeout_global(Some(timeout)).build().call().map_err(classify)?;
     resp.body_mut().read_to_string().map_err(classify)
 }
 
@@ -206,11 +192,7 @@ fn settle(
             }
         }
     };
-    Some(Fetched {
-        url: url.to_string(),
-        errors: std::mem::take(errors),
-        body,
-    })
+    Some(Fetched { url: url.to_string(), errors: std::mem::take(errors), body })
 }
 
 /// [`fetch_with_retry`] for any async runtime: `fetch` is the runtime's GET
@@ -260,11 +242,7 @@ impl Account {
     pub fn record(&mut self, fetched: &Fetched) {
         self.urls.insert(
             fetched.url.clone(),
-            (
-                fetched.attempts(),
-                fetched.errors.clone(),
-                fetched.body.is_ok(),
-            ),
+            (fetched.attempts(), fetched.errors.clone(), fetched.body.is_ok()),
         );
     }
 
@@ -275,18 +253,12 @@ impl Account {
 
     /// URLs fetched at the first attempt.
     pub fn ok(&self) -> usize {
-        self.urls
-            .values()
-            .filter(|(n, _, ok)| *ok && *n == 1)
-            .count()
+        self.urls.values().filter(|(n, _, ok)| *ok && *n == 1).count()
     }
 
     /// URLs fetched after more than one attempt.
     pub fn retried(&self) -> usize {
-        self.urls
-            .values()
-            .filter(|(n, _, ok)| *ok && *n > 1)
-            .count()
+        self.urls.values().filter(|(n, _, ok)| *ok && *n > 1).count()
     }
 
     /// URLs that still failed after their retries.
@@ -415,11 +387,7 @@ pub struct RetryArgs {
 impl RetryArgs {
     /// The [`Retry`] these flags ask for (backoff: the default 50 ms, doubling).
     pub fn retry(&self) -> Retry {
-        Retry {
-            attempts: self.attempts,
-            timeout: self.timeout,
-            ..Retry::default()
-        }
+        Retry { attempts: self.attempts, timeout: self.timeout, ..Retry::default() }
     }
 }
 
@@ -513,22 +481,10 @@ mod tests {
 
     #[test]
     fn each_fault_is_named() {
-        let s = site(Faults {
-            error_rate: 1.0,
-            ..Faults::default()
-        });
-        assert_eq!(
-            fetch(&page_url(s.url(), 1), quick().timeout),
-            Err(FetchError::Status(500))
-        );
-        let s = site(Faults {
-            drop_rate: 1.0,
-            ..Faults::default()
-        });
-        assert_eq!(
-            fetch(&page_url(s.url(), 1), quick().timeout),
-            Err(FetchError::Dropped)
-        );
+        let s = site(Faults { error_rate: 1.0, ..Faults::default() });
+        assert_eq!(fetch(&page_url(s.url(), 1), quick().timeout), Err(FetchError::Status(500)));
+        let s = site(Faults { drop_rate: 1.0, ..Faults::default() });
+        assert_eq!(fetch(&page_url(s.url(), 1), quick().timeout), Err(FetchError::Dropped));
         let s = site(Faults {
             slow_rate: 1.0,
             slow_extra: Duration::from_secs(2),
@@ -538,29 +494,17 @@ mod tests {
             fetch(&page_url(s.url(), 1), quick().timeout),
             Err(FetchError::Timeout(quick().timeout))
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let url = format!("http://127.0.0.1:{port}/sitehome/p/1");
         assert_eq!(fetch(&url, quick().timeout), Err(FetchError::Refused));
         let s = site(Faults::default());
-        assert_eq!(
-            fetch(&page_url(s.url(), 21), quick().timeout),
-            Err(FetchError::Status(404))
-        );
+        assert_eq!(fetch(&page_url(s.url(), 21), quick().timeout), Err(FetchError::Status(404)));
         assert!(!FetchError::Status(404).is_retryable());
     }
 
     /// The account's lines with the site's address taken out.
     fn crawl(seed: u64, reversed: bool) -> (Account, Vec<String>) {
-        let s = site(Faults {
-            error_rate: 0.3,
-            drop_rate: 0.2,
-            seed,
-            ..Faults::default()
-        });
+        let s = site(Faults { error_rate: 0.3, drop_rate: 0.2, seed, ..Faults::default() });
         let mut urls = s.page_urls();
         if reversed {
             urls.reverse();
@@ -569,11 +513,7 @@ mod tests {
         for url in urls {
             account.record(&fetch_with_retry(&url, &quick()));
         }
-        let lines = account
-            .lines()
-            .iter()
-            .map(|l| l.replace(s.url(), "BASE"))
-            .collect();
+        let lines = account.lines().iter().map(|l| l.replace(s.url(), "BASE")).collect();
         (account, lines)
     }
 
@@ -582,29 +522,19 @@ mod tests {
         let (a, lines) = crawl(7, false);
         assert_eq!(a.ok() + a.retried() + a.failed(), 20, "{lines:?}");
         assert!(a.retried() > 0 && a.failed() > 0, "{lines:?}");
-        assert_eq!(
-            lines,
-            crawl(7, true).1,
-            "the same seed hits the same requests"
-        );
+        assert_eq!(lines, crawl(7, true).1, "the same seed hits the same requests");
         assert_ne!(lines, crawl(8, false).1, "another seed, other requests");
         let (p, ok, r, f) = parse_summary(&a.summary()).unwrap();
         assert_eq!((p, ok, r, f), (20, a.ok(), a.retried(), a.failed()));
         assert_eq!(a.check().is_err(), a.failed() > 0);
         for line in a.lines().iter().skip(1) {
-            assert!(
-                line.starts_with("retried: ") || line.starts_with("failed: "),
-                "{line}"
-            );
+            assert!(line.starts_with("retried: ") || line.starts_with("failed: "), "{line}");
         }
     }
 
     #[test]
     fn retries_stop_at_the_bound() {
-        let s = site(Faults {
-            error_rate: 1.0,
-            ..Faults::default()
-        });
+        let s = site(Faults { error_rate: 1.0, ..Faults::default() });
         let f = fetch_with_retry(&page_url(s.url(), 1), &quick());
         assert_eq!(f.attempts(), 3);
         assert_eq!(f.body, Err(FetchError::Status(500)));
@@ -615,28 +545,16 @@ mod tests {
     fn timeouts_are_validated() {
         assert_eq!(timeout_arg("0.5"), Ok(Duration::from_millis(500)));
         assert_eq!(timeout_arg("600"), Ok(Duration::from_secs(600)));
-        for bad in [
-            "0", "-1", "nan", "NaN", "inf", "-inf", "600.5", "1e300", "x", "",
-        ] {
+        for bad in ["0", "-1", "nan", "NaN", "inf", "-inf", "600.5", "1e300", "x", ""] {
             assert!(timeout_arg(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn site_urls_are_validated() {
-        assert_eq!(
-            site_url_arg("http://127.0.0.1:8000/").as_deref(),
-            Ok("http://127.0.0.1:8000")
-        );
+        assert_eq!(site_url_arg("http://127.0.0.1:8000/").as_deref(), Ok("http://127.0.0.1:8000"));
         assert!(site_url_arg("http://localhost").is_ok());
-        for bad in [
-            "abc",
-            "127.0.0.1:8000",
-            "https://x",
-            "http://",
-            "http://:80",
-            "",
-        ] {
+        for bad in ["abc", "127.0.0.1:8000", "https://x", "http://", "http://:80", ""] {
             assert!(site_url_arg(bad).is_err(), "{bad}");
         }
         #[derive(clap::Parser, Debug)]

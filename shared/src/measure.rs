@@ -55,11 +55,7 @@ fn rusage(who: libc::c_int) -> Rusage {
 #[cfg(unix)]
 fn max_rss_bytes(max_rss: libc::c_long) -> u64 {
     let v = max_rss.max(0) as u64;
-    if cfg!(target_vendor = "apple") {
-        v
-    } else {
-        v * 1024
-    }
+    if cfg!(target_vendor = "apple") { v } else { v * 1024 }
 }
 
 /// `getrusage(RUSAGE_SELF)`: every thread of this process so far (zeros
@@ -154,11 +150,7 @@ pub fn measure<T>(label: &str, f: impl FnOnce() -> T) -> (T, Measurement) {
         label: label.to_string(),
         wall_secs,
         cpu_secs: cpu,
-        utilisation: if wall_secs > 0.0 {
-            cpu / wall_secs
-        } else {
-            0.0
-        },
+        utilisation: if wall_secs > 0.0 { cpu / wall_secs } else { 0.0 },
         peak_rss_bytes: s1.max_rss_bytes.max(c1.max_rss_bytes),
         load_average_1m: load_average()[0],
     };

@@ -87,10 +87,7 @@ impl Report {
     /// Records a cost line (what [`crate::timing::Stopwatch::report`] returns):
     /// `report.cost("single thread", sw.report("single thread"))`.
     pub fn cost(&mut self, label: &str, elapsed: Duration) {
-        self.costs.push(Cost {
-            label: label.to_string(),
-            seconds: elapsed.as_secs_f64(),
-        });
+        self.costs.push(Cost { label: label.to_string(), seconds: elapsed.as_secs_f64() });
     }
 
     /// Sets the answer (see [`crawl_answer`], [`primes_answer`], [`sha_answer`]).
@@ -134,10 +131,7 @@ pub fn parse_costs(stdout: &str) -> Vec<Cost> {
     stdout
         .lines()
         .filter_map(crate::timing::parse_cost_line)
-        .map(|(label, seconds)| Cost {
-            label: label.to_string(),
-            seconds,
-        })
+        .map(|(label, seconds)| Cost { label: label.to_string(), seconds })
         .collect()
 }
 
@@ -164,10 +158,7 @@ pub fn crawl_report(program: &str, crawl: &crate::crawl::CrawlArgs) -> Report {
 /// The name clap gives a `ValueEnum` value on the command line
 /// (`AsyncStd` is `async-std`), for a report's `only` parameter.
 pub fn value_name(value: &impl clap::ValueEnum) -> String {
-    value
-        .to_possible_value()
-        .map(|v| v.get_name().to_string())
-        .unwrap_or_default()
+    value.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
 }
 
 /// The crawl's answer: `"{posts} post links on {pages} pages"`.
@@ -193,10 +184,7 @@ pub fn sha_answer(digests_in_seed_order: &[String]) -> String {
         h.update(d.as_bytes());
     }
     let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{} digests, sha256 of all: {hex}",
-        digests_in_seed_order.len()
-    )
+    format!("{} digests, sha256 of all: {hex}", digests_in_seed_order.len())
 }
 
 #[cfg(test)]
@@ -205,9 +193,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let mut r = Report::new("crawler", CRAWL)
-            .param("pages", 50)
-            .param("only", "single");
+        let mut r = Report::new("crawler", CRAWL).param("pages", 50).param("only", "single");
         r.cost("single thread", Duration::from_millis(5031));
         r.answer(crawl_answer(727, 50));
         let line = r.to_json();
@@ -223,10 +209,7 @@ mod tests {
                    multi thread, cost = 0.250 seconds\nanswer: 2 of 3 prime\n";
         let costs = parse_costs(out);
         assert_eq!(costs.len(), 2);
-        assert_eq!(
-            (costs[1].label.as_str(), costs[1].seconds),
-            ("multi thread", 0.25)
-        );
+        assert_eq!((costs[1].label.as_str(), costs[1].seconds), ("multi thread", 0.25));
         assert_eq!(parse_answer(out).as_deref(), Some("2 of 3 prime"));
         assert_eq!(parse_answer("no answer here\n"), None);
     }

@@ -53,11 +53,7 @@ impl RunOutput {
     /// The last lines of stderr (or of stdout, if stderr is empty), for an
     /// error message.
     pub fn tail(&self) -> String {
-        let text = if self.stderr.trim().is_empty() {
-            &self.stdout
-        } else {
-            &self.stderr
-        };
+        let text = if self.stderr.trim().is_empty() { &self.stdout } else { &self.stderr };
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(5)..].join("\n")
     }
@@ -67,11 +63,7 @@ impl RunOutput {
         format!(
             "exit code {:?}{}\n--- stdout ---\n{}--- stderr ---\n{}",
             self.code,
-            if self.timed_out {
-                " (killed: timed out)"
-            } else {
-                ""
-            },
+            if self.timed_out { " (killed: timed out)" } else { "" },
             self.stdout,
             self.stderr
         )
@@ -129,13 +121,9 @@ pub fn run_measured(
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+    let mut child = cmd.spawn().with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
     // Drain both pipes on their own threads so a chatty child never blocks.
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -208,12 +196,7 @@ fn wait(
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
         // Safety: waitid on our own child's pid, writing into `info`.
         let rc = unsafe {
-            libc::waitid(
-                libc::P_PID,
-                pid as libc::id_t,
-                &mut info,
-                libc::WEXITED | libc::WNOWAIT,
-            )
+            libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT)
         };
         if rc == 0 {
             break;
@@ -241,11 +224,7 @@ fn wait(
     // simply not calling wait() on it is enough.
     let secs = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
     let max_rss = ru.ru_maxrss.max(0) as u64;
-    let max_rss = if cfg!(target_vendor = "apple") {
-        max_rss
-    } else {
-        max_rss * 1024
-    };
+    let max_rss = if cfg!(target_vendor = "apple") { max_rss } else { max_rss * 1024 };
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     Ok(Waited {
         wall,
@@ -281,12 +260,7 @@ fn wait(
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    Ok(Waited {
-        wall: start.elapsed(),
-        usage: Usage::default(),
-        code: status.code(),
-        timed_out,
-    })
+    Ok(Waited { wall: start.elapsed(), usage: Usage::default(), code: status.code(), timed_out })
 }
 
 /// The process tree's memory, sampled from `/proc` (Linux).
@@ -331,10 +305,7 @@ mod tree {
             for task in tasks.into_iter().flatten().flatten() {
                 let path = task.path().join("children");
                 let text = std::fs::read_to_string(path).unwrap_or_default();
-                all.extend(
-                    text.split_whitespace()
-                        .filter_map(|p| p.parse::<u32>().ok()),
-                );
+                all.extend(text.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
             }
             i += 1;
         }
@@ -369,9 +340,7 @@ pub fn run_bin(exe: &str, args: &[&str], timeout_secs: u64) -> RunOutput {
 /// # Panics
 /// If `python3` cannot be started: this is a test helper.
 pub fn run_twin(crate_dir: &str, name: &str, args: &[&str], timeout_secs: u64) -> RunOutput {
-    let script = Path::new(crate_dir)
-        .join("python")
-        .join(format!("{name}.py"));
+    let script = Path::new(crate_dir).join("python").join(format!("{name}.py"));
     assert!(script.is_file(), "no Python twin at {}", script.display());
     let mut cmd = Command::new("python3");
     cmd.arg("-u").arg(&script).args(args);
@@ -392,11 +361,7 @@ pub mod checks {
     /// Failed by itself (a non-zero exit code, not killed by the test's time
     /// limit), with an error message rather than a Rust panic or a Python traceback.
     pub fn assert_clean_failure(out: &RunOutput) {
-        assert!(
-            !out.success() && !out.timed_out && out.code.is_some(),
-            "{}",
-            out.dump()
-        );
+        assert!(!out.success() && !out.timed_out && out.code.is_some(), "{}", out.dump());
         assert!(!out.stderr.contains("panicked"), "{}", out.dump());
         assert!(!out.stderr.contains("Traceback"), "{}", out.dump());
     }
@@ -411,10 +376,7 @@ pub mod checks {
 
     /// How many events by `who` start with `prefix`.
     pub fn count(out: &RunOutput, who: &str, prefix: &str) -> usize {
-        out.events()
-            .iter()
-            .filter(|(_, w, m)| w == who && m.starts_with(prefix))
-            .count()
+        out.events().iter().filter(|(_, w, m)| w == who && m.starts_with(prefix)).count()
     }
 
     /// The stdout line that starts with `prefix` (not an event line).
@@ -473,11 +435,8 @@ pub mod checks {
     /// another starts does not overlap it (ends are counted first at a tie):
     /// a permit given back and taken again at once is not two permits.
     pub fn max_open<S: std::borrow::Borrow<crate::spans::Span>>(spans: &[S]) -> usize {
-        let mut edges: Vec<(f64, i32)> = spans
-            .iter()
-            .map(|s| s.borrow())
-            .flat_map(|s| [(s.start, 1), (s.end, -1)])
-            .collect();
+        let mut edges: Vec<(f64, i32)> =
+            spans.iter().map(|s| s.borrow()).flat_map(|s| [(s.start, 1), (s.end, -1)]).collect();
         edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (mut open, mut max) = (0i32, 0i32);
         for (_, step) in edges {
@@ -502,30 +461,16 @@ pub mod checks {
     pub fn bad_spans_path_fails(out: &RunOutput) {
         assert_clean_failure(out);
         assert_eq!(out.code, Some(1), "{}", out.dump());
-        let errors: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter(|l| l.to_lowercase().starts_with("error"))
-            .collect();
+        let errors: Vec<&str> =
+            out.stderr.lines().filter(|l| l.to_lowercase().starts_with("error")).collect();
         assert_eq!(errors.len(), 1, "{}", out.dump());
-        assert!(
-            errors[0].contains("cannot create the spans file"),
-            "{}",
-            out.dump()
-        );
-        assert!(
-            !out.stdout.contains(", cost = "),
-            "no work was done\n{}",
-            out.dump()
-        );
+        assert!(errors[0].contains("cannot create the spans file"), "{}", out.dump());
+        assert!(!out.stdout.contains(", cost = "), "no work was done\n{}", out.dump());
     }
 
     /// The event lines as (who, message), without the timestamps.
     pub fn said(out: &RunOutput) -> Vec<(String, String)> {
-        out.events()
-            .into_iter()
-            .map(|(_, who, msg)| (who, msg))
-            .collect()
+        out.events().into_iter().map(|(_, who, msg)| (who, msg)).collect()
     }
 }
 
@@ -550,10 +495,7 @@ mod tests {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"]);
         let (out, usage) = run_measured(&mut cmd, Duration::from_secs(60), false).unwrap();
-        assert!(
-            out.success() && usage.user_secs + usage.sys_secs > 0.0,
-            "{usage:?}"
-        );
+        assert!(out.success() && usage.user_secs + usage.sys_secs > 0.0, "{usage:?}");
         assert_eq!(usage.processes, 0, "not sampled");
     }
 
@@ -574,12 +516,7 @@ mod tests {
         // tearing down for a moment, so poll (for up to 10 s) until it is gone.
         let dead = || {
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let state = stat
-                .rsplit(')')
-                .next()
-                .unwrap_or("")
-                .trim_start()
-                .to_string();
+            let state = stat.rsplit(')').next().unwrap_or("").trim_start().to_string();
             stat.is_empty() || state.starts_with('Z') || state.starts_with('X')
         };
         let mut tries = 0;
@@ -592,9 +529,6 @@ mod tests {
         cmd.args(["-c", "echo '[  0.100s main] hi'; exit 3"]);
         let out = run_with_timeout(cmd, Duration::from_secs(5)).unwrap();
         assert_eq!(out.code, Some(3));
-        assert_eq!(
-            out.events(),
-            vec![(0.1, "main".to_string(), "hi".to_string())]
-        );
+        assert_eq!(out.events(), vec![(0.1, "main".to_string(), "hi".to_string())]);
     }
 }

@@ -154,17 +154,11 @@ impl Site {
     /// rather than printed by a background thread.
     pub fn start(config: SiteConfig) -> Result<Site> {
         if !(1..=MAX_PAGES).contains(&config.pages) {
-            bail!(
-                "the site serves 1 to {MAX_PAGES} pages, not {}",
-                config.pages
-            );
+            bail!("the site serves 1 to {MAX_PAGES} pages, not {}", config.pages);
         }
         let f = &config.faults;
-        for (name, rate) in [
-            ("error", f.error_rate),
-            ("slow", f.slow_rate),
-            ("drop", f.drop_rate),
-        ] {
+        for (name, rate) in [("error", f.error_rate), ("slow", f.slow_rate), ("drop", f.drop_rate)]
+        {
             if !(0.0..=1.0).contains(&rate) {
                 bail!("the {name} rate must be between 0 and 1, got {rate}");
             }
@@ -220,14 +214,7 @@ impl Site {
                 runtime.shutdown_timeout(Duration::from_secs(1));
             })
             .context("cannot spawn the blog site's thread")?;
-        Ok(Site {
-            addr,
-            url,
-            pages,
-            stats,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        })
+        Ok(Site { addr, url, pages, stats, shutdown: Some(tx), thread: Some(thread) })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
@@ -349,10 +336,7 @@ async fn index(State(st): State<Arc<AppState>>) -> Response {
         "<!doctype html><html><head><title>Blog</title></head><body><h1>Blog</h1><ul>\n",
     );
     for n in 1..=st.config.pages {
-        body.push_str(&format!(
-            "<li><a href=\"{}/sitehome/p/{n}\">page {n}</a></li>\n",
-            st.base
-        ));
+        body.push_str(&format!("<li><a href=\"{}/sitehome/p/{n}\">page {n}</a></li>\n", st.base));
     }
     body.push_str("</ul></body></html>\n");
     Html(body).into_response()
@@ -427,9 +411,7 @@ fn dropped_midway(html: String) -> Response {
     Response::builder()
         .header("content-type", "text/html; charset=utf-8")
         .header("content-length", len)
-        .body(axum::body::Body::from_stream(futures_util::stream::iter(
-            chunks,
-        )))
+        .body(axum::body::Body::from_stream(futures_util::stream::iter(chunks)))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
@@ -439,9 +421,7 @@ async fn post_page(
 ) -> Response {
     st.stats.requests.fetch_add(1, Ordering::Relaxed);
     tokio::time::sleep(st.config.latency).await;
-    let i = post
-        .strip_suffix(".html")
-        .and_then(|i| i.parse::<usize>().ok());
+    let i = post.strip_suffix(".html").and_then(|i| i.parse::<usize>().ok());
     match i {
         Some(i) if (1..=st.config.pages).contains(&n) && (1..=posts_on_page(n)).contains(&i) => {
             let title = post_title(n, i);
@@ -566,9 +546,7 @@ pub fn probe(url: &str) -> Result<()> {
     let url = url.trim_end_matches('/');
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let authority = rest.split('/').next().unwrap_or(rest);
-    let host_port = if authority
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    let host_port = if authority.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok())
         && !authority.ends_with(']')
     {
         authority.to_string()
@@ -627,16 +605,10 @@ impl SiteGuard {
     pub fn open(site: Option<&str>, config: SiteConfig) -> Result<SiteGuard> {
         if let Some(url) = site {
             probe(url)?;
-            return Ok(SiteGuard {
-                url: url.trim_end_matches('/').to_string(),
-                local: None,
-            });
+            return Ok(SiteGuard { url: url.trim_end_matches('/').to_string(), local: None });
         }
         let local = Site::start(config).context("cannot start the local blog site")?;
-        Ok(SiteGuard {
-            url: local.url().to_string(),
-            local: Some(local),
-        })
+        Ok(SiteGuard { url: local.url().to_string(), local: Some(local) })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
@@ -667,11 +639,7 @@ mod tests {
 
     #[test]
     fn a_site_where_nothing_listens_is_one_clear_error() {
-        let port = StdTcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = StdTcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let url = format!("http://127.0.0.1:{port}");
         let e = SiteGuard::open(Some(&url), SiteConfig::default()).unwrap_err();
         assert_eq!(
@@ -680,12 +648,9 @@ mod tests {
                 "no blog site at {url} (connection refused): start one with `cargo run -p shared --bin blog-site`"
             )
         );
-        let site = Site::start(SiteConfig {
-            pages: 2,
-            latency: Duration::ZERO,
-            ..SiteConfig::default()
-        })
-        .unwrap();
+        let site =
+            Site::start(SiteConfig { pages: 2, latency: Duration::ZERO, ..SiteConfig::default() })
+                .unwrap();
         let guard = SiteGuard::open(Some(&format!("{}/", site.url())), SiteConfig::default());
         assert_eq!(guard.unwrap().url(), site.url());
         assert!(probe(&format!("{}/sitehome/p/1", site.url())).is_ok());
@@ -705,34 +670,24 @@ mod tests {
 
     #[test]
     fn serves_over_http_and_counts() {
-        let site = Site::start(SiteConfig {
-            pages: 5,
-            latency: Duration::ZERO,
-            ..SiteConfig::default()
-        })
-        .unwrap();
+        let site =
+            Site::start(SiteConfig { pages: 5, latency: Duration::ZERO, ..SiteConfig::default() })
+                .unwrap();
         let mut found = 0;
         for url in site.page_urls() {
             found += parse_posts(&fetch(&url).unwrap()).len();
         }
         assert_eq!(found, site.expected_posts());
         assert!(fetch(&page_url(site.url(), 6)).is_err(), "page 6 is a 404");
-        assert!(
-            fetch(&format!("{}/p/1/1.html", site.url()))
-                .unwrap()
-                .contains("Post 1 of page 1")
-        );
+        assert!(fetch(&format!("{}/p/1/1.html", site.url())).unwrap().contains("Post 1 of page 1"));
         assert_eq!(site.requests(), 7);
     }
 
     #[test]
     fn port_in_use_is_an_error() {
         let first = Site::start(SiteConfig::default()).unwrap();
-        let err = Site::start(SiteConfig {
-            port: first.addr().port(),
-            ..SiteConfig::default()
-        })
-        .unwrap_err();
+        let err = Site::start(SiteConfig { port: first.addr().port(), ..SiteConfig::default() })
+            .unwrap_err();
         assert!(format!("{err:#}").contains("cannot bind"), "{err:#}");
     }
 
@@ -741,16 +696,10 @@ mod tests {
         let site = Site::start(SiteConfig {
             pages: 2,
             latency: Duration::ZERO,
-            faults: Faults {
-                error_rate: 1.0,
-                ..Faults::default()
-            },
+            faults: Faults { error_rate: 1.0, ..Faults::default() },
             ..SiteConfig::default()
         })
         .unwrap();
-        assert_eq!(
-            fetch(&page_url(site.url(), 1)),
-            Err(FetchError::Status(500))
-        );
+        assert_eq!(fetch(&page_url(site.url(), 1)), Err(FetchError::Status(500)));
     }
 }

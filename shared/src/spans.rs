@@ -181,12 +181,7 @@ pub fn mark_at(who: &str, what: &str, at: f64) {
     if !enabled() {
         return;
     }
-    push(Span {
-        name: who.to_string(),
-        what: what.to_string(),
-        start: at,
-        end: at,
-    });
+    push(Span { name: who.to_string(), what: what.to_string(), start: at, end: at });
 }
 
 /// Records a finished span of the current row's work (thread or named task)
@@ -243,9 +238,7 @@ pub fn span(what: impl Display) -> SpanGuard {
     if !enabled() {
         return SpanGuard { open: None };
     }
-    SpanGuard {
-        open: Some((thread_name(), what.to_string(), Instant::now())),
-    }
+    SpanGuard { open: Some((thread_name(), what.to_string(), Instant::now())) }
 }
 
 /// Opens a span on the row `name` (an async task, a process role), ending
@@ -255,9 +248,7 @@ pub fn span_as(name: &str, what: impl Display) -> SpanGuard {
     if !enabled() {
         return SpanGuard { open: None };
     }
-    SpanGuard {
-        open: Some((name.to_string(), what.to_string(), Instant::now())),
-    }
+    SpanGuard { open: Some((name.to_string(), what.to_string(), Instant::now())) }
 }
 
 /// Lets a child process started from `cmd` record into this process's spans
@@ -364,14 +355,8 @@ mod tests {
         let mut spans = read(&path).unwrap();
         spans.sort_by(|a, b| a.name.cmp(&b.name));
         assert_eq!(spans.len(), 2, "{spans:?}");
-        assert_eq!(
-            (spans[0].name.as_str(), spans[0].what.as_str()),
-            ("craw-2", "page 2")
-        );
-        assert_eq!(
-            (spans[1].name.as_str(), spans[1].what.as_str()),
-            ("task-1", "page 1")
-        );
+        assert_eq!((spans[0].name.as_str(), spans[0].what.as_str()), ("craw-2", "page 2"));
+        assert_eq!((spans[1].name.as_str(), spans[1].what.as_str()), ("task-1", "page 1"));
         assert!(spans.iter().all(|s| 0.0 <= s.start && s.start <= s.end));
         // task-1's span encloses craw-2's
         assert!(spans[1].start <= spans[0].start && spans[0].end <= spans[1].end);

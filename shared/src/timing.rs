@@ -41,14 +41,9 @@ pub const EPOCH_ENV: &str = "CONCURRENCY_PAIRS_EPOCH_NS";
 pub fn epoch() -> Instant {
     *EPOCH.get_or_init(|| {
         let now = Instant::now();
-        let inherited = std::env::var(EPOCH_ENV)
-            .ok()
-            .and_then(|v| v.parse::<u128>().ok())
-            .and_then(|t0| {
-                let wall_now = SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .ok()?
-                    .as_nanos();
+        let inherited =
+            std::env::var(EPOCH_ENV).ok().and_then(|v| v.parse::<u128>().ok()).and_then(|t0| {
+                let wall_now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_nanos();
                 let ago = u64::try_from(wall_now.checked_sub(t0)?).ok()?;
                 now.checked_sub(Duration::from_nanos(ago))
             });
@@ -225,9 +220,7 @@ pub struct Stopwatch {
 impl Stopwatch {
     /// Starts the clock now.
     pub fn start() -> Self {
-        Self {
-            start: Instant::now(),
-        }
+        Self { start: Instant::now() }
     }
 
     /// Wall time since [`Stopwatch::start`].
@@ -263,10 +256,7 @@ mod tests {
             "single thread, cost = 1.234 seconds"
         );
         let line = event_line("sing", "hello");
-        assert!(
-            line.starts_with('[') && line.ends_with("s sing] hello"),
-            "{line}"
-        );
+        assert!(line.starts_with('[') && line.ends_with("s sing] hello"), "{line}");
         assert_eq!(line.find(']'), Some(14), "{line}");
         let (t, who, msg) = parse_event_line(&line).unwrap();
         assert!(t >= 0.0 && who == "sing" && msg == "hello");
@@ -275,11 +265,7 @@ mod tests {
             parse_cost_line("single thread, cost = 1.234 seconds"),
             Some(("single thread", 1.234))
         );
-        for not_cost in [
-            "single thread, cost = x seconds",
-            "cost = 1 seconds",
-            "hello",
-        ] {
+        for not_cost in ["single thread, cost = x seconds", "cost = 1 seconds", "hello"] {
             assert_eq!(parse_cost_line(not_cost), None, "{not_cost}");
         }
     }

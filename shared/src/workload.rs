@@ -137,9 +137,7 @@ pub const MAX_FLAG_SECS: u64 = 3600;
 pub fn secs_arg(s: &str) -> Result<Duration, String> {
     match s.trim().parse::<f64>().map(Duration::try_from_secs_f64) {
         Ok(Ok(d)) if d <= Duration::from_secs(MAX_FLAG_SECS) => Ok(d),
-        _ => Err(format!(
-            "{s} is not a number of seconds from 0 to {MAX_FLAG_SECS}"
-        )),
+        _ => Err(format!("{s} is not a number of seconds from 0 to {MAX_FLAG_SECS}")),
     }
 }
 
@@ -152,9 +150,7 @@ pub fn secs_arg(s: &str) -> Result<Duration, String> {
 pub fn positive_secs_arg(s: &str) -> Result<Duration, String> {
     match secs_arg(s) {
         Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(format!(
-            "{s} is not a number of seconds more than 0, at most {MAX_FLAG_SECS}"
-        )),
+        _ => Err(format!("{s} is not a number of seconds more than 0, at most {MAX_FLAG_SECS}")),
     }
 }
 

@@ -81,12 +81,9 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     Stopwatch::start().report("stopwatch job");
     assert!(is_prime(1_000_003) && is_prime(7));
     sha_job(1024, 3);
-    let site = Site::start(SiteConfig {
-        pages: 3,
-        latency: Duration::ZERO,
-        ..SiteConfig::default()
-    })
-    .unwrap();
+    let site =
+        Site::start(SiteConfig { pages: 3, latency: Duration::ZERO, ..SiteConfig::default() })
+            .unwrap();
     let retry = Retry::default();
     std::thread::Builder::new()
         .name("craw-1".into())
@@ -133,10 +130,7 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     assert!(job.end - job.start >= 0.004, "{job:?}");
     find(&spans, &main, "stopwatch job");
     find(&spans, &main, "is_prime 1000003");
-    assert!(
-        !spans.iter().any(|s| s.what == "is_prime 7"),
-        "small checks are not spans"
-    );
+    assert!(!spans.iter().any(|s| s.what == "is_prime 7"), "small checks are not spans");
     find(&spans, &main, "sha seed 3");
     find(&spans, "craw-1", "page 1");
     find(&spans, "task-2", "page 2");
@@ -150,10 +144,7 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     find(&spans, &child_row, "is_prime 1000003");
     // appended, not overwritten: the child's lines come first
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        text.lines().next().unwrap().contains("child says hi"),
-        "{text}"
-    );
+    assert!(text.lines().next().unwrap().contains("child says hi"), "{text}");
     for s in &spans {
         assert!(0.0 <= s.start && s.start <= s.end, "{s:?}");
     }

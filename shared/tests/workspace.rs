@@ -6,12 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const CRATES: [&str; 4] = [
-    "examples-threads",
-    "examples-sync",
-    "examples-processes",
-    "examples-async",
-];
+const CRATES: [&str; 4] =
+    ["examples-threads", "examples-sync", "examples-processes", "examples-async"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -98,9 +94,7 @@ fn every_bin_and_every_twin_runs_in_a_test_and_is_in_the_readme() {
             if !readme.contains(&format!("cargo run -p {name} --bin {bin}"))
                 && !readme.contains(&format!("cargo run --release -p {name} --bin {bin}"))
             {
-                missing.push(format!(
-                    "{name}: bin `{bin}` has no command in the README index"
-                ));
+                missing.push(format!("{name}: bin `{bin}` has no command in the README index"));
             }
         }
         for twin in stems(&krate.join("python"), "py") {
@@ -111,9 +105,7 @@ fn every_bin_and_every_twin_runs_in_a_test_and_is_in_the_readme() {
                 missing.push(format!("{name}: twin `python/{twin}.py` is run by no test"));
             }
             if !readme.contains(&format!("{name}/python/{twin}.py")) {
-                missing.push(format!(
-                    "{name}: twin `{twin}.py` is not linked from the README"
-                ));
+                missing.push(format!("{name}: twin `{twin}.py` is not linked from the README"));
             }
         }
     }
@@ -126,10 +118,7 @@ fn a_name_in_a_comment_does_not_count() {
     let code = code_only(src);
     assert!(!code.contains("CARGO_BIN_EXE_a"), "{code}");
     assert!(!code.contains("\"b\"") && !code.contains("\"c\""), "{code}");
-    assert!(
-        code.contains("http://x") && code.contains("\"d\""),
-        "{code}"
-    );
+    assert!(code.contains("http://x") && code.contains("\"d\""), "{code}");
 }
 
 /// A file in `<crate>/python` is a twin (a lesson) if it is runnable: a bin
@@ -162,9 +151,7 @@ fn rust_code_lines(src: &str) -> usize {
 
 /// Lines of a Rust bin's `//!` header.
 fn rust_header_lines(src: &str) -> usize {
-    src.lines()
-        .filter(|l| l.trim_start().starts_with("//!"))
-        .count()
+    src.lines().filter(|l| l.trim_start().starts_with("//!")).count()
 }
 
 /// codelines.py's Python half, run by python3 itself (its `ast` knows a
@@ -198,11 +185,7 @@ fn python_lines(files: &[PathBuf]) -> Vec<(usize, usize, PathBuf)> {
         .args(files)
         .output()
         .expect("python3 runs (the twins' tests need it too)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| {
@@ -232,9 +215,7 @@ fn over_the_limits(bins: &[Measured], twins: &[Measured]) -> Vec<String> {
                 over.push(format!("{name}: {code} code lines ({kind} limit {max})"));
             }
             if *header > HEADER_MAX {
-                over.push(format!(
-                    "{name}: {header} header lines (limit {HEADER_MAX})"
-                ));
+                over.push(format!("{name}: {header} header lines (limit {HEADER_MAX})"));
             }
         }
     }
@@ -343,10 +324,7 @@ class C:
     let long_header = vec![(10, 41, "h".to_string())];
     assert_eq!(
         over_the_limits(&long_header, &[]),
-        [
-            "h: 41 header lines (limit 40)",
-            "median of the headers' lines: 41 (limit 30)"
-        ]
+        ["h: 41 header lines (limit 40)", "median of the headers' lines: 41 (limit 30)"]
     );
 }
 
@@ -368,16 +346,9 @@ print(" ".join(sorted(names - set(sys.stdlib_module_names))))
         .arg(&module)
         .output()
         .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let outside = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(
-        outside.is_empty(),
-        "blog_spider.py imports {outside}: stdlib only"
-    );
+    assert!(outside.is_empty(), "blog_spider.py imports {outside}: stdlib only");
     // run by shared's own tests
     assert!(
         tests_of(&root.join("shared")).contains("blog_spider"),
@@ -399,9 +370,7 @@ print(" ".join(sorted(names - set(sys.stdlib_module_names))))
                 l.starts_with("import blog_spider") || l.starts_with("from blog_spider import")
             });
             if imports && !src.lines().any(|l| l.trim() == LINE) {
-                wrong.push(format!(
-                    "{file}: imports blog_spider without the line `{LINE}`"
-                ));
+                wrong.push(format!("{file}: imports blog_spider without the line `{LINE}`"));
             }
         }
     }
