@@ -83,7 +83,8 @@ compare *ARGS:
 compare-quick:
     just compare --quick
 
-# run a bin and its twin with --spans and draw both: just timeline examples-threads crawler
+# run a bin and its twin recording spans (CONCURRENCY_PAIRS_SPANS) and draw both:
+# just timeline examples-threads crawler
 timeline CRATE BIN *ARGS:
     cargo build -q --release -p shared -p compare -p {{CRATE}} --bins
     cargo run -q --release -p compare -- record {{CRATE}} {{BIN}} -- {{ARGS}}

@@ -393,9 +393,10 @@ pub mod checks {
         assert!(l.ends_with(" seconds"), "{}", out.dump());
     }
 
-    /// A path in the temp directory for a run's `--spans` file, removed
-    /// when dropped (unique per test process and call, so parallel tests
-    /// never share one).
+    /// A path in the temp directory for a run's spans file (set it on the
+    /// child: `cmd.env(shared::spans::SPANS_ENV, spans.arg())`), removed when
+    /// dropped (unique per test process and call, so parallel tests never
+    /// share one; it does not exist until the child creates it).
     pub struct TempSpans(pub std::path::PathBuf);
 
     impl TempSpans {
@@ -446,7 +447,7 @@ pub mod checks {
         max as usize
     }
 
-    /// A `--spans` path in a directory that does not exist.
+    /// A spans file path in a directory that does not exist.
     pub fn missing_spans_path() -> String {
         std::env::temp_dir()
             .join(format!("no-such-dir-{}", std::process::id()))
@@ -455,7 +456,7 @@ pub mod checks {
             .to_string()
     }
 
-    /// A `--spans` path that cannot be created is refused before the work:
+    /// A spans file that cannot be created is refused before the work:
     /// exit 1, one error line (`cannot create the spans file ...`), no panic
     /// or traceback, and no cost line (nothing was done).
     pub fn bad_spans_path_fails(out: &RunOutput) {
