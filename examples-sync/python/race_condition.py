@@ -70,9 +70,10 @@ p.add_argument("--increments", type=count(0, 100_000_000), default=100_000)
 a = p.parse_args()
 N, expected = a.increments, a.threads * a.increments
 got = {}
-for label, body in [("counter += 1", plus_equals), ("read, work, write back", read_work_write), ("Lock", with_lock)]:
+for label, name, body in [("counter += 1", "racy", plus_equals), ("read, work, write back", "racy", read_work_write),
+                          ("Lock", "lock", with_lock)]:
     counter = 0
-    run_together(label.split()[0].strip(","), a.threads, body)
+    run_together(name, a.threads, body)
     got[label] = counter
     log(f"{label}: Counter should be {expected}, got {counter} (lost {expected - counter})")
 ticket = itertools.count()  # 4. next() is one call into C: the GIL is not released inside it

@@ -97,10 +97,7 @@ impl Barrier {
     /// A barrier whose `wait()` times out after `timeout`
     /// (`threading.Barrier(parties, timeout=...)`).
     pub fn with_timeout(parties: usize, timeout: Duration) -> Self {
-        Self {
-            timeout: Some(timeout),
-            ..Self::new(parties)
-        }
+        Self { timeout: Some(timeout), ..Self::new(parties) }
     }
 
     /// Waits for all parties with the barrier's default timeout, if any.
@@ -127,10 +124,7 @@ impl Barrier {
         let mut st = lock(&self.state);
         // Python's `_enter`: let the parties of a reset generation leave first.
         while st.resetting {
-            st = self
-                .changed
-                .wait(st)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            st = self.changed.wait(st).unwrap_or_else(std::sync::PoisonError::into_inner);
         }
         if st.broken {
             return Err(BrokenBarrierError { timed_out: false });
@@ -156,10 +150,7 @@ impl Barrier {
             }
             match deadline {
                 None => {
-                    st = self
-                        .changed
-                        .wait(st)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    st = self.changed.wait(st).unwrap_or_else(std::sync::PoisonError::into_inner)
                 }
                 Some(deadline) => {
                     let left = deadline.saturating_duration_since(Instant::now());

@@ -44,12 +44,7 @@ impl Gil {
     pub fn new(interval: Duration) -> Self {
         let (holder, hand_overs) = (AtomicUsize::new(0), AtomicU64::new(0));
         let lock = Mutex::new(());
-        Self {
-            lock,
-            interval,
-            holder,
-            hand_overs,
-        }
+        Self { lock, interval, holder, hand_overs }
     }
 
     /// Waits for the GIL; `me` (1-based) tells the threads apart.
@@ -57,13 +52,7 @@ impl Gil {
         let guard = self.lock.lock();
         self.holder.store(me, Relaxed);
         let now = Instant::now();
-        Held {
-            gil: self,
-            guard,
-            me,
-            held: now,
-            since: now,
-        }
+        Held { gil: self, guard, me, held: now, since: now }
     }
 
     /// Times a thread's switch interval ran out and another thread ran

@@ -74,8 +74,7 @@ impl fmt::Display for TaskDoneError {
 impl std::error::Error for TaskDoneError {}
 
 fn wait<'a, T>(cv: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-    cv.wait(guard)
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    cv.wait(guard).unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl<T> Queue<T> {
@@ -84,10 +83,7 @@ impl<T> Queue<T> {
     pub fn new(maxsize: usize) -> Self {
         Self {
             maxsize,
-            state: Mutex::new(State {
-                items: VecDeque::new(),
-                unfinished: 0,
-            }),
+            state: Mutex::new(State { items: VecDeque::new(), unfinished: 0 }),
             not_empty: Condvar::new(),
             not_full: Condvar::new(),
             all_tasks_done: Condvar::new(),
@@ -107,10 +103,7 @@ impl<T> Queue<T> {
 
     fn pop(&self, mut st: MutexGuard<'_, State<T>>) -> T {
         // Callers hold the lock and have seen an item, so there is one.
-        let item = st
-            .items
-            .pop_front()
-            .expect("queue checked non-empty under the lock");
+        let item = st.items.pop_front().expect("queue checked non-empty under the lock");
         drop(st);
         self.not_full.notify_one();
         item
@@ -261,10 +254,7 @@ mod tests {
         assert_eq!(q.get_timeout(Duration::from_millis(10)), None);
         q.put_timeout('a', Duration::from_millis(10)).unwrap();
         assert!(q.is_full());
-        assert_eq!(
-            q.put_timeout('b', Duration::from_millis(10)),
-            Err(Full('b'))
-        );
+        assert_eq!(q.put_timeout('b', Duration::from_millis(10)), Err(Full('b')));
         assert_eq!(q.try_put('b'), Err(Full('b')));
         std::thread::scope(|s| {
             // A blocked put completes once a get makes room.

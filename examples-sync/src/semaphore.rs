@@ -48,10 +48,7 @@ pub struct SemaphorePermit<'a> {
 impl Semaphore {
     /// A semaphore with `permits` free permits (`threading.Semaphore(permits)`).
     pub fn new(permits: usize) -> Self {
-        Self {
-            permits: Mutex::new(permits),
-            returned: Condvar::new(),
-        }
+        Self { permits: Mutex::new(permits), returned: Condvar::new() }
     }
 
     /// Takes a permit, blocking while none is free (`sem.acquire()`).
@@ -60,10 +57,7 @@ impl Semaphore {
         // A loop, not an `if`: the wake-up may be spurious, or another
         // thread may have taken the returned permit first.
         while *free == 0 {
-            free = self
-                .returned
-                .wait(free)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            free = self.returned.wait(free).unwrap_or_else(std::sync::PoisonError::into_inner);
         }
         *free -= 1;
         SemaphorePermit { sem: self }
@@ -139,14 +133,8 @@ mod tests {
         for n in 1..=4 {
             let sem = Semaphore::new(n);
             let held: Vec<_> = (0..n).map(|_| sem.try_acquire()).collect();
-            assert!(
-                held.iter().all(Option::is_some),
-                "{n} permits: one was refused"
-            );
-            assert!(
-                sem.try_acquire().is_none(),
-                "{n} permits: one more was given"
-            );
+            assert!(held.iter().all(Option::is_some), "{n} permits: one was refused");
+            assert!(sem.try_acquire().is_none(), "{n} permits: one more was given");
             drop(held);
             assert_eq!(sem.available(), n);
         }
@@ -193,22 +181,15 @@ mod tests {
         assert!(sem.acquire_timeout(Duration::from_millis(20)).is_none());
         std::thread::scope(|s| {
             let waiter = s.spawn(|| {
-                sem.acquire_timeout(Duration::from_secs(30))
-                    .map(SemaphorePermit::forget)
+                sem.acquire_timeout(Duration::from_secs(30)).map(SemaphorePermit::forget)
             });
             std::thread::sleep(Duration::from_millis(20));
             drop(held);
-            assert!(
-                waiter.join().unwrap().is_some(),
-                "the returned permit reached the waiter"
-            );
+            assert!(waiter.join().unwrap().is_some(), "the returned permit reached the waiter");
         });
         assert_eq!(sem.available(), 0, "forget kept it taken");
         sem.release();
         assert_eq!(sem.available(), 1);
-        assert!(
-            sem.acquire_timeout(Duration::MAX).is_some(),
-            "no overflow panic"
-        );
+        assert!(sem.acquire_timeout(Duration::MAX).is_some(), "no overflow panic");
     }
 }

@@ -79,10 +79,7 @@ where
         for i in 1..=consumers {
             let (got, consumer) = (&got, &consumer);
             let c = thread::Builder::new().name(format!("consumer-{i}"));
-            handles.push(
-                c.spawn_scoped(s, move || consumer(got))
-                    .context("spawning")?,
-            );
+            handles.push(c.spawn_scoped(s, move || consumer(got)).context("spawning")?);
         }
         // unwrap on join: it fails only if the thread panicked; pass that on.
         handles.into_iter().try_for_each(|h| h.join().unwrap())
@@ -90,10 +87,7 @@ where
     // A poisoned lock means a consumer panicked, and that panic was passed on above.
     let mut got = got.into_inner().unwrap_or_else(PoisonError::into_inner);
     got.sort_unstable();
-    ensure!(
-        got.iter().copied().eq(0..items),
-        "check failed: the consumers got {got:?}"
-    );
+    ensure!(got.iter().copied().eq(0..items), "check failed: the consumers got {got:?}");
     shared::event!("check: {items} items consumed exactly once");
     Ok(())
 }

@@ -65,11 +65,7 @@ impl WaitFor {
     pub fn note(&self, holds: Option<&'static str>, wants: Option<&'static str>) {
         let me = thread::current();
         let thread = me.name().unwrap_or("?").to_string();
-        let row = Row {
-            thread,
-            holds,
-            wants,
-        };
+        let row = Row { thread, holds, wants };
         self.rows().insert(me.id(), row);
     }
 
@@ -171,10 +167,7 @@ mod tests {
             spawn("t1", Some("0"), Some("1"));
             assert!(table.cycle().is_empty(), "lock 1 is free");
             spawn("t3", None, Some("0"));
-            assert!(
-                table.cycle().is_empty(),
-                "t3 waits for t1, which waits for a free lock"
-            );
+            assert!(table.cycle().is_empty(), "t3 waits for t1, which waits for a free lock");
             spawn("t2", Some("1"), Some("0"));
         });
         let mut names: Vec<String> = table.cycle().into_iter().map(|r| r.thread).collect();

@@ -27,13 +27,8 @@ fn msg(out: &RunOutput, who: &str, prefix: &str) -> String {
 /// The number right after `after` in the first event from `main` starting with it.
 fn number_after(out: &RunOutput, after: &str) -> u64 {
     let m = msg(out, "main", after);
-    let digits: String = m[after.len()..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits
-        .parse()
-        .unwrap_or_else(|_| panic!("no number after {after:?} in {m:?}"))
+    let digits: String = m[after.len()..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap_or_else(|_| panic!("no number after {after:?} in {m:?}"))
 }
 
 /// Exit code 0, and no thread panicked on the way (a panic on a thread that
@@ -56,11 +51,7 @@ fn race_condition_loses_updates_and_both_fixes_are_exact() {
         let racy = number_after(&out, "load then store: Counter should be 500000, got ");
         assert!(racy <= 500_000, "{}", out.dump());
         pos(&out, "main", "Mutex: Counter should be 500000, got 500000");
-        pos(
-            &out,
-            "main",
-            "fetch_add: Counter should be 500000, got 500000",
-        );
+        pos(&out, "main", "fetch_add: Counter should be 500000, got 500000");
         pos(&out, "main", "check: Mutex and fetch_add both gave 500000");
         losses.push(500_000 - racy);
         if racy < 500_000 {
@@ -78,11 +69,7 @@ fn race_condition_small_flags() {
         30,
     );
     assert_ok(&out);
-    pos(
-        &out,
-        "main",
-        "load then store: Counter should be 3000, got ",
-    );
+    pos(&out, "main", "load then store: Counter should be 3000, got ");
     pos(&out, "main", "Mutex: Counter should be 3000, got 3000");
     pos(&out, "main", "fetch_add: Counter should be 3000, got 3000");
 }
@@ -94,39 +81,20 @@ fn race_condition_small_flags() {
 fn race_condition_twin_loses_updates_in_the_racy_variant() {
     let mut seen = Vec::new();
     for _ in 0..3 {
-        let out = run_twin(
-            DIR,
-            "race_condition",
-            &["--threads", "3", "--increments", "20000"],
-            60,
-        );
+        let out = run_twin(DIR, "race_condition", &["--threads", "3", "--increments", "20000"], 60);
         assert_ok(&out);
         pos(&out, "main", "counter += 1: Counter should be 60000, got ");
         pos(&out, "main", "Lock: Counter should be 60000, got 60000");
-        pos(
-            &out,
-            "main",
-            "itertools.count: Counter should be 60000, got 60000",
-        );
-        pos(
-            &out,
-            "main",
-            "check: Lock and itertools.count both gave 60000",
-        );
-        let racy = number_after(
-            &out,
-            "read, work, write back: Counter should be 60000, got ",
-        );
+        pos(&out, "main", "itertools.count: Counter should be 60000, got 60000");
+        pos(&out, "main", "check: Lock and itertools.count both gave 60000");
+        let racy = number_after(&out, "read, work, write back: Counter should be 60000, got ");
         assert!(racy <= 60_000, "{}", out.dump());
         if racy < 60_000 {
             return;
         }
         seen.push(out.dump());
     }
-    panic!(
-        "read, work, write back never lost an update in 3 runs:\n{}",
-        seen.join("\n")
-    );
+    panic!("read, work, write back never lost an update in 3 runs:\n{}", seen.join("\n"));
 }
 
 // ---------- atomic_ops ----------
@@ -135,30 +103,15 @@ fn race_condition_twin_loses_updates_in_the_racy_variant() {
 fn atomic_ops_one_step_operations_are_exact_and_two_steps_lose() {
     let mut lost_any = false;
     for _ in 0..5 {
-        let out = run_bin(
-            env!("CARGO_BIN_EXE_atomic_ops"),
-            &["--threads", "4", "--ops", "50000"],
-            60,
-        );
+        let out =
+            run_bin(env!("CARGO_BIN_EXE_atomic_ops"), &["--threads", "4", "--ops", "50000"], 60);
         assert_ok(&out);
         pos(&out, "main", "load then store: steps = [load, store]");
         pos(&out, "main", "fetch_add: steps = [fetch_add]");
         pos(&out, "main", "fetch_add: expected 200000, got 200000");
-        pos(
-            &out,
-            "main",
-            "compare_exchange loop: expected 200000, got 200000",
-        );
-        pos(
-            &out,
-            "main",
-            "swap: expected 200001 distinct tokens back, got 200001 of 200001",
-        );
-        pos(
-            &out,
-            "main",
-            "check: fetch_add, compare_exchange loop and swap all exact",
-        );
+        pos(&out, "main", "compare_exchange loop: expected 200000, got 200000");
+        pos(&out, "main", "swap: expected 200001 distinct tokens back, got 200001 of 200001");
+        pos(&out, "main", "check: fetch_add, compare_exchange loop and swap all exact");
         if number_after(&out, "load then store: expected 200000, got ") < 200_000 {
             lost_any = true;
             break;
@@ -186,35 +139,14 @@ fn atomic_ops_twin_disassembles_the_notes_functions() {
     assert!(out.stdout.contains("('text')"), "{}", out.dump());
     let sort = msg(&out, "main", "list_sort: LOAD_GLOBAL this_is_list");
     let append = msg(&out, "main", "list_append: LOAD_GLOBAL this_is_list");
-    assert!(
-        !sort.contains("LOAD_CONST") && sort.contains("CALL"),
-        "{sort}"
-    );
-    assert!(
-        append.contains("LOAD_CONST 'text'") && append.contains("CALL"),
-        "{append}"
-    );
-    pos(
-        &out,
-        "main",
-        "list_append from 2 threads: expected 10000 items, got 10000",
-    );
+    assert!(!sort.contains("LOAD_CONST") && sort.contains("CALL"), "{sort}");
+    assert!(append.contains("LOAD_CONST 'text'") && append.contains("CALL"), "{append}");
+    pos(&out, "main", "list_append from 2 threads: expected 10000 items, got 10000");
     let ints = msg(&out, "main", "list_sort of 20000 ints");
-    assert!(
-        ints.contains("finished whole") && ints.ends_with(" 0 lost"),
-        "{ints}"
-    );
+    assert!(ints.contains("finished whole") && ints.ends_with(" 0 lost"), "{ints}");
     let keyed = msg(&out, "main", "list_sort of 20000 Keys with a Python __lt__");
-    assert!(
-        keyed.contains("ValueError: list modified during sort"),
-        "{}",
-        out.dump()
-    );
-    pos(
-        &out,
-        "main",
-        "check: list_append lost nothing; the int sort ran whole",
-    );
+    assert!(keyed.contains("ValueError: list modified during sort"), "{}", out.dump());
+    pos(&out, "main", "check: list_append lost nothing; the int sort ran whole");
 }
 
 // ---------- bank_lock ----------
@@ -231,29 +163,11 @@ fn withdrawers(out: &RunOutput, prefix: &str) -> Vec<(String, String)> {
 
 fn check_one_lock(out: &RunOutput) {
     assert_ok(out);
-    assert_eq!(
-        withdrawers(out, "withdrew 800, balance now 200").len(),
-        1,
-        "{}",
-        out.dump()
-    );
-    assert_eq!(
-        withdrawers(out, "refused: insufficient funds").len(),
-        1,
-        "{}",
-        out.dump()
-    );
+    assert_eq!(withdrawers(out, "withdrew 800, balance now 200").len(), 1, "{}", out.dump());
+    assert_eq!(withdrawers(out, "refused: insufficient funds").len(), 1, "{}", out.dump());
     pos(out, "main", "1 of 2 withdrawals succeeded");
-    assert!(
-        out.stdout.lines().any(|l| l == "final balance = 200"),
-        "{}",
-        out.dump()
-    );
-    pos(
-        out,
-        "main",
-        "check: balance 200 = 1000 - 1 x 800, never below 0",
-    );
+    assert!(out.stdout.lines().any(|l| l == "final balance = 200"), "{}", out.dump());
+    pos(out, "main", "check: balance 200 = 1000 - 1 x 800, never below 0");
 }
 
 /// With the lock split, both withdrawals pass the check and the balance
@@ -281,10 +195,7 @@ fn check_split_lock(run: impl Fn() -> RunOutput) {
         line(&out, "final balance = 200");
         outs.push(out.dump());
     }
-    panic!(
-        "the split lock never let both withdrawals through:\n{}",
-        outs.join("\n")
-    );
+    panic!("the split lock never let both withdrawals through:\n{}", outs.join("\n"));
 }
 
 #[test]
@@ -316,24 +227,14 @@ fn check_rlock(out: &RunOutput, same_thread: &str, refused: &str) {
     }
     pos(out, "main", "main: holding the lock");
     pos(out, "other", refused);
-    pos(
-        out,
-        "main",
-        "final balances: account 0 = 80, account 1 = 20",
-    );
+    pos(out, "main", "final balances: account 0 = 80, account 1 = 20");
     // The other thread gets the lock only after main releases it.
     let ev = out.events();
-    let released = ev
-        .iter()
-        .position(|(_, who, m)| who == "main" && m == "main: releasing the lock");
-    let other = ev
-        .iter()
-        .position(|(_, who, m)| who == "other" && m == "transfer: locked (depth 1)");
-    assert!(
-        matches!((released, other), (Some(r), Some(o)) if r < o),
-        "{}",
-        out.dump()
-    );
+    let released =
+        ev.iter().position(|(_, who, m)| who == "main" && m == "main: releasing the lock");
+    let other =
+        ev.iter().position(|(_, who, m)| who == "other" && m == "transfer: locked (depth 1)");
+    assert!(matches!((released, other), (Some(r), Some(o)) if r < o), "{}", out.dump());
 }
 
 #[test]
@@ -363,16 +264,8 @@ const CYCLE: [&str; 2] = [
 
 fn check_deadlock_fixed(out: &RunOutput) {
     assert_ok(out);
-    pos(
-        out,
-        "transfer-a-to-b",
-        "moved 100 from account A to account B",
-    );
-    pos(
-        out,
-        "transfer-b-to-a",
-        "moved 50 from account B to account A",
-    );
+    pos(out, "transfer-a-to-b", "moved 100 from account A to account B");
+    pos(out, "transfer-b-to-a", "moved 50 from account B to account A");
     pos(out, "main", "check: total 2000 conserved");
 }
 
@@ -464,10 +357,7 @@ fn gil_changes_hands_and_checks_the_job() {
         }
         seen.push(out.dump());
     }
-    panic!(
-        "the GIL never changed hands in 3 runs:\n{}",
-        seen.join("\n")
-    );
+    panic!("the GIL never changed hands in 3 runs:\n{}", seen.join("\n"));
 }
 
 #[test]
@@ -507,10 +397,7 @@ fn send_sync_table_and_working_versions() {
             .unwrap_or_else(|| panic!("no row for {ty}\n{}", out.dump()));
         // The last two columns: a type's name may contain spaces.
         let words: Vec<&str> = l.split_whitespace().collect();
-        words[words.len().saturating_sub(2)..]
-            .iter()
-            .map(|w| w.to_string())
-            .collect()
+        words[words.len().saturating_sub(2)..].iter().map(|w| w.to_string()).collect()
     };
     // Every row of the table, as the compiler decides it.
     let table = [
@@ -527,132 +414,64 @@ fn send_sync_table_and_working_versions() {
     for (ty, send_sync) in table {
         assert_eq!(row(ty), send_sync, "row {ty}\n{}", out.dump());
     }
-    let rows = out
-        .stdout
-        .lines()
-        .filter(|l| l.ends_with(" yes") || l.ends_with(" no"));
+    let rows = out.stdout.lines().filter(|l| l.ends_with(" yes") || l.ends_with(" no"));
     assert_eq!(rows.count(), table.len(), "{}", out.dump());
     pos(&out, "main", "check: every row is what std documents");
     check_readers(&out, 3);
     pos(&out, "main", "check: Arc<Vec<i32>> read by 3 threads");
-    pos(
-        &out,
-        "main",
-        "check: Mutex<Vec<u64>> got all 3 pushes, AtomicUsize counted 3 hits",
-    );
-    pos(
-        &out,
-        "main",
-        "the versions that do not compile: src/send_sync.rs",
-    );
+    pos(&out, "main", "check: Mutex<Vec<u64>> got all 3 pushes, AtomicUsize counted 3 hits");
+    pos(&out, "main", "the versions that do not compile: src/send_sync.rs");
 }
 
 #[test]
 fn send_sync_twin() {
-    let out = run_twin(
-        DIR,
-        "send_sync",
-        &["--threads", "3", "--increments", "20000"],
-        60,
-    );
+    let out = run_twin(DIR, "send_sync", &["--threads", "3", "--increments", "20000"], 60);
     assert_ok(&out);
     pos(&out, "main", "Python has no Send or Sync");
     check_readers(&out, 3);
     pos(&out, "main", "check: list read by 3 threads, every sum 6");
     // The unsynchronised counter runs (it would not compile in Rust); a loss
     // is printed honestly but not required.
-    pos(
-        &out,
-        "main",
-        "no lock (does not compile in Rust): count should be 60000, got ",
-    );
+    pos(&out, "main", "no lock (does not compile in Rust): count should be 60000, got ");
     pos(&out, "main", "Lock: count should be 60000, got 60000");
     pos(
         &out,
         "main",
         "check: Lock gave 60000; list under a Lock got all 3 pushes, itertools.count counted 3 hits",
     );
-    pos(
-        &out,
-        "main",
-        "in Rust the unsynchronised versions do not compile: src/send_sync.rs",
-    );
+    pos(&out, "main", "in Rust the unsynchronised versions do not compile: src/send_sync.rs");
 }
 
 // ---------- queue_internals ----------
 
 /// How many events from threads whose name starts with `who` start with `prefix`.
 fn from_threads(out: &RunOutput, who: &str, prefix: &str) -> usize {
-    out.events()
-        .iter()
-        .filter(|(_, w, m)| w.starts_with(who) && m.starts_with(prefix))
-        .count()
+    out.events().iter().filter(|(_, w, m)| w.starts_with(who) && m.starts_with(prefix)).count()
 }
 
-const QUEUE_ARGS: [&str; 8] = [
-    "--items",
-    "12",
-    "--maxsize",
-    "2",
-    "--consumers",
-    "3",
-    "--work",
-    "0.001",
-];
+const QUEUE_ARGS: [&str; 8] =
+    ["--items", "12", "--maxsize", "2", "--consumers", "3", "--work", "0.001"];
 
 #[test]
 fn queue_internals_every_variant_delivers_each_item_once() {
     let out = run_bin(env!("CARGO_BIN_EXE_queue_internals"), &QUEUE_ARGS, 60);
     assert_ok(&out);
-    assert_eq!(
-        count(&out, "main", "check: 12 items consumed exactly once"),
-        3,
-        "{}",
-        out.dump()
-    );
-    pos(
-        &out,
-        "producer",
-        "join() returned: every item was task_done",
-    );
+    assert_eq!(count(&out, "main", "check: 12 items consumed exactly once"), 3, "{}", out.dump());
+    pos(&out, "producer", "join() returned: every item was task_done");
     let n = |prefix: &str| from_threads(&out, "producer", prefix);
-    assert_eq!(
-        (n("put "), n("pushed "), n("sent ")),
-        (12, 12, 12),
-        "{}",
-        out.dump()
-    );
-    assert_eq!(
-        from_threads(&out, "consumer-", "got "),
-        36,
-        "{}",
-        out.dump()
-    );
+    assert_eq!((n("put "), n("pushed "), n("sent ")), (12, 12, 12), "{}", out.dump());
+    assert_eq!(from_threads(&out, "consumer-", "got "), 36, "{}", out.dump());
 }
 
 #[test]
 fn queue_internals_twin() {
     let out = run_twin(DIR, "queue_internals", &QUEUE_ARGS, 60);
     assert_ok(&out);
-    assert_eq!(
-        count(&out, "main", "check: 12 items consumed exactly once"),
-        2,
-        "{}",
-        out.dump()
-    );
-    pos(
-        &out,
-        "producer",
-        "join() returned: every item was task_done",
-    );
+    assert_eq!(count(&out, "main", "check: 12 items consumed exactly once"), 2, "{}", out.dump());
+    pos(&out, "producer", "join() returned: every item was task_done");
     let n = |prefix: &str| from_threads(&out, "producer", prefix);
     assert_eq!((n("put "), n("pushed ")), (12, 12), "{}", out.dump());
-    assert_eq!(
-        from_threads(&out, "consumer-", "got "),
-        24,
-        "{}",
-        out.dump()
-    );
+    assert_eq!(from_threads(&out, "consumer-", "got "), 24, "{}", out.dump());
 }
 
 // ---------- bad input ----------
@@ -703,16 +522,11 @@ fn bad_flags_fail_cleanly_in_bins_and_twins() {
 /// directly, not through cargo.
 #[test]
 fn expected_errors_print_no_backtrace() {
-    for args in [
-        &["--buggy"][..],
-        &["--buggy", "--delay", "2", "--timeout", "0.5"],
-    ] {
+    for args in [&["--buggy"][..], &["--buggy", "--delay", "2", "--timeout", "0.5"]] {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_deadlock"));
         // As run directly from a shell: the workspace's .cargo/config.toml
         // sets RUST_LIB_BACKTRACE=0 for cargo run/test; a shell does not.
-        cmd.args(args)
-            .env("RUST_BACKTRACE", "1")
-            .env_remove("RUST_LIB_BACKTRACE");
+        cmd.args(args).env("RUST_BACKTRACE", "1").env_remove("RUST_LIB_BACKTRACE");
         let out = shared::run::run_with_timeout(cmd, std::time::Duration::from_secs(30))
             .expect("the example starts");
         assert_eq!(out.code, Some(1), "{}", out.dump());

@@ -92,11 +92,7 @@ fn semaphore_waiter_rechecks_after_waking() {
         let inside = Arc::new(AtomicUsize::new(0));
         let enter = |sem: &Semaphore, inside: &AtomicUsize| {
             let _permit = sem.acquire();
-            assert_eq!(
-                inside.fetch_add(1, Ordering::SeqCst),
-                0,
-                "two holders of one permit"
-            );
+            assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders of one permit");
             inside.fetch_sub(1, Ordering::SeqCst);
         };
         let (s, i) = (sem.clone(), inside.clone());
@@ -135,11 +131,7 @@ fn barrier_releases_every_party_together() {
                 thread::spawn(move || {
                     arrived.fetch_add(1, Ordering::SeqCst);
                     let i = b.wait().expect("nobody breaks it");
-                    assert_eq!(
-                        arrived.load(Ordering::SeqCst),
-                        3,
-                        "left before everyone arrived"
-                    );
+                    assert_eq!(arrived.load(Ordering::SeqCst), 3, "left before everyone arrived");
                     i
                 })
             })
@@ -207,11 +199,7 @@ fn queue_join_waits_for_task_done() {
             q2.task_done().unwrap();
         });
         q.join();
-        assert_eq!(
-            done.load(Ordering::SeqCst),
-            1,
-            "join returned before task_done"
-        );
+        assert_eq!(done.load(Ordering::SeqCst), 1, "join returned before task_done");
         worker.join().unwrap();
     });
 }

@@ -35,13 +35,7 @@ fn run_recording(mut cmd: Command, path: &TempSpans) -> (RunOutput, BTreeMap<Str
 fn never_overlap(spans: &mut [&Span], what: &str, out: &RunOutput) {
     spans.sort_by(|a, b| a.start.total_cmp(&b.start));
     for w in spans.windows(2) {
-        assert!(
-            w[0].end <= w[1].start,
-            "{what}: {:?} overlaps {:?}\n{}",
-            w[0],
-            w[1],
-            out.dump()
-        );
+        assert!(w[0].end <= w[1].start, "{what}: {:?} overlaps {:?}\n{}", w[0], w[1], out.dump());
     }
 }
 
@@ -59,32 +53,19 @@ fn gil_holds_never_overlap() {
     // Only the gil-N threads hold the GIL, one hold at a time on each row.
     for (row, spans) in &rows {
         let held: Vec<&Span> = spans.iter().filter(|s| s.what == "holds the GIL").collect();
-        assert_eq!(
-            !held.is_empty(),
-            row.starts_with("gil-"),
-            "{row}: {spans:?}"
-        );
+        assert_eq!(!held.is_empty(), row.starts_with("gil-"), "{row}: {spans:?}");
     }
     // The lesson: whichever thread holds the GIL, no other holds it too.
-    let mut all: Vec<&Span> = holds(&rows, "gil-1")
-        .into_iter()
-        .chain(holds(&rows, "gil-2"))
-        .collect();
+    let mut all: Vec<&Span> =
+        holds(&rows, "gil-1").into_iter().chain(holds(&rows, "gil-2")).collect();
     never_overlap(&mut all, "the GIL's holds", &out);
     // A hold ends at each hand-over, and at each thread's end.
     let hands = line(&out, "the GIL changed hands ");
-    let n: usize = hands["the GIL changed hands ".len()..]
-        .split(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let n: usize =
+        hands["the GIL changed hands ".len()..].split(' ').next().unwrap().parse().unwrap();
     assert_eq!(all.len(), n + 2, "{}", out.dump());
     // The runs one after another: the single thread's cost span ends before any hold begins.
-    let single = rows["main"]
-        .iter()
-        .find(|s| s.what == "1 thread")
-        .expect("a `1 thread` span");
+    let single = rows["main"].iter().find(|s| s.what == "1 thread").expect("a `1 thread` span");
     assert!(all.iter().all(|h| single.end <= h.start), "{}", out.dump());
 }
 
@@ -92,16 +73,10 @@ fn gil_holds_never_overlap() {
 fn gil_twin_records_its_runs() {
     let path = TempSpans::new("gil-py");
     let mut cmd = Command::new("python3");
-    cmd.arg("-u")
-        .arg(Path::new(DIR).join("python/gil.py"))
-        .args(["--numbers", "40"]);
+    cmd.arg("-u").arg(Path::new(DIR).join("python/gil.py")).args(["--numbers", "40"]);
     let (out, rows) = run_recording(cmd, &path);
     let main: Vec<&str> = rows["main"].iter().map(|s| s.what.as_str()).collect();
-    for label in [
-        "1 thread",
-        "2 threads with GIL",
-        "2 processes without a shared GIL",
-    ] {
+    for label in ["1 thread", "2 threads with GIL", "2 processes without a shared GIL"] {
         assert!(main.contains(&label), "{label}: {main:?}\n{}", out.dump());
     }
 }
@@ -112,9 +87,7 @@ fn spans_file_that_cannot_be_created_is_one_error_line() {
     let mut bin = Command::new(env!("CARGO_BIN_EXE_gil"));
     bin.args(["--numbers", "10"]);
     let mut twin = Command::new("python3");
-    twin.arg("-u")
-        .arg(Path::new(DIR).join("python/gil.py"))
-        .args(["--numbers", "10"]);
+    twin.arg("-u").arg(Path::new(DIR).join("python/gil.py")).args(["--numbers", "10"]);
     for mut cmd in [bin, twin] {
         cmd.env(SPANS_ENV, &bad);
         let out = run_with_timeout(cmd, Duration::from_secs(30)).expect("the example starts");

@@ -50,9 +50,7 @@ struct Args {
 fn count(a: &Args, add_one: impl Fn(&AtomicU64) + Sync) -> Result<u64> {
     let n = AtomicU64::new(0);
     // src/together.rs: threads worker-1, worker-2, ..., started at once.
-    run_together("worker", a.threads, |_| {
-        (0..a.ops).for_each(|_| add_one(&n))
-    })?;
+    run_together("worker", a.threads, |_| (0..a.ops).for_each(|_| add_one(&n)))?;
     Ok(n.into_inner())
 }
 

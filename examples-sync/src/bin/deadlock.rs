@@ -57,11 +57,7 @@ static ACCOUNTS: [Mutex<i64>; 2] = [Mutex::new(1000), Mutex::new(1000)];
 fn transfer(from: usize, to: usize, amount: i64, a: &Args, waits: &WaitFor) {
     // The fix: every thread locks the account with the smaller index first,
     // so no two threads can each hold what the other wants.
-    let (first, second) = if a.buggy {
-        (from, to)
-    } else {
-        (from.min(to), from.max(to))
-    };
+    let (first, second) = if a.buggy { (from, to) } else { (from.min(to), from.max(to)) };
     let (one, two) = (NAMES[first], NAMES[second]);
     // waits.lock = lock(), noting in the wait-for table what this thread wants, then holds.
     let mut g1 = waits.lock(&ACCOUNTS[first], one);
@@ -84,10 +80,8 @@ fn main() -> Result<()> {
     let order = ["both lock A, then B", "each locks its source first"][usize::from(a.buggy)];
     event!("A = 1000, B = 1000; A->B 100 and B->A 50 at once; {order}");
     let mut handles = Vec::new();
-    for (name, from, to, amount) in [
-        ("transfer-a-to-b", 0, 1, 100),
-        ("transfer-b-to-a", 1, 0, 50),
-    ] {
+    for (name, from, to, amount) in [("transfer-a-to-b", 0, 1, 100), ("transfer-b-to-a", 1, 0, 50)]
+    {
         let t = thread::Builder::new().name(name.into());
         handles.push(t.spawn(move || transfer(from, to, amount, a, waits))?);
     }

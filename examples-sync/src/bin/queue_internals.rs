@@ -10,18 +10,14 @@
 //! around a deque plus three condition variables on it (`not_empty`,
 //! `not_full`, `all_tasks_done`) make `put` block while full, `get` while
 //! empty, and `join` wait for every `task_done`. One producer/consumer job,
-//! three ways:
-//! 1. `examples_sync::Queue`, that design in Rust (`Mutex<VecDeque>` +
-//!    `Condvar`s; read `examples-sync/src/queue.rs`); the producer `join()`s,
-//!    then puts one `None` sentinel per consumer, as Python code does;
+//! three ways, each with one producer and `--consumers` consumers, checked:
+//! 1. `examples_sync::Queue`, that design in Rust (src/queue.rs); the
+//!    producer `join()`s, then puts one `None` sentinel per consumer;
 //! 2. crossbeam's `ArrayQueue`: lock-free, never blocks: a full `push` hands
-//!    the item back (the producer retries), an empty `pop` cannot tell "not
-//!    yet" from "never" (a `done` flag ends the consumers);
-//! 3. `crossbeam::channel::bounded` (the crossbeam-channel crate, as the
-//!    `crossbeam` crate re-exports it): blocking, plus disconnection: consumers
+//!    the item back, an empty `pop` cannot tell "not yet" from "never";
+//! 3. `crossbeam::channel::bounded`: blocking, plus disconnection: consumers
 //!    end when the sender is dropped, no sentinel.
 //!
-//! Each variant runs one producer and `--consumers` consumers and is checked.
 //! The twin is `examples-sync/python/queue_internals.py`.
 //!
 //!     cargo run -p examples-sync --bin queue_internals

@@ -46,10 +46,7 @@ struct Args {
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the clock, spans if asked (shared/src/lib.rs)
-    let Args {
-        threads,
-        increments,
-    } = Args::parse();
+    let Args { threads, increments } = Args::parse();
     let expected = threads * increments;
 
     // 1. The race. run_together (src/together.rs) starts the threads at once, so they overlap.

@@ -73,27 +73,23 @@ fn main() -> Result<()> {
     drop((again, guard));
 
     // 2. ReentrantMutex: the owner can take it again...
-    let bank = Bank {
-        accounts: ReentrantMutex::new(RefCell::new([100, 0])),
-    };
+    let accounts = ReentrantMutex::new(RefCell::new([100, 0]));
+    let bank = Bank { accounts };
     bank.transfer(0, 1, 30);
     // ...and other threads still wait while the owner holds it.
     let outer = bank.accounts.lock();
     event!("main: holding the lock");
     let tried = Barrier::new(2);
     let refused = thread::scope(|s| -> Result<bool> {
-        let other = thread::Builder::new()
-            .name("other".into())
-            .spawn_scoped(s, || {
-                let refused = bank.accounts.try_lock().is_none();
-                event!(
-                    "try_lock while main holds it: {}",
-                    ["got it", "refused"][usize::from(refused)]
-                );
-                tried.wait();
-                bank.transfer(1, 0, 10); // waits until main lets go
-                refused
-            })?;
+        let other = thread::Builder::new().name("other".into());
+        let other = other.spawn_scoped(s, || {
+            let refused = bank.accounts.try_lock().is_none();
+            let said = ["got it", "refused"][usize::from(refused)];
+            event!("try_lock while main holds it: {said}");
+            tried.wait();
+            bank.transfer(1, 0, 10); // waits until main lets go
+            refused
+        })?;
         tried.wait(); // `other` has tried; give it time to block in lock()
         thread::sleep(Duration::from_millis(100));
         event!("main: releasing the lock");

@@ -70,16 +70,12 @@ fn main() -> Result<()> {
     let readers: Vec<_> = (1..=n)
         .map(|i| {
             let data = Arc::clone(&data); // each thread owns a clone: Arc<Vec<i32>> is Send
-            thread::Builder::new()
-                .name(format!("reader-{i}"))
-                .spawn(move || {
-                    let sum: i32 = data.iter().sum();
-                    event!(
-                        "sum = {sum}, Arc strong count now {}",
-                        Arc::strong_count(&data)
-                    );
-                    sum
-                })
+            let reader = thread::Builder::new().name(format!("reader-{i}"));
+            reader.spawn(move || {
+                let (sum, count) = (data.iter().sum::<i32>(), Arc::strong_count(&data));
+                event!("sum = {sum}, Arc strong count now {count}");
+                sum
+            })
         })
         .collect::<Result<_, _>>()?;
     let sums: Vec<i32> = readers.into_iter().map(|h| h.join().unwrap()).collect(); // unwrap: a reader's panic
