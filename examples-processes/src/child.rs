@@ -78,9 +78,7 @@ impl DerefMut for KillOnDrop {
 pub fn send<T: Serialize>(w: &mut impl Write, msg: &T) -> Result<()> {
     let mut line = serde_json::to_string(msg).context("cannot serialise the message")?;
     line.push('\n');
-    w.write_all(line.as_bytes())
-        .and_then(|()| w.flush())
-        .context("cannot write to the pipe")
+    w.write_all(line.as_bytes()).and_then(|()| w.flush()).context("cannot write to the pipe")
 }
 
 /// Reads one JSON line into a `T`; `Ok(None)` at the end of the stream (the
@@ -90,10 +88,7 @@ pub fn send<T: Serialize>(w: &mut impl Write, msg: &T) -> Result<()> {
 /// If the pipe cannot be read or the line is not a `T`.
 pub fn recv<T: DeserializeOwned>(r: &mut impl BufRead) -> Result<Option<T>> {
     let mut line = String::new();
-    if r.read_line(&mut line)
-        .context("cannot read from the pipe")?
-        == 0
-    {
+    if r.read_line(&mut line).context("cannot read from the pipe")? == 0 {
         return Ok(None);
     }
     let msg = serde_json::from_str(&line).with_context(|| format!("bad message {line:?}"))?;

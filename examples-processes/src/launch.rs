@@ -61,22 +61,13 @@ pub fn local_cluster(n: usize, timeout: Duration) -> Result<()> {
     let mut children = Vec::new();
     for p in 0..n {
         let mut args: Vec<OsString> = std::env::args_os().skip(1).collect();
-        args.extend([
-            "-p".into(),
-            p.to_string().into(),
-            "-h".into(),
-            hostfile.0.clone().into(),
-        ]);
+        args.extend(["-p".into(), p.to_string().into(), "-h".into(), hostfile.0.clone().into()]);
         let mut cmd = Command::new(&exe);
         cmd.args(&args);
         // Killed and reaped if we return early (an error, the timeout).
         let child = KillOnDrop(cmd.spawn().context("cannot start a process")?);
         let shown: Vec<_> = args.iter().map(|a| a.to_string_lossy()).collect();
-        event!(
-            "started process {p} (pid {}): {name} {}",
-            child.id(),
-            shown.join(" ")
-        );
+        event!("started process {p} (pid {}): {name} {}", child.id(), shown.join(" "));
         children.push(Some(child));
     }
     // std has no wait-with-timeout: poll each child until all have exited.
@@ -110,13 +101,8 @@ pub fn local_cluster(n: usize, timeout: Duration) -> Result<()> {
 pub fn read_hostfile(path: &Path, n: usize) -> Result<Vec<String>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let addresses: Vec<String> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(n)
-        .map(String::from)
-        .collect();
+    let addresses: Vec<String> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty()).take(n).map(String::from).collect();
     ensure!(
         addresses.len() == n,
         "{} lists {} addresses, -n needs {n}",
@@ -168,17 +154,10 @@ pub fn member(
     let addresses = read_hostfile(path, n)?;
     let me = format!("process-{process}");
     let pid = std::process::id();
-    event_as!(
-        &me,
-        "pid {pid}, connecting to the {n} processes of {}",
-        path.display()
-    );
+    event_as!(&me, "pid {pid}, connecting to the {n} processes of {}", path.display());
     let limit = Duration::from_secs(connect_timeout);
     let connected = connect_deadline(process, n, limit, path);
-    Ok((
-        cluster_config(threads as usize, process, addresses),
-        connected,
-    ))
+    Ok((cluster_config(threads as usize, process, addresses), connected))
 }
 
 /// timely's configuration for member `process` of the cluster at

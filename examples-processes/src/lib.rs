@@ -68,15 +68,10 @@ impl Drop for TempFile {
 pub fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String)> {
     let mut stream = TcpStream::connect(addr).context("cannot connect")?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?; // the server closes: Connection: close
-    let (head, body) = response
-        .split_once("\r\n\r\n")
-        .context("no end of headers")?;
+    let (head, body) = response.split_once("\r\n\r\n").context("no end of headers")?;
     let status = head.split(' ').nth(1).and_then(|c| c.parse().ok());
     Ok((status.context("no status code")?, body.to_string()))
 }

@@ -82,25 +82,15 @@ pub fn serve<J: DeserializeOwned, R: Serialize>(
             let started = Reply::<R>::Started { job: req.job, pid };
             send(&mut std::io::stdout(), &started)?;
             let result = work(req.payload, req.attempt);
-            send(
-                &mut std::io::stdout(),
-                &Reply::Done {
-                    job: req.job,
-                    result,
-                },
-            )?;
+            send(&mut std::io::stdout(), &Reply::Done { job: req.job, result })?;
         }
         Ok(())
     };
     thread::scope(|s| {
         let row = thread::Builder::new().name("worker".into());
-        let serving = row
-            .spawn_scoped(s, jobs)
-            .context("cannot start the worker thread")?;
+        let serving = row.spawn_scoped(s, jobs).context("cannot start the worker thread")?;
         // join() is Err only if `work` panicked: pass the panic on.
-        serving
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        serving.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
     })
 }
 
@@ -165,31 +155,13 @@ pub enum Event<R> {
 impl<R: std::fmt::Display> std::fmt::Display for Event<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Event::Started {
-                job,
-                attempt,
-                worker,
-                pid,
-            } => {
-                write!(
-                    f,
-                    "worker-{worker} (pid {pid}) started job {job}, attempt {attempt}"
-                )
+            Event::Started { job, attempt, worker, pid } => {
+                write!(f, "worker-{worker} (pid {pid}) started job {job}, attempt {attempt}")
             }
-            Event::Done {
-                job,
-                worker,
-                pid,
-                result,
-            } => {
+            Event::Done { job, worker, pid, result } => {
                 write!(f, "job {job:>2}: {result} (worker-{worker}, pid {pid})")
             }
-            Event::Died {
-                worker,
-                pid,
-                status,
-                job,
-            } => {
+            Event::Died { worker, pid, status, job } => {
                 write!(f, "worker-{worker} (pid {pid}) died ({status}) ")?;
                 match job {
                     Some(j) => write!(f, "during job {j}"),
@@ -198,10 +170,7 @@ impl<R: std::fmt::Display> std::fmt::Display for Event<R> {
             }
             Event::Restarted { worker, pid } => write!(f, "restarted worker-{worker} as pid {pid}"),
             Event::Failed { job, attempts } => {
-                write!(
-                    f,
-                    "job {job} failed: it ended its worker {attempts} times, no more retries"
-                )
+                write!(f, "job {job} failed: it ended its worker {attempts} times, no more retries")
             }
         }
     }
@@ -282,11 +251,7 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
     pub fn submit(&mut self, payload: &J) -> Result<usize> {
         let id = self.submitted;
         let payload = serde_json::to_value(payload).context("cannot serialise the job")?;
-        self.queue.push_back(Job {
-            id,
-            attempt: 1,
-            payload,
-        });
+        self.queue.push_back(Job { id, attempt: 1, payload });
         self.submitted += 1;
         self.outstanding += 1;
         self.dispatch();
@@ -300,14 +265,8 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
     /// # Errors
     /// If there is no such slot or the kill fails.
     pub fn kill(&mut self, slot: usize) -> Result<()> {
-        let worker = self
-            .workers
-            .get_mut(slot)
-            .ok_or_else(|| anyhow!("no worker {slot}"))?;
-        worker
-            .child
-            .kill()
-            .with_context(|| format!("cannot kill worker {slot}"))
+        let worker = self.workers.get_mut(slot).ok_or_else(|| anyhow!("no worker {slot}"))?;
+        worker.child.kill().with_context(|| format!("cannot kill worker {slot}"))
     }
 
     /// The next event; `Ok(None)` once every submitted job is done or failed.
@@ -334,23 +293,13 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
             match line {
                 Some(Ok(Reply::Started { job, .. })) => {
                     let attempt = self.workers[slot].job.as_ref().map_or(1, |j| j.attempt);
-                    let event = Event::Started {
-                        job,
-                        attempt,
-                        worker: slot,
-                        pid,
-                    };
+                    let event = Event::Started { job, attempt, worker: slot, pid };
                     self.events.push_back(event);
                 }
                 Some(Ok(Reply::Done { job, result })) => {
                     self.workers[slot].job = None;
                     self.outstanding -= 1;
-                    let event = Event::Done {
-                        job,
-                        worker: slot,
-                        pid,
-                        result,
-                    };
+                    let event = Event::Done { job, worker: slot, pid, result };
                     self.events.push_back(event);
                 }
                 Some(Err(e)) => return Err(e.context(format!("worker {slot} (pid {pid})"))),
@@ -427,11 +376,7 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
                 }
                 thread::sleep(Duration::from_millis(2));
             };
-            ensure!(
-                status.success(),
-                "worker {slot} (pid {}) ended with {status}",
-                worker.pid
-            );
+            ensure!(status.success(), "worker {slot} (pid {}) ended with {status}", worker.pid);
         }
         Ok(()) // dropping the workers now only joins their reader threads
     }
@@ -452,19 +397,13 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
             job: job.as_ref().map(|j| j.id),
         });
         let new = self.spawn(slot, generation + 1)?;
-        self.events.push_back(Event::Restarted {
-            worker: slot,
-            pid: new.pid,
-        });
+        self.events.push_back(Event::Restarted { worker: slot, pid: new.pid });
         let old = std::mem::replace(&mut self.workers[slot], new);
         drop(old); // already reaped; joins its reader thread
         if let Some(mut job) = job {
             if job.attempt >= self.max_attempts {
                 self.outstanding -= 1;
-                self.events.push_back(Event::Failed {
-                    job: job.id,
-                    attempts: job.attempt,
-                });
+                self.events.push_back(Event::Failed { job: job.id, attempts: job.attempt });
             } else {
                 job.attempt += 1;
                 self.queue.push_front(job); // the retry goes first
@@ -479,11 +418,7 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
             let Some(job) = self.queue.pop_front() else {
                 return;
             };
-            let req = Request {
-                job: job.id,
-                attempt: job.attempt,
-                payload: &job.payload,
-            };
+            let req = Request { job: job.id, attempt: job.attempt, payload: &job.payload };
             if let Some(stdin) = worker.stdin.as_mut() {
                 // A write fails only if the worker is dead; its reader reports
                 // that as end-of-file, and the job, assigned below, is retried.
@@ -497,16 +432,11 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
     /// forwards its replies, tagged `(slot, generation)`, to the pool.
     fn spawn(&self, slot: usize, generation: u64) -> Result<Worker> {
         let mut cmd = self_command(WORKER_ROLE)?;
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         let mut child = KillOnDrop(cmd.spawn().context("cannot start a worker process")?);
         let pid = child.id();
         let stdin = child.stdin.take();
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| anyhow!("no pipe from the worker"))?;
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no pipe from the worker"))?;
         let tx = self.lines_tx.clone();
         let reader = thread::Builder::new()
             .name(format!("pool-reader-{slot}"))
@@ -522,14 +452,7 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
                 }
             })
             .context("cannot start a reader thread")?;
-        Ok(Worker {
-            child,
-            stdin,
-            pid,
-            generation,
-            job: None,
-            reader: Some(reader),
-        })
+        Ok(Worker { child, stdin, pid, generation, job: None, reader: Some(reader) })
     }
 }
 

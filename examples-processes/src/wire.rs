@@ -98,11 +98,7 @@ impl Crawled {
             (false, None) => Err(FetchError::Other("failed, cause unknown".into())),
             (true, _) => Ok(String::new()),
         };
-        let fetched = Fetched {
-            url: self.url,
-            errors,
-            body,
-        };
+        let fetched = Fetched { url: self.url, errors, body };
         (fetched, self.posts)
     }
 }
@@ -125,21 +121,12 @@ impl PageJob {
     /// Page `page` at `url`, with the parent's retries.
     pub fn new(page: u32, url: String, retry: &Retry) -> PageJob {
         let (attempts, timeout) = (retry.attempts, retry.timeout);
-        PageJob {
-            page,
-            url,
-            attempts,
-            timeout,
-        }
+        PageJob { page, url, attempts, timeout }
     }
 
     /// The retries the parent's flags asked for (the default backoff).
     pub fn retry(&self) -> Retry {
-        Retry {
-            attempts: self.attempts,
-            timeout: self.timeout,
-            ..Retry::default()
-        }
+        Retry { attempts: self.attempts, timeout: self.timeout, ..Retry::default() }
     }
 }
 
@@ -174,9 +161,6 @@ mod tests {
             body: Ok("<html>...</html>".into()),
         };
         let (back, posts) = Crawled::new(&fetched, Some(14)).into_tally();
-        assert_eq!(
-            (back.attempts(), back.body, posts),
-            (2, Ok(String::new()), Some(14))
-        );
+        assert_eq!((back.attempts(), back.body, posts), (2, Ok(String::new()), Some(14)));
     }
 }

@@ -25,23 +25,9 @@ fn sing_dance(out: RunOutput) {
     let sing = pid_of(&out, "main", "started sing_process: pid ");
     let dance = pid_of(&out, "main", "started dance_process: pid ");
     // Each child reports the PID its parent saw: they really are those processes.
-    assert_eq!(
-        pid_of(&out, "sing", "running in pid "),
-        sing,
-        "{}",
-        out.dump()
-    );
-    assert_eq!(
-        pid_of(&out, "dance", "running in pid "),
-        dance,
-        "{}",
-        out.dump()
-    );
-    assert!(
-        main != sing && main != dance && sing != dance,
-        "{}",
-        out.dump()
-    );
+    assert_eq!(pid_of(&out, "sing", "running in pid "), sing, "{}", out.dump());
+    assert_eq!(pid_of(&out, "dance", "running in pid "), dance, "{}", out.dump());
+    assert!(main != sing && main != dance && sing != dance, "{}", out.dump());
     assert_eq!(count(&out, "sing", "唱歌......"), 3, "{}", out.dump());
     assert_eq!(count(&out, "dance", "跳舞......"), 3, "{}", out.dump());
     // main waited for both before its check.
@@ -81,14 +67,7 @@ fn daemon_proc_kill_join_detach() {
     daemon_killed(&twin("daemon_proc", &args, 8));
 
     // join: main waits for the whole run.
-    let args = [
-        "--worker-secs",
-        "0.5",
-        "--main-secs",
-        "0.1",
-        "--mode",
-        "join",
-    ];
+    let args = ["--worker-secs", "0.5", "--main-secs", "0.1", "--mode", "join"];
     for out in [bin(exe, &args, 10), twin("daemon_proc", &args, 10)] {
         ok(&out);
         assert_eq!(count(&out, "worker", "step "), 10, "{}", out.dump());
@@ -98,22 +77,11 @@ fn daemon_proc_kill_join_detach() {
     // detach: the worker finishes after main has returned (and so after the
     // bin exited: the run ends when the last writer of its stdout is gone).
     // The worker's 2 s against main's 0.1 s: a wide margin on a busy machine.
-    let args = [
-        "--worker-secs",
-        "2",
-        "--main-secs",
-        "0.1",
-        "--mode",
-        "detach",
-    ];
+    let args = ["--worker-secs", "2", "--main-secs", "0.1", "--mode", "detach"];
     for out in [bin(exe, &args, 10), twin("daemon_proc", &args, 10)] {
         ok(&out);
         let returned = pos(&out, "main", "main returns");
-        assert!(
-            returned < pos(&out, "worker", "worker finished"),
-            "{}",
-            out.dump()
-        );
+        assert!(returned < pos(&out, "worker", "worker finished"), "{}", out.dump());
         assert_eq!(count(&out, "worker", "step "), 10, "{}", out.dump());
     }
 }
@@ -134,18 +102,9 @@ fn spinner(out: &RunOutput) {
         pid_of(out, "main", "started the spinner process: pid "),
     );
     // Causal order: main finishes, then says stop, then waits for the exit.
-    assert!(
-        pos(out, "main", "slow job done") < stopped,
-        "{}",
-        out.dump()
-    );
+    assert!(pos(out, "main", "slow job done") < stopped, "{}", out.dump());
     assert!(stopped < pos(out, "main", "spinner exited: exit status: 0"));
-    assert_eq!(
-        out.stdout.lines().last(),
-        Some("Answer: 42"),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(out.stdout.lines().last(), Some("Answer: 42"), "{}", out.dump());
 }
 
 #[test]
@@ -174,9 +133,7 @@ fn with_input(exe: &str, args: &[&str], input: &str) -> (Option<i32>, String, St
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || tx.send(child.wait_with_output()));
     let Ok(out) = rx.recv_timeout(std::time::Duration::from_secs(10)) else {
-        let _ = std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status();
+        let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
         panic!("{exe} {args:?} did not finish in 10 s");
     };
     let out = out.unwrap();
@@ -190,11 +147,7 @@ fn process_queue_round_trip() {
     let out = bin(exe, &[], 10);
     ok(&out);
     let pid = pid_of(&out, "main", "started the child: pid ");
-    pos(
-        &out,
-        "main",
-        r#"put Item(42, None, "hello") as the line [42,null,"hello"]"#,
-    );
+    pos(&out, "main", r#"put Item(42, None, "hello") as the line [42,null,"hello"]"#);
     pos(&out, "main", r#"got back Item(42, None, "hello")"#);
     let got = format!(r#"child] pid {pid} got Item(42, None, "hello"); putting it back"#);
     assert!(out.stderr.contains(&got), "{}", out.dump());
@@ -212,30 +165,19 @@ fn process_queue_round_trip() {
     assert_eq!((code, stdout.as_str()), (Some(0), input));
     let (code, _, stderr) = with_input(exe, &["--role", "child"], "{\"n\":42}\n");
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(
-        stderr.contains("bad message") && !stderr.contains("panicked"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("bad message") && !stderr.contains("panicked"), "{stderr}");
 }
 
 /// The `counter = N` of the line that starts with `label: `.
 fn counter(out: &RunOutput, label: &str) -> u64 {
     let l = line(out, &format!("{label}: counter = "));
     let n = l.split(" = ").nth(1).and_then(|r| r.split(',').next());
-    n.and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count in {l:?}\n{}", out.dump()))
+    n.and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no count in {l:?}\n{}", out.dump()))
 }
 
 #[test]
 fn process_lock_loses_updates_only_without_the_lock() {
-    let small = [
-        "--processes",
-        "4",
-        "--increments",
-        "200",
-        "--window-us",
-        "200",
-    ];
+    let small = ["--processes", "4", "--increments", "200", "--window-us", "200"];
     let run = |twin_run: bool, mode: &str| {
         let args = [&small[..], &["--mode", mode]].concat();
         let out = if twin_run {
@@ -254,43 +196,21 @@ fn process_lock_loses_updates_only_without_the_lock() {
         line(&out, &format!("check: with the {label} no update was lost"));
         // Without: the race is wide, but still a race; a few tries at most.
         let lost = (0..3).any(|_| counter(&run(twin_run, "no-lock"), "no lock") < 800);
-        assert!(
-            lost,
-            "no update was lost in 3 unlocked runs (twin: {twin_run})"
-        );
+        assert!(lost, "no update was lost in 3 unlocked runs (twin: {twin_run})");
     }
 }
 
 fn subprocess(out: &RunOutput) {
     ok(out);
     let events = said(out);
-    let has = |prefix: &str| {
-        events
-            .iter()
-            .any(|(w, m)| w == "main" && m.starts_with(prefix))
-    };
-    assert!(
-        has(r#"sort [3 1 2]: exit status: 0, stdout "1\n2\n3\n""#),
-        "{}",
-        out.dump()
-    );
+    let has = |prefix: &str| events.iter().any(|(w, m)| w == "main" && m.starts_with(prefix));
+    assert!(has(r#"sort [3 1 2]: exit status: 0, stdout "1\n2\n3\n""#), "{}", out.dump());
     assert!(has(r#"sort [3 1 2]: stderr """#), "{}", out.dump());
-    assert!(
-        has(r#"sort [3 banana]: exit status: 1, stdout """#),
-        "{}",
-        out.dump()
-    );
+    assert!(has(r#"sort [3 banana]: exit status: 1, stdout """#), "{}", out.dump());
     let err = &events[pos(out, "main", "sort [3 banana]: stderr ")].1;
-    assert!(
-        err.contains(r#"not a number: \"banana\""#),
-        "{}",
-        out.dump()
-    );
+    assert!(err.contains(r#"not a number: \"banana\""#), "{}", out.dump());
     assert!(has("hang []: timed out after "), "{}", out.dump());
-    line(
-        out,
-        "check: output, failure status and timeout all captured",
-    );
+    line(out, "check: output, failure status and timeout all captured");
 }
 
 #[test]
@@ -312,11 +232,7 @@ fn web_is_prime(out: &RunOutput) {
         "main",
         &format!("GET /is_prime/2,17,91,112272535095293,112272535095295 -> 200 {answers}"),
     );
-    pos(
-        out,
-        "main",
-        r#"GET /is_prime/7,abc -> 400 bad number "abc": "#,
-    );
+    pos(out, "main", r#"GET /is_prime/7,abc -> 400 bad number "abc": "#);
     line(out, "check: every answer matches is_prime; 7,abc got 400");
 }
 
@@ -340,10 +256,7 @@ fn web_is_prime_answers_json_and_400() {
 #[test]
 fn kill_on_drop_leaves_no_process() {
     use examples_processes::child::KillOnDrop;
-    let child = std::process::Command::new("sleep")
-        .arg("30")
-        .spawn()
-        .unwrap();
+    let child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
     let pid = child.id();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -351,10 +264,7 @@ fn kill_on_drop_leaves_no_process() {
         tx.send(())
     });
     let dropped = rx.recv_timeout(std::time::Duration::from_secs(10));
-    assert!(
-        dropped.is_ok(),
-        "drop did not return: the child was not killed"
-    );
+    assert!(dropped.is_ok(), "drop did not return: the child was not killed");
     // Reaped, not just killed: no zombie entry either. (A PID is reused
     // only after many others, so this is the same process.)
     #[cfg(target_os = "linux")]
@@ -398,11 +308,7 @@ fn sibling(name: &str) -> std::path::PathBuf {
 fn bad_flags_give_one_error_line() {
     let cases: &[(&str, &str, &[&str])] = &[
         ("sing_dance_proc", "sing_dance_proc", &["--interval", "NaN"]),
-        (
-            "sing_dance_proc",
-            "sing_dance_proc",
-            &["--interval", "1e300"],
-        ),
+        ("sing_dance_proc", "sing_dance_proc", &["--interval", "1e300"]),
         ("sing_dance_proc", "sing_dance_proc", &["--num", "0"]),
         ("daemon_proc", "daemon_proc", &["--worker-secs", "inf"]),
         ("daemon_proc", "daemon_proc", &["--main-secs=-1"]),
@@ -419,10 +325,7 @@ fn bad_flags_give_one_error_line() {
     ];
     for &(name, twin_name, args) in cases {
         let exe = sibling(name);
-        for out in [
-            bin(exe.to_str().unwrap(), args, 10),
-            twin(twin_name, args, 10),
-        ] {
+        for out in [bin(exe.to_str().unwrap(), args, 10), twin(twin_name, args, 10)] {
             assert_eq!(out.code, Some(2), "{name} {args:?}\n{}", out.dump());
             let errors = out.stderr.lines().filter(|l| l.contains("error:")).count();
             assert_eq!(errors, 1, "{name} {args:?}\n{}", out.dump());
@@ -444,9 +347,7 @@ fn runtime_errors_have_no_backtrace() {
     for &(name, args) in cases {
         let exe = sibling(name);
         let mut cmd = std::process::Command::new(exe);
-        cmd.args(args)
-            .env("RUST_BACKTRACE", "1")
-            .stdin(std::process::Stdio::null());
+        cmd.args(args).env("RUST_BACKTRACE", "1").stdin(std::process::Stdio::null());
         let out = common::run_tagged(cmd, 20);
         assert_eq!(out.code, Some(1), "{name} {args:?}\n{}", out.dump());
         common::assert_clean_failure(&out);

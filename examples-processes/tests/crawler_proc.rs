@@ -22,12 +22,8 @@ const EXE: &str = env!("CARGO_BIN_EXE_crawler_proc");
 const PAGES: u32 = 8;
 
 fn site() -> Site {
-    Site::start(SiteConfig {
-        pages: PAGES,
-        latency: Duration::ZERO,
-        ..SiteConfig::default()
-    })
-    .expect("the test site starts")
+    Site::start(SiteConfig { pages: PAGES, latency: Duration::ZERO, ..SiteConfig::default() })
+        .expect("the test site starts")
 }
 
 /// A base URL where nothing listens: bind port 0, note the port, close it.
@@ -51,35 +47,18 @@ fn crawled(out: &RunOutput, workers: usize) -> BTreeMap<u32, String> {
         let page: u32 = page.parse().expect("a page number");
         let want = format!("{} posts", posts_on_page(page));
         assert_eq!(posts, want, "page {page}\n{}", out.dump());
-        assert!(
-            who.starts_with("worker (pid ") && who.ends_with(')'),
-            "{who}\n{}",
-            out.dump()
-        );
+        assert!(who.starts_with("worker (pid ") && who.ends_with(')'), "{who}\n{}", out.dump());
         let earlier = by_page.insert(page, who);
         assert!(earlier.is_none(), "page {page} twice\n{}", out.dump());
     }
     let all: Vec<u32> = (1..=PAGES).collect();
-    assert_eq!(
-        by_page.keys().copied().collect::<Vec<_>>(),
-        all,
-        "{}",
-        out.dump()
-    );
+    assert_eq!(by_page.keys().copied().collect::<Vec<_>>(), all, "{}", out.dump());
     let rows: BTreeSet<&String> = by_page.values().collect();
     assert!(rows.len() <= workers, "{rows:?}\n{}", out.dump());
     has_cost(out, "multi process");
-    line(
-        out,
-        &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"),
-    );
+    line(out, &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"));
     let total = expected_posts(PAGES);
-    assert_eq!(
-        answer(out),
-        format!("{total} post links on {PAGES} pages"),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(answer(out), format!("{total} post links on {PAGES} pages"), "{}", out.dump());
     by_page
 }
 
@@ -96,11 +75,7 @@ fn crawler_proc_and_twin_on_a_running_site_with_spans() {
     let site = site();
     for is_twin in [false, true] {
         let args = ["--site", site.url(), "--pages", "8", "--workers", "3"];
-        let cmd = if is_twin {
-            twin_cmd("crawler_proc", &args)
-        } else {
-            bin_cmd(EXE, &args)
-        };
+        let cmd = if is_twin { twin_cmd("crawler_proc", &args) } else { bin_cmd(EXE, &args) };
         let (out, rows) = with_spans(cmd, if is_twin { 90 } else { 60 });
         let by_page = crawled(&out, 3);
         // One span per page, on the row of the worker that reported it; a
@@ -118,12 +93,7 @@ fn crawler_proc_and_twin_on_a_running_site_with_spans() {
             }
         }
         pages.sort_unstable();
-        assert_eq!(
-            pages,
-            (1..=PAGES).collect::<Vec<_>>(),
-            "{rows:?}\n{}",
-            out.dump()
-        );
+        assert_eq!(pages, (1..=PAGES).collect::<Vec<_>>(), "{rows:?}\n{}", out.dump());
     }
 }
 
@@ -135,11 +105,7 @@ fn crawler_proc_and_twin_stop_at_once_without_a_site() {
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(1), "{}", out.dump());
         // One line saying so and how to start one; no crawl, no account.
-        let lines: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect();
+        let lines: Vec<&str> = out.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(lines.len(), 1, "{}", out.dump());
         assert!(lines[0].contains("blog-site"), "{}", out.dump());
         assert!(!out.stdout.contains("pages:"), "{}", out.dump());
@@ -177,65 +143,32 @@ fn crawler_proc_and_twin_refuse_bad_flags() {
 #[test]
 fn crawler_proc_and_twin_account_for_every_url_under_faults() {
     let faulty = |error_rate| {
-        let mut config = SiteConfig {
-            pages: PAGES,
-            latency: Duration::ZERO,
-            ..SiteConfig::default()
-        };
+        let mut config =
+            SiteConfig { pages: PAGES, latency: Duration::ZERO, ..SiteConfig::default() };
         config.faults.error_rate = error_rate;
         Site::start(config).expect("the test site starts")
     };
     let some = faulty(0.5);
-    let args = [
-        "--site",
-        some.url(),
-        "--pages",
-        "8",
-        "--workers",
-        "2",
-        "--attempts",
-        "20",
-    ];
+    let args = ["--site", some.url(), "--pages", "8", "--workers", "2", "--attempts", "20"];
     for out in [bin(EXE, &args, 60), twin("crawler_proc", &args, 90)] {
         ok(&out);
         let total = expected_posts(PAGES);
-        assert_eq!(
-            answer(&out),
-            format!("{total} post links on {PAGES} pages"),
-            "{}",
-            out.dump()
-        );
+        assert_eq!(answer(&out), format!("{total} post links on {PAGES} pages"), "{}", out.dump());
         let summary = line(&out, &format!("{PAGES} pages: "));
         assert!(summary.ends_with(" retried, 0 failed"), "{}", out.dump());
         assert!(!summary.contains(" 0 retried"), "{}", out.dump()); // half the requests fail: some pages retried
     }
     let all = faulty(1.0);
-    let args = [
-        "--site",
-        all.url(),
-        "--pages",
-        "8",
-        "--workers",
-        "2",
-        "--attempts",
-        "2",
-    ];
+    let args = ["--site", all.url(), "--pages", "8", "--workers", "2", "--attempts", "2"];
     for out in [bin(EXE, &args, 60), twin("crawler_proc", &args, 90)] {
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(1), "{}", out.dump());
         line(&out, "8 pages: 0 ok, 0 retried, 8 failed");
         line(
             &out,
-            &format!(
-                "failed: {}/sitehome/p/1 after 2 attempts (HTTP 500, HTTP 500)",
-                all.url()
-            ),
+            &format!("failed: {}/sitehome/p/1 after 2 attempts (HTTP 500, HTTP 500)", all.url()),
         );
-        let errors = out
-            .stderr
-            .lines()
-            .filter(|l| l.to_lowercase().starts_with("error"))
-            .count();
+        let errors = out.stderr.lines().filter(|l| l.to_lowercase().starts_with("error")).count();
         assert_eq!(errors, 1, "{}", out.dump());
         assert!(!out.stdout.contains("answer: "), "{}", out.dump());
     }

@@ -53,10 +53,7 @@ fn all_digests_right(out: &RunOutput, jobs: u64, size: usize) -> Vec<String> {
 fn pool_summary(out: &RunOutput, workers: u32, jobs: u64, size: usize) {
     let l = line(out, &format!("{workers} workers, elapsed time: "));
     let secs = l.rsplit(' ').next().unwrap().trim_end_matches('s');
-    assert!(
-        secs.parse::<f64>().is_ok() && secs.split('.').nth(1).map(str::len) == Some(2),
-        "{l}"
-    );
+    assert!(secs.parse::<f64>().is_ok() && secs.split('.').nth(1).map(str::len) == Some(2), "{l}");
     let digests: Vec<String> = (0..jobs).map(|seed| sha_job(size, seed)).collect();
     assert_eq!(answer(out), sha_answer(&digests), "{}", out.dump());
 }
@@ -64,11 +61,7 @@ fn pool_summary(out: &RunOutput, workers: u32, jobs: u64, size: usize) {
 #[test]
 fn process_pool_hash_digests_from_distinct_processes() {
     let exe = env!("CARGO_BIN_EXE_process_pool_hash");
-    let out = bin(
-        exe,
-        &["--workers", "2", "--jobs", "6", "--size", "4096"],
-        30,
-    );
+    let out = bin(exe, &["--workers", "2", "--jobs", "6", "--size", "4096"], 30);
     ok(&out);
     let who = all_digests_right(&out, 6, 4096);
     let pids: HashSet<&String> = who.iter().collect();
@@ -77,26 +70,10 @@ fn process_pool_hash_digests_from_distinct_processes() {
     assert!(who.iter().all(|w| w.starts_with("pid ")), "{}", out.dump());
     pool_summary(&out, 2, 6, 4096);
 
-    let out = bin(
-        exe,
-        &[
-            "--workers",
-            "3",
-            "--jobs",
-            "5",
-            "--size",
-            "4096",
-            "--threads",
-        ],
-        30,
-    );
+    let out = bin(exe, &["--workers", "3", "--jobs", "5", "--size", "4096", "--threads"], 30);
     ok(&out);
     let who = all_digests_right(&out, 5, 4096);
-    assert!(
-        who.iter().all(|w| w.starts_with("thread rayon-")),
-        "{}",
-        out.dump()
-    );
+    assert!(who.iter().all(|w| w.starts_with("thread rayon-")), "{}", out.dump());
     pool_summary(&out, 3, 5, 4096);
 
     let bad = bin(exe, &["--workers", "0"], 10);
@@ -115,10 +92,9 @@ fn process_pool_hash_each_job_is_hashed_by_the_worker_that_reports_it() {
     // Rust's workers hash on a thread named `worker`; the twin's pool workers
     // on their main thread (`main`); in a child process `shared` and
     // `blog_spider` add the PID: `worker (pid P)`, `main (pid P)`.
-    for (cmd, row) in [
-        (bin_cmd(exe, &args), "worker"),
-        (twin_cmd("process_pool_hash", &args), "main"),
-    ] {
+    for (cmd, row) in
+        [(bin_cmd(exe, &args), "worker"), (twin_cmd("process_pool_hash", &args), "main")]
+    {
         let (out, rows) = with_spans(cmd, 60);
         ok(&out);
         let hashed: Vec<(&String, &str)> = rows
@@ -126,12 +102,7 @@ fn process_pool_hash_each_job_is_hashed_by_the_worker_that_reports_it() {
             .flat_map(|(row, spans)| spans.iter().map(move |s| (row, s.what.as_str())))
             .filter(|(_, what)| what.starts_with("sha seed "))
             .collect();
-        assert_eq!(
-            hashed.len(),
-            6,
-            "each job hashed once: {hashed:?}\n{}",
-            out.dump()
-        );
+        assert_eq!(hashed.len(), 6, "each job hashed once: {hashed:?}\n{}", out.dump());
         for (job, _, who) in digests(&out) {
             let row = format!("{row} ({who})"); // who = "pid P", as the worker sent it
             let what = format!("sha seed {job}");
@@ -169,12 +140,7 @@ fn cpu_bound(out: &RunOutput, count: usize) {
     let lines: Vec<&str> = out.stdout.lines().collect();
     let at = |p: &str| lines.iter().position(|l| l.starts_with(p)).unwrap();
     assert!(at("single thread") < at("multi thread") && at("multi thread") < at("multi process"));
-    assert_eq!(
-        answer(out),
-        format!("{count} of {count} prime"),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(answer(out), format!("{count} of {count} prime"), "{}", out.dump());
 }
 
 #[test]
@@ -182,10 +148,7 @@ fn cpu_bound_proc_three_ways_agree() {
     let exe = env!("CARGO_BIN_EXE_cpu_bound_proc");
     cpu_bound(&bin(exe, &["--count", "4", "--workers", "2"], 30), 4);
     assert_clean_failure(&bin(exe, &["--count", "101"], 10));
-    cpu_bound(
-        &twin("cpu_bound_proc", &["--count", "4", "--workers", "2"], 120),
-        4,
-    );
+    cpu_bound(&twin("cpu_bound_proc", &["--count", "4", "--workers", "2"], 120), 4);
 }
 
 /// The message of the first event whose message starts with `prefix`, and its index.
@@ -201,53 +164,26 @@ fn find(out: &RunOutput, prefix: &str) -> (usize, String) {
 #[test]
 fn fault_isolation_retries_the_killed_workers_job() {
     let exe = env!("CARGO_BIN_EXE_fault_isolation");
-    let out = bin(
-        exe,
-        &["--workers", "2", "--size", "4096", "--kill", "5"],
-        30,
-    );
+    let out = bin(exe, &["--workers", "2", "--size", "4096", "--kill", "5"], 30);
     ok(&out);
     // "killed worker-1 (pid 123) in the middle of job 5"
     let (killed_at, killed) = find(&out, "killed worker-");
     assert!(killed.ends_with("in the middle of job 5"), "{}", out.dump());
-    let victim = killed
-        .split(" in the middle")
-        .next()
-        .unwrap()
-        .trim_start_matches("killed ");
+    let victim = killed.split(" in the middle").next().unwrap().trim_start_matches("killed ");
     // The pool noticed that very worker die, during that job.
     let (died_at, died) = find(&out, &format!("{victim} died ("));
-    assert!(
-        died_at > killed_at && died.ends_with("during job 5"),
-        "{}",
-        out.dump()
-    );
+    assert!(died_at > killed_at && died.ends_with("during job 5"), "{}", out.dump());
     #[cfg(unix)]
     assert!(died.contains("SIGKILL"), "{}", out.dump());
     let (restarted_at, _) = find(&out, "restarted worker-");
-    let retry = out
-        .events()
-        .iter()
-        .position(|(_, _, m)| m.ends_with("started job 5, attempt 2"));
-    assert!(
-        died_at < restarted_at && Some(restarted_at) < retry,
-        "{}",
-        out.dump()
-    );
+    let retry = out.events().iter().position(|(_, _, m)| m.ends_with("started job 5, attempt 2"));
+    assert!(died_at < restarted_at && Some(restarted_at) < retry, "{}", out.dump());
     // Every one of the 12 results arrived and is right; job 5's came from a
     // new process, not the killed one.
     let who = all_digests_right(&out, 12, 4096);
     let victim_pid = victim.split("(pid ").nth(1).unwrap().trim_end_matches(')');
-    let job5 = digests(&out)
-        .into_iter()
-        .find(|(j, _, _)| *j == 5)
-        .unwrap()
-        .2;
-    assert!(
-        !job5.contains(&format!("pid {victim_pid})")),
-        "{job5}\n{}",
-        out.dump()
-    );
+    let job5 = digests(&out).into_iter().find(|(j, _, _)| *j == 5).unwrap().2;
+    assert!(!job5.contains(&format!("pid {victim_pid})")), "{job5}\n{}", out.dump());
     assert_eq!(who.len(), 12);
     line(&out, "check: 12 of 12 results arrived, all correct");
 }
@@ -255,42 +191,21 @@ fn fault_isolation_retries_the_killed_workers_job() {
 #[test]
 fn fault_isolation_gives_up_on_a_poison_job() {
     let exe = env!("CARGO_BIN_EXE_fault_isolation");
-    let args = [
-        "--workers",
-        "2",
-        "--size",
-        "4096",
-        "--poison",
-        "7",
-        "--attempts",
-        "3",
-    ];
+    let args = ["--workers", "2", "--size", "4096", "--poison", "7", "--attempts", "3"];
     let out = bin(exe, &args, 30);
     ok(&out);
-    let deaths = out
-        .events()
-        .iter()
-        .filter(|(_, _, m)| m.ends_with("during job 7"))
-        .count();
+    let deaths = out.events().iter().filter(|(_, _, m)| m.ends_with("during job 7")).count();
     assert_eq!(deaths, 3, "{}", out.dump());
     find(&out, "job 7 failed: it ended its worker 3 times");
     // The other 11 finish, right.
     let lines = digests(&out);
     let mut jobs: Vec<u64> = lines.iter().map(|(j, _, _)| *j).collect();
     jobs.sort_unstable();
-    assert_eq!(
-        jobs,
-        (0..12).filter(|&j| j != 7).collect::<Vec<_>>(),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(jobs, (0..12).filter(|&j| j != 7).collect::<Vec<_>>(), "{}", out.dump());
     for (job, digest, _) in &lines {
         assert_eq!(*digest, sha_job(4096, *job));
     }
-    line(
-        &out,
-        "check: 11 of 12 results arrived, all correct; job 7 failed after 3 attempts",
-    );
+    line(&out, "check: 11 of 12 results arrived, all correct; job 7 failed after 3 attempts");
     assert_clean_failure(&bin(exe, &["--kill", "12"], 10));
 }
 
@@ -302,16 +217,9 @@ fn multi_machine_two_local_processes_return_every_digest() {
     let who = all_digests_right(&out, 6, 4096);
     // Job k ran on worker k % 2, and the two workers are two processes.
     for (job, _, w) in digests(&out) {
-        assert!(
-            w.starts_with(&format!("worker-{}, pid ", job % 2)),
-            "{}",
-            out.dump()
-        );
+        assert!(w.starts_with(&format!("worker-{}, pid ", job % 2)), "{}", out.dump());
     }
-    let pids: HashSet<&str> = who
-        .iter()
-        .map(|w| w.split("pid ").nth(1).unwrap())
-        .collect();
+    let pids: HashSet<&str> = who.iter().map(|w| w.split("pid ").nth(1).unwrap()).collect();
     assert_eq!(pids.len(), 2, "{}", out.dump());
     let digests: Vec<String> = (0..6).map(|seed| sha_job(4096, seed)).collect();
     assert_eq!(answer(&out), sha_answer(&digests), "{}", out.dump());
@@ -334,16 +242,7 @@ fn multi_machine_fails_clearly_when_peers_are_unreachable() {
     // Process 1 connects to process 0's closed port; process 0 waits for a
     // process 1 that never comes. Both give up after the deadline.
     for p in ["1", "0"] {
-        let args = [
-            "-n",
-            "2",
-            "-p",
-            p,
-            "-h",
-            hosts_arg,
-            "--connect-timeout",
-            "2",
-        ];
+        let args = ["-n", "2", "-p", p, "-h", hosts_arg, "--connect-timeout", "2"];
         let out = bin(exe, &args, 30);
         assert_clean_failure(&out);
         let msg = format!("process {p} could not reach its peers within 2 s");

@@ -23,16 +23,10 @@ fn sing_dance_proc_and_twin_record_each_childs_lines_as_marks() {
         // row, named by the PID main saw it start with.
         for (who, line) in [("sing", "唱歌......"), ("dance", "跳舞......")] {
             let started = format!("started {who}_process: pid ");
-            let pid = out.events()[pos(&out, "main", &started)]
-                .2
-                .rsplit(' ')
-                .next()
-                .unwrap()
-                .to_string();
+            let pid =
+                out.events()[pos(&out, "main", &started)].2.rsplit(' ').next().unwrap().to_string();
             let row = format!("{who} (pid {pid})");
-            let marks = rows
-                .get(&row)
-                .map_or(0, |r| r.iter().filter(|s| s.what == line).count());
+            let marks = rows.get(&row).map_or(0, |r| r.iter().filter(|s| s.what == line).count());
             assert_eq!(marks, 3, "{row}: {rows:?}\n{}", out.dump());
         }
     }
@@ -44,10 +38,7 @@ fn sing_dance_proc_and_twin_record_each_childs_lines_as_marks() {
 fn sing_dance_proc_and_twin_refuse_a_bad_spans_path_first() {
     let exe = env!("CARGO_BIN_EXE_sing_dance_proc");
     for mut cmd in [bin_cmd(exe, &[]), twin_cmd("sing_dance_proc", &[])] {
-        cmd.env(
-            shared::spans::SPANS_ENV,
-            shared::run::checks::missing_spans_path(),
-        );
+        cmd.env(shared::spans::SPANS_ENV, shared::run::checks::missing_spans_path());
         let out = common::run_tagged(cmd, 20);
         shared::run::checks::bad_spans_path_fails(&out);
         assert!(!out.stdout.contains("started "), "{}", out.dump());
@@ -58,29 +49,19 @@ const CPU: &str = env!("CARGO_BIN_EXE_cpu_bound_proc");
 
 #[test]
 fn cpu_bound_proc_and_twin_run_one_way_each_and_agree() {
-    let ways = [
-        ("single", "single thread"),
-        ("threads", "multi thread"),
-        ("processes", "multi process"),
-    ];
+    let ways =
+        [("single", "single thread"), ("threads", "multi thread"), ("processes", "multi process")];
     for (only, label) in ways {
         let args = ["--count", "2", "--workers", "2", "--only", only];
         for out in [bin(CPU, &args, 30), twin("cpu_bound_proc", &args, 60)] {
             ok(&out);
             has_cost(&out, label);
-            let costs = out
-                .stdout
-                .lines()
-                .filter(|l| l.contains(", cost = "))
-                .count();
+            let costs = out.stdout.lines().filter(|l| l.contains(", cost = ")).count();
             assert_eq!(costs, 1, "{}", out.dump());
             assert_eq!(answer(&out), "2 of 2 prime", "{}", out.dump());
         }
     }
-    for out in [
-        bin(CPU, &["--only", "gpu"], 10),
-        twin("cpu_bound_proc", &["--only", "gpu"], 10),
-    ] {
+    for out in [bin(CPU, &["--only", "gpu"], 10), twin("cpu_bound_proc", &["--only", "gpu"], 10)] {
         common::assert_clean_failure(&out);
         assert_eq!(out.code, Some(2), "{}", out.dump());
     }
@@ -102,23 +83,12 @@ fn cpu_bound_proc_and_twin_spans_one_per_number_on_each_row() {
         let what = format!("is_prime {}", PRIMES[0]);
         let checked = |on: &dyn Fn(&str) -> bool| -> usize {
             let rows = rows.iter().filter(|(row, _)| on(row));
-            rows.map(|(_, spans)| spans.iter().filter(|s| s.what == what).count())
-                .sum()
+            rows.map(|(_, spans)| spans.iter().filter(|s| s.what == what).count()).sum()
         };
         // Each way checks every number once, on its own rows.
         assert_eq!(checked(&|r| r == "main"), 4, "{rows:?}\n{}", out.dump());
-        assert_eq!(
-            checked(&|r| r.starts_with(threads)),
-            4,
-            "{rows:?}\n{}",
-            out.dump()
-        );
-        assert_eq!(
-            checked(&|r| r.starts_with(workers)),
-            4,
-            "{rows:?}\n{}",
-            out.dump()
-        );
+        assert_eq!(checked(&|r| r.starts_with(threads)), 4, "{rows:?}\n{}", out.dump());
+        assert_eq!(checked(&|r| r.starts_with(workers)), 4, "{rows:?}\n{}", out.dump());
         let processes = rows.keys().filter(|r| r.starts_with(workers)).count();
         assert!((1..=2).contains(&processes), "{rows:?}");
         for spans in rows.values() {
@@ -137,11 +107,7 @@ fn process_pool_hash_and_twin_give_the_same_answer() {
     for threads in [false, true] {
         let mut args = vec!["--workers", "2", "--jobs", "5", "--size", "2048"];
         args.extend(threads.then_some("--threads"));
-        let label = if threads {
-            "multi thread"
-        } else {
-            "multi process"
-        };
+        let label = if threads { "multi thread" } else { "multi process" };
         let exe = env!("CARGO_BIN_EXE_process_pool_hash");
         for out in [bin(exe, &args, 30), twin("process_pool_hash", &args, 60)] {
             ok(&out);

@@ -74,9 +74,7 @@ fn main() -> Result<()> {
     let mut answers: Vec<Vec<bool>> = Vec::new();
     if runs(Only::Single) {
         // def single_thread(): for number in PRIMES: is_prime(number)
-        answers.push(timed("single thread", || {
-            numbers.iter().map(|&n| is_prime(n)).collect()
-        }));
+        answers.push(timed("single thread", || numbers.iter().map(|&n| is_prime(n)).collect()));
     }
     if runs(Only::Threads) {
         // with ThreadPoolExecutor() as pool: pool.map(is_prime, PRIMES)
@@ -94,10 +92,7 @@ fn main() -> Result<()> {
             Ok(answers)
         })?);
     }
-    ensure!(
-        answers.iter().all(|a| *a == answers[0]),
-        "the three ways disagree"
-    );
+    ensure!(answers.iter().all(|a| *a == answers[0]), "the three ways disagree");
     println!("answer: {}", primes_answer(&answers[0]));
     Ok(())
 }

@@ -106,10 +106,7 @@ fn main() -> Result<()> {
         Mode::Kill => {
             let _worker = Daemon(child); // from here on, every return kills it
             thread::sleep(args.main_secs);
-            event_as!(
-                "main",
-                "main returns: the guard kills the worker (daemon=True)"
-            );
+            event_as!("main", "main returns: the guard kills the worker (daemon=True)");
         }
         Mode::Join => {
             let mut worker = Daemon(child); // killed if waiting fails

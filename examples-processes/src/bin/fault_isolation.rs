@@ -97,23 +97,13 @@ fn main() -> Result<()> {
     event!("started {} workers, pids {:?}", args.workers, pool.pids());
     for seed in 0..jobs {
         let (poison, victim) = (args.poison == Some(seed), seed == kill);
-        pool.submit(&Job {
-            size,
-            seed,
-            poison,
-            victim,
-        })?;
+        pool.submit(&Job { size, seed, poison, victim })?;
     }
     let (mut digests, mut failed) = (BTreeMap::new(), Vec::new());
     while let Some(event) = pool.next_event()? {
         event!("{event}"); // one line per start, result, death, restart, failure
         match event {
-            Event::Started {
-                job,
-                attempt: 1,
-                worker,
-                pid,
-            } if job as u64 == kill => {
+            Event::Started { job, attempt: 1, worker, pid } if job as u64 == kill => {
                 pool.kill(worker)?; // Child::kill: SIGKILL on Unix, TerminateProcess on Windows
                 event!("killed worker-{worker} (pid {pid}) in the middle of job {job}");
             }
@@ -133,10 +123,7 @@ fn main() -> Result<()> {
         .collect();
     ensure!(digests == expected, "results are missing or wrong");
     ensure!(failed == Vec::from_iter(args.poison), "failed: {failed:?}");
-    let mut check = format!(
-        "check: {} of {jobs} results arrived, all correct",
-        digests.len()
-    );
+    let mut check = format!("check: {} of {jobs} results arrived, all correct", digests.len());
     if let Some(p) = failed.first() {
         check += &format!("; job {p} failed after {} attempts", args.attempts);
     }

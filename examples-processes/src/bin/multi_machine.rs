@@ -128,11 +128,7 @@ fn main() -> Result<()> {
         event_as!(&me, "job {job:>2}: {digest} (worker-{worker}, pid {pid})"); // sorted by job
         digests.push(digest);
     }
-    ensure!(
-        digests.len() as u64 == jobs,
-        "gathered {} digests, not {jobs}",
-        digests.len()
-    );
+    ensure!(digests.len() as u64 == jobs, "gathered {} digests, not {jobs}", digests.len());
     println!("answer: {}", sha_answer(&digests));
     Ok(())
 }

@@ -107,11 +107,7 @@ fn main() -> Result<()> {
         // The with block's end: shutdown(wait=True), each worker exits by itself.
         executor.shutdown(Duration::from_secs(10))?;
     }
-    let label = if args.threads {
-        "multi thread"
-    } else {
-        "multi process"
-    };
+    let label = if args.threads { "multi thread" } else { "multi process" };
     let secs = sw.report(label).as_secs_f64(); // `label, cost = X seconds`
     println!("{workers} workers, elapsed time: {secs:.2}s"); // the catalogue's line
     println!("answer: {}", sha_answer(&digests));

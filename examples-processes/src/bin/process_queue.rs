@@ -75,11 +75,7 @@ fn main() -> Result<()> {
     let mut from_child = BufReader::new(child.stdout.take().context("no pipe from the child")?);
 
     let item = Item(42, None, "hello".into());
-    event_as!(
-        "main",
-        "put {item:?} as the line {}",
-        serde_json::to_string(&item)?
-    );
+    event_as!("main", "put {item:?} as the line {}", serde_json::to_string(&item)?);
     send(&mut to_child, &item)?; // q.put([42, None, 'hello'])
     let back: Item = recv(&mut from_child)?.context("the child closed its pipe")?; // item = q.get()
     event_as!("main", "got back {back:?}");

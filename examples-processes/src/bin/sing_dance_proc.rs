@@ -91,10 +91,7 @@ fn main() -> Result<()> {
         event_as!("main", "{name}_process (pid {}) exited: {status}", p.id());
     }
     let (sing, dance) = (sing_process.id(), dance_process.id());
-    ensure!(
-        sing != dance && pid() != sing && pid() != dance,
-        "3 PIDs expected"
-    );
+    ensure!(sing != dance && pid() != sing && pid() != dance, "3 PIDs expected");
     println!("check: 3 processes, 3 distinct PIDs");
     Ok(())
 }

@@ -53,9 +53,7 @@ fn communicate(
     timeout: Duration,
 ) -> Result<Option<(ExitStatus, String, String)>> {
     let deadline = Instant::now() + timeout;
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = KillOnDrop(cmd.spawn().context("cannot start the child")?); // killed if we fail
     // A thread per pipe: reading only after the exit could deadlock once a
     // pipe's buffer fills. Dropping the stdin pipe after writing ends the input.
@@ -90,11 +88,7 @@ fn read_all(pipe: impl Read + Send + 'static) -> thread::JoinHandle<std::io::Res
 fn sort() -> Result<()> {
     let mut nums = Vec::new();
     for line in std::io::read_to_string(std::io::stdin())?.lines() {
-        nums.push(
-            line.trim()
-                .parse::<i64>()
-                .with_context(|| format!("not a number: {line:?}"))?,
-        );
+        nums.push(line.trim().parse::<i64>().with_context(|| format!("not a number: {line:?}"))?);
     }
     nums.sort_unstable();
     nums.iter().for_each(|n| println!("{n}"));
@@ -111,28 +105,22 @@ fn main() -> Result<()> {
         },
         None => {}
     }
+    let timeout = args.timeout;
     let mut captured = Vec::new();
     for (role, input) in [("sort", "3\n1\n2\n"), ("sort", "3\nbanana\n"), ("hang", "")] {
         let shown = input.split_whitespace().collect::<Vec<_>>().join(" ");
-        let run = communicate(self_command(role)?, input, args.timeout)?;
+        let run = communicate(self_command(role)?, input, timeout)?;
         if let Some((status, stdout, stderr)) = &run {
             event!("{role} [{shown}]: {status}, stdout {stdout:?}");
             event!("{role} [{shown}]: stderr {stderr:?}");
         } else {
-            event!(
-                "{role} [{shown}]: timed out after {:?}: killed",
-                args.timeout
-            );
+            event!("{role} [{shown}]: timed out after {timeout:?}: killed");
         }
         captured.push(run.map(|(status, stdout, _)| (status.success(), stdout)));
     }
-    let sorted = Some((true, "1\n2\n3\n".to_string()));
-    let as_expected =
-        captured[0] == sorted && matches!(captured[1], Some((false, _))) && captured[2].is_none();
-    ensure!(
-        as_expected,
-        "expected a sorted output, a failure and a timeout"
-    );
+    // A sorted output, a failure (with nothing on stdout), a timeout.
+    let expected = [Some((true, "1\n2\n3\n".into())), Some((false, String::new())), None];
+    ensure!(captured == expected, "expected a sorted output, a failure and a timeout");
     println!("check: output, failure status and timeout all captured");
     Ok(())
 }

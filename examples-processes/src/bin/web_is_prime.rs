@@ -65,33 +65,23 @@ async fn api_is_prime(Path(numbers): Path<String>) -> Answer {
         Ok(_) => Err(bad(format!("bad number {s:?}: more than {MAX}"))),
         Err(e) => Err(bad(format!("bad number {s:?}: {e}"))),
     };
-    let number_list = numbers
-        .split(',')
-        .map(parse)
-        .collect::<Result<Vec<u64>, _>>()?;
+    let number_list = numbers.split(',').map(parse).collect::<Result<Vec<u64>, _>>()?;
     if number_list.len() > 100 {
-        return Err(bad(format!(
-            "{} numbers: at most 100, please",
-            number_list.len()
-        )));
+        return Err(bad(format!("{} numbers: at most 100, please", number_list.len())));
     }
     // results = process_pool.map(is_prime, number_list), on threads: off the
     // async threads (spawn_blocking), over every core (par_iter).
     let results = tokio::task::spawn_blocking(move || {
         number_list.par_iter().map(|&n| (n, is_prime(n))).collect()
     });
-    let results = results
-        .await
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let results = results.await.map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(Json(results))
 }
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the clock (shared/src/lib.rs)
     // `#[tokio::main]` written out, so that init() runs before the runtime's threads exist.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(run(Args::parse()))
 }
 
@@ -117,22 +107,12 @@ async fn run(args: Args) -> Result<()> {
         replies.push((status, body));
     }
     let numbers = &args.numbers;
-    ensure!(
-        replies[0].0 == 200,
-        "no answers for --numbers {numbers:?} (see the reply above)"
-    );
+    ensure!(replies[0].0 == 200, "no answers for --numbers {numbers:?} (see the reply above)");
     let answers: BTreeMap<u64, bool> = serde_json::from_str(&replies[0].1)?;
     let asked = numbers.split(',').filter_map(|s| s.parse().ok());
     let expected: BTreeMap<u64, bool> = asked.map(|n| (n, is_prime(n))).collect();
-    ensure!(
-        answers == expected,
-        "expected {expected:?}, got {answers:?}"
-    );
-    ensure!(
-        replies[1].0 == 400,
-        "7,abc: expected 400 Bad Request, got {}",
-        replies[1].0
-    );
+    ensure!(answers == expected, "expected {expected:?}, got {answers:?}");
+    ensure!(replies[1].0 == 400, "7,abc: expected 400 Bad Request, got {}", replies[1].0);
     println!("check: every answer matches is_prime; 7,abc got 400");
     Ok(())
 }

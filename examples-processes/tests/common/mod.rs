@@ -25,11 +25,7 @@ const TAG_VAR: &str = "CONCURRENCY_PAIRS_TEST_TAG";
 /// for or killed. The check reads `/proc`, so it runs on Linux only.
 pub fn run_tagged(mut cmd: Command, timeout_secs: u64) -> RunOutput {
     static NEXT: AtomicU32 = AtomicU32::new(0);
-    let tag = format!(
-        "{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    );
+    let tag = format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
     cmd.env(TAG_VAR, &tag);
     let out = shared::run::run_with_timeout(cmd, Duration::from_secs(timeout_secs))
         .expect("the example starts");
@@ -53,9 +49,7 @@ pub fn bin(exe: &str, args: &[&str], timeout_secs: u64) -> RunOutput {
 
 /// Runs the Python twin `python/<name>.py` (unbuffered) via [`run_tagged`].
 pub fn twin(name: &str, args: &[&str], timeout_secs: u64) -> RunOutput {
-    let script = std::path::Path::new(DIR)
-        .join("python")
-        .join(format!("{name}.py"));
+    let script = std::path::Path::new(DIR).join("python").join(format!("{name}.py"));
     assert!(script.is_file(), "no Python twin at {}", script.display());
     let mut cmd = Command::new("python3");
     cmd.arg("-u").arg(&script).args(args);
@@ -106,11 +100,8 @@ use std::path::PathBuf;
 
 /// The text after `answer: ` on the run's one answer line.
 pub fn answer(out: &RunOutput) -> String {
-    let answers: Vec<&str> = out
-        .stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("answer: "))
-        .collect();
+    let answers: Vec<&str> =
+        out.stdout.lines().filter_map(|l| l.strip_prefix("answer: ")).collect();
     assert_eq!(answers.len(), 1, "one answer line\n{}", out.dump());
     answers[0].to_string()
 }
@@ -135,9 +126,7 @@ pub fn bin_cmd(exe: &str, args: &[&str]) -> Command {
 
 /// The Python twin `python/<name>.py` as a `Command` (unbuffered), for [`with_spans`].
 pub fn twin_cmd(name: &str, args: &[&str]) -> Command {
-    let script = std::path::Path::new(DIR)
-        .join("python")
-        .join(format!("{name}.py"));
+    let script = std::path::Path::new(DIR).join("python").join(format!("{name}.py"));
     let mut cmd = Command::new("python3");
     cmd.arg("-u").arg(&script).args(args);
     cmd
@@ -154,11 +143,7 @@ pub fn spans_path(tag: &str) -> PathBuf {
 /// written), grouped by row, each row in start order; every span has
 /// 0 <= start <= end. Marks (an event line: start == end) are kept.
 pub fn spans_by_row(path: &std::path::Path, out: &RunOutput) -> BTreeMap<String, Vec<Span>> {
-    let spans = if path.exists() {
-        shared::spans::read(path)
-    } else {
-        Ok(Vec::new())
-    };
+    let spans = if path.exists() { shared::spans::read(path) } else { Ok(Vec::new()) };
     let _ = std::fs::remove_file(path);
     let spans = spans.unwrap_or_else(|e| panic!("{e:#}\n{}", out.dump()));
     let mut rows: BTreeMap<String, Vec<Span>> = BTreeMap::new();
