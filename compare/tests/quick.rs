@@ -107,6 +107,9 @@ fn quick_has_a_row_per_contender_with_every_figure() {
                 positive(side, "peak_rss_mib", &what);
             }
             assert!(side["answer"].is_string(), "{what}: {side}");
+            // read from the cost lines it printed for a person
+            let costs = side["runs"][0]["costs"].as_array().unwrap();
+            assert!(!costs.is_empty(), "{what}: {lang} printed no cost line: {side}");
         }
         if c.rust.is_some() && c.python.is_some() {
             assert!(row["wall_ratio"]["median"].as_f64().is_some_and(|r| r > 0.0), "{what}");
