@@ -13,19 +13,12 @@ fn has_ratio(out: &RunOutput, prefix: &str) {
     let rest = &line(out, prefix)[prefix.len()..];
     let num = rest.split('x').next().unwrap_or_default();
     let decimals = num.split('.').nth(1).map_or(0, str::len);
-    assert!(
-        num.parse::<f64>().is_ok() && decimals == 2,
-        "{}",
-        out.dump()
-    );
+    assert!(num.parse::<f64>().is_ok() && decimals == 2, "{}", out.dump());
 }
 
 fn sing_dance(out: RunOutput) {
     ok(&out);
-    for (who, word) in [
-        ("sing", "唱歌...... (singing"),
-        ("dance", "跳舞...... (dancing"),
-    ] {
+    for (who, word) in [("sing", "唱歌...... (singing"), ("dance", "跳舞...... (dancing")] {
         assert_eq!(count(&out, who, word), 3, "{}", out.dump());
         for k in 1..=3 {
             pos(&out, who, &format!("{word} {k}/3)"));
@@ -39,15 +32,8 @@ fn sing_dance(out: RunOutput) {
     assert!(first("dance", "跳舞...... (dancing") < last("sing", "唱歌...... (singing"));
     // The cost line comes after every line of both threads: Rust joined them,
     // Python waited for them at exit (the twin never joins, like the note).
-    let cost = out
-        .stdout
-        .find("sing and dance, cost = ")
-        .expect("a cost line");
-    assert!(
-        out.stdout[..cost].matches("/3)").count() == 6,
-        "{}",
-        out.dump()
-    );
+    let cost = out.stdout.find("sing and dance, cost = ").expect("a cost line");
+    assert!(out.stdout[..cost].matches("/3)").count() == 6, "{}", out.dump());
     has_cost(&out, "sing and dance");
 }
 
@@ -97,12 +83,7 @@ fn daemon_dies(out: RunOutput) {
     ok(&out); // and not killed by the test's timeout, which is shorter than 10 s
     assert_eq!(count(&out, "worker", "step 1/10"), 1, "{}", out.dump());
     assert_eq!(count(&out, "worker", "step 10/10"), 0, "{}", out.dump());
-    assert_eq!(
-        count(&out, "worker", "worker finished"),
-        0,
-        "{}",
-        out.dump()
-    );
+    assert_eq!(count(&out, "worker", "worker finished"), 0, "{}", out.dump());
     pos(&out, "main", "main returns without joining");
 }
 
@@ -129,11 +110,7 @@ fn daemon_dies_with_main_unless_joined() {
 fn join_times_out(out: RunOutput) {
     ok(&out);
     let timed_out = pos(&out, "main", "timed out");
-    assert!(
-        timed_out < pos(&out, "main", "is_alive() = true"),
-        "{}",
-        out.dump()
-    );
+    assert!(timed_out < pos(&out, "main", "is_alive() = true"), "{}", out.dump());
     // The thread kept running after the timeout...
     let later_steps = out.events()[timed_out..]
         .iter()
@@ -177,16 +154,8 @@ fn stop_pause(out: RunOutput) {
     let events = out.events();
     let is_work = |e: &(f64, String, String)| e.1 == "worker" && e.2.starts_with("work step");
     assert!(events[..order[1]].iter().any(is_work), "{}", out.dump());
-    assert!(
-        !events[order[1]..order[3]].iter().any(is_work),
-        "work while paused\n{}",
-        out.dump()
-    );
-    assert!(
-        events[order[3]..order[5]].iter().any(is_work),
-        "{}",
-        out.dump()
-    );
+    assert!(!events[order[1]..order[3]].iter().any(is_work), "work while paused\n{}", out.dump());
+    assert!(events[order[3]..order[5]].iter().any(is_work), "{}", out.dump());
     line(&out, "check: no work while paused");
 }
 
@@ -199,31 +168,16 @@ fn stop_pause_resume() {
 
 fn spinner(out: RunOutput) {
     ok(&out);
-    let (started, done) = (
-        pos(&out, "main", "slow job started"),
-        pos(&out, "main", "slow job done"),
-    );
+    let (started, done) =
+        (pos(&out, "main", "slow job started"), pos(&out, "main", "slow job done"));
     let frames_during = out.events()[started..done]
         .iter()
         .filter(|(_, w, m)| w == "spinner" && m.ends_with(" thinking!"))
         .count();
-    assert!(
-        frames_during >= 2,
-        "the spinner did not spin while main worked\n{}",
-        out.dump()
-    );
-    assert!(
-        done < pos(&out, "spinner", "spinner stopped after"),
-        "{}",
-        out.dump()
-    );
+    assert!(frames_during >= 2, "the spinner did not spin while main worked\n{}", out.dump());
+    assert!(done < pos(&out, "spinner", "spinner stopped after"), "{}", out.dump());
     line(&out, "check: the spinner drew ");
-    assert_eq!(
-        out.stdout.lines().last(),
-        Some("Answer: 42"),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(out.stdout.lines().last(), Some("Answer: 42"), "{}", out.dump());
 }
 
 #[test]
@@ -252,13 +206,7 @@ fn producer_consumer(out: RunOutput) {
     let per_consumer: Vec<usize> = events
         .iter()
         .filter(|(_, w, _)| w.starts_with("consumer-"))
-        .filter_map(|(_, _, m)| {
-            m.split_once("consumed ")?
-                .1
-                .strip_suffix(" items")?
-                .parse()
-                .ok()
-        })
+        .filter_map(|(_, _, m)| m.split_once("consumed ")?.1.strip_suffix(" items")?.parse().ok())
         .collect();
     assert_eq!(per_consumer.len(), 3, "{}", out.dump());
     assert_eq!(per_consumer.iter().sum::<usize>(), 30, "{}", out.dump());
@@ -267,16 +215,7 @@ fn producer_consumer(out: RunOutput) {
 
 #[test]
 fn producer_consumer_every_item_once() {
-    let args = [
-        "--producers",
-        "2",
-        "--consumers",
-        "3",
-        "--items",
-        "30",
-        "--consume-secs",
-        "0.002",
-    ];
+    let args = ["--producers", "2", "--consumers", "3", "--items", "30", "--consume-secs", "0.002"];
     producer_consumer(run_bin(env!("CARGO_BIN_EXE_producer_consumer"), &args, 10));
     producer_consumer(run_twin(DIR, "producer_consumer", &args, 10));
 }
@@ -287,11 +226,7 @@ fn cpu_bound(out: &RunOutput) {
     has_cost(out, "single thread");
     has_cost(out, "thread pool");
     has_ratio(out, "speedup = ");
-    let at = |p: &str| {
-        out.stdout
-            .find(p)
-            .unwrap_or_else(|| panic!("{p:?}\n{}", out.dump()))
-    };
+    let at = |p: &str| out.stdout.find(p).unwrap_or_else(|| panic!("{p:?}\n{}", out.dump()));
     assert!(at("single thread, cost") < at("thread pool, cost"));
     assert!(at("thread pool, cost") < at("speedup = "));
     assert!(
@@ -312,17 +247,9 @@ fn cpu_bound_single_vs_pool() {
     cpu_bound(&out);
     // The twin adds the process pool, so the GIL's punchline is on screen.
     has_cost(&out, "process pool");
-    let ratios: Vec<&str> = out
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("speedup = "))
-        .collect();
+    let ratios: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("speedup = ")).collect();
     assert_eq!(ratios.len(), 2, "{}", out.dump());
-    assert!(
-        ratios[1].ends_with("x (process pool vs single thread)"),
-        "{}",
-        out.dump()
-    );
+    assert!(ratios[1].ends_with("x (process pool vs single thread)"), "{}", out.dump());
     line(&out, "the GIL: ");
     line(&out, "check: all three give the same 2 answers (all prime)");
 }
@@ -332,11 +259,7 @@ fn pool_vs_spawn(out: RunOutput) {
     has_cost(&out, "spawn per task");
     has_cost(&out, "thread pool");
     has_ratio(&out, "ratio = ");
-    assert!(
-        line(&out, "ratio = ").ends_with("x (spawn per task / thread pool)"),
-        "{}",
-        out.dump()
-    );
+    assert!(line(&out, "ratio = ").ends_with("x (spawn per task / thread pool)"), "{}", out.dump());
     // Sum of i*i for i < 2000.
     line(&out, "check: both sums = 2664667000");
 }
@@ -350,11 +273,7 @@ fn pool_vs_spawn_same_results() {
 
 #[test]
 fn scoped_threads_borrow_locals() {
-    let out = run_bin(
-        env!("CARGO_BIN_EXE_scoped"),
-        &["--len", "1000", "--threads", "3"],
-        10,
-    );
+    let out = run_bin(env!("CARGO_BIN_EXE_scoped"), &["--len", "1000", "--threads", "3"], 10);
     ok(&out);
     let lines: Vec<&str> = out.stdout.lines().collect();
     let at = |p: &str| {
@@ -368,11 +287,7 @@ fn scoped_threads_borrow_locals() {
     let check3 = at("check: crossbeam::scope sum = 1001000");
     // Each part's threads all speak before its check: the scope joined them.
     for k in 0..3 {
-        assert!(
-            at(&format!(" sum-{k}] summing ")) < check1,
-            "{}",
-            out.dump()
-        );
+        assert!(at(&format!(" sum-{k}] summing ")) < check1, "{}", out.dump());
         let d = at(&format!(" double-{k}] doubled "));
         assert!(check1 < d && d < check2, "{}", out.dump());
         let x = at(&format!(" xb-sum-{k}] summing "));
@@ -385,96 +300,26 @@ fn bad_flags_fail_cleanly() {
     let secs = "is not a number of seconds from 0 to 3600";
     let positive = "is not a number of seconds more than 0, at most 3600";
     let cases: [(&str, &str, &[&str], &str); 16] = [
-        (
-            env!("CARGO_BIN_EXE_sing_dance"),
-            "sing_dance",
-            &["--interval", "nan"],
-            secs,
-        ),
-        (
-            env!("CARGO_BIN_EXE_sing_dance"),
-            "sing_dance",
-            &["--interval=-1"],
-            secs,
-        ),
-        (
-            env!("CARGO_BIN_EXE_sing_dance"),
-            "sing_dance",
-            &["--iterations", "1001"],
-            "1001",
-        ),
-        (
-            env!("CARGO_BIN_EXE_thread_subclass"),
-            "thread_subclass",
-            &["--interval", "inf"],
-            secs,
-        ),
-        (
-            env!("CARGO_BIN_EXE_daemon"),
-            "daemon",
-            &["--worker-secs", "1e999"],
-            secs,
-        ),
-        (
-            env!("CARGO_BIN_EXE_daemon"),
-            "daemon",
-            &["--main-secs", "3601"],
-            secs,
-        ),
-        (
-            env!("CARGO_BIN_EXE_daemon"),
-            "daemon",
-            &["--no-such-flag"],
-            "--no-such-flag",
-        ),
-        (
-            env!("CARGO_BIN_EXE_join_timeout"),
-            "join_timeout",
-            &["--timeout", "inf"],
-            secs,
-        ),
-        (
-            env!("CARGO_BIN_EXE_join_timeout"),
-            "join_timeout",
-            &["--work-secs", "NaN"],
-            secs,
-        ),
-        (
-            env!("CARGO_BIN_EXE_stop_pause"),
-            "stop_pause",
-            &["--tick", "nan"],
-            positive,
-        ),
-        (
-            env!("CARGO_BIN_EXE_spinner_thread"),
-            "spinner_thread",
-            &["--tick", "1e10"],
-            positive,
-        ),
-        (
-            env!("CARGO_BIN_EXE_spinner_thread"),
-            "spinner_thread",
-            &["--slow-secs", "soon"],
-            "soon",
-        ),
-        (
-            env!("CARGO_BIN_EXE_producer_consumer"),
-            "producer_consumer",
-            &["--consumers", "0"],
-            "0",
-        ),
+        (env!("CARGO_BIN_EXE_sing_dance"), "sing_dance", &["--interval", "nan"], secs),
+        (env!("CARGO_BIN_EXE_sing_dance"), "sing_dance", &["--interval=-1"], secs),
+        (env!("CARGO_BIN_EXE_sing_dance"), "sing_dance", &["--iterations", "1001"], "1001"),
+        (env!("CARGO_BIN_EXE_thread_subclass"), "thread_subclass", &["--interval", "inf"], secs),
+        (env!("CARGO_BIN_EXE_daemon"), "daemon", &["--worker-secs", "1e999"], secs),
+        (env!("CARGO_BIN_EXE_daemon"), "daemon", &["--main-secs", "3601"], secs),
+        (env!("CARGO_BIN_EXE_daemon"), "daemon", &["--no-such-flag"], "--no-such-flag"),
+        (env!("CARGO_BIN_EXE_join_timeout"), "join_timeout", &["--timeout", "inf"], secs),
+        (env!("CARGO_BIN_EXE_join_timeout"), "join_timeout", &["--work-secs", "NaN"], secs),
+        (env!("CARGO_BIN_EXE_stop_pause"), "stop_pause", &["--tick", "nan"], positive),
+        (env!("CARGO_BIN_EXE_spinner_thread"), "spinner_thread", &["--tick", "1e10"], positive),
+        (env!("CARGO_BIN_EXE_spinner_thread"), "spinner_thread", &["--slow-secs", "soon"], "soon"),
+        (env!("CARGO_BIN_EXE_producer_consumer"), "producer_consumer", &["--consumers", "0"], "0"),
         (
             env!("CARGO_BIN_EXE_producer_consumer"),
             "producer_consumer",
             &["--items", "1000001"],
             "1000001",
         ),
-        (
-            env!("CARGO_BIN_EXE_cpu_bound"),
-            "cpu_bound",
-            &["--threads", "257"],
-            "257",
-        ),
+        (env!("CARGO_BIN_EXE_cpu_bound"), "cpu_bound", &["--threads", "257"], "257"),
         (
             env!("CARGO_BIN_EXE_pool_vs_spawn"),
             "pool_vs_spawn",

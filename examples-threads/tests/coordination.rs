@@ -29,11 +29,7 @@ mod condition;
 /// Runs `script` (Python, importing the twins from `python/`) with `args`.
 fn run_driver(script: &str, args: &[&str]) -> RunOutput {
     let mut cmd = Command::new("python3");
-    cmd.arg("-u")
-        .arg("-c")
-        .arg(script)
-        .arg(format!("{DIR}/python"))
-        .args(args);
+    cmd.arg("-u").arg("-c").arg(script).arg(format!("{DIR}/python")).args(args);
     run_with_timeout(cmd, Duration::from_secs(30)).expect("python3 starts")
 }
 
@@ -43,10 +39,9 @@ use shared::run::{RunOutput, run_bin, run_twin, run_with_timeout};
 #[test]
 fn condition_turns_strictly_alternate() {
     let args = ["--exchanges", "6", "--pause", "0.02", "--tick", "0.03"];
-    for out in [
-        run_bin(env!("CARGO_BIN_EXE_condition"), &args, 30),
-        run_twin(DIR, "condition", &args, 30),
-    ] {
+    for out in
+        [run_bin(env!("CARGO_BIN_EXE_condition"), &args, 30), run_twin(DIR, "condition", &args, 30)]
+    {
         ok(&out);
         let ev = said(&out);
         let talk: Vec<&(String, String)> = ev.iter().filter(|(who, _)| who != "main").collect();
@@ -58,11 +53,7 @@ fn condition_turns_strictly_alternate() {
         assert_eq!(talk[10].1, "XiaoAi!", "{}", out.dump());
         // main only ever reports while it waits with a timeout.
         for (who, msg) in &ev {
-            assert!(
-                who != "main" || msg.starts_with("still waiting: "),
-                "{}",
-                out.dump()
-            );
+            assert!(who != "main" || msg.starts_with("still waiting: "), "{}", out.dump());
         }
         line(&out, "check: 12 lines, the turns strictly alternate");
     }
@@ -90,18 +81,11 @@ fn condition_notify_one_wakes_one_then_notify_all_the_rest() {
         // All three were asleep before the notify; notify_one let exactly one
         // go, and only notify_all the other two.
         assert!(waiting.iter().all(|&i| i < one), "{}", out.dump());
-        assert!(
-            one < left[0] && left[0] < all && all < left[1],
-            "{}",
-            out.dump()
-        );
+        assert!(one < left[0] && left[0] < all && all < left[1], "{}", out.dump());
         let mut who: Vec<&str> = left.iter().map(|&i| ev[i].0.as_str()).collect();
         who.sort_unstable();
         assert_eq!(who, ["waiter-1", "waiter-2", "waiter-3"], "{}", out.dump());
-        line(
-            &out,
-            "check: notify_one woke 1 waiter, notify_all the other 2",
-        );
+        line(&out, "check: notify_one woke 1 waiter, notify_all the other 2");
     }
 }
 
@@ -109,10 +93,7 @@ fn condition_notify_one_wakes_one_then_notify_all_the_rest() {
 fn condition_bins_reject_bad_flags() {
     let secs = "is not a number of seconds from 0 to 3600";
     let positive = "is not a number of seconds more than 0, at most 3600";
-    let (cond, notify) = (
-        env!("CARGO_BIN_EXE_condition"),
-        env!("CARGO_BIN_EXE_condition_notify"),
-    );
+    let (cond, notify) = (env!("CARGO_BIN_EXE_condition"), env!("CARGO_BIN_EXE_condition_notify"));
     // `--pause nan` used to make the twin wait forever.
     refused(cond, "condition", &["--pause", "nan"], 2, secs);
     refused(cond, "condition", &["--pause=-1"], 2, secs);
@@ -130,10 +111,7 @@ fn in_flight_counts(out: &RunOutput, what: &str) -> Vec<usize> {
     let prefix = format!("{what}, in flight = ");
     said(out)
         .iter()
-        .filter_map(|(_, msg)| {
-            msg.strip_prefix(&prefix)
-                .map(|n| n.parse().expect("a count"))
-        })
+        .filter_map(|(_, msg)| msg.strip_prefix(&prefix).map(|n| n.parse().expect("a count")))
         .collect()
 }
 
@@ -143,38 +121,19 @@ fn semaphore_counts(out: &RunOutput, jobs: usize, permits: usize) -> usize {
     ok(out);
     let acquired = in_flight_counts(out, "acquired");
     let released = in_flight_counts(out, "releasing");
-    assert_eq!(
-        (acquired.len(), released.len()),
-        (jobs, jobs),
-        "{}",
-        out.dump()
-    );
-    assert!(
-        acquired.iter().all(|&n| (1..=permits).contains(&n)),
-        "{}",
-        out.dump()
-    );
+    assert_eq!((acquired.len(), released.len()), (jobs, jobs), "{}", out.dump());
+    assert!(acquired.iter().all(|&n| (1..=permits).contains(&n)), "{}", out.dump());
     assert!(released.iter().all(|&n| n < permits), "{}", out.dump());
-    let waiting = said(out)
-        .iter()
-        .filter(|(_, m)| m == "waiting for a permit")
-        .count();
+    let waiting = said(out).iter().filter(|(_, m)| m == "waiting for a permit").count();
     assert_eq!(waiting, jobs, "{}", out.dump());
     let max = *acquired.iter().max().expect("jobs >= 1");
-    line(
-        out,
-        &format!("check: at most {permits} in flight (max seen {max})"),
-    );
+    line(out, &format!("check: at most {permits} in flight (max seen {max})"));
     max
 }
 
 fn semaphore_args(jobs: usize, permits: usize, more: &[&str]) -> Vec<String> {
-    let mut args = vec![
-        "--jobs".to_string(),
-        jobs.to_string(),
-        "--permits".to_string(),
-        permits.to_string(),
-    ];
+    let mut args =
+        vec!["--jobs".to_string(), jobs.to_string(), "--permits".to_string(), permits.to_string()];
     args.extend(more.iter().map(|s| s.to_string()));
     args
 }
@@ -220,11 +179,7 @@ fn semaphore_admits_exactly_its_permits() {
                 }
                 if left == jobs as usize {
                     let extra = held.recv_timeout(Duration::from_millis(200));
-                    assert!(
-                        extra.is_err(),
-                        "{permits} permits: spider {} got one too",
-                        want + 1
-                    );
+                    assert!(extra.is_err(), "{permits} permits: spider {} got one too", want + 1);
                 }
                 let (_, go) = holding.pop_front().expect("want >= 1");
                 go.send(()).expect("the spider waits for it");
@@ -295,10 +250,7 @@ fn condition_speaker_waits_for_its_turn_through_wake_ups() {
         CV.notify_all();
         thread::sleep(Duration::from_millis(10));
     }
-    assert!(
-        TALK.lock().unwrap().said.is_empty(),
-        "xiaoai spoke in tmall's turn"
-    );
+    assert!(TALK.lock().unwrap().said.is_empty(), "xiaoai spoke in tmall's turn");
     TALK.lock().unwrap().turn = 1;
     CV.notify_all();
     xiaoai.join().unwrap();
@@ -334,21 +286,15 @@ fn twin_condition_speaker_waits_for_its_turn_through_wake_ups() {
 #[test]
 fn barrier_server_then_client_then_both_pass() {
     let args = ["--client-delay", "0.1"];
-    for out in [
-        run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30),
-        run_twin(DIR, "barrier", &args, 30),
-    ] {
+    for out in
+        [run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30), run_twin(DIR, "barrier", &args, 30)]
+    {
         ok(&out);
         let ev = said(&out);
         let pair = |who: &str, msg: &str| (who.to_string(), msg.to_string());
         assert_eq!(ev.len(), 4, "{}", out.dump());
         // Arrivals in order (each party waits for the one before it)...
-        assert_eq!(
-            ev[..2],
-            [pair("server", "server"), pair("client", "client")],
-            "{}",
-            out.dump()
-        );
+        assert_eq!(ev[..2], [pair("server", "server"), pair("client", "client")], "{}", out.dump());
         // ...and the passes only after both arrived, in either order.
         let mut passed = ev[2..].to_vec();
         passed.sort();
@@ -371,49 +317,33 @@ fn barrier_times_out_and_breaks_for_both() {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_barrier"));
     // .cargo/config.toml sets RUST_LIB_BACKTRACE=0 for cargo test; a shell
     // that runs target/debug/barrier does not.
-    cmd.args(args)
-        .env("RUST_BACKTRACE", "1")
-        .env_remove("RUST_LIB_BACKTRACE");
+    cmd.args(args).env("RUST_BACKTRACE", "1").env_remove("RUST_LIB_BACKTRACE");
     let rust = run_with_timeout(cmd, Duration::from_secs(30)).expect("the bin starts");
     for out in [rust, run_twin(DIR, "barrier", &args, 30)] {
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(1), "{}", out.dump());
         let ev = said(&out);
         let who: Vec<&str> = ev.iter().map(|(w, _)| w.as_str()).collect();
-        assert_eq!(
-            who,
-            ["server", "server", "client", "client"],
-            "{}",
-            out.dump()
-        );
+        assert_eq!(who, ["server", "server", "client", "client"], "{}", out.dump());
         assert_eq!(ev[0].1, "server");
         let timed_out = "BrokenBarrierError: my wait timed out after 0.2 s";
         assert!(ev[1].1.starts_with(timed_out), "{}", out.dump());
         assert_eq!(ev[2].1, "client");
         let broken = "BrokenBarrierError: the barrier is broken";
         assert!(ev[3].1.starts_with(broken), "{}", out.dump());
-        assert!(
-            !out.stdout.contains("__"),
-            "nobody passes a broken barrier: {}",
-            out.dump()
-        );
+        assert!(!out.stdout.contains("__"), "nobody passes a broken barrier: {}", out.dump());
         let lines: Vec<&str> = out.stderr.lines().collect();
         assert_eq!(lines.len(), 1, "one message, no backtrace: {}", out.dump());
-        assert!(
-            lines[0].contains("the barrier broke: 2 of 2 parties"),
-            "{}",
-            out.dump()
-        );
+        assert!(lines[0].contains("the barrier broke: 2 of 2 parties"), "{}", out.dump());
     }
 }
 
 #[test]
 fn barrier_with_four_parties() {
     let args = ["--parties", "4", "--client-delay", "0.05"];
-    for out in [
-        run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30),
-        run_twin(DIR, "barrier", &args, 30),
-    ] {
+    for out in
+        [run_bin(env!("CARGO_BIN_EXE_barrier"), &args, 30), run_twin(DIR, "barrier", &args, 30)]
+    {
         ok(&out);
         let ev = said(&out);
         let names = ["server", "client", "client-2", "client-3"];
@@ -430,10 +360,7 @@ fn barrier_with_four_parties() {
 #[test]
 fn semaphore_and_barrier_reject_bad_flags() {
     let secs = "is not a number of seconds from 0 to 3600";
-    let (sem, bar) = (
-        env!("CARGO_BIN_EXE_semaphore"),
-        env!("CARGO_BIN_EXE_barrier"),
-    );
+    let (sem, bar) = (env!("CARGO_BIN_EXE_semaphore"), env!("CARGO_BIN_EXE_barrier"));
     refused(sem, "semaphore", &["--permits", "0"], 2, "0");
     refused(sem, "semaphore", &["--job-secs", "nan"], 2, secs);
     refused(bar, "barrier", &["--timeout", "inf"], 2, secs);

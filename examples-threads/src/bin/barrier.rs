@@ -60,11 +60,7 @@ fn party(b: &Barrier, count: &[AtomicUsize; 2], next: mpsc::Sender<()>, timeout:
     next.send(()).ok(); // Err: nobody comes after us
     match b.wait() {
         Ok(_) => {
-            assert_eq!(
-                count[0].load(SeqCst),
-                b.parties(),
-                "{name} passed too early"
-            );
+            assert_eq!(count[0].load(SeqCst), b.parties(), "{name} passed too early");
             event!("__{name}"); // print("__server")
             count[1].fetch_add(1, SeqCst);
         }
@@ -86,9 +82,7 @@ fn main() -> anyhow::Result<()> {
     thread::scope(|s| {
         let mut after = None; // the server waits for nobody
         for k in 0..n {
-            let name = ["server", "client"]
-                .get(k)
-                .map_or(format!("client-{k}"), |s| s.to_string());
+            let name = ["server", "client"].get(k).map_or(format!("client-{k}"), |s| s.to_string());
             // Each party lets the next one come once it has arrived: the order of
             // arrival is fixed by the channel, not by which sleep ends first.
             let (next, next_rx) = mpsc::channel();
@@ -104,10 +98,7 @@ fn main() -> anyhow::Result<()> {
         anyhow::Ok(()) // the scope joins every party (and re-raises a panic)
     })?;
     let broken = n - count[1].load(SeqCst);
-    ensure!(
-        broken == 0,
-        "the barrier broke: {broken} of {n} parties got BrokenBarrierError"
-    );
+    ensure!(broken == 0, "the barrier broke: {broken} of {n} parties got BrokenBarrierError");
     println!("check: all {n} parties arrived before any went past the barrier");
     Ok(())
 }

@@ -65,10 +65,7 @@ pub struct Talk {
     pub said: Vec<usize>, // who spoke, in order: the self-check reads it
 }
 
-pub static TALK: Mutex<Talk> = Mutex::new(Talk {
-    turn: 0,
-    said: Vec::new(),
-});
+pub static TALK: Mutex<Talk> = Mutex::new(Talk { turn: 0, said: Vec::new() });
 pub static CV: Condvar = Condvar::new(); // statics: shared with no Arc
 
 pub fn speaker(me: usize, exchanges: usize, pause: Duration) {
@@ -106,9 +103,8 @@ fn main() -> anyhow::Result<()> {
         // or after a tick (with the lock taken back) to report.
         let mut talk = TALK.lock().unwrap();
         while talk.said.len() < total {
-            let (guard, res) = CV
-                .wait_timeout_while(talk, args.tick, |t| t.said.len() < total)
-                .unwrap();
+            let (guard, res) =
+                CV.wait_timeout_while(talk, args.tick, |t| t.said.len() < total).unwrap();
             talk = guard;
             if res.timed_out() {
                 event!("still waiting: {} of {total} lines said", talk.said.len());
@@ -117,10 +113,7 @@ fn main() -> anyhow::Result<()> {
         anyhow::Ok(()) // the scope joins both speakers (and re-raises a panic)
     })?;
     let said = &TALK.lock().unwrap().said;
-    ensure!(
-        said.iter().enumerate().all(|(i, &who)| who == i % 2),
-        "the turns did not alternate"
-    );
+    ensure!(said.iter().enumerate().all(|(i, &who)| who == i % 2), "the turns did not alternate");
     println!("check: {total} lines, the turns strictly alternate");
     Ok(())
 }

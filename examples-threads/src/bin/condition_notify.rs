@@ -50,17 +50,14 @@ struct State {
     left: usize,   // waiters that saw `go` and left
 }
 
-static STATE: Mutex<State> = Mutex::new(State {
-    go: false,
-    asleep: 0,
-    left: 0,
-});
+static STATE: Mutex<State> = Mutex::new(State { go: false, asleep: 0, left: 0 });
 static GO: Condvar = Condvar::new(); // the waiters sleep here
 static MAIN: Condvar = Condvar::new(); // main sleeps here
 
 fn waiter() {
     let mut s = STATE.lock();
     s.asleep += 1;
+    // `event!` = println with the time and the thread's name (shared/src/timing.rs)
     event!("waiting for go");
     MAIN.notify_one();
     GO.wait_while(&mut s, |s| !s.go); // queued on GO before the lock is let go
@@ -76,10 +73,7 @@ fn main() -> anyhow::Result<()> {
 
     let after_one = thread::scope(|scope| {
         for k in 1..=n {
-            let name = format!("waiter-{k}");
-            thread::Builder::new()
-                .name(name)
-                .spawn_scoped(scope, waiter)?;
+            thread::Builder::new().name(format!("waiter-{k}")).spawn_scoped(scope, waiter)?;
         }
         // Every waiter is queued on GO once all have counted themselves.
         let mut s = STATE.lock();
@@ -96,13 +90,7 @@ fn main() -> anyhow::Result<()> {
         MAIN.wait_while(&mut s, |s| s.left < n);
         anyhow::Ok(after_one) // the scope joins the waiters (and re-raises a panic)
     })?;
-    ensure!(
-        after_one == 1,
-        "notify_one let {after_one} waiters go (a spurious wake-up?)"
-    );
-    println!(
-        "check: notify_one woke 1 waiter, notify_all the other {}",
-        n - 1
-    );
+    ensure!(after_one == 1, "notify_one let {after_one} waiters go (a spurious wake-up?)");
+    println!("check: notify_one woke 1 waiter, notify_all the other {}", n - 1);
     Ok(())
 }

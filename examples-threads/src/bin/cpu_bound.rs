@@ -56,7 +56,8 @@ fn main() -> anyhow::Result<()> {
     println!("checking {n} numbers; the pool has {size} threads");
     let mut runs = Vec::new(); // (answers, seconds)
     if args.only != "pool" {
-        let sw = Stopwatch::start(); // `.report(label)` prints `label, cost = X seconds`
+        // Stopwatch::report(label) prints `label, cost = X seconds` (shared/src/timing.rs)
+        let sw = Stopwatch::start();
         let answers: Vec<bool> = numbers.iter().map(|&n| is_prime(n)).collect();
         runs.push((answers, sw.report("single thread")));
     }
@@ -74,10 +75,7 @@ fn main() -> anyhow::Result<()> {
     }
     let answers = &runs[0].0;
     let same = runs.iter().all(|(a, _)| a == answers);
-    ensure!(
-        same && answers.iter().all(|&p| p),
-        "the answers differ, or one is not prime"
-    );
+    ensure!(same && answers.iter().all(|&p| p), "the answers differ, or one is not prime");
     let who = match args.only.as_str() {
         "single" => "the single thread gives",
         "pool" => "the thread pool gives",

@@ -54,6 +54,7 @@ fn main() -> Result<()> {
     let main_time = args.main_secs;
 
     let secs = args.worker_secs.as_secs_f64();
+    // `event!` = println with the time and the thread's name (shared/src/timing.rs)
     event!("starting a worker that runs {secs} s");
     let worker = thread::Builder::new().name("worker".into());
     let worker = worker.spawn(move || {

@@ -55,6 +55,7 @@ fn main() -> Result<()> {
     let worker = worker.spawn(move || {
         let mut done = 0; // the steps really done: what join() hands back
         for i in 1..=STEPS {
+            // `event!` = println with the time and the thread's name (shared/src/timing.rs)
             event!("step {i}/{STEPS}");
             thread::sleep(step);
             done += 1;
@@ -83,10 +84,7 @@ fn main() -> Result<()> {
     // join() is Err only if the worker panicked: a bug, so pass it on.
     let steps = worker.join().unwrap();
     event!("joined: the worker ran {steps} steps");
-    ensure!(
-        steps == STEPS,
-        "the worker ran {steps} steps, expected {STEPS}"
-    );
+    ensure!(steps == STEPS, "the worker ran {steps} steps, expected {STEPS}");
     println!("check: worker ran all {STEPS} steps");
     Ok(())
 }

@@ -46,8 +46,7 @@ fn task(i: u64) -> u128 {
 /// A new thread per task, `batch` at a time (100,000 live threads at once
 /// would hit the OS's limits), each joined for its result.
 fn spawn_per_task(tasks: u64, batch: usize) -> Result<u128> {
-    let mut sum = 0;
-    let mut alive = Vec::with_capacity(batch);
+    let (mut sum, mut alive) = (0, Vec::with_capacity(batch));
     for i in 0..tasks {
         alive.push(thread::Builder::new().spawn(move || task(i))?);
         if alive.len() == batch || i + 1 == tasks {
@@ -69,9 +68,7 @@ fn thread_pool(tasks: u64, workers: usize) -> Result<u128> {
             let worker = thread::Builder::new().name(format!("pool-{w}"));
             pool.push(worker.spawn_scoped(s, || rx.iter().map(task).sum::<u128>())?);
         }
-        for i in 0..tasks {
-            tx.send(i)?; // Err only if every worker is gone (they panicked)
-        }
+        (0..tasks).try_for_each(|i| tx.send(i))?; // Err only if every worker is gone (they panicked)
         drop(tx); // closes the channel: the workers' loops end
         Ok(pool.into_iter().map(|h| h.join().unwrap()).sum())
     })
@@ -82,18 +79,18 @@ fn main() -> Result<()> {
     let args = Args::parse();
     let cpus = thread::available_parallelism().map_or(1, |n| n.get());
     let threads = args.threads.map_or(cpus, |n| n as usize);
-    let tasks = args.tasks;
-    println!("{tasks} tasks, at most {threads} threads alive at a time");
+    println!("{} tasks, at most {threads} threads alive at a time", args.tasks);
 
-    let sw = Stopwatch::start(); // `.report(label)` prints `label, cost = X seconds`
-    let spawned = spawn_per_task(tasks, threads)?;
+    // Stopwatch::report(label) prints `label, cost = X seconds` (shared/src/timing.rs)
+    let sw = Stopwatch::start();
+    let spawned = spawn_per_task(args.tasks, threads)?;
     let spawn_time = sw.report("spawn per task").as_secs_f64();
     let sw = Stopwatch::start();
-    let pooled = thread_pool(tasks, threads)?;
+    let pooled = thread_pool(args.tasks, threads)?;
     // Both timings come from this one run, so the ratio is fair.
     let ratio = spawn_time / sw.report("thread pool").as_secs_f64();
     println!("ratio = {ratio:.2}x (spawn per task / thread pool)");
-    let expected: u128 = (0..tasks).map(task).sum(); // on this thread, one by one
+    let expected: u128 = (0..args.tasks).map(task).sum(); // on this thread, one by one
     ensure!(spawned == expected && pooled == expected, "the sums differ");
     println!("check: both sums = {expected}");
     Ok(())

@@ -57,11 +57,10 @@ fn main() -> anyhow::Result<()> {
     let mut got: Vec<u32> = thread::scope(|s| {
         let mut consumers = Vec::new();
         for c in 1..=args.consumers {
-            let rx = rx.clone();
             let consumer = thread::Builder::new().name(format!("consumer-{c}"));
-            consumers.push(consumer.spawn_scoped(s, move || {
+            consumers.push(consumer.spawn_scoped(s, || {
                 let mut got = Vec::new();
-                for item in rx {
+                for item in &rx {
                     event!("got {item}"); // println with the time and thread name (shared/src/timing.rs)
                     thread::sleep(args.consume_secs);
                     got.push(item);
@@ -78,32 +77,22 @@ fn main() -> anyhow::Result<()> {
                 for item in (p..args.items).step_by(args.producers as usize) {
                     // Blocks while the channel is full; Err only if every consumer is gone
                     // (they panicked, and the scope will re-raise that): stop then.
-                    if tx.send(item).is_err() {
-                        return;
-                    }
+                    let Ok(()) = tx.send(item) else { return };
                     event!("put {item}");
                 }
                 event!("done, dropping my sender");
             })?;
         }
-        // Main's own ends must go too: while one Sender lives, the channel
-        // stays open and the consumers would wait forever.
-        drop((tx, rx));
+        // Main's own Sender must go too: while one lives, the channel stays
+        // open and the consumers would wait forever.
+        drop(tx);
         // unwrap on join(): a consumer that panicked re-raises its panic here.
-        anyhow::Ok(
-            consumers
-                .into_iter()
-                .flat_map(|c| c.join().unwrap())
-                .collect(),
-        )
+        anyhow::Ok(consumers.into_iter().flat_map(|c| c.join().unwrap()).collect())
     })?;
     event!("all threads joined");
     got.sort_unstable();
     let n = args.items;
-    ensure!(
-        got.into_iter().eq(0..n),
-        "the items consumed are not each of 0..{n} exactly once"
-    );
+    ensure!(got.into_iter().eq(0..n), "the items consumed are not each of 0..{n} exactly once");
     println!("check: {n} items consumed exactly once");
     Ok(())
 }

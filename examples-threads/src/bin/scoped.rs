@@ -82,8 +82,7 @@ fn main() -> Result<()> {
         }
         Ok(())
     })?; // every thread is joined here, so `data` is all ours again
-    let doubled = data.iter().sum();
-    check("sum after doubling in place", doubled, 2 * expected)?;
+    check("sum after doubling in place", data.iter().sum(), 2 * expected)?;
 
     // 3. The older form: crossbeam::scope (soft-deprecated since Rust 1.63).
     let total = crossbeam::scope(|s| -> Result<u64> {

@@ -80,10 +80,7 @@ fn main() -> anyhow::Result<()> {
     let (jobs, secs) = (args.jobs, args.job_secs.as_secs_f64());
     let rounds = jobs.div_ceil(args.permits);
     println!("{jobs} jobs x {secs} s through {permits} permits: about {rounds} rounds");
-    ensure!(
-        max <= permits,
-        "{max} in flight at once, above {permits} permits"
-    );
+    ensure!(max <= permits, "{max} in flight at once, above {permits} permits");
     println!("check: at most {permits} in flight (max seen {max})");
     Ok(())
 }

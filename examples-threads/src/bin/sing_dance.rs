@@ -67,13 +67,11 @@ fn main() -> anyhow::Result<()> {
     event!("starting two threads");
     // threading.Thread(target=sing, args=(3, )): a `move` closure captures the arguments.
     // spawn() also start()s it.
-    let sing_thread = thread::Builder::new()
-        .name("sing".into())
-        .spawn(move || sing(num, interval))?;
+    let sing_thread =
+        thread::Builder::new().name("sing".into()).spawn(move || sing(num, interval))?;
     // threading.Thread(target=dance, kwargs={'num': 3}): Rust has no keyword arguments.
-    let dance_thread = thread::Builder::new()
-        .name("dance".into())
-        .spawn(move || dance(num, interval))?;
+    let dance_thread =
+        thread::Builder::new().name("dance".into()).spawn(move || dance(num, interval))?;
     // Not in the note: Python waits for its threads at exit, Rust does not (returning
     // from main ends the process), so join both. unwrap re-raises a thread's panic.
     sing_thread.join().unwrap();

@@ -44,8 +44,7 @@ struct Args {
 fn spin(msg: &str, done: &AtomicBool, tick: Duration) -> usize {
     let tty = std::io::stdout().is_terminal();
     let mut frames = 0;
-    let chars = ['|', '/', '-', '\\'].into_iter().cycle();
-    for ch in chars.take_while(|_| !done.load(Relaxed)) {
+    for ch in ['|', '/', '-', '\\'].into_iter().cycle().take_while(|_| !done.load(Relaxed)) {
         frames += 1;
         if tty {
             // Ends back at the line's start: the next frame (or main's next line,
@@ -78,7 +77,7 @@ fn main() -> anyhow::Result<()> {
     let done = AtomicBool::new(false);
     // supervisor(): the spinner on a thread, the slow job right here.
     let (result, frames) = thread::scope(|s| {
-        let spinner = thread::Builder::new().name("spinner".into());
+        let spinner = thread::Builder::new().name("spinner".into()); // Thread(target=spin, ...)
         let spinner = spinner.spawn_scoped(s, || spin("thinking!", &done, args.tick))?;
         event!("spinner object: {:?}", spinner.thread());
         let result = slow_function(args.slow_secs);
@@ -87,8 +86,7 @@ fn main() -> anyhow::Result<()> {
         anyhow::Ok((result, spinner.join().unwrap())) // unwrap on join(): re-raise a panic
     })?;
     // The first frame is drawn at once: a job of at least a tick must have seen it move.
-    let moved = frames > 0 || args.slow_secs < args.tick;
-    ensure!(moved, "the spinner never drew a frame");
+    ensure!(frames > 0 || args.slow_secs < args.tick, "the spinner never drew a frame");
     println!("check: the spinner drew {frames} frames while main worked");
     println!("Answer: {result}");
     Ok(())

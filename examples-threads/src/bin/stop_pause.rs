@@ -104,10 +104,7 @@ fn main() -> anyhow::Result<()> {
     })?;
     let (parked, total) = (job.parked.load(Relaxed), job.steps.load(Relaxed));
     // usize::MAX: the whole pause fell inside one tick (make --run-secs longer).
-    ensure!(
-        parked == at_resume,
-        "the worker was not parked from pause to resume"
-    );
+    ensure!(parked == at_resume, "the worker was not parked from pause to resume");
     println!("check: no work while paused ({parked} steps before the pause, {total} in all)");
     Ok(())
 }

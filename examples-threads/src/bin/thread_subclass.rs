@@ -52,6 +52,7 @@ impl Counter {
     /// job back, so its final state comes out of `join()`.
     fn run(mut self) -> Counter {
         for i in 1..=self.n {
+            // `event!` = println with the time and the thread's name (shared/src/timing.rs)
             event!("run: iteration {i}/{}", self.n);
             self.done += 1;
             thread::sleep(self.interval);
@@ -66,11 +67,7 @@ fn main() -> Result<()> {
 
     let mut handles = Vec::new();
     for id in 1..=2 {
-        let job = Counter {
-            n: args.iterations,
-            interval: args.interval,
-            done: 0,
-        };
+        let job = Counter { n: args.iterations, interval: args.interval, done: 0 };
         let name = format!("counter-{id}");
         event!("starting {name}");
         // Thread.start(): a named thread that calls run() on the job it owns.
@@ -83,10 +80,7 @@ fn main() -> Result<()> {
         let counter = handle.join().unwrap();
         event!("joined {name}: done = {}", counter.done);
         let (done, want) = (counter.done, args.iterations);
-        ensure!(
-            done == want,
-            "{name} ran {done} iterations, expected {want}"
-        );
+        ensure!(done == want, "{name} ran {done} iterations, expected {want}");
     }
     println!("check: each thread ran {} iterations", args.iterations);
     Ok(())
