@@ -5,26 +5,11 @@
 //! `shared::crawl::{CrawlArgs, tally}`), the page numbers of crawled URLs
 //! ([`page_numbers`]), and the chained turns that make `result_orders`
 //! finish its tasks in a chosen order ([`turns`]). Duration flags of the other bins use
-//! `shared::workload::secs_arg` (0 to 3600 s). And what the comparison
-//! harness asks of the bins it runs, which no lesson is about: the `--json`
-//! and `--spans FILE` flags ([`Harness`]; the report itself is
-//! `shared::report`).
+//! `shared::workload::secs_arg` (0 to 3600 s). The comparison harness needs
+//! nothing here: it reads the bins' cost and `answer:` lines, and the spans
+//! `shared` records by itself.
 
 #![warn(missing_docs)]
-
-use std::path::PathBuf;
-
-/// The flags the comparison harness (`compare`) runs a bin with: add them to
-/// a clap `Parser` with `#[command(flatten)]`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct Harness {
-    /// End with one JSON line: the run's report (`shared::report`).
-    #[arg(long)]
-    pub json: bool,
-    /// Write who ran what when to FILE, one JSON line per span (`shared::spans`).
-    #[arg(long, value_name = "FILE")]
-    pub spans: Option<PathBuf>,
-}
 
 /// The page numbers at the end of list-page URLs (`.../sitehome/p/7` -> `7`),
 /// in the order given; a URL that does not end in a number is skipped.
@@ -69,10 +54,7 @@ pub mod check {
             .collect();
         ensure!(wrong.is_empty(), "pages {wrong:?} are not in the file once");
         let fetched = account.ok() + account.retried();
-        ensure!(
-            in_file == fetched,
-            "{in_file} pages in the file, but {fetched} fetched"
-        );
+        ensure!(in_file == fetched, "{in_file} pages in the file, but {fetched} fetched");
         println!("check: {lines} posts in the file, each of {in_file} fetched pages exactly once");
         Ok(())
     }
@@ -92,12 +74,7 @@ pub mod check {
         let post = post.context("page 1 has no post")?;
         let page = fetch_with_retry(&post.href, retry).body;
         let page = page.with_context(|| format!("following {}", post.href))?;
-        ensure!(
-            page.contains(&post.title),
-            "{} is not {:?}",
-            post.href,
-            post.title
-        );
+        ensure!(page.contains(&post.title), "{} is not {:?}", post.href, post.title);
         println!("followed {}: {:?}", post.href, post.title);
         Ok(())
     }
@@ -124,16 +101,10 @@ pub mod turns {
         let n = order.len();
         let mut rank = vec![usize::MAX; n];
         for (k, &i) in order.iter().enumerate() {
-            ensure!(
-                i < n && rank[i] == usize::MAX,
-                "{order:?} is not a permutation of 0..{n}"
-            );
+            ensure!(i < n && rank[i] == usize::MAX, "{order:?} is not a permutation of 0..{n}");
             rank[i] = k;
         }
-        ensure!(
-            (1..=MAX_TASKS).contains(&n),
-            "1 to {MAX_TASKS} tasks, not {n}"
-        );
+        ensure!((1..=MAX_TASKS).contains(&n), "1 to {MAX_TASKS} tasks, not {n}");
         Ok(rank)
     }
 
@@ -178,14 +149,9 @@ pub mod turns {
         resorted: &[(usize, u32)],
     ) -> Result<()> {
         let in_order = completed.iter().map(|&(i, _)| i).eq(order.iter().copied());
-        ensure!(
-            in_order,
-            "as_completed was not in finishing order: {completed:?}"
-        );
-        let back = resorted
-            .iter()
-            .enumerate()
-            .all(|(k, &(i, r))| k == i && mapped.get(i) == Some(&r));
+        ensure!(in_order, "as_completed was not in finishing order: {completed:?}");
+        let back =
+            resorted.iter().enumerate().all(|(k, &(i, r))| k == i && mapped.get(i) == Some(&r));
         ensure!(back, "map and the re-sorted results differ");
         println!("check: map and the re-sorted results are both in input order {mapped:?}");
         Ok(())

@@ -64,11 +64,8 @@ fn assert_crawled(out: &RunOutput) {
     let pages = page_events(out);
     let want: Vec<(u32, usize)> = (1..=PAGES).map(|n| (n, posts_on_page(n))).collect();
     // Single thread: main, in page order.
-    let single: Vec<(u32, usize)> = pages
-        .iter()
-        .filter(|p| p.0 == "main")
-        .map(|p| (p.1, p.2))
-        .collect();
+    let single: Vec<(u32, usize)> =
+        pages.iter().filter(|p| p.0 == "main").map(|p| (p.1, p.2)).collect();
     assert_eq!(single, want, "{}", out.dump());
     // Multi thread: craw-N reports page N, in any order.
     let mut multi: Vec<(u32, usize)> = pages
@@ -80,17 +77,8 @@ fn assert_crawled(out: &RunOutput) {
     multi.sort_unstable();
     assert_eq!(multi, want, "{}", out.dump());
     let clean = format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed");
-    assert_eq!(
-        out.stdout.lines().filter(|l| *l == clean).count(),
-        2,
-        "{}",
-        out.dump()
-    );
-    assert!(
-        line(out, "followed ").contains("/p/1/1.html: \""),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(out.stdout.lines().filter(|l| *l == clean).count(), 2, "{}", out.dump());
+    assert!(line(out, "followed ").contains("/p/1/1.html: \""), "{}", out.dump());
     let total = expected_posts(PAGES);
     line(
         out,
@@ -140,10 +128,7 @@ fn faulty_run(bin: &str, twin: bool, site: Site, extra: &[&str]) -> (RunOutput, 
 fn check_posts(out: &RunOutput) -> Vec<u32> {
     let mut pages = Vec::new();
     for (_, _, msg) in out.events() {
-        let Some(rest) = msg
-            .strip_prefix("parse page ")
-            .or(msg.strip_prefix("page "))
-        else {
+        let Some(rest) = msg.strip_prefix("parse page ").or(msg.strip_prefix("page ")) else {
             continue;
         };
         let Some((page, rest)) = rest.split_once(": ") else {
@@ -152,10 +137,8 @@ fn check_posts(out: &RunOutput) -> Vec<u32> {
         let Some((posts, _)) = rest.split_once(" posts") else {
             continue;
         };
-        let (page, posts): (u32, usize) = (
-            page.parse().expect("a page"),
-            posts.parse().expect("a count"),
-        );
+        let (page, posts): (u32, usize) =
+            (page.parse().expect("a page"), posts.parse().expect("a count"));
         assert_eq!(posts, posts_on_page(page), "page {page}: {}", out.dump());
         pages.push(page);
     }
@@ -175,23 +158,12 @@ fn replay(bin: &str, seed: u64, attempts: &str, crawls: usize) -> Vec<Printed> {
         check_exit(acc, out);
         let reported = check_posts(out);
         let fetched = acc.iter().map(|a| a.ok + a.retried).sum::<usize>();
-        assert_eq!(
-            reported.len(),
-            fetched,
-            "every fetched page parsed once: {}",
-            out.dump()
-        );
+        assert_eq!(reported.len(), fetched, "every fetched page parsed once: {}", out.dump());
         if acc.iter().all(|a| a.failed == 0) {
             line(out, "check: ");
         }
     }
-    assert_eq!(
-        rs_acc,
-        py_acc,
-        "the same seed, the same account:\n{}\n{}",
-        rs.dump(),
-        py.dump()
-    );
+    assert_eq!(rs_acc, py_acc, "the same seed, the same account:\n{}\n{}", rs.dump(), py.dump());
     rs_acc
 }
 
@@ -229,12 +201,7 @@ fn every_page_failing_is_named_page_by_page() {
         ("crawler_pipeline", false),
         ("crawler_pipeline", true),
     ] {
-        let (out, acc) = faulty_run(
-            bin,
-            twin,
-            faulty_site(1.0, 0.0, 0.0, 1),
-            &["--attempts", "2"],
-        );
+        let (out, acc) = faulty_run(bin, twin, faulty_site(1.0, 0.0, 0.0, 1), &["--attempts", "2"]);
         assert!(!acc.is_empty(), "{}", out.dump());
         for a in &acc {
             check_account(a, &out);
@@ -273,16 +240,8 @@ fn crawlers_report_a_dead_site_in_one_line() {
             assert_eq!(out.code, Some(1), "{}", out.dump());
             line_err(&out, &format!("no blog site at {url} (connection refused)"));
             line_err(&out, "blog-site"); // how to start one
-            assert!(
-                !out.stdout.contains("failed: "),
-                "no page tried: {}",
-                out.dump()
-            );
-            assert!(
-                !out.stdout.contains(" pages: "),
-                "no account: {}",
-                out.dump()
-            );
+            assert!(!out.stdout.contains("failed: "), "no page tried: {}", out.dump());
+            assert!(!out.stdout.contains(" pages: "), "no account: {}", out.dump());
         }
     }
     let _ = std::fs::remove_file(out_file);
@@ -290,20 +249,13 @@ fn crawlers_report_a_dead_site_in_one_line() {
     if std::net::TcpStream::connect("127.0.0.1:8000").is_err() {
         let out = run_twin(DIR, "crawler", &[], 20);
         assert_eq!(out.code, Some(1), "{}", out.dump());
-        line_err(
-            &out,
-            "no blog site at http://127.0.0.1:8000 (connection refused)",
-        );
+        line_err(&out, "no blog site at http://127.0.0.1:8000 (connection refused)");
     }
 }
 
 /// The one stderr line of a failed run, which contains `want`.
 fn line_err(out: &RunOutput, want: &str) {
-    let errors: Vec<&str> = out
-        .stderr
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
+    let errors: Vec<&str> = out.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(errors.len(), 1, "{}", out.dump());
     assert!(errors[0].contains(want), "{want}: {}", out.dump());
 }
@@ -328,10 +280,7 @@ fn crawlers_refuse_a_bad_site_url_and_a_bad_out_path() {
     let missing = std::env::temp_dir().join(format!("no-such-dir-{}", std::process::id()));
     let out_path = missing.join("posts.txt").display().to_string();
     let args = ["--site", site.url(), "--out", out_path.as_str()];
-    for out in [
-        run_bin(PIPELINE, &args, 10),
-        run_twin(DIR, "crawler_pipeline", &args, 10),
-    ] {
+    for out in [run_bin(PIPELINE, &args, 10), run_twin(DIR, "crawler_pipeline", &args, 10)] {
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(1), "{}", out.dump());
         let errors: Vec<&str> = out.stderr.lines().filter(|l| l.contains("rror:")).collect();
@@ -379,56 +328,28 @@ fn assert_pipeline(out: &RunOutput, file: &PathBuf) {
     let (mut fetched, mut parsed) = (Vec::new(), Vec::new());
     for (_, who, msg) in out.events() {
         if let Some(rest) = msg.strip_prefix("craw ") {
-            assert!(
-                ["craw0", "craw1", "craw2"].contains(&who.as_str()),
-                "{}",
-                out.dump()
-            );
+            assert!(["craw0", "craw1", "craw2"].contains(&who.as_str()), "{}", out.dump());
             let url = rest.split(',').next().expect("a URL");
-            fetched.push(
-                url.rsplit('/')
-                    .next()
-                    .and_then(|p| p.parse::<u32>().ok())
-                    .expect("a page"),
-            );
+            fetched
+                .push(url.rsplit('/').next().and_then(|p| p.parse::<u32>().ok()).expect("a page"));
         } else if let Some(rest) = msg.strip_prefix("parse page ") {
-            assert!(
-                ["parse0", "parse1"].contains(&who.as_str()),
-                "{}",
-                out.dump()
-            );
-            parsed.push(
-                rest.split(':')
-                    .next()
-                    .and_then(|p| p.parse::<u32>().ok())
-                    .expect("a page"),
-            );
+            assert!(["parse0", "parse1"].contains(&who.as_str()), "{}", out.dump());
+            parsed
+                .push(rest.split(':').next().and_then(|p| p.parse::<u32>().ok()).expect("a page"));
         }
     }
     fetched.sort_unstable();
     parsed.sort_unstable();
     let all: Vec<u32> = (1..=PAGES).collect();
-    assert_eq!(
-        fetched,
-        all,
-        "every page fetched exactly once: {}",
-        out.dump()
-    );
-    assert_eq!(
-        parsed,
-        all,
-        "every page parsed exactly once: {}",
-        out.dump()
-    );
+    assert_eq!(fetched, all, "every page fetched exactly once: {}", out.dump());
+    assert_eq!(parsed, all, "every page parsed exactly once: {}", out.dump());
 
     let text = std::fs::read_to_string(file).expect("the results file exists");
     let mut per_page: BTreeMap<u32, usize> = BTreeMap::new();
     for line in text.lines() {
         let mut fields = line.split('\t');
-        let page: u32 = fields
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("page<TAB>href<TAB>title");
+        let page: u32 =
+            fields.next().and_then(|p| p.parse().ok()).expect("page<TAB>href<TAB>title");
         let href = fields.next().expect("an href");
         // Absolute links, as the original blog's.
         assert!(
@@ -439,18 +360,8 @@ fn assert_pipeline(out: &RunOutput, file: &PathBuf) {
     }
     let want: BTreeMap<u32, usize> = (1..=PAGES).map(|n| (n, posts_on_page(n))).collect();
     assert_eq!(per_page, want, "the file holds every page's posts:\n{text}");
-    line(
-        out,
-        &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"),
-    );
-    line(
-        out,
-        &format!(
-            "results: {} ({} lines)",
-            file.display(),
-            expected_posts(PAGES)
-        ),
-    );
+    line(out, &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"));
+    line(out, &format!("results: {} ({} lines)", file.display(), expected_posts(PAGES)));
     let total = expected_posts(PAGES);
     line(
         out,
@@ -463,11 +374,7 @@ fn assert_pipeline(out: &RunOutput, file: &PathBuf) {
 fn pipeline_with_its_own_site_ends_by_itself() {
     let file = temp_out("own-rs");
     let path = file.to_str().expect("a UTF-8 temp path");
-    let out = run_bin(
-        PIPELINE,
-        &["--pages", "10", "--latency-ms", "0", "--out", path],
-        60,
-    );
+    let out = run_bin(PIPELINE, &["--pages", "10", "--latency-ms", "0", "--out", path], 60);
     assert_pipeline(&out, &file);
 }
 

@@ -59,11 +59,7 @@ fn costs(out: &RunOutput) -> Vec<String> {
     let cost = |l: &str| Some(l.split_once(", cost = ")?.0.to_string());
     let costs: Vec<String> = out.stdout.lines().filter_map(cost).collect();
     for l in out.stdout.lines().filter(|l| l.contains(", cost = ")) {
-        let secs = l
-            .split_once(", cost = ")
-            .unwrap()
-            .1
-            .strip_suffix(" seconds");
+        let secs = l.split_once(", cost = ").unwrap().1.strip_suffix(" seconds");
         let secs = secs.and_then(|s| s.parse::<f64>().ok());
         assert!(secs.is_some_and(|s| s >= 0.0), "{l}\n{}", out.dump());
     }
@@ -72,11 +68,8 @@ fn costs(out: &RunOutput) -> Vec<String> {
 
 /// The run's one `answer: ...` line, without the prefix.
 fn answer(out: &RunOutput) -> String {
-    let answers: Vec<&str> = out
-        .stdout
-        .lines()
-        .filter_map(|l| l.strip_prefix("answer: "))
-        .collect();
+    let answers: Vec<&str> =
+        out.stdout.lines().filter_map(|l| l.strip_prefix("answer: ")).collect();
     assert_eq!(answers.len(), 1, "one answer line\n{}", out.dump());
     answers[0].to_string()
 }
@@ -139,11 +132,8 @@ fn events_are_marks(spans: &[Span], out: &RunOutput) {
         .filter(|s| s.start == s.end)
         .map(|s| (s.name.clone(), s.what.clone(), s.start))
         .collect();
-    let mut events: Vec<(String, String, f64)> = out
-        .events()
-        .into_iter()
-        .map(|(t, w, m)| (w, m, t))
-        .collect();
+    let mut events: Vec<(String, String, f64)> =
+        out.events().into_iter().map(|(t, w, m)| (w, m, t)).collect();
     assert_eq!(marks.len(), events.len(), "{marks:?}\n{}", out.dump());
     let key = |a: &(String, String, f64), b: &(String, String, f64)| {
         (&a.0, &a.1).cmp(&(&b.0, &b.1)).then(a.2.total_cmp(&b.2))
@@ -153,22 +143,14 @@ fn events_are_marks(spans: &[Span], out: &RunOutput) {
     for (m, e) in marks.iter().zip(&events) {
         assert_eq!((&m.0, &m.1), (&e.0, &e.1), "{}", out.dump());
         // The line shows milliseconds, rounded.
-        assert!(
-            (m.2 - e.2).abs() <= 0.0015,
-            "{m:?} vs {e:?}\n{}",
-            out.dump()
-        );
+        assert!((m.2 - e.2).abs() <= 0.0015, "{m:?} vs {e:?}\n{}", out.dump());
     }
 }
 
 /// A span labelled `label` (a cost line's) on row `main`.
 fn has_cost_span(spans: &[Span], label: &str, out: &RunOutput) {
     let found = spans.iter().any(|s| s.what == label && s.name == "main");
-    assert!(
-        found,
-        "no span {label:?} on main: {spans:?}\n{}",
-        out.dump()
-    );
+    assert!(found, "no span {label:?} on main: {spans:?}\n{}", out.dump());
 }
 
 // ---------- crawler ----------
@@ -207,11 +189,7 @@ fn crawler_costs_answer_and_spans() {
             let (single, multi): (Vec<Span>, Vec<Span>) =
                 fetches.into_iter().partition(|s| s.name == "main");
             let want_pages = |crawl| {
-                if only.is_none_or(|o| o == crawl) {
-                    pages(PAGES)
-                } else {
-                    vec![]
-                }
+                if only.is_none_or(|o| o == crawl) { pages(PAGES) } else { vec![] }
             };
             assert_eq!(labels(&single), want_pages("single"), "{}", out.dump());
             assert_eq!(labels(&multi), want_pages("multi"), "{}", out.dump());
@@ -220,8 +198,7 @@ fn crawler_costs_answer_and_spans() {
                 let (row, page) = (s.name.strip_prefix("craw-"), s.what.strip_prefix("page "));
                 assert_eq!(row, page, "{s:?}");
             }
-            want.iter()
-                .for_each(|&label| has_cost_span(&spans, label, &out));
+            want.iter().for_each(|&label| has_cost_span(&spans, label, &out));
             events_are_marks(&spans, &out);
         }
     }
@@ -256,14 +233,9 @@ fn thread_pool_costs_answer_and_spans() {
             assert_eq!(labels(&fetches), pages(PAGES), "{}", out.dump());
             let rows: BTreeSet<String> = fetches.iter().map(|s| s.name.clone()).collect();
             let pool: BTreeSet<String> = (0..workers).map(|i| format!("pool-{i}")).collect();
-            assert!(
-                rows.is_subset(&pool) && !rows.is_empty(),
-                "{rows:?}\n{}",
-                out.dump()
-            );
+            assert!(rows.is_subset(&pool) && !rows.is_empty(), "{rows:?}\n{}", out.dump());
             rows_never_overlap(&fetches, &out);
-            want.iter()
-                .for_each(|&label| has_cost_span(&spans, label, &out));
+            want.iter().for_each(|&label| has_cost_span(&spans, label, &out));
             events_are_marks(&spans, &out);
         }
     }
@@ -309,8 +281,7 @@ fn cpu_bound_costs_answer_and_spans() {
             assert!(row_ok, "{s:?}\n{}", out.dump());
         }
         rows_never_overlap(&calls, &out);
-        want.iter()
-            .for_each(|&label| has_cost_span(&spans, label, &out));
+        want.iter().for_each(|&label| has_cost_span(&spans, label, &out));
     }
 }
 
@@ -343,13 +314,7 @@ fn semaphore_jobs_never_exceed_the_permits() {
         // permit: at most `permits` such windows open at any instant.
         let spans = TempSpans::new(&format!("sem-{python}"));
         let args = ["--jobs", "7", "--permits", "3", "--job-secs", "0.02"];
-        let out = run(
-            (SEMAPHORE, "semaphore"),
-            python,
-            &args,
-            Some(spans.arg()),
-            30,
-        );
+        let out = run((SEMAPHORE, "semaphore"), python, &args, Some(spans.arg()), 30);
         ok(&out);
         let spans = spans.spans(&out);
         events_are_marks(&spans, &out);
@@ -363,16 +328,10 @@ fn semaphore_jobs_never_exceed_the_permits() {
             .map(|row| {
                 let at = |prefix: &str| {
                     let m = rows[row].iter().find(|s| s.what.starts_with(prefix));
-                    m.unwrap_or_else(|| panic!("{row}: no {prefix:?} mark\n{}", out.dump()))
-                        .start
+                    m.unwrap_or_else(|| panic!("{row}: no {prefix:?} mark\n{}", out.dump())).start
                 };
                 let (start, end) = (at("acquired"), at("releasing"));
-                Span {
-                    name: row.clone(),
-                    what: "permit".into(),
-                    start,
-                    end,
-                }
+                Span { name: row.clone(), what: "permit".into(), start, end }
             })
             .collect();
         assert!(max_open(&held) <= 3, "{held:?}\n{}", out.dump());
@@ -395,23 +354,11 @@ fn a_spans_file_that_cannot_be_created_is_one_error_line() {
     let path = missing_spans_path();
     let site = faulty_site(0.0, 0.0, 0.0, 1);
     let runs: [((&str, &str), Vec<&str>); 5] = [
-        (
-            (CRAWLER, "crawler"),
-            vec!["--site", site.url(), "--pages", "2"],
-        ),
-        (
-            (POOL, "thread_pool"),
-            vec!["--site", site.url(), "--pages", "2"],
-        ),
+        ((CRAWLER, "crawler"), vec!["--site", site.url(), "--pages", "2"]),
+        ((POOL, "thread_pool"), vec!["--site", site.url(), "--pages", "2"]),
         ((CPU, "cpu_bound"), vec!["--count", "1"]),
-        (
-            (SING, "sing_dance"),
-            vec!["--iterations", "1", "--interval", "0"],
-        ),
-        (
-            (SEMAPHORE, "semaphore"),
-            vec!["--jobs", "1", "--job-secs", "0"],
-        ),
+        ((SING, "sing_dance"), vec!["--iterations", "1", "--interval", "0"]),
+        ((SEMAPHORE, "semaphore"), vec!["--jobs", "1", "--job-secs", "0"]),
     ];
     for (bin, args) in runs {
         for python in [false, true] {
@@ -427,17 +374,7 @@ fn a_spans_file_that_cannot_be_created_is_one_error_line() {
 /// Without the variable nothing is recorded and nothing is said about spans.
 #[test]
 fn no_spans_file_without_the_variable() {
-    let out = run(
-        (POOL, "thread_pool"),
-        false,
-        &["--pages", "2", "--latency-ms", "0"],
-        None,
-        30,
-    );
+    let out = run((POOL, "thread_pool"), false, &["--pages", "2", "--latency-ms", "0"], None, 30);
     ok(&out);
-    assert!(
-        !out.stdout.contains("spans") && out.stderr.is_empty(),
-        "{}",
-        out.dump()
-    );
+    assert!(!out.stdout.contains("spans") && out.stderr.is_empty(), "{}", out.dump());
 }

@@ -23,11 +23,7 @@ fn both(exe: &str, twin: &str, args: &[&str]) -> [RunOutput; 2] {
 
 /// What `main` said, in order.
 fn main_said(out: &RunOutput) -> Vec<String> {
-    said(out)
-        .into_iter()
-        .filter(|(who, _)| who == "main")
-        .map(|(_, msg)| msg)
-        .collect()
+    said(out).into_iter().filter(|(who, _)| who == "main").map(|(_, msg)| msg).collect()
 }
 
 /// The page list of the `main` event starting with `prefix` (`... pages [1, 2]`).
@@ -36,14 +32,8 @@ fn pages(out: &RunOutput, prefix: &str) -> Vec<u32> {
         .into_iter()
         .find(|m| m.starts_with(prefix))
         .unwrap_or_else(|| panic!("no {prefix:?}\n{}", out.dump()));
-    let list = msg
-        .rsplit_once('[')
-        .map(|(_, l)| l.trim_end_matches(']'))
-        .unwrap_or_default();
-    list.split(", ")
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse().expect("a page"))
-        .collect()
+    let list = msg.rsplit_once('[').map(|(_, l)| l.trim_end_matches(']')).unwrap_or_default();
+    list.split(", ").filter(|s| !s.is_empty()).map(|s| s.parse().expect("a page")).collect()
 }
 
 /// A crawl with `fetched` pages fetched: map in input order, as_completed
@@ -66,29 +56,17 @@ fn assert_crawl(out: &RunOutput, fetched: &[u32]) {
     for msg in main_said(out) {
         if let Some(rest) = msg.strip_prefix("as_completed: http") {
             let (url, posts) = rest.split_once(": ").expect("url: N posts");
-            let page: u32 = url
-                .rsplit('/')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("a page");
+            let page: u32 = url.rsplit('/').next().and_then(|p| p.parse().ok()).expect("a page");
             let want = format!("{} posts", posts_on_page(page));
             assert_eq!(posts, want, "{}", out.dump());
             completed.push(page);
         }
     }
     completed.sort_unstable();
-    assert_eq!(
-        completed,
-        fetched,
-        "each fetched page parsed once: {}",
-        out.dump()
-    );
+    assert_eq!(completed, fetched, "each fetched page parsed once: {}", out.dump());
     if fetched.len() == PAGES as usize {
         let total = expected_posts(PAGES);
-        line(
-            out,
-            &format!("check: the pool found {total} post links on {PAGES} pages"),
-        );
+        line(out, &format!("check: the pool found {total} post links on {PAGES} pages"));
         line(out, &format!("answer: {total} post links on {PAGES} pages"));
     }
 }
@@ -100,27 +78,17 @@ fn crawl_with_its_own_site() {
     ok(&out);
     let all: Vec<u32> = (1..=PAGES).collect();
     assert_crawl(&out, &all);
-    line(
-        &out,
-        &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"),
-    );
+    line(&out, &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"));
 }
 
 #[test]
 fn crawl_and_twin_on_a_running_site() {
     let site = faulty_site(0.0, 0.0, 0.0, 1);
     let all: Vec<u32> = (1..=PAGES).collect();
-    for out in both(
-        POOL,
-        "thread_pool",
-        &["--site", site.url(), "--pages", "10"],
-    ) {
+    for out in both(POOL, "thread_pool", &["--site", site.url(), "--pages", "10"]) {
         ok(&out);
         assert_crawl(&out, &all);
-        line(
-            &out,
-            &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"),
-        );
+        line(&out, &format!("{PAGES} pages: {PAGES} ok, 0 retried, 0 failed"));
     }
 }
 
@@ -130,21 +98,10 @@ fn replay(seed: u64, attempts: &str) -> accounts::Printed {
     let mut seen = Vec::new();
     for twin in [false, true] {
         let site = mixed_faults(seed);
-        let args = [
-            "--site",
-            site.url(),
-            "--pages",
-            "10",
-            "--timeout",
-            TIMEOUT,
-            "--attempts",
-            attempts,
-        ];
-        let out = if twin {
-            run_twin(DIR, "thread_pool", &args, 60)
-        } else {
-            run_bin(POOL, &args, 60)
-        };
+        let args =
+            ["--site", site.url(), "--pages", "10", "--timeout", TIMEOUT, "--attempts", attempts];
+        let out =
+            if twin { run_twin(DIR, "thread_pool", &args, 60) } else { run_bin(POOL, &args, 60) };
         let acc = accounts(&out, site.url());
         assert_eq!(acc.len(), 1, "one account: {}", out.dump());
         check_account(&acc[0], &out);
@@ -176,34 +133,14 @@ fn crawl_and_twin_under_faults_retry_and_replay() {
 #[test]
 fn crawl_and_twin_through_map_alone() {
     let site = faulty_site(0.0, 0.0, 0.0, 1);
-    let args = [
-        "--site",
-        site.url(),
-        "--pages",
-        "10",
-        "--workers",
-        "3",
-        "--only",
-        "map",
-    ];
+    let args = ["--site", site.url(), "--pages", "10", "--workers", "3", "--only", "map"];
     for out in both(POOL, "thread_pool", &args) {
         ok(&out);
         has_cost(&out, "map");
         assert!(!out.stdout.contains("as_completed"), "{}", out.dump());
         let all: Vec<u32> = (1..=PAGES).collect();
-        assert_eq!(
-            pages(&out, "map (input order): pages "),
-            all,
-            "{}",
-            out.dump()
-        );
-        line(
-            &out,
-            &format!(
-                "answer: {} post links on {PAGES} pages",
-                expected_posts(PAGES)
-            ),
-        );
+        assert_eq!(pages(&out, "map (input order): pages "), all, "{}", out.dump());
+        line(&out, &format!("answer: {} post links on {PAGES} pages", expected_posts(PAGES)));
     }
 }
 
@@ -222,45 +159,29 @@ fn assert_orders(out: &RunOutput, order: &[usize]) {
         .filter(|(_, m)| m.contains(": done (turn "))
         .map(|(_, m)| m)
         .collect();
-    let want: Vec<String> = order
-        .iter()
-        .enumerate()
-        .map(|(k, i)| format!("task {i}: done (turn {k})"))
-        .collect();
+    let want: Vec<String> =
+        order.iter().enumerate().map(|(k, i)| format!("task {i}: done (turn {k})")).collect();
     assert_eq!(done, [want.clone(), want].concat(), "{}", out.dump());
     let main = main_said(out);
     let has = |msg: String| assert!(main.contains(&msg), "{msg}\n{}", out.dump());
     has(format!("map (input order): {rank:?}"));
-    let completed: Vec<String> = main
-        .iter()
-        .filter_map(|m| m.strip_prefix("as_completed: "))
-        .map(String::from)
-        .collect();
-    let want: Vec<String> = order
-        .iter()
-        .enumerate()
-        .map(|(k, i)| format!("task {i} -> {k}"))
-        .collect();
+    let completed: Vec<String> =
+        main.iter().filter_map(|m| m.strip_prefix("as_completed: ")).map(String::from).collect();
+    let want: Vec<String> =
+        order.iter().enumerate().map(|(k, i)| format!("task {i} -> {k}")).collect();
     assert_eq!(completed, want, "{}", out.dump());
     let in_order: Vec<(usize, usize)> = order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
-    has(format!(
-        "as_completed (completion order, (index, result)): {in_order:?}"
-    ));
+    has(format!("as_completed (completion order, (index, result)): {in_order:?}"));
     let resorted: Vec<(usize, usize)> = (0..n).map(|i| (i, rank[i])).collect();
     has(format!("re-sorted by index: {resorted:?}"));
     // Every task ran on a pool thread, named alike in Rust and Python.
     for (who, msg) in said(out) {
         if msg.starts_with("task ") {
-            let k = who
-                .strip_prefix("pool-")
-                .and_then(|k| k.parse::<usize>().ok());
+            let k = who.strip_prefix("pool-").and_then(|k| k.parse::<usize>().ok());
             assert!(k.is_some_and(|k| k < n), "{who}: {}", out.dump());
         }
     }
-    line(
-        out,
-        &format!("check: map and the re-sorted results are both in input order {rank:?}"),
-    );
+    line(out, &format!("check: map and the re-sorted results are both in input order {rank:?}"));
 }
 
 #[test]
@@ -271,11 +192,7 @@ fn result_orders_are_exact() {
     // Input order finishing in input order, the reverse, and one task.
     for order in [&[0, 1, 2, 3][..], &[3, 2, 1, 0], &[0]] {
         let flag: Vec<String> = order.iter().map(|i| i.to_string()).collect();
-        for out in both(
-            ORDERS,
-            "result_orders",
-            &["--finish-order", &flag.join(",")],
-        ) {
+        for out in both(ORDERS, "result_orders", &["--finish-order", &flag.join(",")]) {
             assert_orders(&out, order);
         }
     }

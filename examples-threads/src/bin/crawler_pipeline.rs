@@ -15,10 +15,10 @@
 //! on `html_queue`; two `do_parse` threads write every post to one file.
 //! Changed from it: its threads loop `while True` and never exit, so here the
 //! queues are crossbeam channels and shutdown flows down the pipe as senders
-//! drop (no sentinel); its file is never closed, here it is flushed and
-//! closed, then checked; its 1-2 s sleeps are dropped; a page that fails after
-//! its retries (`--attempts`, `--timeout`) is left out and named in the
-//! account, and then the exit code is 1.
+//! drop (no sentinel); its file is never closed, here each page is one write
+//! and the file is closed, then checked; its 1-2 s sleeps are dropped; a page
+//! that fails after its retries (`--attempts`, `--timeout`) is left out and
+//! named in the account, and then the exit code is 1.
 //!
 //! Run: `cargo run -p examples-threads --bin crawler_pipeline -- --pages 50 --out /tmp/posts.txt`
 //! (add `--site http://127.0.0.1:8000` to crawl a running
@@ -30,7 +30,7 @@
 //! post), the check, and then the program exits.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::thread;
@@ -68,16 +68,13 @@ fn do_craw(urls: Receiver<Page>, htmls: Sender<Page>, retry: &Retry, account: &M
 } // `htmls` drops here: one sender fewer; the last one gone ends the parse loops
 
 /// The course's `do_parse`: HTML in, a line per post into the shared file, until no sender is left.
-fn do_parse(htmls: Receiver<Page>, out: &Mutex<BufWriter<File>>) -> Result<()> {
+fn do_parse(htmls: Receiver<Page>, out: &Mutex<File>) -> Result<()> {
     for (page, html) in htmls.iter() {
         let posts = parse_posts(&html);
-        let mut w = out.lock().unwrap(); // one lock per page keeps its lines together
-        for p in &posts {
-            writeln!(w, "{page}\t{}\t{}", p.href, p.title)?;
-        }
-        drop(w);
-        let (n, left) = (posts.len(), htmls.len());
-        event!("parse page {page}: {n} posts, html_queue.size={left}");
+        let lines: String =
+            posts.iter().map(|p| format!("{page}\t{}\t{}\n", p.href, p.title)).collect();
+        out.lock().unwrap().write_all(lines.as_bytes())?; // one write per page keeps its lines together
+        event!("parse page {page}: {} posts, html_queue.size={}", posts.len(), htmls.len());
     }
     Ok(())
 }
@@ -88,14 +85,13 @@ fn main() -> Result<()> {
     let site = args.crawl.open_site()?; // --site, or a blog site served from here while `site` lives
     let path = &args.out;
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    let (out, account) = (Mutex::new(BufWriter::new(file)), Mutex::new(Account::new()));
+    let (out, account) = (Mutex::new(file), Mutex::new(Account::new()));
     let (retry, account_ref) = (args.crawl.retry(), &account);
 
     let (url_tx, url_rx) = unbounded();
     let (html_tx, html_rx) = unbounded();
-    for page in (1..).zip(site.page_urls(args.crawl.pages)) {
-        url_tx.send(page)?; // unbounded, and url_rx is alive: cannot fail
-    }
+    // Every URL queued at once: the channel is unbounded, and url_rx is alive, so no send fails.
+    (1..).zip(site.page_urls(args.crawl.pages)).try_for_each(|page| url_tx.send(page))?;
     drop(url_tx); // no more URLs: once the channel is empty, the fetch loops end
     timed("pipeline", || {
         thread::scope(|s| -> Result<()> {
@@ -115,9 +111,7 @@ fn main() -> Result<()> {
             parsers.into_iter().try_for_each(|t| t.join().unwrap())
         })
     })?;
-    // Flush the buffer and close the file (the course's program never does).
-    let file = out.into_inner().unwrap().into_inner(); // unwrap: not poisoned, see above
-    drop(file.context("writing the results")?);
+    drop(out); // close the file (the course's program never does), then read it back
     let account = account.into_inner().unwrap();
     account.print();
     // Each fetched page's posts in the file once, failed pages absent.

@@ -34,11 +34,9 @@ use examples_threads::turns::{self, task, turns};
 use rayon::prelude::*;
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 
+/// map, as_completed and a re-sort: the three result orders of a thread pool.
 #[derive(Parser)]
-#[command(
-    name = "result_orders",
-    about = "map, as_completed and a re-sort: the three result orders"
-)]
+#[command(name = "result_orders")]
 struct Args {
     /// Task indexes in the order they finish, a permutation of 0..n (1 <= n <= 64).
     // `std::vec::Vec`: one value, `4,1,3,0,2`, checked whole (a plain `Vec` takes one per flag).

@@ -72,9 +72,7 @@ fn main() -> Result<()> {
 
     // 1. pool.map(craw, urls): `collect` puts each result in its slot, so input order.
     let craw = |url: &String| craw(url, &retry, map_only);
-    let mut crawl: Vec<(Fetched, Option<usize>)> = timed("map", || {
-        pool.install(|| urls.par_iter().map(craw).collect())
-    });
+    let mut crawl: Vec<_> = timed("map", || pool.install(|| urls.par_iter().map(craw).collect()));
     let order = examples_threads::page_numbers(crawl.iter().map(|(f, _)| f.url.as_str()));
     event!("map (input order): pages {order:?}");
 
