@@ -30,31 +30,25 @@ import argparse
 import threading
 
 
-def craw(page, url, args):
-    """blog_spider.craw(url), then its parse: the post links on one list page."""
-    fetched = blog_spider.fetch(url, args)  # timeout + retries; a page that failed is in the account
-    if fetched.body is not None:
-        blog_spider.log(f"page {page}: {len(blog_spider.parse(fetched.body))} posts")
-    return fetched
+def craw(page, url, args, account):
+    """blog_spider.craw(url), then its parse; the account counts and checks each page's post links."""
+    posts = account.record(blog_spider.fetch(url, args))  # timeout + retries; None: failed for good
+    if posts is not None:
+        blog_spider.log(f"page {page}: {posts} posts")
 
 
-def single_thread(urls, args):
-    return [craw(page, url, args) for page, url in enumerate(urls, 1)]
+def single_thread(urls, args, account):
+    for page, url in enumerate(urls, 1):
+        craw(page, url, args, account)
 
 
-def multi_thread(urls, args):
-    results = [None] * len(urls)  # a thread returns nothing: each fills its own slot
-
-    def run(page, url):
-        results[page - 1] = craw(page, url, args)
-
-    threads = [threading.Thread(target=run, args=(page, url), name=f"craw-{page}")
+def multi_thread(urls, args, account):
+    threads = [threading.Thread(target=craw, args=(page, url, args, account), name=f"craw-{page}")
                for page, url in enumerate(urls, 1)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return results
 
 
 def main():
@@ -66,14 +60,13 @@ def main():
     accounts = []
     for name, crawl in [("single", single_thread), ("multi", multi_thread)]:
         if args.only in (None, name):
+            accounts.append(blog_spider.Account())  # every URL, each fetched page's post links
             with blog_spider.timed(f"{name} thread"):
-                results = crawl(urls, args)
-            accounts.append(blog_spider.Account())  # every URL; it checks each page's post links
-            for fetched in results:
-                accounts[-1].record(fetched)
+                crawl(urls, args, accounts[-1])
             accounts[-1].print()
-    if args.only is None and results[0].body is not None:  # the links are absolute: follow the first
-        href, title = blog_spider.parse(results[0].body)[0]
+    first = accounts[-1].urls[urls[0]]
+    if args.only is None and first.body is not None:  # the links are absolute: follow the first
+        href, title = blog_spider.parse(first.body)[0]
         if title not in (blog_spider.fetch(href, args).body or ""):
             blog_spider.fail(f"{href} is not {title!r}")
         print(f'followed {href}: "{title}"', flush=True)
