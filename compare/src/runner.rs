@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use indicatif::ProgressBar;
 use serde::Serialize;
-use shared::report::{Cost, Report, parse_answer, parse_costs};
+use shared::report::{Cost, parse_answer, parse_costs};
 
 use crate::contenders::{Contender, Lang, Side, job_kind};
 use crate::measure::{self, Run};
@@ -281,9 +281,6 @@ fn command(plan: &Plan, c: &Contender, side: &Side) -> Result<Command, String> {
         }
     };
     cmd.args(&side.args).current_dir(&plan.root);
-    if legacy_json(&cmd) {
-        cmd.arg("--json");
-    }
     // a run of its own: no spans file, no clock inherited from us
     cmd.env_remove(shared::spans::SPANS_ENV)
         .env_remove(shared::spans::ROOT_ENV)
@@ -293,18 +290,6 @@ fn command(plan: &Plan, c: &Contender, side: &Side) -> Result<Command, String> {
 
 fn shown(path: &Path, root: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).display().to_string()
-}
-
-/// Transitional, while the example crates move from `--json` to the
-/// `answer:` line: a program whose `--help` still offers `--json` gets it,
-/// and its report's answer is read when it prints no `answer:` line.
-fn legacy_json(cmd: &Command) -> bool {
-    let mut help = Command::new(cmd.get_program());
-    help.args(cmd.get_args()).arg("--help");
-    if let Some(dir) = cmd.get_current_dir() {
-        help.current_dir(dir);
-    }
-    help.output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("--json"))
 }
 
 /// One run; `Err` says why it does not count (exit code, timeout, no
@@ -320,8 +305,7 @@ fn one_run(plan: &Plan, cmd: &mut Command) -> Result<(Run, Vec<Cost>, Option<Str
         return Err(format!("exited with {code}: {}", run.tail()));
     }
     let costs = parse_costs(&run.stdout);
-    let answer = parse_answer(&run.stdout)
-        .or_else(|| Report::from_stdout(&run.stdout).and_then(|r| r.answer));
+    let answer = parse_answer(&run.stdout);
     if answer.is_none() {
         return Err("printed no `answer: ...` line".to_string());
     }
