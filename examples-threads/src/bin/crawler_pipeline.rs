@@ -71,9 +71,9 @@ fn do_craw(urls: Receiver<Page>, htmls: Sender<Page>, retry: &Retry, account: &M
 fn do_parse(htmls: Receiver<Page>, out: &Mutex<File>) -> Result<()> {
     for (page, html) in htmls.iter() {
         let posts = parse_posts(&html);
-        let lines: String =
+        let text: String =
             posts.iter().map(|p| format!("{page}\t{}\t{}\n", p.href, p.title)).collect();
-        out.lock().unwrap().write_all(lines.as_bytes())?; // one write per page keeps its lines together
+        out.lock().unwrap().write_all(text.as_bytes())?; // one write per page keeps its lines together
         event!("parse page {page}: {} posts, html_queue.size={}", posts.len(), htmls.len());
     }
     Ok(())
@@ -88,8 +88,7 @@ fn main() -> Result<()> {
     let (out, account) = (Mutex::new(file), Mutex::new(Account::new()));
     let (retry, account_ref) = (args.crawl.retry(), &account);
 
-    let (url_tx, url_rx) = unbounded();
-    let (html_tx, html_rx) = unbounded();
+    let ((url_tx, url_rx), (html_tx, html_rx)) = (unbounded(), unbounded()); // queue.Queue() x 2
     // Every URL queued at once: the channel is unbounded, and url_rx is alive, so no send fails.
     (1..).zip(site.page_urls(args.crawl.pages)).try_for_each(|page| url_tx.send(page))?;
     drop(url_tx); // no more URLs: once the channel is empty, the fetch loops end
