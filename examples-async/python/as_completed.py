@@ -32,12 +32,12 @@ def names(ids):
 async def main_async(ds):
     n = len(ds)
     got = [await f for f in asyncio.as_completed([task(i, d) for i, d in enumerate(ds, 1)])]
-    blog_spider.log("as_completed: completion order " + names(got))
+    blog_spider.log("as_completed: completion order " + names(got), "main")
     waits = [ds[i - 1] for i in got]
     if waits != sorted(waits) or sorted(got) != list(range(1, n + 1)):
         sys.exit("error: not every task once, shortest wait first")
     got = await asyncio.gather(*(task(i, d) for i, d in enumerate(ds, 1)))
-    blog_spider.log("gather: input order " + names(got))
+    blog_spider.log("gather: input order " + names(got), "main")
     if got != list(range(1, n + 1)):
         sys.exit("error: gather lost input order")
     print(f"check: {n} tasks came back once each: shortest wait first, or in input order", flush=True)

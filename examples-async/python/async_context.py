@@ -17,14 +17,10 @@ drop: open, query, `dropped while open`, no close.
 
 import argparse
 import asyncio
-import time
+import os, sys
 from contextlib import asynccontextmanager
-
-START = time.perf_counter()
-
-
-def log(msg, who="main"):  # shared's event line: `[  0.503s who] msg`
-    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+from blog_spider import log  # log(msg, name): `[  0.503s name] msg`, shared/python/blog_spider.py
 
 
 class Connection:
@@ -94,11 +90,11 @@ def main():
     parser.add_argument("--fail", action="store_true")
     fail = parser.parse_args().fail
     for form, body in [("explicit", explicit), ("helper", helper), ("drop", drop)]:
-        log(f"{form}: open, query, then clean up")
+        log(f"{form}: open, query, then clean up", "main")
         try:
-            log(f"{form}: the body returned {asyncio.run(body(fail))}")
+            log(f"{form}: the body returned {asyncio.run(body(fail))}", "main")
         except RuntimeError as e:
-            log(f"{form}: the body failed: {e}")
+            log(f"{form}: the body failed: {e}", "main")
     print("check: explicit and helper closed after the body, Ok or Err; drop only fell back to Drop", flush=True)
 
 

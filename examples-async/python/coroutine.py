@@ -16,21 +16,9 @@ Run it:
 
 import argparse
 import asyncio
-import sys
-import time
-
-START = time.perf_counter()
-
-
-def log(msg, who="main"):  # shared's event line: `[  0.503s who] msg`
-    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
-
-
-def secs(s):
-    v = float(s)
-    if not 0 <= v <= 3600:  # False for NaN too
-        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to 3600")
-    return v
+import os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+from blog_spider import log, seconds  # log(msg, name), argument types: shared/python/blog_spider.py
 
 
 async def hello(who):
@@ -42,22 +30,22 @@ async def hello(who):
 
 async def main_async(pause):
     coro = hello("coro-1")  # nothing printed: the body has not started
-    log(f"made {coro!r}; its body has not run")
+    log(f"made {coro!r}; its body has not run", "main")
     await asyncio.sleep(pause)
-    log("awaiting it now")
+    log("awaiting it now", "main")
     answer = await coro
-    log(f"coro-1 answered {answer}")
+    log(f"coro-1 answered {answer}", "main")
 
     task = asyncio.create_task(hello("task-2"))  # scheduled, not run yet
-    log("spawned task-2 and did not await it; yielding")
+    log("spawned task-2 and did not await it; yielding", "main")
     await asyncio.sleep(0)  # the loop runs task-2 now
-    log("awaiting task-2 now")
+    log("awaiting task-2 now", "main")
     answer2 = await task
-    log(f"task-2 answered {answer2}")
+    log(f"task-2 answered {answer2}", "main")
 
     coro3 = hello("coro-3")
     coro3.close()  # dropped unawaited: its body never runs
-    log("dropped coro-3 unawaited")
+    log("dropped coro-3 unawaited", "main")
 
     if answer != 42 or answer2 != 42:
         sys.exit("error: wrong answers")
@@ -66,7 +54,7 @@ async def main_async(pause):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pause", type=secs, default=0.5)
+    parser.add_argument("--pause", type=seconds(0, 3600), default=0.5)
     args = parser.parse_args()
     asyncio.run(main_async(args.pause))  # the notes' async.run()
 

@@ -17,14 +17,10 @@ task-1..3 all `start` before any is `done`, the cost line (~3 units), then
 import argparse
 import collections
 import heapq
-import sys
 import time
-
-START = time.perf_counter()
-
-
-def log(who, msg):  # shared's event line; the loop knows which task it runs, so it says
-    print(f"[{time.perf_counter() - START:7.3f}s {who}] {msg}", flush=True)
+import os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
+import blog_spider  # log(msg, name), timed(), argument types: shared/python/blog_spider.py
 
 
 class Sleep:
@@ -62,28 +58,20 @@ class Loop:
 
 async def myfunc(k, unit):
     """The notes' myfunc(url): start, wait k units, done."""
-    log(f"task-{k}", f"start, waiting {k} unit(s)")
+    blog_spider.log(f"start, waiting {k} unit(s)", f"task-{k}")  # no asyncio task here: name the row
     await Sleep(unit * k)
-    log(f"task-{k}", "done")
-
-
-def seconds(s):
-    v = float(s)
-    if not 0 <= v <= 3600:  # False for NaN too
-        raise argparse.ArgumentTypeError(f"{s} is not a number of seconds from 0 to 3600")
-    return v
+    blog_spider.log("done", f"task-{k}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--unit", type=seconds, default=1.0)
+    parser.add_argument("--unit", type=blog_spider.seconds(0, 3600), default=1.0)
     args = parser.parse_args()
     loop = Loop()
-    begin = time.perf_counter()
-    for k in (1, 2, 3):
-        loop.spawn(f"task-{k}", myfunc(k, args.unit))  # tasks = [loop.create_task(myfunc(url)) ...]
-    loop.run()  # loop.run_until_complete(asyncio.wait(tasks))
-    print(f"event_loop gather, cost = {time.perf_counter() - begin:.3f} seconds", flush=True)
+    with blog_spider.timed("event_loop gather"):  # `label, cost = X seconds`
+        for k in (1, 2, 3):
+            loop.spawn(f"task-{k}", myfunc(k, args.unit))  # tasks = [loop.create_task(myfunc(url)) ...]
+        loop.run()  # loop.run_until_complete(asyncio.wait(tasks))
     polls = list(loop.polls.values())
     print(f"polls per task: {polls}, {sum(polls)} in all", flush=True)
     if any(n > 2 for n in polls):  # once to start, at most once more when its deadline passed

@@ -40,15 +40,15 @@ async def spin(msg, tick):
 
 
 async def slow(secs):
-    blog_spider.log("slow job started")
+    blog_spider.log("slow job started", "main")  # in main's task (as the bin's main future)
     await asyncio.sleep(secs)
-    blog_spider.log("slow job done")
+    blog_spider.log("slow job done", "main")
     return 42
 
 
 async def supervisor(tick, slow_secs):
     spinner = asyncio.create_task(spin("thinking!", tick), name="spinner")
-    blog_spider.log(f"spinner object: {spinner}")
+    blog_spider.log(f"spinner object: {spinner}", "main")
     result = await slow(slow_secs)
     spinner.cancel()
     await asyncio.gather(spinner, return_exceptions=True)  # let it finish its cleanup
@@ -57,7 +57,7 @@ async def supervisor(tick, slow_secs):
 
 async def race(tick, slow_secs):
     """--cancel select (added here): the first of the two to finish wins, the other is cancelled."""
-    job = asyncio.create_task(slow(slow_secs), name="main")  # the row of the slow job, as in the bin
+    job = asyncio.create_task(slow(slow_secs))
     spinner = asyncio.create_task(spin("thinking!", tick), name="spinner")
     _, pending = await asyncio.wait({job, spinner}, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:

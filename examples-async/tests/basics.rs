@@ -27,15 +27,10 @@ fn all_start_before_any_done(out: &RunOutput, section: &str, k: usize) {
         .position(|(_, w, m)| w == "main" && m.starts_with(section))
         .unwrap_or_else(|| panic!("no section {section:?}\n{}", out.dump()));
     let rest = &ev[from + 1..];
-    let end = rest
-        .iter()
-        .position(|(_, w, _)| w == "main")
-        .unwrap_or(rest.len());
+    let end = rest.iter().position(|(_, w, _)| w == "main").unwrap_or(rest.len());
     let rest = &rest[..end];
     let is_task = |w: &str| w.starts_with("task-");
-    let last_start = rest
-        .iter()
-        .rposition(|(_, w, m)| is_task(w) && m.starts_with("start"));
+    let last_start = rest.iter().rposition(|(_, w, m)| is_task(w) && m.starts_with("start"));
     let first_done = rest.iter().position(|(_, w, m)| is_task(w) && m == "done");
     assert!(
         matches!((last_start, first_done), (Some(s), Some(d)) if s < d),
@@ -44,16 +39,9 @@ fn all_start_before_any_done(out: &RunOutput, section: &str, k: usize) {
     );
     for i in 1..=k {
         let who = format!("task-{i}");
-        let starts = rest
-            .iter()
-            .filter(|(_, w, m)| *w == who && m.starts_with("start"));
+        let starts = rest.iter().filter(|(_, w, m)| *w == who && m.starts_with("start"));
         let dones = rest.iter().filter(|(_, w, m)| *w == who && m == "done");
-        assert_eq!(
-            (starts.count(), dones.count()),
-            (1, 1),
-            "{who}\n{}",
-            out.dump()
-        );
+        assert_eq!((starts.count(), dones.count()), (1, 1), "{who}\n{}", out.dump());
     }
 }
 
@@ -68,24 +56,13 @@ fn gather(out: RunOutput, forms: &[(&str, &str)]) {
 
 #[test]
 fn gather_waits_together() {
-    let rust = [
-        ("tokio::join!", "tokio::join!"),
-        ("JoinSet", "JoinSet"),
-        ("join_all", "join_all"),
-    ];
+    let rust = [("tokio::join!", "tokio::join!"), ("JoinSet", "JoinSet"), ("join_all", "join_all")];
     // A multi-thread runtime: under JoinSet the tasks start on worker
     // threads, so a wide unit (a margin, not an order): all three have
     // started long before the first wait is over. (That the total is the
     // longest wait, exactly, is gather.rs's paused-clock unit test.)
-    gather(
-        run_bin(env!("CARGO_BIN_EXE_gather"), &["--unit", "0.2"], 10),
-        &rust,
-    );
-    let py = [
-        ("gather", "gather"),
-        ("taskgroup", "taskgroup"),
-        ("wait", "wait"),
-    ];
+    gather(run_bin(env!("CARGO_BIN_EXE_gather"), &["--unit", "0.2"], 10), &rust);
+    let py = [("gather", "gather"), ("taskgroup", "taskgroup"), ("wait", "wait")];
     gather(run_twin(DIR, "gather", &["--unit", "0.05"], 10), &py);
 }
 
@@ -103,31 +80,20 @@ fn coroutine(out: RunOutput) {
 
 #[test]
 fn coroutine_runs_only_when_awaited() {
-    coroutine(run_bin(
-        env!("CARGO_BIN_EXE_coroutine"),
-        &["--pause", "0.05"],
-        10,
-    ));
+    coroutine(run_bin(env!("CARGO_BIN_EXE_coroutine"), &["--pause", "0.05"], 10));
     coroutine(run_twin(DIR, "coroutine", &["--pause", "0.05"], 10));
 }
 
 #[test]
 fn gather_on_smol_and_async_std() {
-    let py = [
-        ("gather", "gather"),
-        ("taskgroup", "taskgroup"),
-        ("wait", "wait"),
-    ];
+    let py = [("gather", "gather"), ("taskgroup", "taskgroup"), ("wait", "wait")];
     let smol = [
         ("futures::join!", "futures::join!"),
         ("Executor::spawn", "Executor::spawn"),
         ("join_all", "join_all"),
     ];
     // smol's executor runs on this one thread: the order is fixed.
-    gather(
-        run_bin(env!("CARGO_BIN_EXE_gather_smol"), &["--unit", "0.05"], 10),
-        &smol,
-    );
+    gather(run_bin(env!("CARGO_BIN_EXE_gather_smol"), &["--unit", "0.05"], 10), &smol);
     gather(run_twin(DIR, "gather_smol", &["--unit", "0.05"], 10), &py);
     // async-std's spawned tasks run on a pool: a wide unit, so all three
     // have started long before the first one's wait is over.
@@ -136,18 +102,8 @@ fn gather_on_smol_and_async_std() {
         ("task::spawn", "task::spawn"),
         ("join_all", "join_all"),
     ];
-    gather(
-        run_bin(
-            env!("CARGO_BIN_EXE_gather_async_std"),
-            &["--unit", "0.2"],
-            10,
-        ),
-        &astd,
-    );
-    gather(
-        run_twin(DIR, "gather_async_std", &["--unit", "0.05"], 10),
-        &py,
-    );
+    gather(run_bin(env!("CARGO_BIN_EXE_gather_async_std"), &["--unit", "0.2"], 10), &astd);
+    gather(run_twin(DIR, "gather_async_std", &["--unit", "0.05"], 10), &py);
 }
 
 /// Runs `cmd` with `CONCURRENCY_PAIRS_SPANS` naming `file`, as compare does.
@@ -164,9 +120,7 @@ fn bin_cmd(exe: &str, args: &[&str]) -> Command {
 
 fn twin_cmd(twin: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new("python3");
-    cmd.arg("-u")
-        .arg(format!("{DIR}/python/{twin}.py"))
-        .args(args);
+    cmd.arg("-u").arg(format!("{DIR}/python/{twin}.py")).args(args);
     cmd
 }
 
@@ -180,11 +134,8 @@ fn gather_timeline(out: &RunOutput, file: &TempSpans, labels: &[&str]) {
     let spans = file.spans(out);
     let marks = |k: usize, what: &str| -> Vec<f64> {
         let task = row(&spans, &format!("task-{k}"));
-        let m: Vec<f64> = task
-            .iter()
-            .filter(|s| s.what == what && s.start == s.end)
-            .map(|s| s.start)
-            .collect();
+        let m: Vec<f64> =
+            task.iter().filter(|s| s.what == what && s.start == s.end).map(|s| s.start).collect();
         assert_eq!(m.len(), labels.len(), "task-{k} {what:?}\n{}", out.dump());
         m
     };
@@ -192,9 +143,7 @@ fn gather_timeline(out: &RunOutput, file: &TempSpans, labels: &[&str]) {
         let last_start = (1..=3)
             .map(|k| marks(k, &format!("start, waiting {k} unit(s)"))[f])
             .fold(0.0, f64::max);
-        let first_done = (1..=3)
-            .map(|k| marks(k, "done")[f])
-            .fold(f64::MAX, f64::min);
+        let first_done = (1..=3).map(|k| marks(k, "done")[f]).fold(f64::MAX, f64::min);
         assert!(last_start <= first_done, "form {f}\n{}", out.dump());
     }
     let main = row(&spans, "main");
@@ -208,18 +157,9 @@ fn gather_timeline(out: &RunOutput, file: &TempSpans, labels: &[&str]) {
 fn gather_on_every_runtime_draws_its_timeline() {
     let args = ["--unit", "0.02"];
     let runs: [(&str, [&str; 3]); 3] = [
-        (
-            env!("CARGO_BIN_EXE_gather"),
-            ["tokio::join!", "JoinSet", "join_all"],
-        ),
-        (
-            env!("CARGO_BIN_EXE_gather_smol"),
-            ["futures::join!", "Executor::spawn", "join_all"],
-        ),
-        (
-            env!("CARGO_BIN_EXE_gather_async_std"),
-            ["futures::join!", "task::spawn", "join_all"],
-        ),
+        (env!("CARGO_BIN_EXE_gather"), ["tokio::join!", "JoinSet", "join_all"]),
+        (env!("CARGO_BIN_EXE_gather_smol"), ["futures::join!", "Executor::spawn", "join_all"]),
+        (env!("CARGO_BIN_EXE_gather_async_std"), ["futures::join!", "task::spawn", "join_all"]),
     ];
     for (exe, labels) in runs {
         let file = TempSpans::new("gather");
@@ -254,20 +194,10 @@ fn as_completed(out: RunOutput, completion: &[&str], gathered: &str) {
     // as_completed.rs's unit test.)
     let want = "task-4 task-2 task-5 task-1 task-3";
     for form in completion {
-        assert_eq!(
-            said_after(&out, &format!("{form}: completion order ")),
-            want,
-            "{}",
-            out.dump()
-        );
+        assert_eq!(said_after(&out, &format!("{form}: completion order ")), want, "{}", out.dump());
     }
     let input = "task-1 task-2 task-3 task-4 task-5";
-    assert_eq!(
-        said_after(&out, &format!("{gathered}: input order ")),
-        input,
-        "{}",
-        out.dump()
-    );
+    assert_eq!(said_after(&out, &format!("{gathered}: input order ")), input, "{}", out.dump());
     line(&out, "check: 5 tasks came back once each");
 }
 
@@ -276,18 +206,10 @@ fn as_completed_yields_shortest_first() {
     let args = ["--delays", "0.3,0.1,0.4,0,0.2"];
     let out = run_bin(env!("CARGO_BIN_EXE_as_completed"), &args, 10);
     as_completed(out, &["JoinSet", "FuturesUnordered"], "join_all");
-    as_completed(
-        run_twin(DIR, "as_completed", &args, 10),
-        &["as_completed"],
-        "gather",
-    );
+    as_completed(run_twin(DIR, "as_completed", &args, 10), &["as_completed"], "gather");
     // Bad input: one clear error line.
     for bad in ["-1", "nan", "inf", "3601"] {
-        assert_clean_failure(&run_bin(
-            env!("CARGO_BIN_EXE_as_completed"),
-            &["--delays", bad],
-            10,
-        ));
+        assert_clean_failure(&run_bin(env!("CARGO_BIN_EXE_as_completed"), &["--delays", bad], 10));
         assert_clean_failure(&run_twin(DIR, "as_completed", &["--delays", bad], 10));
     }
 }
@@ -308,20 +230,8 @@ fn million_tasks(out: RunOutput, n: &str) {
 fn million_tasks_at_a_small_n() {
     for runtime in ["tokio", "smol", "async-std"] {
         for form in ["spawn", "join"] {
-            let args = [
-                "--runtime",
-                runtime,
-                "--form",
-                form,
-                "--tasks",
-                "2000",
-                "--sleep",
-                "0.05",
-            ];
-            million_tasks(
-                run_bin(env!("CARGO_BIN_EXE_million_tasks"), &args, 20),
-                "2000",
-            );
+            let args = ["--runtime", runtime, "--form", form, "--tasks", "2000", "--sleep", "0.05"];
+            million_tasks(run_bin(env!("CARGO_BIN_EXE_million_tasks"), &args, 20), "2000");
         }
     }
     let args = ["--tasks", "2000", "--sleep", "0.05"];
@@ -336,19 +246,11 @@ fn event_loop(out: RunOutput) {
     ok(&out);
     // Waited together (all start before any is done), each exactly once.
     let ev = out.events();
-    let last_start = ev
-        .iter()
-        .rposition(|(_, _, m)| m.starts_with("start"))
-        .unwrap();
+    let last_start = ev.iter().rposition(|(_, _, m)| m.starts_with("start")).unwrap();
     let first_done = ev.iter().position(|(_, _, m)| m == "done").unwrap();
     assert!(last_start < first_done, "{}", out.dump());
     for k in 1..=3 {
-        assert_eq!(
-            count(&out, &format!("task-{k}"), "done"),
-            1,
-            "{}",
-            out.dump()
-        );
+        assert_eq!(count(&out, &format!("task-{k}"), "done"), 1, "{}", out.dump());
     }
     // The loop's key line: only a woken task is polled. Each task is polled
     // once to start and once when its timer wakes it; a loop that re-polls
@@ -365,18 +267,10 @@ fn event_loop(out: RunOutput) {
 
 #[test]
 fn event_loop_runs_every_task_to_completion() {
-    event_loop(run_bin(
-        env!("CARGO_BIN_EXE_event_loop"),
-        &["--unit", "0.05"],
-        10,
-    ));
+    event_loop(run_bin(env!("CARGO_BIN_EXE_event_loop"), &["--unit", "0.05"], 10));
     event_loop(run_twin(DIR, "event_loop", &["--unit", "0.05"], 10));
     for bad in ["nan", "-1", "inf", "3601"] {
-        assert_clean_failure(&run_bin(
-            env!("CARGO_BIN_EXE_event_loop"),
-            &["--unit", bad],
-            10,
-        ));
+        assert_clean_failure(&run_bin(env!("CARGO_BIN_EXE_event_loop"), &["--unit", bad], 10));
         assert_clean_failure(&run_twin(DIR, "event_loop", &["--unit", bad], 10));
     }
 }
@@ -400,16 +294,8 @@ fn blocking_pitfall(out: RunOutput, fixes: &[&str]) {
     ok(&out);
     // One thread: while it blocks, no other task runs, so the ticker cannot
     // send the reply either and the call waits out its timeout.
-    assert_eq!(
-        while_blocked(&out, "stall"),
-        (0, "timed out".to_string()),
-        "{}",
-        out.dump()
-    );
-    line(
-        &out,
-        "check: stall: the blocking call stopped every other task",
-    );
+    assert_eq!(while_blocked(&out, "stall"), (0, "timed out".to_string()), "{}", out.dump());
+    line(&out, "check: stall: the blocking call stopped every other task");
     for mode in fixes {
         // The reply comes only after the ticker's last tick, so the call
         // returns `answered` only if the ticker ran while it blocked: an
@@ -453,12 +339,8 @@ fn producer_consumer_async(out: RunOutput, queue: &str, closed: &str) {
     let starts = |s: &[(String, String)], i: u32| {
         let p = format!("producer-{i}");
         (
-            s.iter()
-                .position(|(w, m)| *w == p && m == "start")
-                .expect("a start"),
-            s.iter()
-                .position(|(w, m)| *w == p && m.starts_with("done"))
-                .expect("a done"),
+            s.iter().position(|(w, m)| *w == p && m == "start").expect("a start"),
+            s.iter().position(|(w, m)| *w == p && m.starts_with("done")).expect("a done"),
         )
     };
     // Sequential: producer i+1 starts only after producer i is done.
@@ -496,27 +378,13 @@ fn spinner_async(out: RunOutput) {
     // slow() yields at its await), and was cancelled once it answered.
     let first_frame = pos(&out, "spinner", "\\ thinking!");
     assert!(pos(&out, "main", "slow job started") < pos(&out, "main", "slow job done"));
-    assert!(
-        first_frame < pos(&out, "main", "slow job done"),
-        "{}",
-        out.dump()
-    );
+    assert!(first_frame < pos(&out, "main", "slow job done"), "{}", out.dump());
     assert!(pos(&out, "main", "slow job done") < pos(&out, "spinner", "spinner cancelled after"));
-    assert_eq!(
-        count(&out, "spinner", "spinner cancelled"),
-        1,
-        "{}",
-        out.dump()
-    );
+    assert_eq!(count(&out, "spinner", "spinner cancelled"), 1, "{}", out.dump());
     // Not a terminal: one event line per frame, no `\r` redraws.
     assert!(!out.stdout.contains('\r'), "{}", out.dump());
     line(&out, "check: the spinner was cancelled");
-    assert_eq!(
-        out.stdout.lines().last(),
-        Some("Answer: 42"),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(out.stdout.lines().last(), Some("Answer: 42"), "{}", out.dump());
 }
 
 #[test]
@@ -534,11 +402,7 @@ fn spinner_async_spins_then_is_cancelled() {
         let twin_args = [&args[..], &["--cancel", cancel]].concat();
         spinner_async(run_twin(DIR, "spinner_async", &twin_args, 10));
     }
-    assert_clean_failure(&run_bin(
-        env!("CARGO_BIN_EXE_spinner_async"),
-        &["--tick", "0"],
-        10,
-    ));
+    assert_clean_failure(&run_bin(env!("CARGO_BIN_EXE_spinner_async"), &["--tick", "0"], 10));
     assert_clean_failure(&run_twin(DIR, "spinner_async", &["--tick", "0"], 10));
 }
 
@@ -575,25 +439,14 @@ fn spinner_async_leaves_a_clean_terminal() {
     let flags = "--tick 0.02 --slow-secs 0.1";
     let twin = format!("python3 {DIR}/python/spinner_async.py {flags}");
     let bin = format!("{} {flags}", env!("CARGO_BIN_EXE_spinner_async"));
-    for (cmdline, cancel) in [
-        (&bin, "abort"),
-        (&bin, "select"),
-        (&twin, "abort"),
-        (&twin, "select"),
-    ] {
+    for (cmdline, cancel) in
+        [(&bin, "abort"), (&bin, "select"), (&twin, "abort"), (&twin, "select")]
+    {
         let mut cmd = Command::new("script");
-        cmd.args([
-            "-qfec",
-            &format!("{cmdline} --cancel {cancel}"),
-            "/dev/null",
-        ]);
+        cmd.args(["-qfec", &format!("{cmdline} --cancel {cancel}"), "/dev/null"]);
         let out = run_with_timeout(cmd, Duration::from_secs(10)).expect("script starts");
         ok(&out);
-        assert!(
-            out.stdout.contains("thinking!"),
-            "no frame drawn\n{}",
-            out.dump()
-        );
+        assert!(out.stdout.contains("thinking!"), "no frame drawn\n{}", out.dump());
         let shown = screen(&out.stdout);
         assert!(
             shown.iter().all(|l| !l.contains("thinking![")),
@@ -601,9 +454,7 @@ fn spinner_async_leaves_a_clean_terminal() {
             shown.join("\n")
         );
         assert!(
-            shown
-                .iter()
-                .any(|l| l.starts_with('[') && l.ends_with("] slow job done")),
+            shown.iter().any(|l| l.starts_with('[') && l.ends_with("] slow job done")),
             "{}",
             shown.join("\n")
         );
@@ -635,58 +486,29 @@ fn async_stream(out: RunOutput, sections: &[&str], n: u32) {
         }
         assert!(at("consumer", format!("got {n}")) < at("consumer", "stream ended".into()));
     }
-    assert_eq!(
-        count(&out, "consumer", "stream ended"),
-        sections.len(),
-        "{}",
-        out.dump()
-    );
+    assert_eq!(count(&out, "consumer", "stream ended"), sections.len(), "{}", out.dump());
 }
 
 #[test]
 fn async_stream_is_pulled_item_by_item() {
     let args = ["--count", "3", "--delay", "0.01"];
-    async_stream(
-        run_bin(env!("CARGO_BIN_EXE_async_stream"), &args, 10),
-        &["macro", "unfold"],
-        3,
-    );
-    async_stream(
-        run_twin(DIR, "async_stream", &args, 10),
-        &["async generator"],
-        3,
-    );
+    async_stream(run_bin(env!("CARGO_BIN_EXE_async_stream"), &args, 10), &["macro", "unfold"], 3);
+    async_stream(run_twin(DIR, "async_stream", &args, 10), &["async generator"], 3);
 }
 
 fn async_context(out: RunOutput, fail: bool) {
     ok(&out);
     for (form, who) in [("explicit", "conn-explicit"), ("helper", "conn-helper")] {
         let s = section(&out, form);
-        let said: Vec<&str> = s
-            .iter()
-            .filter(|(w, _)| w == who)
-            .map(|(_, m)| m.as_str())
-            .collect();
+        let said: Vec<&str> = s.iter().filter(|(w, _)| w == who).map(|(_, m)| m.as_str()).collect();
         // Closed after the body, even when the body failed.
         assert_eq!(said, ["open", "query", "close"], "{form}\n{}", out.dump());
     }
     let s = section(&out, "drop");
-    let said: Vec<&str> = s
-        .iter()
-        .filter(|(w, _)| w == "conn-drop")
-        .map(|(_, m)| m.as_str())
-        .collect();
-    assert_eq!(
-        said,
-        ["open", "query", "dropped while open: no async close ran"],
-        "{}",
-        out.dump()
-    );
-    let outcome = if fail {
-        "the body failed: the query failed"
-    } else {
-        "the body returned 42"
-    };
+    let said: Vec<&str> =
+        s.iter().filter(|(w, _)| w == "conn-drop").map(|(_, m)| m.as_str()).collect();
+    assert_eq!(said, ["open", "query", "dropped while open: no async close ran"], "{}", out.dump());
+    let outcome = if fail { "the body failed: the query failed" } else { "the body returned 42" };
     for form in ["explicit", "helper", "drop"] {
         pos(&out, "main", &format!("{form}: {outcome}"));
     }
@@ -710,27 +532,11 @@ fn duration_flags_refuse_bad_seconds() {
     let cases: [(&str, &str, &str); 7] = [
         (env!("CARGO_BIN_EXE_gather"), "gather", "--unit"),
         (env!("CARGO_BIN_EXE_gather_smol"), "gather_smol", "--unit"),
-        (
-            env!("CARGO_BIN_EXE_gather_async_std"),
-            "gather_async_std",
-            "--unit",
-        ),
+        (env!("CARGO_BIN_EXE_gather_async_std"), "gather_async_std", "--unit"),
         (env!("CARGO_BIN_EXE_coroutine"), "coroutine", "--pause"),
-        (
-            env!("CARGO_BIN_EXE_async_stream"),
-            "async_stream",
-            "--delay",
-        ),
-        (
-            env!("CARGO_BIN_EXE_producer_consumer_async"),
-            "producer_consumer_async",
-            "--delay",
-        ),
-        (
-            env!("CARGO_BIN_EXE_spinner_async"),
-            "spinner_async",
-            "--slow-secs",
-        ),
+        (env!("CARGO_BIN_EXE_async_stream"), "async_stream", "--delay"),
+        (env!("CARGO_BIN_EXE_producer_consumer_async"), "producer_consumer_async", "--delay"),
+        (env!("CARGO_BIN_EXE_spinner_async"), "spinner_async", "--slow-secs"),
     ];
     for (exe, twin, flag) in cases {
         for bad in ["nan", "-1", "inf", "3601"] {

@@ -15,13 +15,13 @@
 //! Run: `cargo run -p examples-async --bin async_stream -- --count 3`
 //!
 //! You should see, per form, for each i: the generator `making i`, `yielding
-//! i`, then the consumer `got i`, strictly interleaved; then `stream ended` and
-//! the `check:` line. The order is the same on every run.
+//! i`, then the consumer `got i`, strictly interleaved; then `stream ended`.
+//! The order is the same on every run.
 
 use std::pin::pin;
 use std::time::Duration;
 
-use anyhow::{Result, ensure};
+use anyhow::Result;
 use clap::Parser;
 use futures::{Stream, StreamExt};
 use shared::workload::secs_arg;
@@ -70,15 +70,12 @@ fn ticker_unfold(n: u32, delay: Duration) -> impl Stream<Item = u32> {
 }
 
 /// `async for x in s:`: pull until the stream ends.
-async fn consume(s: impl Stream<Item = u32>) -> Vec<u32> {
+async fn consume(s: impl Stream<Item = u32>) {
     let mut s = pin!(s); // next() needs the stream pinned in place
-    let mut got = Vec::new();
     while let Some(x) = s.next().await {
         event_as!("consumer", "got {x}");
-        got.push(x);
     }
     event_as!("consumer", "stream ended");
-    got
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -86,12 +83,8 @@ async fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let Args { count: n, delay } = Args::parse();
     event!("macro: stream! {{ ... yield i; ... }}");
-    let by_macro = consume(ticker_macro(n, delay)).await;
+    consume(ticker_macro(n, delay)).await;
     event!("unfold: stream::unfold(1, |i| async {{ ... }})");
-    let by_unfold = consume(ticker_unfold(n, delay)).await;
-    for got in [by_macro, by_unfold] {
-        ensure!(got.into_iter().eq(1..=n), "items out of order");
-        println!("check: {n} items, in order, each made only when asked for");
-    }
+    consume(ticker_unfold(n, delay)).await;
     Ok(())
 }

@@ -79,15 +79,9 @@ async fn side_by_side(
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let Args {
-        block,
-        tick,
-        ticks: n,
-    } = Args::parse();
+    let Args { block, tick, ticks: n } = Args::parse();
     // One thread, as asyncio has: #[tokio::main(flavor = "current_thread")].
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     for mode in ["stall", "spawn-blocking", "unblock"] {
         event!("{mode}: a blocking call of {block:?} beside a ticker");
         let (reply, rx) = channel();
@@ -95,9 +89,9 @@ fn main() -> Result<()> {
         let tokio_sleep = || tokio::time::sleep(tick);
         let how = match mode {
             // The pitfall: the call blocks the one thread, so no other task runs.
-            "stall" => rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async {
-                Ok(call())
-            }))?,
+            "stall" => {
+                rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async { Ok(call()) }))?
+            }
             // The fix: the call runs on tokio's blocking pool; this thread runs the ticker.
             "spawn-blocking" => {
                 rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async {
@@ -114,15 +108,9 @@ fn main() -> Result<()> {
         // ticker ran while the call blocked.
         let (want, check) = match mode {
             "stall" => ("timed out", "the blocking call stopped every other task"),
-            _ => (
-                "answered",
-                "the ticker kept ticking through the blocking call",
-            ),
+            _ => ("answered", "the ticker kept ticking through the blocking call"),
         };
-        ensure!(
-            how == want,
-            "{mode}: the call {how}: is --block longer than the ticks?"
-        );
+        ensure!(how == want, "{mode}: the call {how}: is --block longer than the ticks?");
         println!("check: {mode}: {check}");
     }
     Ok(())

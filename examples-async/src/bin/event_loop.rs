@@ -124,9 +124,8 @@ fn main() -> Result<()> {
     let (queue, ready) = channel();
     let sw = Stopwatch::start();
     // tasks = [loop.create_task(myfunc(url)) for url in urls]; `named` gives each task's lines its name
-    let tasks: Vec<_> = (1..=3)
-        .map(|k| spawn(&queue, named(format!("task-{k}"), task(k, unit))))
-        .collect();
+    let tasks: Vec<_> =
+        (1..=3).map(|k| spawn(&queue, named(format!("task-{k}"), task(k, unit)))).collect();
     run(&ready, tasks.len()); // loop.run_until_complete(asyncio.wait(tasks))
     sw.report("event_loop gather");
     let polls: Vec<usize> = tasks.iter().map(|t| t.2.load(SeqCst)).collect();

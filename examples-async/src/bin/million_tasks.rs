@@ -56,11 +56,7 @@ fn main() -> Result<()> {
     let args = Args::parse();
     let (n, d, spawn) = (args.tasks, args.sleep, args.form == "spawn");
     let before = rusage_self().max_rss_bytes; // peak resident memory so far (getrusage)
-    event!(
-        "{n} tasks on {}, form {}, each sleeping {d:?}",
-        args.runtime,
-        args.form
-    );
+    event!("{n} tasks on {}, form {}, each sleeping {d:?}", args.runtime, args.form);
     let sw = Stopwatch::start();
     match args.runtime.as_str() {
         // What #[tokio::main] builds. Where the bytes go (x86-64 Linux, glibc):

@@ -104,10 +104,7 @@ async fn section(label: &str, n: u32, way: impl Future<Output = Vec<u32>>) -> Re
 #[tokio::main(flavor = "current_thread")] // one thread, as asyncio has
 async fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let Args {
-        producers: n,
-        delay,
-    } = Args::parse();
+    let Args { producers: n, delay } = Args::parse();
     section("sequential", n, sequential(n, delay)).await?;
     section("concurrent", n, concurrent(n, delay)).await?;
     section("mpsc", n, through_channel(n, delay)).await
