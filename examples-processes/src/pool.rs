@@ -40,8 +40,37 @@ use serde::{Deserialize, Serialize};
 
 use crate::child::{KillOnDrop, recv, self_command, send};
 
+/// How long [`Pool::shutdown`] waits for the workers to exit by themselves.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 /// The role argument a pool's workers are started with: `--role worker`.
 pub const WORKER_ROLE: &str = "worker";
+
+/// The flags of a bin that runs a pool: `--workers N` and the hidden
+/// `--role worker` the pool starts its workers with. In the bin's `Args`:
+/// `#[command(flatten)] pool: PoolArgs`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PoolArgs {
+    /// Worker processes (or threads); default: the CPU count, as `ProcessPoolExecutor()`.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub workers: Option<u32>,
+    /// Set only by the pool for its workers.
+    #[arg(long, hide = true)]
+    pub role: Option<String>,
+}
+
+impl PoolArgs {
+    /// True in a worker process (`--role worker`): what a bin tests first
+    /// thing in `main`, as Python's `if __name__ == "__main__":` guard.
+    pub fn is_worker(&self) -> bool {
+        self.role.as_deref() == Some(WORKER_ROLE)
+    }
+
+    /// `--workers`, or the CPU count ([`crate::cpu_count`]).
+    pub fn workers(&self) -> usize {
+        self.workers.map_or_else(crate::cpu_count, |n| n as usize)
+    }
+}
 
 /// Parent to worker: run `payload` (attempt 1, 2, ... of job `job`).
 #[derive(Serialize, Deserialize)]
@@ -351,13 +380,14 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
     /// ProcessPoolExecutor()` block) does: closes every worker's stdin, so
     /// each idle worker's [`serve`] returns and the worker exits by itself,
     /// finishing what it does at exit (writing its spans), and waits up to
-    /// `grace` for all of them; any still running then is killed. Dropping
+    /// [`SHUTDOWN_GRACE`] for all of them; any still running then is killed. Dropping
     /// the pool instead kills the workers at once.
     ///
     /// # Errors
     /// If a worker cannot be waited for, or did not exit successfully
     /// within `grace`.
-    pub fn shutdown(mut self, grace: Duration) -> Result<()> {
+    pub fn shutdown(mut self) -> Result<()> {
+        let grace = SHUTDOWN_GRACE;
         for worker in &mut self.workers {
             worker.stdin = None; // end-of-file: serve() returns
         }

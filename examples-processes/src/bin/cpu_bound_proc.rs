@@ -23,12 +23,9 @@
 //! divided by the number of cores), then `answer: 100 of 100 prime` once the
 //! three agree. `--only single|threads|processes` runs one of them.
 
-use std::time::Duration;
-
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
-use examples_processes::cpu_count;
-use examples_processes::pool::{self, Pool};
+use examples_processes::pool::{self, Pool, PoolArgs};
 use rayon::prelude::*;
 use shared::report::primes_answer;
 use shared::timing::timed; // runs a closure and prints `label, cost = X seconds` (shared/src/timing.rs)
@@ -41,15 +38,11 @@ struct Args {
     /// How many of the 100 PRIMES to check.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100))]
     count: u32,
-    /// Threads in the thread pool and processes in the process pool (default: the CPU count).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
-    workers: Option<u32>,
     /// Run only one of the three (default: all three, in turn).
     #[arg(long, value_enum)]
     only: Option<Only>,
-    /// Set only by the pool for its workers.
-    #[arg(long, hide = true)]
-    role: Option<String>,
+    #[command(flatten)]
+    pool: PoolArgs, // --workers N (threads and processes; default: the CPU count), the hidden --role
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -64,11 +57,11 @@ fn main() -> Result<()> {
     let args = Args::parse();
     // The `if __name__ == "__main__":` guard: a worker answers is_prime(n)
     // for each number it is sent, until its stdin closes.
-    if args.role.is_some() {
+    if args.pool.is_worker() {
         return pool::serve(|n: u64, _attempt| is_prime(n));
     }
     let numbers = &PRIMES[..args.count as usize];
-    let workers = args.workers.map_or_else(cpu_count, |n| n as usize);
+    let workers = args.pool.workers();
     let runs = |way| args.only.is_none_or(|only| only == way);
 
     let mut answers: Vec<Vec<bool>> = Vec::new();
@@ -86,13 +79,14 @@ fn main() -> Result<()> {
     if runs(Only::Processes) {
         // with ProcessPoolExecutor() as pool: pool.map(is_prime, PRIMES)
         answers.push(timed("multi process", || -> Result<Vec<bool>> {
-            let mut pool = Pool::start(workers, 1)?; // starting the workers counts, as the with block's
+            // The pool: this binary again as `--role worker` (src/pool.rs); starting it counts, as the with block's.
+            let mut pool = Pool::start(workers, 1)?;
             let answers = pool.map(numbers.iter().copied())?; // in input order, as map gives them
-            pool.shutdown(Duration::from_secs(10))?; // the with block's end: the workers exit
+            pool.shutdown()?; // the with block's end: the workers exit
             Ok(answers)
         })?);
     }
     ensure!(answers.iter().all(|a| *a == answers[0]), "the three ways disagree");
-    println!("answer: {}", primes_answer(&answers[0]));
+    println!("answer: {}", primes_answer(&answers[0])); // the line compare checks
     Ok(())
 }

@@ -31,12 +31,9 @@
 //! a time), the account `50 pages: 50 ok, 0 retried, 0 failed` and `answer:
 //! 727 post links on 50 pages`.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use clap::Parser;
-use examples_processes::cpu_count;
-use examples_processes::pool::{self, Pool};
+use examples_processes::pool::{self, Pool, PoolArgs};
 use examples_processes::wire::{Crawled, PageJob};
 use shared::crawl::{CrawlArgs, fetch_with_retry, tally};
 use shared::report::crawl_answer;
@@ -50,18 +47,14 @@ use shared::{event, event_as}; // println with the elapsed time and the thread's
 struct Args {
     #[command(flatten)]
     crawl: CrawlArgs, // --pages --site --attempts --timeout --latency-ms (shared/src/crawl.rs)
-    /// Worker processes (default: the CPU count, as `ProcessPoolExecutor()`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
-    workers: Option<u32>,
-    /// Set only by the pool for its workers.
-    #[arg(long, hide = true)]
-    role: Option<String>,
+    #[command(flatten)]
+    pool: PoolArgs, // --workers N (default: the CPU count), the hidden --role (src/pool.rs)
 }
 
 /// The course's `craw(url)` and `parse(html)`, in a worker process: one
 /// list page, fetched with retries, its post links counted.
 fn craw(job: PageJob) -> Crawled {
-    let fetched = fetch_with_retry(&job.url, &job.retry());
+    let fetched = fetch_with_retry(&job.url, &job.retry()); // timeout, retries, backoff (shared/src/crawl.rs)
     let posts = fetched.body.as_deref().map(|html| parse_posts(html).len());
     Crawled::new(&fetched, posts.ok()) // crosses the pipe as JSON (the body stays here)
 }
@@ -70,17 +63,18 @@ fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, one clock for parent and workers, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
     // The `if __name__ == "__main__":` guard: a worker crawls the pages it is sent.
-    if args.role.is_some() {
+    if args.pool.is_worker() {
         return pool::serve(|job, _attempt| craw(job));
     }
     let (pages, retry) = (args.crawl.pages, args.crawl.retry());
-    let workers = args.workers.map_or_else(cpu_count, |n| n as usize);
+    let workers = args.pool.workers();
     let site = args.crawl.open_site()?; // serves while `site` lives
     let url = site.url();
     println!("blog site: {url} ({pages} pages), {workers} worker processes");
 
-    let sw = Stopwatch::start();
+    let sw = Stopwatch::start(); // its report(label) prints `label, cost = X seconds` (shared/src/timing.rs)
     // with ProcessPoolExecutor() as executor: executor.map(craw, urls)
+    // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
     let mut executor = Pool::<PageJob, Crawled>::start(workers, 1)?;
     let pids = executor.pids();
     event!("started {workers} worker processes, pids {pids:?}");
@@ -95,11 +89,11 @@ fn main() -> Result<()> {
         event_as!(&who, "{}", crawled.summary());
         crawl[job] = Some(crawled.into_tally()); // back in page order, as map gives them
     }
-    executor.shutdown(Duration::from_secs(10))?; // the with block's end
+    executor.shutdown()?; // the with block's end
     sw.report("multi process");
     let crawl: Vec<_> = crawl.into_iter().flatten().collect(); // all there: as_completed fails otherwise
     let (account, found) = tally(&crawl)?; // prints the account of every URL
     account.check()?; // exit 1 if a page still failed after its retries
-    println!("answer: {}", crawl_answer(found, pages));
+    println!("answer: {}", crawl_answer(found, pages)); // the line compare checks
     Ok(())
 }

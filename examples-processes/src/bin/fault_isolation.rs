@@ -93,6 +93,7 @@ fn main() -> Result<()> {
     let poison_ok = args.poison.is_none_or(|p| p < jobs && p != kill);
     ensure!(poison_ok, "--poison: not a job in 0..{jobs} but --kill");
 
+    // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
     let mut pool = Pool::<Job, String>::start(args.workers as usize, args.attempts)?;
     event!("started {} workers, pids {:?}", args.workers, pool.pids());
     for seed in 0..jobs {

@@ -30,12 +30,9 @@
 //! `--threads`), `N workers, elapsed time: X.XXs` and `answer: 12 digests,
 //! sha256 of all: <hex>` (the digests in job order, as compare checks them).
 
-use std::time::Duration;
-
 use anyhow::Result;
 use clap::Parser;
-use examples_processes::cpu_count;
-use examples_processes::pool::{self, Pool};
+use examples_processes::pool::{self, Pool, PoolArgs};
 use rayon::prelude::*;
 use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::report::sha_answer;
@@ -46,9 +43,6 @@ use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
-    /// Worker processes (or threads); default: the CPU count, as ProcessPoolExecutor().
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
-    workers: Option<u32>,
     /// How many jobs (the note's JOBS).
     #[arg(long, default_value_t = SHA_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
     jobs: u64,
@@ -58,9 +52,8 @@ struct Args {
     /// Run the jobs on a rayon thread pool instead of processes.
     #[arg(long)]
     threads: bool,
-    /// Set only by the pool for its workers.
-    #[arg(long, hide = true)]
-    role: Option<String>,
+    #[command(flatten)]
+    pool: PoolArgs, // --workers N (default: the CPU count), the hidden --role (src/pool.rs)
 }
 
 fn main() -> Result<()> {
@@ -68,14 +61,14 @@ fn main() -> Result<()> {
     let args = Args::parse();
     // The `if __name__ == "__main__":` guard: a worker hashes each job it is
     // sent and replies with the digest and its own PID, until its stdin closes.
-    if args.role.is_some() {
+    if args.pool.is_worker() {
         let sha = |(size, seed): (usize, u64), _attempt| (sha_job(size, seed), std::process::id());
         return pool::serve(sha);
     }
-    let workers = args.workers.map_or_else(cpu_count, |n| n as usize);
+    let workers = args.pool.workers();
     let (jobs, size) = (args.jobs, args.size as usize);
 
-    let sw = Stopwatch::start();
+    let sw = Stopwatch::start(); // its report(label) prints `label, cost = X seconds` (shared/src/timing.rs)
     let mut digests = vec![String::new(); jobs as usize];
     if args.threads {
         // Rust's answer: threads run Rust code on every core at once (no GIL).
@@ -91,6 +84,7 @@ fn main() -> Result<()> {
         });
     } else {
         // with futures.ProcessPoolExecutor() as executor:
+        // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
         let mut executor = Pool::<(usize, u64), (String, u32)>::start(workers, 1)?;
         let pids = executor.pids();
         event!("started {workers} worker processes, pids {pids:?}");
@@ -105,11 +99,11 @@ fn main() -> Result<()> {
             digests[job] = digest;
         }
         // The with block's end: shutdown(wait=True), each worker exits by itself.
-        executor.shutdown(Duration::from_secs(10))?;
+        executor.shutdown()?;
     }
     let label = if args.threads { "multi thread" } else { "multi process" };
     let secs = sw.report(label).as_secs_f64(); // `label, cost = X seconds`
     println!("{workers} workers, elapsed time: {secs:.2}s"); // the catalogue's line
-    println!("answer: {}", sha_answer(&digests));
+    println!("answer: {}", sha_answer(&digests)); // the line compare checks
     Ok(())
 }

@@ -88,8 +88,7 @@ fn main() -> Result<()> {
     }
     // Fluent Python's `supervisor()`: spinner in a process, slow job right here.
     let mut cmd = self_command("spinner")?;
-    cmd.args(["--tick", &args.tick.as_secs_f64().to_string()]);
-    cmd.stdin(Stdio::piped()); // the parent's end of the pipe is `done`
+    cmd.args(["--tick", &args.tick.as_secs_f64().to_string()]).stdin(Stdio::piped()); // the pipe is `done`
     let mut spinner = KillOnDrop(cmd.spawn().context("cannot start the spinner")?);
     event_as!("main", "started the spinner process: pid {}", spinner.id());
     let result = slow(args.slow_secs);
