@@ -96,6 +96,12 @@ impl<T> Queue<T> {
 
     fn push(&self, mut st: MutexGuard<'_, State<T>>, item: T) {
         st.items.push_back(item);
+        // Callers checked `full` under the lock; a `put` that woke and did
+        // not check again (an `if` for the `while`) could overfill it.
+        debug_assert!(
+            self.maxsize == 0 || st.items.len() <= self.maxsize,
+            "a bounded queue holds more than maxsize"
+        );
         st.unfinished += 1;
         drop(st);
         self.not_empty.notify_one();

@@ -185,6 +185,31 @@ fn queue_delivers_every_item_exactly_once() {
     });
 }
 
+/// The stolen wake-up on `put`: a full one-slot queue, two producers, and a
+/// `get` that frees the slot. One producer may take the slot between the
+/// other's wake-up and its running; `put` must check again (`while`, not
+/// `if`), or the queue holds two items (the `debug_assert!` in `push`).
+#[test]
+fn queue_put_rechecks_after_waking() {
+    model(|| {
+        let q = Arc::new(Queue::new(1));
+        q.put(0u32);
+        let producers: Vec<_> = [1u32, 2]
+            .into_iter()
+            .map(|item| {
+                let q = q.clone();
+                thread::spawn(move || q.put(item))
+            })
+            .collect();
+        let mut got = vec![q.get(), q.get(), q.get()];
+        for p in producers {
+            p.join().unwrap();
+        }
+        got.sort_unstable();
+        assert_eq!(got, [0, 1, 2]);
+    });
+}
+
 /// `join` returns only after every item put was marked done.
 #[test]
 fn queue_join_waits_for_task_done() {
