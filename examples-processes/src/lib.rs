@@ -16,7 +16,8 @@
 //!   (`crawler_proc`'s; `shared::crawl`'s types have no serde derives);
 //! - [`secs`] / [`positive_secs`]: the flag parsers for durations;
 //! - [`TempFile`]: a file removed when dropped (a counter file, a hostfile);
-//! - [`http_get`]: a three-line HTTP/1.1 GET (`web_is_prime` asks itself).
+//! - [`http_get`]: a three-line HTTP/1.1 GET (`web_is_prime` asks itself);
+//! - [`cpu_count`]: `os.cpu_count()`, the default size of a pool.
 
 #![warn(missing_docs)]
 

@@ -22,6 +22,9 @@
 //!   exit by themselves (so each can write its spans); dropping the pool
 //!   instead kills and reaps every worker, on error paths too.
 //!
+//! - [`PoolArgs`] gives a bin the pool's flags in one flattened field:
+//!   `--workers N` (default: the CPU count) and the hidden `--role worker`.
+//!
 //! A worker must not print anything but replies to its stdout (use stderr).
 //! Portable: pipes, `Child::kill` and `Child::wait` work the same on Linux,
 //! macOS and Windows.
