@@ -65,6 +65,7 @@ pub struct Talk {
     pub said: Vec<usize>, // who spoke, in order: the self-check reads it
 }
 
+// `pub`: tests/coordination.rs wakes a speaker out of its turn, to see it wait on.
 pub static TALK: Mutex<Talk> = Mutex::new(Talk { turn: 0, said: Vec::new() });
 pub static CV: Condvar = Condvar::new(); // statics: shared with no Arc
 

@@ -56,6 +56,8 @@ fn main() -> Result<()> {
     let secs = args.worker_secs.as_secs_f64();
     // `event!` = println with the time and the thread's name (shared/src/timing.rs)
     event!("starting a worker that runs {secs} s");
+    // thread = Thread(target=xxx); thread.setDaemon(True); thread.start(): Rust
+    // has no setDaemon, because every thread already dies with the process.
     let worker = thread::Builder::new().name("worker".into());
     let worker = worker.spawn(move || {
         for i in 1..=STEPS {

@@ -41,7 +41,8 @@ struct Args {
 }
 
 /// `jobs` spider threads, each running `crawl(i)` while it holds one of
-/// `permits`; returns the most that held one at once.
+/// `permits`; returns the most that held one at once. (`pub`:
+/// tests/coordination.rs runs it with a crawl that waits for the test.)
 pub fn spiders(jobs: u32, permits: usize, crawl: impl Fn(u32) + Sync) -> anyhow::Result<usize> {
     let semaphre = Semaphore::new(permits); // semaphre = Semaphore(10)
     let in_flight = Mutex::new((0, 0)); // (holding a permit now, most seen)
