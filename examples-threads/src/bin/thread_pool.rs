@@ -32,9 +32,10 @@ use clap::Parser;
 use crossbeam::channel::unbounded;
 use rayon::prelude::*;
 use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry, tally};
-use shared::{event, site::parse_posts, timing::timed};
-// event! = println with the elapsed time and the thread's name; timed(label, f) prints
-// `label, cost = X seconds` (shared/src/timing.rs).
+use shared::timing::{Stopwatch, timed};
+use shared::{event, site::parse_posts};
+// event! = println with the elapsed time and the thread's name; timed(label, f) and
+// Stopwatch::report(label) print `label, cost = X seconds` (shared/src/timing.rs).
 
 /// ThreadPoolExecutor's map and submit + as_completed, crawling the blog.
 #[derive(Parser)]
@@ -77,30 +78,22 @@ fn main() -> Result<()> {
     event!("map (input order): pages {order:?}");
 
     // 2. pool.submit(parse, html) per fetched page; as_completed yields each as it is done.
-    // in_place_scope: main spawns into the pool and reads the results itself; jobs borrow `crawl`.
     if !map_only {
-        let parsed = timed("submit + as_completed", || {
-            pool.in_place_scope(|s| {
-                let (tx, rx) = unbounded();
-                for (i, (fetched, _)) in crawl.iter().enumerate() {
-                    let Ok(html) = &fetched.body else { continue }; // failed: in the account
-                    let tx = tx.clone(); // the index travels with the result: `futures[future] = url`
-                    s.spawn(move |_| {
-                        let _ = tx.send((i, parse_posts(html).len())); // fails only if main is gone
-                    });
-                }
-                drop(tx); // so rx.iter() ends after the last job's send
-                let mut parsed = Vec::new();
-                for (i, posts) in rx.iter() {
-                    event!("as_completed: {}: {posts} posts", urls[i]);
-                    parsed.push((i, posts));
-                }
-                parsed
-            })
-        });
-        for (i, posts) in parsed {
-            crawl[i].1 = Some(posts); // in its page's slot: sorted back by the index
+        let (sw, (tx, rx)) = (Stopwatch::start(), unbounded());
+        for (i, (fetched, _)) in crawl.iter().enumerate() {
+            let Ok(html) = fetched.body.clone() else { continue }; // failed: in the account
+            let tx = tx.clone(); // the index travels with the result: `futures[future] = url`
+            // spawn returns no future: the job sends its result down the channel.
+            pool.spawn(move || {
+                let _ = tx.send((i, parse_posts(&html).len())); // fails only if main is gone
+            });
         }
+        drop(tx); // so rx.iter() ends after the last job's send
+        for (i, posts) in rx.iter() {
+            event!("as_completed: {}: {posts} posts", urls[i]);
+            crawl[i].1 = Some(posts); // into its page's slot: sorted back by the index
+        }
+        sw.report("submit + as_completed");
     }
 
     let (account, found) = tally(&crawl)?; // prints the account, checks each page's post links
