@@ -1,29 +1,30 @@
 //! Three tasks that wait 1, 2 and 3 s, awaited together: the total is the
-//! longest wait (3 s), not the sum (6 s), because while one task waits the
-//! runtime polls the others.
-//!
-//! Mirrors `asyncio.gather` / `create_task` / `wait`. The notes' code (001,
-//! "Python官方异步库：asyncio", "asyncio, Python's official async library"):
+//! longest wait (3 s), not the sum (6 s): while one task waits, the runtime
+//! polls the others. Mirrors `asyncio.gather` / `create_task` / `wait`; the
+//! notes' code (001, "Python官方异步库：asyncio", "asyncio, Python's official async library"):
 //!
 //! ```text
-//! loop = asyncio.get_event_loop()                             # 获取事件循环 (get the event loop)
-//! tasks = [loop.create_task(myfunc(url)) for url in urls]     # 创建task列表 (make the list of tasks)
-//! loop.run_until_complete(asyncio.wait(tasks))                # 执行爬虫事件列表 (run the list of events)
+//! # 获取事件循环                   (get the event loop)
+//! loop = asyncio.get_event_loop()
+//! # 定义协程                       (define the coroutine)
+//! async def myfunc(url):
+//!     await get_url(url)
+//! # 创建task列表                   (make the list of tasks)
+//! tasks = [loop.create_task(myfunc(url)) for url in urls]
+//! # 执行爬虫事件列表               (run the crawler's list of events)
+//! loop.run_until_complete(asyncio.wait(tasks))
 //! ```
 //!
-//! That form is dated: `get_event_loop()` with no running loop is deprecated
-//! (3.10-3.13) and an error in 3.14. Today: `asyncio.run(main())` with
-//! `gather` or a `TaskGroup`; the twin shows both, and the notes' form.
-//! Three ways to await together in tokio (added here): `tokio::join!`,
+//! `get_event_loop()` with no running loop is deprecated (3.10-3.13) and an
+//! error in 3.14; today: `asyncio.run(main())` with `gather` or a `TaskGroup`
+//! (the twin shows both, and the notes' form). Here, added: `tokio::join!`,
 //! a `JoinSet` and `join_all`, one after another.
 //!
-//! Run: `cargo run -p examples-async --bin gather` (~9 s), or
-//! `cargo run -p examples-async --bin gather -- --unit 0.5`.
+//! Run: `cargo run -p examples-async --bin gather` (~9 s; `-- --unit 0.5` for less)
 //!
-//! You should see, for each form, `task-1..3` all say `start` before any says
-//! `done` (under `joinset` the starts may come in any order: the tasks run on
-//! worker threads), done in the order 1, 2, 3, a cost line of about 3 s, not
-//! 6 s, and the results `[1, 2, 3]`.
+//! You should see, for each way, `task-1..3` all say `start` before any says
+//! `done` (under `JoinSet` in any order: worker threads), done in the order
+//! 1, 2, 3, a cost line of about 3 s, not 6 s, and the results `[1, 2, 3]`.
 
 use std::time::Duration;
 

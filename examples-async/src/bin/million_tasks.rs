@@ -7,7 +7,7 @@
 //! Mirrors `await asyncio.gather(*(sleeper(1) for _ in range(n)))`. Two forms
 //! (added here), on each of three runtimes: `--form spawn`, a spawned task per
 //! sleep (what `gather` does with coroutines), and `--form join`, one task
-//! joining N sleep futures. Where the bytes go is said at each form below.
+//! joining N sleep futures. Where the bytes go: at tokio's two forms below.
 //!
 //! Printed: peak resident memory (`getrusage`, via `shared::measure`) minus the
 //! peak before the tasks, over N. async-std is discontinued (its maintainers,

@@ -42,14 +42,13 @@ struct Args {
 /// Producer `i`: takes `delay` to make its item, `i * 10`. `named` gives its
 /// event lines their row name (`event!` = println! with the time and the
 /// task's name, shared/src/timing.rs).
-async fn produce(i: u32, delay: Duration) -> u32 {
-    let make = async {
+fn produce(i: u32, delay: Duration) -> impl Future<Output = u32> {
+    named(format!("producer-{i}"), async move {
         event!("start");
         tokio::time::sleep(delay).await;
         event!("done: item {}", i * 10);
         i * 10
-    };
-    named(format!("producer-{i}"), make).await
+    })
 }
 
 async fn sequential(n: u32, delay: Duration) -> Vec<u32> {
@@ -74,7 +73,7 @@ async fn through_channel(n: u32, delay: Duration) -> Vec<u32> {
         });
     }
     drop(tx); // keep only the producers' Senders, or recv() never ends
-    let consume = async {
+    named("consumer", async {
         let mut items = Vec::new();
         while let Some(item) = rx.recv().await {
             event!("got item {item}");
@@ -84,8 +83,8 @@ async fn through_channel(n: u32, delay: Duration) -> Vec<u32> {
         // has no close before 3.13's Queue.shutdown(); the twin puts a None).
         event!("channel closed: every Sender dropped");
         items
-    };
-    named("consumer", consume).await
+    })
+    .await
 }
 
 /// Times one way of running the producers and checks every item came once.
