@@ -16,13 +16,8 @@ pub const PAGES: u32 = 10;
 pub const TIMEOUT: &str = "0.5";
 
 /// The causes a failed attempt may name, with [`TIMEOUT`].
-pub const CAUSES: [&str; 5] = [
-    "HTTP 500",
-    "HTTP 404",
-    "timed out after 0.5 s",
-    "connection dropped",
-    "connection refused",
-];
+pub const CAUSES: [&str; 5] =
+    ["HTTP 500", "HTTP 404", "timed out after 0.5 s", "connection dropped", "connection refused"];
 
 /// A fresh site with no latency and these fault rates, drawn from `seed`
 /// (fresh, so its per-URL request counters start at zero: replayable).
@@ -64,13 +59,7 @@ pub fn accounts(out: &RunOutput, base: &str) -> Vec<Printed> {
     for line in out.stdout.lines() {
         if let Some((pages, ok, retried, failed)) = parse_summary(line) {
             let lines = Vec::new();
-            found.push(Printed {
-                pages,
-                ok,
-                retried,
-                failed,
-                lines,
-            });
+            found.push(Printed { pages, ok, retried, failed, lines });
         } else if line.starts_with("retried: ") || line.starts_with("failed: ") {
             let last = found
                 .last_mut()
@@ -85,21 +74,14 @@ pub fn accounts(out: &RunOutput, base: &str) -> Vec<Printed> {
 /// failed URL once with one cause per failed attempt, each cause a known one.
 pub fn check_account(a: &Printed, out: &RunOutput) {
     let dump = || format!("{a:?}\n{}", out.dump());
-    assert_eq!(
-        a.pages,
-        PAGES as usize,
-        "every page is accounted for: {}",
-        dump()
-    );
+    assert_eq!(a.pages, PAGES as usize, "every page is accounted for: {}", dump());
     assert_eq!(a.ok + a.retried + a.failed, a.pages, "{}", dump());
     let count = |kind: &str| a.lines.iter().filter(|l| l.starts_with(kind)).count();
     assert_eq!(count("retried: "), a.retried, "{}", dump());
     assert_eq!(count("failed: "), a.failed, "{}", dump());
     for line in &a.lines {
         // `failed: BASE/sitehome/p/3 after 4 attempts (HTTP 500, ...)`
-        let (head, causes) = line
-            .split_once(" (")
-            .unwrap_or_else(|| panic!("{line}: {}", dump()));
+        let (head, causes) = line.split_once(" (").unwrap_or_else(|| panic!("{line}: {}", dump()));
         let attempts: usize = head
             .rsplit(' ')
             .nth(1)
@@ -107,22 +89,10 @@ pub fn check_account(a: &Printed, out: &RunOutput) {
             .unwrap_or_else(|| panic!("{line}: {}", dump()));
         assert!(head.contains(" BASE/sitehome/p/"), "{line}: {}", dump());
         let causes: Vec<&str> = causes.trim_end_matches(')').split(", ").collect();
-        let failed_attempts = if line.starts_with("failed: ") {
-            attempts
-        } else {
-            attempts - 1
-        };
-        assert_eq!(
-            causes.len(),
-            failed_attempts,
-            "a cause per failed attempt: {line}"
-        );
+        let failed_attempts = if line.starts_with("failed: ") { attempts } else { attempts - 1 };
+        assert_eq!(causes.len(), failed_attempts, "a cause per failed attempt: {line}");
         for c in causes {
-            assert!(
-                CAUSES.contains(&c),
-                "unknown cause {c:?} in {line}: {}",
-                dump()
-            );
+            assert!(CAUSES.contains(&c), "unknown cause {c:?} in {line}: {}", dump());
         }
     }
 }
@@ -133,25 +103,11 @@ pub fn check_exit(accounts: &[Printed], out: &RunOutput) {
     assert!(!out.timed_out, "{}", out.dump());
     let failed = accounts.iter().any(|a| a.failed > 0);
     let want = if failed { 1 } else { 0 };
-    assert_eq!(
-        out.code,
-        Some(want),
-        "exit code vs failed pages: {}",
-        out.dump()
-    );
+    assert_eq!(out.code, Some(want), "exit code vs failed pages: {}", out.dump());
     if failed {
-        assert!(
-            out.stderr.contains("failed after their retries"),
-            "{}",
-            out.dump()
-        );
+        assert!(out.stderr.contains("failed after their retries"), "{}", out.dump());
     }
-    for bad in [
-        "panicked",
-        "Traceback",
-        "is blog-site running",
-        "running there",
-    ] {
+    for bad in ["panicked", "Traceback", "is blog-site running", "running there"] {
         assert!(!out.stderr.contains(bad), "{bad}: {}", out.dump());
     }
 }
