@@ -36,7 +36,9 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
-from blog_spider import count, fail, log  # log(msg) prints `[  0.101s who] msg`: shared/python/blog_spider.py
+# blog_spider (shared/python/blog_spider.py): log(msg) prints `[  0.101s who] msg`;
+# count: argparse types refusing bad values (exit 2); fail(msg): one error line, exit 1
+from blog_spider import count, fail, log
 
 this_is_list = []
 

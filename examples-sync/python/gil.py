@@ -29,7 +29,9 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
-# is_prime: the course's trial division; timed(label) prints `label, cost = X seconds`: shared/python/blog_spider.py
+# blog_spider (shared/python/blog_spider.py): is_prime, the course's trial division; timed(label)
+# prints `label, cost = X seconds`; count, positive_seconds: argparse types refusing bad values;
+# fail(msg): one error line, exit 1
 from blog_spider import count, fail, is_prime, positive_seconds, timed
 
 N = 100_000_007  # a 9-digit prime: one is_prime call is ~5,000 trial divisions

@@ -36,7 +36,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
-from blog_spider import count, fail, log, seconds  # log(msg) prints `[  0.101s who] msg`: shared/python/blog_spider.py
+# blog_spider (shared/python/blog_spider.py): log(msg) prints `[  0.101s who] msg`;
+# count, seconds: argparse types refusing bad values (exit 2); fail(msg): one error line, exit 1
+from blog_spider import count, fail, log, seconds
 
 p = argparse.ArgumentParser(description="queue.Queue's internals beside a non-blocking deque")
 p.add_argument("--items", type=count(0, 100_000), default=10)

@@ -29,7 +29,7 @@ use anyhow::{Result, ensure};
 use clap::Parser;
 use examples_sync::together::run_together;
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
-use shared::workload::secs_arg;
+use shared::workload::secs_arg; // clap parser: seconds from 0 to 3600, NaN and inf refused
 
 #[derive(Parser)]
 #[command(about = "Two withdrawals of 800 from 1000: one lock section vs two")]

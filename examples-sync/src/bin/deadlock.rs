@@ -35,7 +35,7 @@ use clap::Parser;
 use examples_sync::wait_for::{DETECTOR, WaitFor}; // src/wait_for.rs
 use parking_lot::Mutex;
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
-use shared::workload::secs_arg;
+use shared::workload::secs_arg; // clap parser: seconds from 0 to 3600, NaN and inf refused
 
 #[derive(Parser)]
 #[command(about = "Two locks in opposite order deadlock; a global lock order fixes it")]

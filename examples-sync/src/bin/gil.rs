@@ -31,6 +31,7 @@ use anyhow::{Result, ensure};
 use clap::Parser;
 use examples_sync::{Gil, together::run_together};
 use shared::timing::Stopwatch; // prints `<label>, cost = X seconds` (shared/src/timing.rs)
+// is_prime: the course's trial division; positive_secs_arg: clap parser, seconds in (0, 3600]
 use shared::workload::{is_prime, positive_secs_arg};
 
 const N: u64 = 100_000_007; // a 9-digit prime: one is_prime call is ~5,000 trial divisions

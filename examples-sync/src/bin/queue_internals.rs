@@ -37,7 +37,7 @@ use crossbeam::{channel, queue::ArrayQueue};
 use examples_sync::Queue;
 use examples_sync::together::{Got, producer_consumers};
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
-use shared::workload::secs_arg;
+use shared::workload::secs_arg; // clap parser: seconds from 0 to 3600, NaN and inf refused
 
 #[derive(Parser)]
 #[command(about = "queue.Queue's internals beside ArrayQueue and a bounded channel")]
