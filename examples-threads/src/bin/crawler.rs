@@ -59,8 +59,7 @@ fn craw(page: u32, url: &str, retry: &Retry) -> (Fetched, Option<usize>) {
 }
 
 fn single_thread(urls: &[String], retry: &Retry) -> Vec<(Fetched, Option<usize>)> {
-    let craw = |(n, url): (u32, &String)| craw(n, url, retry); // page n, from 1
-    (1..).zip(urls).map(craw).collect()
+    (1..).zip(urls).map(|(page, url)| craw(page, url, retry)).collect() // pages from 1
 }
 
 fn multi_thread(urls: &[String], retry: &Retry) -> Result<Vec<(Fetched, Option<usize>)>> {
