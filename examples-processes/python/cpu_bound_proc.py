@@ -12,9 +12,7 @@ about 25 s on one thread and about a minute for the three runs; try fewer:
     python3 examples-processes/python/cpu_bound_proc.py --count 8 --workers 2
 --only single|threads|processes runs one of the three.
 """
-import argparse
-import os
-import sys
+import argparse, os, sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))

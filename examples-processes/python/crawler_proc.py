@@ -22,11 +22,7 @@ The site must be running. In one terminal:
 in another:
     python3 examples-processes/python/crawler_proc.py --pages 50 --workers 2
 """
-import argparse
-import itertools
-import os
-import sys
-import threading
+import argparse, itertools, os, sys, threading
 from concurrent.futures import ProcessPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))

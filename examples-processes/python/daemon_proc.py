@@ -15,13 +15,7 @@ dropped Child it runs on after main exits.
     python3 examples-processes/python/daemon_proc.py --mode join --worker-secs 2
     python3 examples-processes/python/daemon_proc.py --mode detach --worker-secs 2
 """
-import argparse
-import multiprocessing
-import os
-import subprocess
-import sys
-import threading
-import time
+import argparse, multiprocessing, os, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() on one clock for every process, argument types: shared/python/blog_spider.py

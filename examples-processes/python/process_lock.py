@@ -17,13 +17,7 @@ processes. The workers wait on an Event so that all start together.
     python3 examples-processes/python/process_lock.py
     python3 examples-processes/python/process_lock.py --mode no-lock --window-us 0
 """
-import argparse
-import contextlib
-import multiprocessing
-import os
-import sys
-import tempfile
-import time
+import argparse, contextlib, multiprocessing, os, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log(), fail(), argument types: shared/python/blog_spider.py

@@ -18,9 +18,7 @@ bytes in Python does not).
 
     python3 examples-processes/python/process_pool_hash.py [--workers 2] [--jobs 12] [--size 1048576] [--threads]
 """
-import argparse
-import os
-import sys
+import argparse, os, sys
 from concurrent import futures
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))

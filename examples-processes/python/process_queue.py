@@ -15,12 +15,7 @@ ends the child.
 
     python3 examples-processes/python/process_queue.py
 """
-import argparse
-import multiprocessing
-import os
-import queue
-import sys
-import threading
+import argparse, multiprocessing, os, queue, sys, threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() on one clock for every process, fail(): shared/python/blog_spider.py

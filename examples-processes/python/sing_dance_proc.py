@@ -16,12 +16,7 @@ passes it through the environment).
 
     python3 examples-processes/python/sing_dance_proc.py --num 3 --interval 0.5
 """
-import argparse
-import multiprocessing
-import os
-import sys
-import threading
-import time
+import argparse, multiprocessing, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() on one clock for every process, argument types: shared/python/blog_spider.py

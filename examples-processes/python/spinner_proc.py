@@ -9,13 +9,7 @@ lines, not redrawn with \\r.
 
     python3 examples-processes/python/spinner_proc.py --tick 0.1 --slow-secs 3
 """
-import argparse
-import itertools
-import multiprocessing
-import os
-import sys
-import threading
-import time
+import argparse, itertools, multiprocessing, os, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() on one clock for every process, argument types: shared/python/blog_spider.py

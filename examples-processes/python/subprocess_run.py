@@ -13,12 +13,7 @@ again with --role sort (a numeric sort) or --role hang, as in the Rust bin.
 
     python3 examples-processes/python/subprocess_run.py --timeout 1
 """
-import argparse
-import json
-import os
-import subprocess
-import sys
-import time
+import argparse, json, os, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log(), fail(), argument types: shared/python/blog_spider.py

@@ -13,13 +13,7 @@ serving until Ctrl-C.
     python3 examples-processes/python/web_is_prime.py
     python3 examples-processes/python/web_is_prime.py --serve --port 8000
 """
-import argparse
-import http.client
-import json
-import multiprocessing
-import os
-import sys
-import threading
+import argparse, http.client, json, multiprocessing, os, sys, threading
 from concurrent.futures import ProcessPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
