@@ -1,6 +1,6 @@
-//! A wait-for table, the `deadlock` bin's watchdog: deadlock detection by
-//! hand ([`WaitFor::cycle`]), or parking_lot's with the `deadlock_detection`
-//! feature ([`WaitFor::deadlocked`] picks).
+//! A wait-for table and the `deadlock` bin's watchdog ([`WaitFor::watch`]):
+//! deadlock detection by hand ([`WaitFor::cycle`]), or parking_lot's with the
+//! `deadlock_detection` feature ([`WaitFor::deadlocked`] picks).
 //!
 //! Each thread writes down the lock it is about to block on just before
 //! blocking, and the lock it holds just after taking it, and clears its row
@@ -13,7 +13,8 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::thread::{self, ThreadId};
+use std::thread::{self, JoinHandle, ThreadId};
+use std::time::{Duration, Instant};
 
 /// How [`WaitFor::deadlocked`] finds a deadlock in this build, for reports:
 /// `"parking_lot's detector"` with the feature `deadlock_detection`, else
@@ -111,6 +112,32 @@ impl WaitFor {
             .collect();
         #[cfg(not(feature = "deadlock_detection"))]
         self.cycle()
+    }
+
+    /// The `deadlock` bin's watchdog: every 50 ms, until every thread in
+    /// `threads` has finished, looks for a deadlock ([`WaitFor::deadlocked`]).
+    /// Found: prints `deadlock detected by ...` and one `in the cycle: ...`
+    /// line per thread, and returns an error (the deadlocked threads are left
+    /// behind, to die with the process). An error too if they have not
+    /// finished after `timeout` with no deadlock found, so it never hangs.
+    ///
+    /// # Errors
+    /// A deadlock, or the time running out.
+    pub fn watch(&self, threads: &[JoinHandle<()>], timeout: Duration) -> anyhow::Result<()> {
+        let began = Instant::now();
+        while !threads.iter().all(JoinHandle::is_finished) {
+            let cycle = self.deadlocked();
+            if !cycle.is_empty() {
+                shared::event!("deadlock detected by {DETECTOR}: threads waiting for each other");
+                cycle.iter().for_each(|row| shared::event!("in the cycle: {row}"));
+                anyhow::bail!("deadlock: the threads would wait forever (they are left behind)");
+            }
+            if began.elapsed() > timeout {
+                anyhow::bail!("did not finish within {timeout:?}, and no deadlock was found");
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Ok(())
     }
 
     /// The rows of the threads in a cycle of "wants the lock held by";

@@ -28,11 +28,11 @@
 //! `check: total 2000 conserved`.
 
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Result, bail, ensure};
+use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_sync::wait_for::{DETECTOR, WaitFor}; // src/wait_for.rs
+use examples_sync::wait_for::WaitFor; // src/wait_for.rs
 use parking_lot::Mutex;
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::workload::secs_arg; // clap parser: seconds from 0 to 3600, NaN and inf refused
@@ -86,18 +86,9 @@ fn main() -> Result<()> {
         handles.push(t.spawn(move || transfer(from, to, amount, a, waits))?);
     }
 
-    let (began, t) = (Instant::now(), a.timeout); // the watchdog: finished, deadlocked, or out of time
-    while !handles.iter().all(|h| h.is_finished()) {
-        let cycle = waits.deadlocked();
-        if !cycle.is_empty() {
-            event!("deadlock detected by {DETECTOR}: threads waiting for each other");
-            cycle.iter().for_each(|row| event!("in the cycle: {row}"));
-            bail!("deadlock: the transfers would wait forever (their threads are left behind)");
-        }
-        let late = began.elapsed() > t;
-        ensure!(!late, "did not finish within {t:?}, no deadlock found");
-        thread::sleep(Duration::from_millis(50));
-    }
+    // The watchdog (src/wait_for.rs): every 50 ms, a deadlock found or the
+    // timeout passed is an error; it never waits for the threads forever.
+    waits.watch(&handles, a.timeout)?;
     let (a, b) = (*ACCOUNTS[0].lock(), *ACCOUNTS[1].lock());
     event!("A = {a}, B = {b}");
     ensure!((a, b) == (950, 1050), "check failed: not 950 and 1050");

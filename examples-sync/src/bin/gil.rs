@@ -29,7 +29,8 @@ use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_sync::{Gil, together::run_together};
+use examples_sync::gil::{Gil, Held};
+use examples_sync::together::run_together;
 use shared::timing::Stopwatch; // prints `<label>, cost = X seconds` (shared/src/timing.rs)
 // is_prime: the course's trial division; positive_secs_arg: clap parser, seconds in (0, 3600]
 use shared::workload::{is_prime, positive_secs_arg};
@@ -56,9 +57,8 @@ fn job(count: u64, gil: Option<&Gil>, me: usize) -> u64 {
     let mut found = 0;
     for _ in 0..count {
         found += u64::from(is_prime(N)); // one "bytecode"
-        if let Some(held) = &mut held {
-            held.check(); // a switch interval over, and a thread waiting: hand the GIL over
-        }
+        // Held::check: a switch interval over and a thread waiting? Hand the GIL over.
+        held.iter_mut().for_each(Held::check);
     }
     found
 }
