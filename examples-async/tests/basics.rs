@@ -334,42 +334,61 @@ fn section(out: &RunOutput, name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn producer_consumer_async(out: RunOutput, queue: &str, closed: &str) {
-    ok(&out);
-    let starts = |s: &[(String, String)], i: u32| {
-        let p = format!("producer-{i}");
-        (
-            s.iter().position(|(w, m)| *w == p && m == "start").expect("a start"),
-            s.iter().position(|(w, m)| *w == p && m.starts_with("done")).expect("a done"),
-        )
+/// Within `main`'s section `name`: where producer `i` says `start` and `done`.
+fn producer(out: &RunOutput, name: &str, i: u32) -> (usize, usize) {
+    let s = section(out, name);
+    let p = format!("producer-{i}");
+    let at = |what: &str| {
+        s.iter()
+            .position(|(w, m)| *w == p && m.starts_with(what))
+            .unwrap_or_else(|| panic!("{name}: no {p} {what}\n{}", out.dump()))
     };
-    // Sequential: producer i+1 starts only after producer i is done.
-    let seq = section(&out, "sequential");
-    for i in 1..3 {
-        assert!(starts(&seq, i).1 < starts(&seq, i + 1).0, "{}", out.dump());
-    }
-    // Concurrent, and through the channel: all start before any is done.
-    for name in ["concurrent", queue] {
-        let s = section(&out, name);
-        let last_start = (1..=3).map(|i| starts(&s, i).0).max().unwrap();
-        let first_done = (1..=3).map(|i| starts(&s, i).1).min().unwrap();
-        assert!(last_start < first_done, "{name}\n{}", out.dump());
-        line(&out, &format!("check: {name}: 3 items, each once"));
-    }
-    assert_eq!(count(&out, "consumer", "got item "), 3, "{}", out.dump());
-    assert!(pos(&out, "consumer", "got item ") < pos(&out, "consumer", closed));
-    for name in ["sequential", "concurrent", queue] {
-        has_cost(&out, name);
-    }
+    (at("start"), at("done"))
+}
+
+/// All three producers of section `name` start before any is done.
+fn together(out: &RunOutput, name: &str) {
+    let last_start = (1..=3).map(|i| producer(out, name, i).0).max().unwrap();
+    let first_done = (1..=3).map(|i| producer(out, name, i).1).min().unwrap();
+    assert!(last_start < first_done, "{name}\n{}", out.dump());
+    line(out, &format!("check: {name}: 3 items, each once"));
+    has_cost(out, name);
 }
 
 #[test]
 fn producer_consumer_async_sequential_vs_together() {
     let args = ["--producers", "3", "--delay", "0.05"];
-    let out = run_bin(env!("CARGO_BIN_EXE_producer_consumer_async"), &args, 10);
-    producer_consumer_async(out, "mpsc", "channel closed");
-    let out = run_twin(DIR, "producer_consumer_async", &args, 10);
-    producer_consumer_async(out, "queue", "queue closed");
+    let bin = run_bin(env!("CARGO_BIN_EXE_producer_consumer_async"), &args, 10);
+    for out in [bin, run_twin(DIR, "producer_consumer_async", &args, 10)] {
+        ok(&out);
+        // Sequential: producer i+1 starts only after producer i is done.
+        for i in 1..3 {
+            let (this, next) =
+                (producer(&out, "sequential", i), producer(&out, "sequential", i + 1));
+            assert!(this.1 < next.0, "{}", out.dump());
+        }
+        line(&out, "check: sequential: 3 items, each once");
+        has_cost(&out, "sequential");
+        together(&out, "concurrent");
+    }
+}
+
+#[test]
+fn async_queue_consumer_takes_items_as_they_come() {
+    let args = ["--producers", "3", "--delay", "0.05"];
+    let bin = run_bin(env!("CARGO_BIN_EXE_async_queue"), &args, 10);
+    let twin = run_twin(DIR, "async_queue", &args, 10);
+    for (out, name, closed) in [(bin, "mpsc", "channel closed"), (twin, "queue", "queue closed")] {
+        ok(&out);
+        together(&out, name);
+        assert_eq!(count(&out, "consumer", "got item "), 3, "{}", out.dump());
+        assert!(pos(&out, "consumer", "got item ") < pos(&out, "consumer", closed));
+        assert_eq!(count(&out, "consumer", closed), 1, "{}", out.dump());
+    }
+    for bad in [["--producers", "0"], ["--delay", "nan"]] {
+        assert_clean_failure(&run_bin(env!("CARGO_BIN_EXE_async_queue"), &bad, 10));
+        assert_clean_failure(&run_twin(DIR, "async_queue", &bad, 10));
+    }
 }
 
 fn spinner_async(out: RunOutput) {

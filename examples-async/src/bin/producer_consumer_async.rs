@@ -1,20 +1,18 @@
 //! Awaiting 10 producers one after another takes 10 x 1 s; awaiting them
-//! together takes 1 s; and a tokio `mpsc` channel lets a consumer take their
-//! items as they come.
+//! together takes 1 s.
 //!
 //! Mirrors the asyncio version of producer/consumer: `for p in producers:
-//! await p` (sequential), `await asyncio.gather(*producers)` (concurrent),
-//! and producers `put` into an `asyncio.Queue` that a consumer `get`s from
-//! (added here). `.await` runs a future to its end before the next line:
-//! writing `await` in a loop is writing sequential code.
+//! await p` (sequential) against `await asyncio.gather(*producers)`
+//! (concurrent). `.await` runs a future to its end before the next line:
+//! writing `await` in a loop is writing sequential code. (Producers feeding a
+//! consumer through a queue: `async_queue`.)
 //!
-//! Run: `cargo run -p examples-async --bin producer_consumer_async` (~12 s),
+//! Run: `cargo run -p examples-async --bin producer_consumer_async` (~11 s),
 //! or `cargo run -p examples-async --bin producer_consumer_async -- --producers 5 --delay 0.2`.
 //!
 //! You should see `sequential`: each producer starts after the previous one
 //! is done, cost ~10 s; `concurrent`: all ten start, then all are done, cost
-//! ~1 s; `mpsc`: the consumer gets 10 items (in any order) and sees the
-//! channel close, cost ~1 s; each with a `check:` line.
+//! ~1 s; each with a `check:` line.
 
 use std::time::Duration;
 
@@ -24,11 +22,10 @@ use futures::future::join_all;
 use shared::event;
 use shared::timing::{Stopwatch, named};
 use shared::workload::secs_arg;
-use tokio::sync::mpsc;
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "await producers one by one, together, or through an mpsc channel")]
+#[command(about = "await producers one by one, or together")]
 struct Args {
     /// How many producers.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -63,30 +60,6 @@ async fn concurrent(n: u32, delay: Duration) -> Vec<u32> {
     join_all((1..=n).map(|i| produce(i, delay))).await // asyncio.gather
 }
 
-async fn through_channel(n: u32, delay: Duration) -> Vec<u32> {
-    // Bounded: a producer's send().await waits while it is full, as `await q.put()` does.
-    let (tx, mut rx) = mpsc::channel(4);
-    for i in 1..=n {
-        let tx = tx.clone(); // each producer task holds a Sender
-        tokio::spawn(async move {
-            let _ = tx.send(produce(i, delay).await).await; // Err only if the consumer is gone
-        });
-    }
-    drop(tx); // keep only the producers' Senders, or recv() never ends
-    named("consumer", async {
-        let mut items = Vec::new();
-        while let Some(item) = rx.recv().await {
-            event!("got item {item}");
-            items.push(item);
-        }
-        // None once every Sender is dropped: no sentinel needed (asyncio's Queue
-        // has no close before 3.13's Queue.shutdown(); the twin puts a None).
-        event!("channel closed: every Sender dropped");
-        items
-    })
-    .await
-}
-
 /// Times one way of running the producers and checks every item came once.
 async fn section(label: &str, n: u32, way: impl Future<Output = Vec<u32>>) -> Result<()> {
     event!("{label}: {n} producers");
@@ -105,6 +78,5 @@ async fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let Args { producers: n, delay } = Args::parse();
     section("sequential", n, sequential(n, delay)).await?;
-    section("concurrent", n, concurrent(n, delay)).await?;
-    section("mpsc", n, through_channel(n, delay)).await
+    section("concurrent", n, concurrent(n, delay)).await
 }
