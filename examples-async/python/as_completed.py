@@ -7,8 +7,8 @@ in input order from gather.
 Run it:
     python3 examples-async/python/as_completed.py --delays 3,1,4,0,2
 
-task-4 task-2 task-5 task-1 task-3 from as_completed, then task-1 .. task-5
-from gather, and the `check:` line. Equal delays may come in either order.
+[4, 2, 5, 1, 3] from as_completed, then [1, 2, 3, 4, 5] from gather, and
+the `check:` line. Equal delays may come in either order.
 """
 
 import argparse
@@ -25,19 +25,15 @@ async def task(i, d):
     return i
 
 
-def names(ids):
-    return " ".join(f"task-{i}" for i in ids)
-
-
 async def main_async(ds):
     n = len(ds)
     got = [await f for f in asyncio.as_completed([task(i, d) for i, d in enumerate(ds, 1)])]
-    blog_spider.log("as_completed: completion order " + names(got), "main")
+    blog_spider.log(f"as_completed: completion order {got}", "main")
     waits = [ds[i - 1] for i in got]
     if waits != sorted(waits) or sorted(got) != list(range(1, n + 1)):
         sys.exit("error: not every task once, shortest wait first")
     got = await asyncio.gather(*(task(i, d) for i, d in enumerate(ds, 1)))
-    blog_spider.log("gather: input order " + names(got), "main")
+    blog_spider.log(f"gather: input order {got}", "main")
     if got != list(range(1, n + 1)):
         sys.exit("error: gather lost input order")
     print(f"check: {n} tasks came back once each: shortest wait first, or in input order", flush=True)

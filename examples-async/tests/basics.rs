@@ -192,11 +192,11 @@ fn as_completed(out: RunOutput, completion: &[&str], gathered: &str) {
     // Waits 3,1,4,0,2 (tenths of a second apart, on the real clock):
     // shortest first. (Ties, in input order, on tokio's paused clock:
     // as_completed.rs's unit test.)
-    let want = "task-4 task-2 task-5 task-1 task-3";
+    let want = "[4, 2, 5, 1, 3]";
     for form in completion {
         assert_eq!(said_after(&out, &format!("{form}: completion order ")), want, "{}", out.dump());
     }
-    let input = "task-1 task-2 task-3 task-4 task-5";
+    let input = "[1, 2, 3, 4, 5]";
     assert_eq!(said_after(&out, &format!("{gathered}: input order ")), input, "{}", out.dump());
     line(&out, "check: 5 tasks came back once each");
 }

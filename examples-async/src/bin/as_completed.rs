@@ -11,18 +11,16 @@
 //! Run: `cargo run -p examples-async --bin as_completed` (~12 s), or
 //! `cargo run -p examples-async --bin as_completed -- --delays 0.5,0,0.3`.
 //!
-//! You should see `task-4 task-2 task-5 task-1 task-3` (0, 1, 2, 3, 4 s) from
-//! both completion-order forms, then input order `task-1 .. task-5` from
-//! join_all, and the `check:` line. Equal delays may come in either order.
+//! You should see `[4, 2, 5, 1, 3]` (waits of 0, 1, 2, 3, 4 s) from both
+//! completion-order forms, then input order `[1, 2, 3, 4, 5]` from join_all,
+//! and the `check:` line. Equal delays may come in either order.
 //! (The tests run it on tokio's paused clock too, where ties keep input order.)
 
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use futures::StreamExt;
-use futures::future::join_all;
-use futures::stream::FuturesUnordered;
+use futures::{StreamExt, future::join_all, stream::FuturesUnordered};
 use shared::event;
 use shared::timing::named;
 use shared::workload::secs_arg;
@@ -65,28 +63,22 @@ async fn futures_unordered(delays: &[Duration]) -> Vec<usize> {
     pending.collect().await
 }
 
-fn names(ids: &[usize]) -> String {
-    let names: Vec<String> = ids.iter().map(|i| format!("task-{i}")).collect();
-    names.join(" ")
-}
-
 #[tokio::main(flavor = "current_thread")] // one thread, as asyncio has
 async fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let delays = Args::parse().delays;
     let by_join_set = join_set(&delays).await?;
-    event!("JoinSet: completion order {}", names(&by_join_set));
+    event!("JoinSet: completion order {by_join_set:?}");
     let unordered = futures_unordered(&delays).await;
-    event!("FuturesUnordered: completion order {}", names(&unordered));
+    event!("FuturesUnordered: completion order {unordered:?}");
     let gathered = join_all(tasks(&delays)).await; // asyncio.gather
-    event!("join_all: input order {}", names(&gathered));
-    // Check: the waits in the order the results came are the waits sorted.
+    event!("join_all: input order {gathered:?}");
+    // Check: the waits, in the order the results came, are the waits sorted.
     let mut sorted = delays.clone();
     sorted.sort();
     let waits = |ids: &[usize]| ids.iter().map(|&i| delays[i - 1]).collect::<Vec<_>>();
+    ensure!(waits(&by_join_set) == sorted && waits(&unordered) == sorted, "not shortest first");
     let n = delays.len();
-    let ok = waits(&by_join_set) == sorted && waits(&unordered) == sorted;
-    ensure!(ok, "not shortest wait first");
     ensure!(gathered.into_iter().eq(1..=n), "join_all lost input order");
     println!("check: {n} tasks came back once each: shortest wait first, or in input order");
     Ok(())
