@@ -299,10 +299,10 @@ fn blocking_pitfall(out: RunOutput, fixes: &[&str]) {
     for mode in fixes {
         // The reply comes only after the ticker's last tick, so the call
         // returns `answered` only if the ticker ran while it blocked: an
-        // order, not a time (3 ticks of 0.02 s against a 1 s timeout).
+        // order, not a time (5 ticks of 0.02 s against a 1 s timeout).
         assert_eq!(
             while_blocked(&out, mode),
-            (2, "answered".to_string()),
+            (4, "answered".to_string()),
             "{mode}\n{}",
             out.dump()
         );
@@ -313,7 +313,7 @@ fn blocking_pitfall(out: RunOutput, fixes: &[&str]) {
 #[test]
 fn blocking_pitfall_stalls_and_the_fix() {
     let bin = env!("CARGO_BIN_EXE_blocking_pitfall");
-    let args = ["--tick", "0.02", "--ticks", "3", "--block", "1"];
+    let args = ["--tick", "0.02", "--block", "1"];
     blocking_pitfall(run_bin(bin, &args, 20), &["spawn-blocking", "unblock"]);
     let out = run_twin(DIR, "blocking_pitfall", &args, 20);
     blocking_pitfall(out, &["to-thread"]);

@@ -40,14 +40,11 @@ struct Args {
     /// Seconds between ticks.
     #[arg(long, default_value = "0.1", value_parser = secs_arg)]
     tick: Duration,
-    /// How many ticks the ticker makes.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
-    ticks: u32,
 }
 
-/// Ticks `n` times, `sleep()` apart, then sends the reply the blocking call waits for.
-async fn ticker<F: Future>(n: u32, sleep: impl Fn() -> F, reply: Sender<()>) {
-    for i in 1..=n {
+/// Ticks 5 times, `sleep()` apart, then sends the reply the blocking call waits for.
+async fn ticker<F: Future>(sleep: impl Fn() -> F, reply: Sender<()>) {
+    for i in 1..=5 {
         event!("tick {i}"); // println! with the time and the task's name (shared/src/timing.rs)
         sleep().await;
     }
@@ -63,11 +60,10 @@ fn blocking_call(reply: Receiver<()>, timeout: Duration) -> &'static str {
     }
 }
 
+type Answer = Result<&'static str>; // "answered" or "timed out"
+
 /// The ticker and a task making the call `call`, side by side on one runtime.
-async fn side_by_side(
-    ticker: impl Future,
-    call: impl Future<Output = Result<&'static str>>,
-) -> Result<&'static str> {
+async fn side_by_side(ticker: impl Future, call: impl Future<Output = Answer>) -> Answer {
     let blocker = named("blocker", async {
         event!("blocking call starts");
         let how = call.await?;
@@ -79,7 +75,7 @@ async fn side_by_side(
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
-    let Args { block, tick, ticks: n } = Args::parse();
+    let Args { block, tick } = Args::parse();
     // One thread, as asyncio has: #[tokio::main(flavor = "current_thread")].
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     for mode in ["stall", "spawn-blocking", "unblock"] {
@@ -90,19 +86,18 @@ fn main() -> Result<()> {
         let how = match mode {
             // The pitfall: the call blocks the one thread, so no other task runs.
             "stall" => {
-                rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async { Ok(call()) }))?
+                rt.block_on(side_by_side(ticker(tokio_sleep, reply), async { Ok(call()) }))?
             }
             // The fix: the call runs on tokio's blocking pool; this thread runs the ticker.
             "spawn-blocking" => {
-                rt.block_on(side_by_side(ticker(n, tokio_sleep, reply), async {
+                rt.block_on(side_by_side(ticker(tokio_sleep, reply), async {
                     Ok(tokio::task::spawn_blocking(call).await?) // Err only if the call panicked
                 }))?
             }
             // smol's fix, the same on smol's blocking pool.
-            _ => smol::block_on(side_by_side(
-                ticker(n, || smol::Timer::after(tick), reply),
-                async { Ok(smol::unblock(call).await) },
-            ))?,
+            _ => smol::block_on(side_by_side(ticker(|| smol::Timer::after(tick), reply), async {
+                Ok(smol::unblock(call).await)
+            }))?,
         };
         // The reply comes after the ticker's last tick: answered only if the
         // ticker ran while the call blocked.
@@ -110,7 +105,7 @@ fn main() -> Result<()> {
             "stall" => ("timed out", "the blocking call stopped every other task"),
             _ => ("answered", "the ticker kept ticking through the blocking call"),
         };
-        ensure!(how == want, "{mode}: the call {how}: is --block longer than the ticks?");
+        ensure!(how == want, "{mode}: the call {how}: is --block longer than 5 ticks?");
         println!("check: {mode}: {check}");
     }
     Ok(())
