@@ -10,8 +10,8 @@
 //! | [`Queue`] | `queue.Queue(maxsize)` with `task_done`/`join` | `Mutex<VecDeque<T>>` + `Condvar`s |
 //! | [`Gil`] | CPython's GIL, simulated (the `gil` bin) | a fair `parking_lot::Mutex<()>` |
 //!
-//! examples-threads uses them too (`semaphore`, `barrier`). Each is model-checked
-//! with [loom](https://docs.rs/loom): with the crate feature `loom` it swaps
+//! examples-threads uses them too (`semaphore`, `barrier`). The first three are
+//! model-checked with [loom](https://docs.rs/loom): with the crate feature `loom` it swaps
 //! std's `Mutex` and `Condvar` for loom's, and `tests/loom.rs` explores every
 //! interleaving of 2-3 threads:
 //!
@@ -34,6 +34,8 @@ pub mod barrier;
 pub mod gil;
 pub mod queue;
 pub mod semaphore;
+// The bins' helpers: the send_sync! probe (and the compile_fail doctests),
+// threads started together, the deadlock bin's wait-for table and watchdog.
 pub mod send_sync;
 pub mod together;
 pub mod wait_for;
