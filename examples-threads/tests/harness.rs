@@ -9,7 +9,10 @@
 //! scheduler can break: the rows and labels the program must produce,
 //! `0 <= start <= end`, that one thread's fetches never overlap, that each
 //! printed event is a mark on its row, and that jobs under a semaphore never
-//! overlap more than its permits. No test asserts a time, or that spans overlap.
+//! overlap more than its permits. No test asserts a time. Two assert that spans
+//! do overlap, where the lesson is that they run at once: the threads of the
+//! multi-thread crawl (each waits on the site's 50 ms) and cpu_bound's pool
+//! (two pool threads, each on its own core or time-sliced with the other).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -22,7 +25,7 @@ use accounts::{PAGES, faulty_site};
 use common::{DIR, TempSpans, bad_spans_path_fails, line, max_open, missing_spans_path, ok};
 use shared::report::crawl_answer;
 use shared::run::{RunOutput, run_with_timeout};
-use shared::site::expected_posts;
+use shared::site::{Site, SiteConfig, expected_posts};
 use shared::spans::{SPANS_ENV, Span};
 
 const CRAWLER: &str = env!("CARGO_BIN_EXE_crawler");
@@ -204,6 +207,26 @@ fn crawler_costs_answer_and_spans() {
     }
 }
 
+/// The multi-thread crawl's threads fetch at once: with the site taking 50 ms
+/// a page, more than one `page N` span on the `craw-N` rows is open at some
+/// instant (a thread joined as soon as it is spawned would make it 1).
+#[test]
+fn crawler_threads_fetch_at_once() {
+    let config =
+        SiteConfig { pages: PAGES, latency: Duration::from_millis(50), ..Default::default() };
+    let site = Site::start(config).expect("the blog site starts");
+    for python in [false, true] {
+        let spans = TempSpans::new(&format!("crawler-overlap-{python}"));
+        let args = ["--site", site.url(), "--pages", "10", "--only", "multi"];
+        let out = run((CRAWLER, "crawler"), python, &args, Some(spans.arg()), 60);
+        ok(&out);
+        let fetches = numbered(&spans.spans(&out), "page ");
+        let fetches: Vec<&Span> = fetches.iter().filter(|s| s.name.starts_with("craw-")).collect();
+        assert_eq!(fetches.len(), PAGES as usize, "{}", out.dump());
+        assert!(max_open(&fetches) > 1, "one fetch at a time: {fetches:?}\n{}", out.dump());
+    }
+}
+
 // ---------- thread_pool ----------
 
 #[test]
@@ -282,6 +305,26 @@ fn cpu_bound_costs_answer_and_spans() {
         }
         rows_never_overlap(&calls, &out);
         want.iter().for_each(|&label| has_cost_span(&spans, label, &out));
+    }
+}
+
+/// The pool really runs in parallel: its `is_prime` calls come from at least
+/// two pool threads and two of them are open at once (`iter` for `par_iter`,
+/// or a pool of one, would keep them on one row, one after another).
+#[test]
+fn cpu_bound_pool_runs_in_parallel() {
+    // Pure Python: ~0.3 s a number, so 4; the GIL still lets both threads hold a call open.
+    for (python, count) in [(false, "8"), (true, "4")] {
+        let spans = TempSpans::new(&format!("cpu-parallel-{python}"));
+        let args = ["--only", "pool", "--threads", "2", "--count", count];
+        let out = run((CPU, "cpu_bound"), python, &args, Some(spans.arg()), 60);
+        ok(&out);
+        let calls = numbered(&spans.spans(&out), "is_prime ");
+        let calls: Vec<&Span> = calls.iter().filter(|s| s.name.starts_with("pool-")).collect();
+        assert_eq!(calls.len(), count.parse::<usize>().unwrap(), "{}", out.dump());
+        let rows: BTreeSet<&str> = calls.iter().map(|s| s.name.as_str()).collect();
+        assert!(rows.len() >= 2, "all on {rows:?}\n{}", out.dump());
+        assert!(max_open(&calls) >= 2, "one call at a time: {calls:?}\n{}", out.dump());
     }
 }
 

@@ -14,22 +14,12 @@ pub const DIR: &str = env!("CARGO_MANIFEST_DIR");
 /// refuse), no panic, no traceback, exactly one `error:` line on stderr
 /// (clap's, argparse's or `main`'s), and that line says `says`.
 pub fn refused(exe: &str, twin: &str, args: &[&str], code: i32, says: &str) {
-    for out in [
-        shared::run::run_bin(exe, args, 10),
-        shared::run::run_twin(DIR, twin, args, 10),
-    ] {
+    for out in [shared::run::run_bin(exe, args, 10), shared::run::run_twin(DIR, twin, args, 10)] {
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(code), "{args:?}\n{}", out.dump());
-        let errors: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter(|l| l.to_lowercase().contains("error:"))
-            .collect();
+        let errors: Vec<&str> =
+            out.stderr.lines().filter(|l| l.to_lowercase().contains("error:")).collect();
         assert_eq!(errors.len(), 1, "{args:?}\n{}", out.dump());
-        assert!(
-            errors[0].contains(says),
-            "{args:?}: {says:?}\n{}",
-            out.dump()
-        );
+        assert!(errors[0].contains(says), "{args:?}: {says:?}\n{}", out.dump());
     }
 }
