@@ -69,13 +69,21 @@ def who():
     return name or threading.current_thread().name
 
 
+def _say(text):
+    """One write of text to stdout; a closed stdout (`twin.py | head`) is ignored, as Rust's event! ignores it."""
+    try:
+        print(text, end="", flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+
+
 def log(msg, name=None):
     """shared's event!: `[  0.503s who] msg`, one write per line so lines from threads never tear.
     name: speak as another row (Rust's event_as!), e.g. a pool thread doing `read_file`'s work."""
     at, name = time.perf_counter() - START, name or who()
     if RECORDING:
         _SPANS.append((name, str(msg), at, at))
-    print(f"[{at:7.3f}s {name}] {msg}\n", end="", flush=True)
+    _say(f"[{at:7.3f}s {name}] {msg}\n")
 
 
 def cost(label, seconds):
@@ -83,7 +91,7 @@ def cost(label, seconds):
     if RECORDING:
         end = time.perf_counter() - START
         _SPANS.append((who(), label, end - seconds, end))
-    print(f"{label}, cost = {seconds:.3f} seconds", flush=True)
+    _say(f"{label}, cost = {seconds:.3f} seconds\n")
 
 
 class timed:
@@ -103,7 +111,7 @@ class timed:
 
 def answer(text):
     """The line the comparison harness checks: `answer: text`."""
-    print(f"answer: {text}", flush=True)
+    _say(f"answer: {text}\n")
 
 
 def crawl_answer(posts, pages):
@@ -449,7 +457,7 @@ class Account:
         return out
 
     def print(self):
-        print("\n".join(self.lines()), flush=True)
+        _say("".join(line + "\n" for line in self.lines()))
 
     def check(self):
         """Exits 1 with one error line if a page's post links were off or a page failed after its retries."""

@@ -286,3 +286,22 @@ fn the_clock_is_shared_with_a_parent() {
     let out = python("blog_spider.log('early')", &[], &[]);
     assert!(out.events()[0].0 < 1.0, "{}", out.dump());
 }
+
+#[test]
+fn a_closed_stdout_is_ignored_as_rust_ignores_it() {
+    let script = format!(
+        "import sys; sys.path.insert(0, {:?})\nimport blog_spider\nimport time; time.sleep(0.2)\n\
+         for i in range(1000): blog_spider.log(i)\nblog_spider.cost('x', 1); blog_spider.answer('y')",
+        module_dir().display().to_string()
+    );
+    let mut child = Command::new("python3")
+        .args(["-c", &script])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // `twin.py | head -0`
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no BrokenPipeError");
+}
