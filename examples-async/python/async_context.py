@@ -95,7 +95,7 @@ def main():
             log(f"{form}: the body returned {asyncio.run(body(fail))}", "main")
         except RuntimeError as e:
             log(f"{form}: the body failed: {e}", "main")
-    print("check: explicit and helper closed after the body, Ok or Err; drop only fell back to Drop", flush=True)
+    print("check: explicit and helper closed after the body, Ok or Err", flush=True)
 
 
 if __name__ == "__main__":

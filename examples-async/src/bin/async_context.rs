@@ -118,8 +118,6 @@ async fn main() -> Result<()> {
         conn.query(fail).await // no close: Drop runs as this block ends
     };
     said("drop", result.await);
-    println!(
-        "check: explicit and helper closed after the body, Ok or Err; drop only fell back to Drop"
-    );
+    println!("check: explicit and helper closed after the body, Ok or Err");
     Ok(())
 }
