@@ -21,6 +21,7 @@ import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log(), timed(), argument types: shared/python/blog_spider.py
 
+
 async def myfunc(k, unit):
     """The notes' myfunc(url): start, wait k units (a stand-in for a fetch), done."""
     asyncio.current_task().set_name(f"task-{k}")  # the name log() prints (the task's row)
@@ -52,8 +53,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--unit", type=blog_spider.seconds(0, 3600), default=1.0)
     unit = parser.parse_args().unit
-    for form, run in [("gather", lambda: asyncio.run(with_gather(unit))),
-                      ("taskgroup", lambda: asyncio.run(with_taskgroup(unit))), ("wait", lambda: with_wait(unit))]:
+    forms = {"gather": lambda: asyncio.run(with_gather(unit)),
+             "taskgroup": lambda: asyncio.run(with_taskgroup(unit)),
+             "wait": lambda: with_wait(unit)}  # the notes' form runs its own loop
+    for form, run in forms.items():
         blog_spider.log(f"{form}: three tasks of 1, 2 and 3 units")
         with blog_spider.timed(form):  # `form, cost = X seconds`
             results = run()
