@@ -44,10 +44,9 @@ if __name__ == "__main__":
     p.add_argument("--producers", type=blog_spider.count(1, 100), default=2)
     p.add_argument("--consumers", type=blog_spider.count(1, 100), default=2)
     p.add_argument("--items", type=blog_spider.count(0, 1_000_000), default=100)
-    p.add_argument("--capacity", type=blog_spider.count(1, 10_000), default=10)
     p.add_argument("--consume-secs", type=blog_spider.seconds(), default=0.01)
     args = p.parse_args()
-    q = queue.Queue(args.capacity)
+    q = queue.Queue(10)
     got = [[] for _ in range(args.consumers)]
     consumers = [threading.Thread(target=consumer, args=(q, args.consume_secs, got[c]), name=f"consumer-{c + 1}")
                  for c in range(args.consumers)]

@@ -1,15 +1,32 @@
 //! Threads: the threading notes mirrored with std::thread, crossbeam and rayon. Each lesson is a bin under `src/bin/`.
 //!
-//! The library holds only what is not a lesson: the crawler bins' self-checks
-//! on what they crawled and `crawler`'s followed link ([`check`]; their flags and account are
-//! `shared::crawl::{CrawlArgs, tally}`), the page numbers of crawled URLs
-//! ([`page_numbers`]), and the chained turns that make `result_orders`
-//! finish its tasks in a chosen order ([`turns`]). Duration flags of the other bins use
-//! `shared::workload::secs_arg` (0 to 3600 s). The comparison harness needs
-//! nothing here: it reads the bins' cost and `answer:` lines, and the spans
-//! `shared` records by itself.
+//! The library holds only what is not a lesson: `condition`'s poem
+//! ([`POEM`]), the self-checks of `scoped` and of the crawler bins on what
+//! they crawled, and `crawler`'s followed link ([`check`]; their flags and
+//! account are `shared::crawl::{CrawlArgs, tally}`), the page numbers of
+//! crawled URLs ([`page_numbers`]), and the chained turns that make
+//! `result_orders` finish its tasks in a chosen order ([`turns`]). Duration
+//! flags of the other bins use `shared::workload::secs_arg` (0 to 3600 s). The
+//! comparison harness needs nothing here: it reads the bins' cost and
+//! `answer:` lines, and the spans `shared` records by itself.
 
 #![warn(missing_docs)]
+
+/// `condition`'s two speakers' lines, Li Zhiyi's poem 卜算子 in English: tmall
+/// speaks the even lines, xiaoai the odd ones; more exchanges than lines
+/// start the poem again.
+pub const POEM: [&str; 10] = [
+    "XiaoAi!",
+    "Here.",
+    "I live at the river's head,",
+    "you live at its mouth.",
+    "Day after day I long for you and never see you,",
+    "yet we drink from the same river.",
+    "When will this water stop flowing?",
+    "When will this longing end?",
+    "If only your heart were like mine,",
+    "I would never fail your love.",
+];
 
 /// The page numbers at the end of list-page URLs (`.../sitehome/p/7` -> `7`),
 /// in the order given; a URL that does not end in a number is skipped.
@@ -18,8 +35,8 @@ pub fn page_numbers<'a>(urls: impl Iterator<Item = &'a str>) -> Vec<u32> {
     urls.filter_map(page).collect()
 }
 
-/// The crawlers' self-checks (not the lesson: each bin prints what it
-/// crawled, and these make sure that is what the site serves). Every check
+/// The self-checks of `scoped` and the crawlers (not the lesson: each bin prints what it
+/// computed or crawled, and these make sure that is right). Every check
 /// returns `Err` with what differs, so the bin exits 1 with one message.
 pub mod check {
     use std::path::Path;
@@ -27,6 +44,17 @@ pub mod check {
     use anyhow::{Context, Result, ensure};
     use shared::crawl::{Account, Fetched, Retry, fetch_with_retry};
     use shared::site::{parse_posts, posts_on_page};
+
+    /// `scoped`'s self-check: prints `check: <what> = <got>`, or returns
+    /// `Err` if `got` is not `expected`.
+    ///
+    /// # Errors
+    /// If `got != expected`.
+    pub fn sum(what: &str, got: u64, expected: u64) -> Result<()> {
+        ensure!(got == expected, "{what}: got {got}, expected {expected}");
+        println!("check: {what} = {got}");
+        Ok(())
+    }
 
     /// `crawler_pipeline`'s results file (`page<TAB>href<TAB>title` lines):
     /// prints `results: <path> (N lines)`, checks that each of pages

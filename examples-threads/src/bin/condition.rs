@@ -27,23 +27,9 @@ use std::{thread, time::Duration};
 
 use anyhow::ensure;
 use clap::Parser;
+use examples_threads::POEM; // the poem's lines: tmall speaks the even ones (src/lib.rs)
 use shared::event;
 use shared::workload::{positive_secs_arg, secs_arg};
-
-/// tmall speaks the even lines, xiaoai the odd ones; more exchanges than
-/// lines start the poem again.
-const POEM: [&str; 10] = [
-    "XiaoAi!",
-    "Here.",
-    "I live at the river's head,",
-    "you live at its mouth.",
-    "Day after day I long for you and never see you,",
-    "yet we drink from the same river.",
-    "When will this water stop flowing?",
-    "When will this longing end?",
-    "If only your heart were like mine,",
-    "I would never fail your love.",
-];
 
 /// Two threads take turns through a Mutex + Condvar (threading.Condition)
 #[derive(Parser)]

@@ -42,9 +42,6 @@ struct Args {
     /// Items to produce in all, numbered 0..items (0 to 1,000,000).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     items: u32,
-    /// Channel capacity: Python's Queue(maxsize) (1 to 10,000).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    capacity: u32,
     /// Seconds a consumer spends on each item, to fill the queue (0 to 3600).
     #[arg(long, default_value = "0.01", value_parser = secs_arg)]
     consume_secs: Duration,
@@ -53,7 +50,7 @@ struct Args {
 fn main() -> anyhow::Result<()> {
     let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
-    let (tx, rx) = crossbeam::channel::bounded::<u32>(args.capacity as usize); // queue.Queue(10)
+    let (tx, rx) = crossbeam::channel::bounded::<u32>(10); // queue.Queue(10)
     let mut got: Vec<u32> = thread::scope(|s| {
         let mut consumers = Vec::new();
         for c in 1..=args.consumers {

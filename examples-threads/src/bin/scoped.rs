@@ -23,8 +23,9 @@
 
 use std::thread;
 
-use anyhow::{Result, ensure};
+use anyhow::Result;
 use clap::Parser;
+use examples_threads::check::sum as check; // check: {what} = {got}, or Err if not expected
 use shared::event;
 
 /// Scoped threads borrow a local Vec: no Arc (std::thread::scope)
@@ -43,12 +44,6 @@ fn sum(part: &[u64]) -> u64 {
     // `event!` = println with the time and thread name (shared/src/timing.rs)
     event!("summing {} items starting at {}", part.len(), part[0]);
     part.iter().sum()
-}
-
-fn check(what: &str, got: u64, expected: u64) -> Result<()> {
-    ensure!(got == expected, "{what}: got {got}, expected {expected}");
-    println!("check: {what} = {got}");
-    Ok(())
 }
 
 fn main() -> Result<()> {

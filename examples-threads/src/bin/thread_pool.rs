@@ -83,10 +83,9 @@ fn main() -> Result<()> {
         for (i, (fetched, _)) in crawl.iter().enumerate() {
             let Ok(html) = fetched.body.clone() else { continue }; // failed: in the account
             let tx = tx.clone(); // the index travels with the result: `futures[future] = url`
-            // spawn returns no future: the job sends its result down the channel.
-            pool.spawn(move || {
-                let _ = tx.send((i, parse_posts(&html).len())); // fails only if main is gone
-            });
+            // spawn returns no future: the job sends its result down the channel
+            // (Err only if main is gone, and then nobody wants it).
+            pool.spawn(move || tx.send((i, parse_posts(&html).len())).unwrap_or(()));
         }
         drop(tx); // so rx.iter() ends after the last job's send
         for (i, posts) in rx.iter() {
