@@ -41,7 +41,8 @@ fn tasks(delays: &[Duration]) -> impl Iterator<Item = impl Future<Output = usize
     (1..).zip(delays.to_vec()).map(|(i, d)| {
         named(format!("task-{i}"), async move {
             tokio::time::sleep(d).await;
-            event!("done after {d:?}"); // println! with the time and the task's name (shared/src/timing.rs)
+            // println! with the time and the task's name (shared/src/timing.rs)
+            event!("done after {d:?}");
             i
         })
     })

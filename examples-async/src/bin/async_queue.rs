@@ -74,7 +74,7 @@ async fn main() -> Result<()> {
         items
     });
     let items = consumer.await;
-    sw.report("mpsc"); // `label, cost = X seconds`
+    sw.report("mpsc"); // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     let want: u32 = (1..=n).map(|i| i * 10).sum();
     ensure!(items.len() == n as usize && items.iter().sum::<u32>() == want, "items lost");
     println!("check: mpsc: {n} items, each once");

@@ -127,6 +127,7 @@ fn main() -> Result<()> {
     let tasks: Vec<_> =
         (1..=3).map(|k| spawn(&queue, named(format!("task-{k}"), task(k, unit)))).collect();
     run(&ready, tasks.len()); // loop.run_until_complete(asyncio.wait(tasks))
+    // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     sw.report("event_loop gather");
     let polls: Vec<usize> = tasks.iter().map(|t| t.2.load(SeqCst)).collect();
     let all: usize = polls.iter().sum();

@@ -49,7 +49,8 @@ struct Args {
 
 /// The notes' `myfunc(url)`: start, wait `k` units (a stand-in for a fetch), done.
 async fn myfunc(k: u32, unit: Duration) -> u32 {
-    event!("start, waiting {k} unit(s)"); // println! with the time and the task's name (shared/src/timing.rs)
+    // println! with the time and the task's name (shared/src/timing.rs)
+    event!("start, waiting {k} unit(s)");
     tokio::time::sleep(unit * k).await; // yields to the runtime: the others run
     event!("done");
     k
@@ -82,7 +83,7 @@ fn section(rt: &Runtime, label: &str, gather: impl Future<Output = Vec<u32>>) {
     event!("{label}: three tasks of 1, 2 and 3 units");
     let sw = Stopwatch::start();
     let results = rt.block_on(gather); // asyncio.run(main())
-    sw.report(label); // `label, cost = X seconds`
+    sw.report(label); // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     event!("{label}: results {results:?}");
 }
 

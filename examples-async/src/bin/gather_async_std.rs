@@ -41,7 +41,8 @@ struct Args {
 /// `myfunc(k)`: start, wait `k` units, done; its lines are named `task-k`.
 fn work(k: u32, unit: Duration) -> impl Future<Output = u32> {
     named(format!("task-{k}"), async move {
-        event!("start, waiting {k} unit(s)"); // println! with the time and the task's name (shared/src/timing.rs)
+        // println! with the time and the task's name (shared/src/timing.rs)
+        event!("start, waiting {k} unit(s)");
         task::sleep(unit * k).await; // yields to the runtime: the others run
         event!("done");
         k
@@ -57,7 +58,7 @@ async fn section(label: &str, gather: impl Future<Output = Vec<u32>>) {
     event!("{label}: three tasks of 1, 2 and 3 units");
     let sw = Stopwatch::start();
     let results = gather.await;
-    sw.report(label); // `label, cost = X seconds`
+    sw.report(label); // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     event!("{label}: results {results:?}");
 }
 

@@ -37,7 +37,8 @@ struct Args {
 /// `myfunc(k)`: start, wait `k` units, done; its lines are named `task-k`.
 fn task(k: u32, unit: Duration) -> impl Future<Output = u32> {
     named(format!("task-{k}"), async move {
-        event!("start, waiting {k} unit(s)"); // println! with the time and the task's name (shared/src/timing.rs)
+        // println! with the time and the task's name (shared/src/timing.rs)
+        event!("start, waiting {k} unit(s)");
         Timer::after(unit * k).await; // yields to the executor: the others run
         event!("done");
         k
@@ -59,7 +60,7 @@ async fn section(label: &str, gather: impl Future<Output = Vec<u32>>) {
     event!("{label}: three tasks of 1, 2 and 3 units");
     let sw = Stopwatch::start();
     let results = gather.await;
-    sw.report(label); // `label, cost = X seconds`
+    sw.report(label); // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     event!("{label}: results {results:?}");
 }
 

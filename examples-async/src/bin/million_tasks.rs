@@ -108,7 +108,8 @@ fn main() -> Result<()> {
             }
         }),
     }
-    sw.report(&format!("{n} sleeping tasks")); // `label, cost = X seconds`
+    // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
+    sw.report(&format!("{n} sleeping tasks"));
     println!("check: all {n} tasks finished"); // each handle, or the join, awaited
     if !SUPPORTED {
         println!("peak RSS: not measured on this system");

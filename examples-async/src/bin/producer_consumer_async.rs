@@ -65,7 +65,7 @@ async fn section(label: &str, n: u32, way: impl Future<Output = Vec<u32>>) -> Re
     event!("{label}: {n} producers");
     let sw = Stopwatch::start();
     let got = way.await;
-    sw.report(label); // `label, cost = X seconds`
+    sw.report(label); // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     let want: u32 = (1..=n).map(|i| i * 10).sum();
     let all = got.len() == n as usize && got.iter().sum::<u32>() == want;
     ensure!(all, "items lost");

@@ -69,7 +69,8 @@ async fn spin(msg: &str, tick: Duration) {
             print!("\r{ch} {msg}\r");
             let _ = std::io::stdout().flush(); // no newline, so flush by hand
         } else {
-            event!("{ch} {msg}"); // println! with the time and the task's name (shared/src/timing.rs)
+            // println! with the time and the task's name (shared/src/timing.rs)
+            event!("{ch} {msg}");
         }
         tokio::time::sleep(tick).await; // cancelling drops us here
     }
