@@ -8,9 +8,9 @@ flow.") and 執行緒的暫停與重啟也需視需求實作。 ("Pausing and re
 must also be implemented as needed.") They give no code. Added here, after a
 common recipe: a Job(threading.Thread) with a __running Event (cleared =
 stop) and a pause flag; the recipe's second Event becomes what an Event is
-made of, a Condition and a bool, so the worker checks, says and waits
-under one lock (with an Event, a pause() between "is it set?" and wait()
-would make it block without saying so).
+made of, a Condition and a bool, so the worker checks, says, waits and
+counts under one lock (with an Event, a pause() between "is it set?" and
+wait() would make it block without saying so).
 
 Run: python3 examples-threads/python/stop_pause.py [--run-secs 2 --tick 0.1]
 """
@@ -24,7 +24,7 @@ import blog_spider  # log() = print with the time and thread name; argument type
 class Job(threading.Thread):
     def __init__(self, tick):
         super().__init__(name="worker")
-        self.tick, self.steps, self.parked_at = tick, 0, None
+        self.tick, self.steps = tick, 0  # work steps done, counted under the gate's lock
         self.gate, self.paused = threading.Condition(), False  # the pause gate: a lock and a wait queue
         self.running = threading.Event()  # cleared = stop
         self.running.set()
@@ -33,32 +33,26 @@ class Job(threading.Thread):
         while self.running.is_set():
             with self.gate:
                 if self.paused:
-                    self.parked_at = self.steps
                     blog_spider.log(f"paused after {self.steps} work steps")
-                    self.gate.wait_for(lambda: not self.paused or not self.running.is_set())  # loops: no spurious go
-                    if self.running.is_set():
-                        blog_spider.log("resumed")
-            if not self.running.is_set():
-                break
-            self.steps += 1
-            blog_spider.log(f"work step {self.steps}")
+                    self.gate.wait_for(lambda: not self.paused)  # loops: a wake-up may be spurious
+                    if not self.running.is_set():
+                        break  # stopped while paused
+                    blog_spider.log("resumed")
+                self.steps += 1  # under the lock: see set_paused
+            blog_spider.log(f"work step {self.steps}")  # work with the gate open, so main can pause us meanwhile
             time.sleep(self.tick)
         blog_spider.log(f"stopped after {self.steps} work steps")
 
-    def pause(self):
+    def set_paused(self, paused):
+        """pause() / resume(): the steps done so far, exact because the worker counts under this lock."""
         with self.gate:
-            self.paused = True
-
-    def resume(self):
-        with self.gate:  # read under the lock while the worker is still parked
-            self.paused = False
-            self.gate.notify_all()
+            self.paused = paused
+            self.gate.notify_all()  # on pause, harmless: the worker is not waiting
             return self.steps
 
     def stop(self):
-        self.running.clear()
-        with self.gate:  # under the lock: a worker between its check and its wait cannot miss this
-            self.gate.notify_all()
+        self.running.clear()  # as the recipe's stop(): clear the run flag, then open the gate, so that
+        self.set_paused(False)  # a paused worker wakes and sees it (notified under the lock: never missed)
 
 
 if __name__ == "__main__":
@@ -71,14 +65,14 @@ if __name__ == "__main__":
     job.start()
     time.sleep(phase)
     blog_spider.log("pause")
-    job.pause()
+    at_pause = job.set_paused(True)
     time.sleep(phase)
     blog_spider.log("resume")
-    at_resume = job.resume()
+    at_resume = job.set_paused(False)
     time.sleep(phase + phase / 3)  # the last 40% of the run
     blog_spider.log("stop")
     job.stop()
     job.join()
-    if job.parked_at != at_resume:  # None: the whole pause fell inside one tick
-        blog_spider.fail("the worker was not parked from pause to resume")
-    print(f"check: no work while paused ({at_resume} steps before the pause, {job.steps} in all)")
+    if at_pause != at_resume:
+        blog_spider.fail("the worker did work between pause and resume")
+    print(f"check: no work while paused ({at_pause} steps before the pause, {job.steps} in all)")

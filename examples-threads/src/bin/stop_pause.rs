@@ -44,31 +44,34 @@ struct Job {
     stop: AtomicBool,    // Relaxed is enough: the flag carries no other data
     paused: Mutex<bool>, // the pause gate, with the `wake` Condvar
     wake: Condvar,
-    steps: AtomicUsize,  // work steps done
-    parked: AtomicUsize, // steps done when the worker stopped at the gate
+    steps: AtomicUsize, // work steps done, counted under the gate's lock
+}
+
+/// job.pause() / job.resume(): set the gate and wake the worker; returns
+/// the steps done so far, exact because the worker counts under this lock.
+fn set_paused(job: &Job, paused: bool) -> usize {
+    // unwrap on lock(): poisoned only if a thread panicked holding it.
+    let mut gate = job.paused.lock().unwrap();
+    *gate = paused;
+    job.wake.notify_all(); // on pause, harmless: the worker is not waiting
+    job.steps.load(Relaxed)
 }
 
 fn run(job: &Job, tick: Duration) {
     while !job.stop.load(Relaxed) {
-        // unwrap on lock(): poisoned only if a thread panicked holding it.
         let mut paused = job.paused.lock().unwrap();
         if *paused {
-            job.parked.store(job.steps.load(Relaxed), Relaxed);
             event!("paused after {} work steps", job.steps.load(Relaxed)); // println + time + thread (shared/src/timing.rs)
-            // A loop, not an `if`: wait() may wake up spuriously, so re-check
-            // the predicate every time (`Condvar::wait_while` writes this loop).
-            while *paused && !job.stop.load(Relaxed) {
-                paused = job.wake.wait(paused).unwrap();
+            // wait_while, not a single wait(): wait() may wake up spuriously, so
+            // the predicate is re-checked after every wake-up (the loop is inside).
+            paused = job.wake.wait_while(paused, |paused| *paused).unwrap();
+            if job.stop.load(Relaxed) {
+                break; // stopped while paused
             }
-            if !job.stop.load(Relaxed) {
-                event!("resumed");
-            }
+            event!("resumed");
         }
-        drop(paused);
-        if job.stop.load(Relaxed) {
-            break;
-        }
-        let steps = job.steps.fetch_add(1, Relaxed) + 1;
+        let steps = job.steps.fetch_add(1, Relaxed) + 1; // under the lock: see set_paused
+        drop(paused); // work with the gate open, so main can pause us meanwhile
         event!("work step {steps}");
         thread::sleep(tick);
     }
@@ -78,33 +81,27 @@ fn run(job: &Job, tick: Duration) {
 fn main() -> anyhow::Result<()> {
     let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
-    let (mut job, phase) = (Job::default(), args.run_secs.mul_f64(0.3));
-    *job.parked.get_mut() = usize::MAX; // never parked, so far
-    let at_resume = thread::scope(|s| {
+    let (job, phase) = (Job::default(), args.run_secs.mul_f64(0.3));
+    let (at_pause, at_resume) = thread::scope(|s| {
         let worker = thread::Builder::new().name("worker".into());
         worker.spawn_scoped(s, || run(&job, args.tick))?; // Job(...).start()
         thread::sleep(phase);
         event!("pause");
-        *job.paused.lock().unwrap() = true; // job.pause()
+        let at_pause = set_paused(&job, true); // job.pause()
         thread::sleep(phase);
         event!("resume");
-        let mut paused = job.paused.lock().unwrap(); // job.resume()
-        *paused = false;
-        job.wake.notify_all();
-        let at_resume = job.steps.load(Relaxed); // read under the lock: the worker is still parked
-        drop(paused);
+        let at_resume = set_paused(&job, false); // job.resume()
         thread::sleep(phase + phase / 3); // the last 40% of the run
         event!("stop");
-        job.stop.store(true, Relaxed); // job.stop()
-        // Notify under the lock: a worker between its check and its wait()
-        // would otherwise miss this wake-up and sleep forever.
-        let _paused = job.paused.lock().unwrap();
-        job.wake.notify_all();
-        anyhow::Ok(at_resume) // the scope joins the worker once _paused is gone
+        // job.stop(), as the recipe's: clear the run flag, then open the gate, so
+        // that a paused worker wakes up and sees the flag (set_paused notifies under
+        // the lock: a worker between its check and its wait() cannot miss it).
+        job.stop.store(true, Relaxed);
+        set_paused(&job, false);
+        anyhow::Ok((at_pause, at_resume)) // the scope joins the worker
     })?;
-    let (parked, total) = (job.parked.load(Relaxed), job.steps.load(Relaxed));
-    // usize::MAX: the whole pause fell inside one tick (make --run-secs longer).
-    ensure!(parked == at_resume, "the worker was not parked from pause to resume");
-    println!("check: no work while paused ({parked} steps before the pause, {total} in all)");
+    ensure!(at_pause == at_resume, "the worker did work between pause and resume");
+    let total = job.steps.load(Relaxed);
+    println!("check: no work while paused ({at_pause} steps before the pause, {total} in all)");
     Ok(())
 }
