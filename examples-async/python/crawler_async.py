@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py
 
 
-async def myfunc(page, url, args, permits):
+async def myfunc(page, url):
     """The notes' myfunc(url): fetch one page (with retries), say what came of it."""
     async with permits:  # at most --permits tasks fetch at once (see crawler_semaphore)
         fetched = await blog_spider.async_fetch(url, args)
@@ -51,39 +51,35 @@ def account(crawl):
     return account
 
 
-def main():
-    p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
-    p.add_argument("--permits", type=blog_spider.count(1, 100_000), help="most tasks fetching at once")
-    p.add_argument("--only", choices=["single", "async"], help="run one crawl only (default: both)")
-    args = p.parse_args()
-    urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
-    print(f"blog site: {args.site} ({args.pages} pages)", flush=True)
-    loop = asyncio.new_event_loop()  # the notes' asyncio.get_event_loop(), see above
-    permits, accounts = asyncio.Semaphore(args.permits or args.pages), []
+p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
+p.add_argument("--permits", type=blog_spider.count(1, 100_000), help="most tasks fetching at once")
+p.add_argument("--only", choices=["single", "async"], help="run one crawl only (default: both)")
+args = p.parse_args()
+urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
+print(f"blog site: {args.site} ({args.pages} pages)", flush=True)
+loop = asyncio.new_event_loop()  # the notes' asyncio.get_event_loop(), see above
+permits, accounts = asyncio.Semaphore(args.permits or args.pages), []
 
-    if args.only != "async":
-        async def single_thread():  # awaited one after another: the loop has nothing else to run
-            return [await myfunc(page, url, args, permits) for page, url in enumerate(urls, 1)]
-        with blog_spider.timed("single thread"):  # `single thread, cost = 5.123 seconds`
-            crawl = loop.run_until_complete(loop.create_task(single_thread(), name="main"))
-        accounts.append(account(crawl))
+if args.only != "async":
+    async def single_thread():  # awaited one after another: the loop has nothing else to run
+        return [await myfunc(page, url) for page, url in enumerate(urls, 1)]
+    with blog_spider.timed("single thread"):  # `single thread, cost = 5.123 seconds`
+        crawl = loop.run_until_complete(loop.create_task(single_thread(), name="main"))
+    accounts.append(account(crawl))
 
-    if args.only != "single":
-        start = time.perf_counter()
-        tasks = [loop.create_task(myfunc(page, url, args, permits), name=f"craw-{page}")
-                 for page, url in enumerate(urls, 1)]
-        loop.run_until_complete(asyncio.wait(tasks))
-        secs = time.perf_counter() - start
-        blog_spider.cost("async", secs)
-        print(f"async: {args.pages} pages in {secs:.3f} s = {args.pages / secs:.0f} pages/s", flush=True)
-        accounts.append(account(task.result() for task in tasks))
+if args.only != "single":
+    start = time.perf_counter()
+    tasks = [loop.create_task(myfunc(page, url), name=f"craw-{page}")
+             for page, url in enumerate(urls, 1)]
+    loop.run_until_complete(asyncio.wait(tasks))
+    secs = time.perf_counter() - start
+    blog_spider.cost("async", secs)
+    print(f"async: {args.pages} pages in {secs:.3f} s = {args.pages / secs:.0f} pages/s", flush=True)
+    accounts.append(account(task.result() for task in tasks))
 
-    for each in accounts:
-        each.check()  # exit 1 if a page still failed after its retries
-    found = accounts[-1].posts
-    print(f"check: every crawl found {found} post links on {args.pages} pages, as expected", flush=True)
-    blog_spider.answer(blog_spider.crawl_answer(found, args.pages))
+for each in accounts:
+    each.check()  # exit 1 if a page still failed after its retries
+found = accounts[-1].posts
+print(f"check: every crawl found {found} post links on {args.pages} pages, as expected", flush=True)
+blog_spider.answer(blog_spider.crawl_answer(found, args.pages))
 
-
-if __name__ == "__main__":
-    main()

@@ -32,7 +32,7 @@ import blog_spider  # the crawl client, log(), spans, argument types: shared/pyt
 in_flight = {"now": 0, "most": 0}  # tasks holding a permit; one loop on one thread: no lock needed
 
 
-async def async_craw(url, semaphore, args):
+async def async_craw(url):
     async with semaphore:  # the permit is held until the end of this block
         in_flight["now"] += 1
         in_flight["most"] = max(in_flight["most"], in_flight["now"])
@@ -44,34 +44,30 @@ async def async_craw(url, semaphore, args):
     return fetched
 
 
-def main():
-    p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
-    p.add_argument("--permits", type=blog_spider.count(1, 10_000), default=10, help="pages fetched at once")
-    p.add_argument("--sleep", type=blog_spider.seconds(), default=0.5, help="seconds each task sleeps, holding its permit")
-    args = p.parse_args()
-    urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
-    print(f"blog site: {args.site} ({args.pages} pages, {args.permits} permits)", flush=True)
-    loop = asyncio.new_event_loop()
-    semaphore = asyncio.Semaphore(args.permits)  # `semaphore = asyncio.Semaphore(10)`
-    with blog_spider.timed("async"):
-        tasks = [loop.create_task(async_craw(url, semaphore, args), name=f"craw-{page}")
-                 for page, url in enumerate(urls, 1)]
-        loop.run_until_complete(asyncio.wait(tasks))
-    account = blog_spider.Account()  # the account of every URL, each page's post links checked
-    for task in tasks:
-        account.record(task.result())
-    account.print()
+p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
+p.add_argument("--permits", type=blog_spider.count(1, 10_000), default=10, help="pages fetched at once")
+p.add_argument("--sleep", type=blog_spider.seconds(), default=0.5, help="seconds each task sleeps, holding its permit")
+args = p.parse_args()
+urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
+print(f"blog site: {args.site} ({args.pages} pages, {args.permits} permits)", flush=True)
+loop = asyncio.new_event_loop()
+semaphore = asyncio.Semaphore(args.permits)  # `semaphore = asyncio.Semaphore(10)`
+with blog_spider.timed("async"):
+    tasks = [loop.create_task(async_craw(url), name=f"craw-{page}")
+             for page, url in enumerate(urls, 1)]
+    loop.run_until_complete(asyncio.wait(tasks))
+account = blog_spider.Account()  # the account of every URL, each page's post links checked
+for task in tasks:
+    account.record(task.result())
+account.print()
 
-    # The lesson's own check, on every run (faulty or not): the bound held, and was reached.
-    most, bound = in_flight["most"], min(args.permits, args.pages)
-    if most > args.permits:
-        blog_spider.fail(f"{most} tasks were in flight at once, more than the {args.permits} permits")
-    if most != bound:
-        blog_spider.fail(f"at most {most} tasks were in flight at once, never the {bound} allowed")
-    print(f"check: at most {args.permits} in flight, and {bound} reached", flush=True)
-    account.check()  # exit 1 if a page still failed after its retries
-    print(f"check: every crawl found {account.posts} post links on {args.pages} pages, as expected")
+# The lesson's own check, on every run (faulty or not): the bound held, and was reached.
+most, bound = in_flight["most"], min(args.permits, args.pages)
+if most > args.permits:
+    blog_spider.fail(f"{most} in flight at once, over the {args.permits} permits")
+if most != bound:
+    blog_spider.fail(f"at most {most} in flight at once, never all {bound}")
+print(f"check: at most {args.permits} in flight, and {bound} reached", flush=True)
+account.check()  # exit 1 if a page still failed after its retries
+print(f"check: every crawl found {account.posts} post links on {args.pages} pages, as expected")
 
-
-if __name__ == "__main__":
-    main()

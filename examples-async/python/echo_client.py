@@ -77,21 +77,17 @@ def address(text):
     return host, int(port)
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--connections", type=blog_spider.count(1, 1_000_000), default=1000)
-    p.add_argument("--rounds", type=blog_spider.count(1, 100_000), default=10, help="round trips on each")
-    p.add_argument("--addr", type=address, help="the echo server (default: start one in this process)")
-    args = p.parse_args()
-    per_conn = 1 if args.addr else 2  # the in-process server holds the other end
-    blog_spider.open_files(args.connections * per_conn + 64, per_conn)  # or one line and exit 1
-    try:
-        asyncio.run(run(args))
-    except KeyboardInterrupt:
-        blog_spider.log("Ctrl-C: stopping")
-    except (RuntimeError, OSError, asyncio.IncompleteReadError) as e:
-        blog_spider.fail(e)
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--connections", type=blog_spider.count(1, 1_000_000), default=1000)
+p.add_argument("--rounds", type=blog_spider.count(1, 100_000), default=10, help="round trips on each")
+p.add_argument("--addr", type=address, help="the echo server (default: start one in this process)")
+args = p.parse_args()
+per_conn = 1 if args.addr else 2  # the in-process server holds the other end
+blog_spider.open_files(args.connections * per_conn + 64, per_conn)  # or one line and exit 1
+try:
+    asyncio.run(run(args))
+except KeyboardInterrupt:
+    blog_spider.log("Ctrl-C: stopping")
+except (RuntimeError, OSError, asyncio.IncompleteReadError) as e:
+    blog_spider.fail(e)
 
-
-if __name__ == "__main__":
-    main()

@@ -48,28 +48,24 @@ async def serve(args):
         blog_spider.log("--max-seconds reached: shutting down")
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--port", type=blog_spider.count(0, 65535), default=0, help="0 picks a free one")
-    p.add_argument("--max-seconds", type=blog_spider.seconds(0, 3600), help="stop by itself after this long")
-    args = p.parse_args()
-    blog_spider.open_files()  # each connection is a file descriptor: the soft limit up to the hard one
-    rss_at_start = blog_spider.peak_rss()  # bytes (getrusage); None where not measured
-    try:
-        asyncio.run(serve(args))
-    except KeyboardInterrupt:
-        blog_spider.log("Ctrl-C: shutting down")
-    except OSError as e:
-        blog_spider.fail(f"cannot listen on 127.0.0.1:{args.port}: {e}")
-    blog_spider.log(f"served {stats['accepted']} connections (at most {stats['most_open']} open at once), "
-                    f"{stats['bytes']} bytes echoed")
-    peak, most = blog_spider.peak_rss(), stats["most_open"]
-    if peak is None:
-        blog_spider.log("peak RSS is not measured on this OS")
-    else:
-        per_conn = f"; {(peak - rss_at_start) // most} bytes more per connection than at start" if most else ""
-        blog_spider.log(f"peak RSS {peak / (1 << 20):.1f} MiB{per_conn}")
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--port", type=blog_spider.count(0, 65535), default=0, help="0 picks a free one")
+p.add_argument("--max-seconds", type=blog_spider.seconds(0, 3600), help="stop by itself after this long")
+args = p.parse_args()
+blog_spider.open_files()  # each connection is a file descriptor: the soft limit up to the hard one
+rss_at_start = blog_spider.peak_rss()  # bytes (getrusage); None where not measured
+try:
+    asyncio.run(serve(args))
+except KeyboardInterrupt:
+    blog_spider.log("Ctrl-C: shutting down")
+except OSError as e:
+    blog_spider.fail(f"cannot listen on 127.0.0.1:{args.port}: {e}")
+blog_spider.log(f"served {stats['accepted']} connections (at most {stats['most_open']} open at once), "
+                f"{stats['bytes']} bytes echoed")
+peak, most = blog_spider.peak_rss(), stats["most_open"]
+if peak is None:
+    blog_spider.log("peak RSS is not measured on this OS")
+else:
+    per_conn = f"; {(peak - rss_at_start) // most} bytes more per connection than at start" if most else ""
+    blog_spider.log(f"peak RSS {peak / (1 << 20):.1f} MiB{per_conn}")
 
-
-if __name__ == "__main__":
-    main()

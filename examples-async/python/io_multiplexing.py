@@ -75,29 +75,25 @@ def client(cid, addr, rounds, all_done):
         all_done.wait()  # hold the connection until every client is done
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--clients", type=blog_spider.count(1, 1000), default=100, help="one client thread each")
-    p.add_argument("--rounds", type=blog_spider.count(1, 1000), default=3, help="lines echoed per client")
-    args = p.parse_args()
-    print(__doc__[__doc__.index("the notes'"):__doc__.index("\nRun:")], end="")  # the table above
-    print(f"this program's selector: {selectors.DefaultSelector.__name__}\n")
-    listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
-    addr = listener.getsockname()
-    blog_spider.log(f"serving {args.clients} clients on {addr[0]}:{addr[1]} from this one thread")
-    all_done = threading.Barrier(args.clients, timeout=30)
-    try:
-        with ThreadPoolExecutor(args.clients, thread_name_prefix="client") as pool:
-            clients = pool.map(lambda i: client(i, addr, args.rounds, all_done), range(1, args.clients + 1))
-            echoed, most_open, waits = serve(listener, args.clients)
-            list(clients)  # a client's error is raised here
-    except (OSError, RuntimeError, threading.BrokenBarrierError) as e:
-        blog_spider.fail(e)
-    blog_spider.log(f"{echoed} bytes echoed in {waits} calls to wait; at most {most_open} connections open at once")
-    if most_open != args.clients:
-        blog_spider.fail(f"expected all {args.clients} connections open at once, saw {most_open}")
-    print(f"check: {args.clients} clients x {args.rounds} round trips, every echo matched; one thread held {most_open} connections at once")
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--clients", type=blog_spider.count(1, 1000), default=100, help="one client thread each")
+p.add_argument("--rounds", type=blog_spider.count(1, 1000), default=3, help="lines echoed per client")
+args = p.parse_args()
+print(__doc__[__doc__.index("the notes'"):__doc__.index("\nRun:")], end="")  # the table above
+print(f"this program's selector: {selectors.DefaultSelector.__name__}\n")
+listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
+addr = listener.getsockname()
+blog_spider.log(f"serving {args.clients} clients on {addr[0]}:{addr[1]} from this one thread")
+all_done = threading.Barrier(args.clients, timeout=30)
+try:
+    with ThreadPoolExecutor(args.clients, thread_name_prefix="client") as pool:
+        clients = pool.map(lambda i: client(i, addr, args.rounds, all_done), range(1, args.clients + 1))
+        echoed, most_open, waits = serve(listener, args.clients)
+        list(clients)  # a client's error is raised here
+except (OSError, RuntimeError, threading.BrokenBarrierError) as e:
+    blog_spider.fail(e)
+blog_spider.log(f"{echoed} bytes echoed in {waits} calls to wait; at most {most_open} connections open at once")
+if most_open != args.clients:
+    blog_spider.fail(f"expected all {args.clients} connections open at once, saw {most_open}")
+print(f"check: {args.clients} clients x {args.rounds} round trips, every echo matched; one thread held {most_open} connections at once")
 
-
-if __name__ == "__main__":
-    main()

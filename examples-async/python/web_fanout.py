@@ -54,36 +54,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass  # quiet: the read lines say what happens
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--serve", action="store_true", help="keep serving until Ctrl-C")
-    p.add_argument("--port", type=blog_spider.count(0, 65535), default=0, help="0 picks a free one")
-    p.add_argument("--requests", type=blog_spider.count(1, 100), default=2, help="requests to each route")
-    args = p.parse_args()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    base = f"http://127.0.0.1:{server.server_port}"
-    blog_spider.log(f"serving {base}/fanout and {base}/sequential")
-    if args.serve:
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            blog_spider.log("Ctrl-C: shutting down")
-        return
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    slowest = {}
-    for route in ["sequential", "fanout"]:  # our own client: GET each route, check it, time it
-        for n in range(1, args.requests + 1):
-            start, conn = time.perf_counter(), http.client.HTTPConnection("127.0.0.1", server.server_port)
-            conn.request("GET", f"/{route}")
-            body = conn.getresponse().read().decode()
-            took = time.perf_counter() - start
-            if body != "read_file ok, read_db ok, read_api ok\n":
-                blog_spider.fail(f"unexpected answer {body!r}")
-            blog_spider.log(f"GET /{route} #{n}: answered in {took:.3f} s")
-            slowest[route] = max(slowest.get(route, 0), took)
-    print(f"check: every answer complete; slowest /sequential {slowest['sequential']:.3f} s, "
-          f"slowest /fanout {slowest['fanout']:.3f} s (the longest wait is 0.300 s)")
+p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+p.add_argument("--serve", action="store_true", help="keep serving until Ctrl-C")
+p.add_argument("--port", type=blog_spider.count(0, 65535), default=0, help="0 picks a free one")
+p.add_argument("--requests", type=blog_spider.count(1, 100), default=2, help="requests to each route")
+args = p.parse_args()
+server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+base = f"http://127.0.0.1:{server.server_port}"
+blog_spider.log(f"serving {base}/fanout and {base}/sequential")
+if args.serve:
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        blog_spider.log("Ctrl-C: shutting down")
+    sys.exit(0)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+slowest = {}
+for route in ["sequential", "fanout"]:  # our own client: GET each route, check it, time it
+    for n in range(1, args.requests + 1):
+        start, conn = time.perf_counter(), http.client.HTTPConnection("127.0.0.1", server.server_port)
+        conn.request("GET", f"/{route}")
+        body = conn.getresponse().read().decode()
+        took = time.perf_counter() - start
+        if body != "read_file ok, read_db ok, read_api ok\n":
+            blog_spider.fail(f"unexpected answer {body!r}")
+        blog_spider.log(f"GET /{route} #{n}: answered in {took:.3f} s")
+        slowest[route] = max(slowest.get(route, 0), took)
+print(f"check: every answer complete; slowest /sequential {slowest['sequential']:.3f} s, /fanout {slowest['fanout']:.3f} s")
 
-
-if __name__ == "__main__":
-    main()

@@ -36,10 +36,7 @@ pub async fn async_std_fetch(url: String, retry: Retry) -> Fetched {
 /// fetched after the 100th say nothing, so a long crawl stays readable.
 pub fn say(page: u32, fetched: &Fetched) {
     match (&fetched.body, count_posts(fetched)) {
-        (Err(e), _) => event!(
-            "page {page}: failed after {} attempts: {e}",
-            fetched.attempts()
-        ),
+        (Err(e), _) => event!("page {page}: failed after {} attempts: {e}", fetched.attempts()),
         (Ok(_), Some(n)) if page <= 100 => event!("page {page}: {n} posts"),
         _ => {}
     }
@@ -82,9 +79,7 @@ impl Crawls {
     /// program exits 1.
     pub fn check(self, pages: u32) -> Result<usize> {
         for (label, account) in &self.accounts {
-            account
-                .check()
-                .map_err(|e| anyhow!("the {label} crawl: {e}"))?;
+            account.check().map_err(|e| anyhow!("the {label} crawl: {e}"))?;
         }
         println!(
             "check: every crawl found {} post links on {pages} pages, as expected",

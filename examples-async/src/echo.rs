@@ -35,10 +35,7 @@ impl Drop for Open<'_> {
 impl Stats {
     /// No connections yet; notes the peak RSS so far (getrusage).
     pub fn new() -> Stats {
-        Stats {
-            rss_at_start: shared::measure::rusage_self().max_rss_bytes,
-            ..Stats::default()
-        }
+        Stats { rss_at_start: shared::measure::rusage_self().max_rss_bytes, ..Stats::default() }
     }
 
     /// Counts a connection accepted and open until the guard drops.
@@ -57,10 +54,8 @@ impl Stats {
     /// Prints `served N connections (at most M open at once), B bytes echoed`
     /// and this process's peak RSS, and per connection what it grew since [`Stats::new`].
     pub fn report(&self) {
-        let (accepted, most) = (
-            self.accepted.load(Ordering::Relaxed),
-            self.most_open.load(Ordering::Relaxed),
-        );
+        let (accepted, most) =
+            (self.accepted.load(Ordering::Relaxed), self.most_open.load(Ordering::Relaxed));
         event!(
             "served {accepted} connections (at most {most} open at once), {} bytes echoed",
             self.bytes.load(Ordering::Relaxed)
@@ -131,10 +126,7 @@ pub fn ensure_open_files(needed: u64, per_conn: u64) -> Result<()> {
         let limit =
             rlimit::increase_nofile_limit(needed).context("cannot read or raise RLIMIT_NOFILE")?;
         let (with, or) = if per_conn == 2 {
-            (
-                " with the in-process server",
-                ", or run echo_server separately and pass --addr",
-            )
+            (" with the in-process server", ", or run echo_server separately and pass --addr")
         } else {
             ("", "")
         };
@@ -150,14 +142,17 @@ pub fn ensure_open_files(needed: u64, per_conn: u64) -> Result<()> {
     Ok(())
 }
 
-/// Starts the client's stand-in echo server (added so the default run needs
-/// nothing else) on the current tokio runtime: one task per connection,
-/// `tokio::io::copy` back to the sender. Says so and returns its address on
-/// 127.0.0.1.
+/// `addr` if given; else starts the client's stand-in echo server (added so
+/// the default run needs nothing else) on the current tokio runtime: one task
+/// per connection, `tokio::io::copy` back to the sender. Says so and returns
+/// its address on 127.0.0.1.
 ///
 /// # Errors
 /// The bind failed.
-pub async fn in_process_server() -> Result<SocketAddr> {
+pub async fn addr_or_local_server(addr: Option<SocketAddr>) -> Result<SocketAddr> {
+    if let Some(addr) = addr {
+        return Ok(addr);
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     event!("no --addr: started an echo server in this process on {addr}");
@@ -182,9 +177,7 @@ impl RoundTrips {
     /// # Errors
     /// The histogram cannot be made (it can: 3 significant digits are valid).
     pub fn new() -> Result<RoundTrips> {
-        Ok(RoundTrips(
-            Histogram::new(3).context("cannot make a histogram")?,
-        ))
+        Ok(RoundTrips(Histogram::new(3).context("cannot make a histogram")?))
     }
 
     /// Adds one connection's round trips.
@@ -207,18 +200,12 @@ impl RoundTrips {
     pub fn report(&self, connections: u32, rounds: u32, elapsed: Duration) -> Result<()> {
         let total = u64::from(connections) * u64::from(rounds);
         let timed = self.0.len();
-        anyhow::ensure!(
-            timed == total,
-            "expected {total} round trips, timed {timed}"
-        );
+        anyhow::ensure!(timed == total, "expected {total} round trips, timed {timed}");
         println!(
             "check: {connections} connections x {rounds} rounds = {total} round trips, every echo matched"
         );
         let secs = elapsed.as_secs_f64();
-        println!(
-            "round trips per second: {:.0} ({total} in {secs:.3} s)",
-            total as f64 / secs
-        );
+        println!("round trips per second: {:.0} ({total} in {secs:.3} s)", total as f64 / secs);
         let q = |q: f64| self.0.value_at_quantile(q);
         println!(
             "latency (µs): p50 {}, p90 {}, p99 {}, p99.9 {}, max {}",
@@ -241,10 +228,7 @@ pub fn print_peak_rss(rss_at_start: u64, most_open: usize) {
     }
     let peak = shared::measure::rusage_self().max_rss_bytes;
     let mib = peak as f64 / (1 << 20) as f64;
-    match peak
-        .saturating_sub(rss_at_start)
-        .checked_div(most_open as u64)
-    {
+    match peak.saturating_sub(rss_at_start).checked_div(most_open as u64) {
         Some(per_conn) => {
             event!("peak RSS {mib:.1} MiB; {per_conn} bytes more per connection than at start")
         }

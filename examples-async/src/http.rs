@@ -34,12 +34,7 @@ pub async fn reqwest_get(
     timeout: Duration,
 ) -> Result<String, FetchError> {
     let classify = |e: reqwest::Error| classify(&e, timeout);
-    let resp = client
-        .get(url)
-        .timeout(timeout)
-        .send()
-        .await
-        .map_err(classify)?;
+    let resp = client.get(url).timeout(timeout).send().await.map_err(classify)?;
     let resp = resp.error_for_status().map_err(classify)?;
     resp.text().await.map_err(classify)
 }
@@ -129,9 +124,7 @@ pub async fn async_std_get(url: String, timeout: Duration) -> Result<String, Fet
         let stream = stream.map_err(|e| FetchError::from_io(&e, timeout))?;
         get(stream, &authority, &path, timeout).await
     };
-    async_std::future::timeout(timeout, fetch)
-        .await
-        .unwrap_or(Err(FetchError::Timeout(timeout)))
+    async_std::future::timeout(timeout, fetch).await.unwrap_or(Err(FetchError::Timeout(timeout)))
 }
 
 /// Splits `http://host:port/path` into (`host:port`, `/path`).
@@ -146,11 +139,8 @@ pub fn split_url(url: &str) -> Result<(String, String), FetchError> {
         Some(i) => rest.split_at(i),
         None => (rest, "/"),
     };
-    let authority = if authority.contains(':') {
-        authority.to_string()
-    } else {
-        format!("{authority}:80")
-    };
+    let authority =
+        if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
     Ok((authority, path.to_string()))
 }
 
@@ -239,10 +229,7 @@ mod tests {
     #[test]
     fn urls_split() {
         let (a, p) = split_url("http://127.0.0.1:8000/sitehome/p/3").unwrap();
-        assert_eq!(
-            (a.as_str(), p.as_str()),
-            ("127.0.0.1:8000", "/sitehome/p/3")
-        );
+        assert_eq!((a.as_str(), p.as_str()), ("127.0.0.1:8000", "/sitehome/p/3"));
         let (a, p) = split_url("http://example.org").unwrap();
         assert_eq!((a.as_str(), p.as_str()), ("example.org:80", "/"));
         assert!(split_url("https://example.org/").is_err());
@@ -299,10 +286,7 @@ mod tests {
     fn responses_parse_and_faults_are_named() {
         let ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
         assert_eq!(run(ok), Ok("hello".to_string()));
-        assert_eq!(
-            run("HTTP/1.1 200 OK\r\n\r\nto the end"),
-            Ok("to the end".into())
-        );
+        assert_eq!(run("HTTP/1.1 200 OK\r\n\r\nto the end"), Ok("to the end".into()));
         let err = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n";
         assert_eq!(run(err), Err(FetchError::Status(500)));
         let short = "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhalf";

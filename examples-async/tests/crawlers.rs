@@ -111,11 +111,7 @@ fn page_lines(out: &RunOutput) -> Vec<(String, u32, usize)> {
 /// The fetch spans (`page N`, not the event marks), in start order.
 fn fetches(spans: &[Span]) -> Vec<&Span> {
     let mut fetches: Vec<&Span> = (spans.iter())
-        .filter(|s| {
-            s.what
-                .strip_prefix("page ")
-                .is_some_and(|n| n.parse::<u32>().is_ok())
-        })
+        .filter(|s| s.what.strip_prefix("page ").is_some_and(|n| n.parse::<u32>().is_ok()))
         .collect();
     fetches.sort_by(|a, b| a.start.total_cmp(&b.start));
     fetches
@@ -138,19 +134,13 @@ fn assert_crawled_async(out: &RunOutput, pages: u32) {
     assert_eq!(accounts(out), [clean, clean], "{}", out.dump());
     let (single, mut tasks): (Vec<_>, Vec<_>) =
         page_lines(out).into_iter().partition(|(w, ..)| w == "main");
-    let want: Vec<_> = (1..=pages)
-        .map(|n| ("main".to_string(), n, posts_on_page(n)))
-        .collect();
+    let want: Vec<_> = (1..=pages).map(|n| ("main".to_string(), n, posts_on_page(n))).collect();
     assert_eq!(single, want, "{}", out.dump());
     tasks.sort_by_key(|(_, n, _)| *n);
-    let want: Vec<_> = (1..=pages)
-        .map(|n| (format!("craw-{n}"), n, posts_on_page(n)))
-        .collect();
+    let want: Vec<_> = (1..=pages).map(|n| (format!("craw-{n}"), n, posts_on_page(n))).collect();
     assert_eq!(tasks, want, "{}", out.dump());
-    let check = format!(
-        "check: every crawl found {} post links on {pages} pages",
-        expected_posts(pages)
-    );
+    let check =
+        format!("check: every crawl found {} post links on {pages} pages", expected_posts(pages));
     line(out, &check);
     answer_line(out, pages);
 }
@@ -187,28 +177,12 @@ fn crawler_async_runs_one_crawl_and_answers() {
             for cost in costs {
                 has_cost(&out, cost);
             }
-            let printed = out
-                .stdout
-                .lines()
-                .filter(|l| l.contains(", cost = "))
-                .count();
+            let printed = out.stdout.lines().filter(|l| l.contains(", cost = ")).count();
             assert_eq!(printed, costs.len(), "{prog:?}\n{}", out.dump());
-            assert_eq!(
-                accounts(&out).len(),
-                costs.len(),
-                "{prog:?}\n{}",
-                out.dump()
-            );
+            assert_eq!(accounts(&out).len(), costs.len(), "{prog:?}\n{}", out.dump());
             // Only the single crawl speaks as `main`.
-            let mains = page_lines(&out)
-                .iter()
-                .filter(|(w, ..)| w == "main")
-                .count();
-            let want = if costs.contains(&"single thread") {
-                5
-            } else {
-                0
-            };
+            let mains = page_lines(&out).iter().filter(|(w, ..)| w == "main").count();
+            let want = if costs.contains(&"single thread") { 5 } else { 0 };
             assert_eq!(mains, want, "{prog:?}\n{}", out.dump());
             answer_line(&out, 5);
         }
@@ -222,40 +196,20 @@ fn crawler_async_runs_one_crawl_and_answers() {
 fn assert_crawl_spans(out: &RunOutput, spans: &[Span], pages: u32, permits: usize) {
     let all = fetches(spans);
     let (main, tasks): (Vec<&Span>, Vec<&Span>) = all.iter().partition(|s| s.name == "main");
-    assert!(
-        max_open(&tasks) <= permits,
-        "more than {permits} open\n{}",
-        out.dump()
-    );
+    assert!(max_open(&tasks) <= permits, "more than {permits} open\n{}", out.dump());
     ok(out);
     let whats: Vec<&str> = main.iter().map(|s| s.what.as_str()).collect();
     let want: Vec<String> = (1..=pages).map(|n| format!("page {n}")).collect();
     assert_eq!(whats, want, "{}", out.dump());
-    assert_eq!(
-        max_open(&main),
-        1,
-        "the single crawl overlapped\n{}",
-        out.dump()
-    );
+    assert_eq!(max_open(&main), 1, "the single crawl overlapped\n{}", out.dump());
     for n in 1..=pages {
-        let task: Vec<_> = tasks
-            .iter()
-            .filter(|s| s.name == format!("craw-{n}"))
-            .collect();
+        let task: Vec<_> = tasks.iter().filter(|s| s.name == format!("craw-{n}")).collect();
         assert_eq!(task.len(), 1, "craw-{n}\n{}", out.dump());
         assert_eq!(task[0].what, format!("page {n}"), "{}", out.dump());
     }
-    assert_eq!(
-        all.len(),
-        2 * pages as usize,
-        "no other fetches\n{}",
-        out.dump()
-    );
+    assert_eq!(all.len(), 2 * pages as usize, "no other fetches\n{}", out.dump());
     // Every `page N: K posts` line is a mark on the row of whoever said it.
-    let marks = spans
-        .iter()
-        .filter(|s| s.start == s.end && s.what.contains(" posts"))
-        .count();
+    let marks = spans.iter().filter(|s| s.start == s.end && s.what.contains(" posts")).count();
     assert_eq!(marks, 2 * pages as usize, "{}", out.dump());
 }
 
@@ -273,11 +227,7 @@ fn crawler_async_and_twin_record_who_fetched_when() {
         let (out, spans) = prog.run_spanned(&args);
         ok(&out);
         let fetched = fetches(&spans);
-        assert!(
-            fetched.iter().all(|s| s.name.starts_with("craw-")),
-            "{}",
-            out.dump()
-        );
+        assert!(fetched.iter().all(|s| s.name.starts_with("craw-")), "{}", out.dump());
         assert_eq!(fetched.len(), 6, "{}", out.dump());
     }
 }
@@ -298,52 +248,24 @@ fn assert_bounded(out: &RunOutput, pages: u32, permits: usize) {
     has_cost(out, "async");
     let counts = in_flight(out);
     let n = 2 * pages as usize;
-    assert_eq!(
-        counts.len(),
-        n,
-        "an acquire and a release per page\n{}",
-        out.dump()
-    );
+    assert_eq!(counts.len(), n, "an acquire and a release per page\n{}", out.dump());
     let max = counts.iter().copied().max().unwrap_or(0);
-    assert!(
-        max <= permits,
-        "{max} in flight, over {permits} permits\n{}",
-        out.dump()
-    );
+    assert!(max <= permits, "{max} in flight, over {permits} permits\n{}", out.dump());
     let bound = permits.min(pages as usize);
-    assert_eq!(
-        max,
-        bound,
-        "the {bound} permits were never all in use\n{}",
-        out.dump()
-    );
+    assert_eq!(max, bound, "the {bound} permits were never all in use\n{}", out.dump());
     let clean = (pages as usize, pages as usize, 0, 0);
     assert_eq!(accounts(out), [clean], "{}", out.dump());
-    line(
-        out,
-        &format!("check: at most {permits} in flight, and {bound} reached"),
-    );
+    line(out, &format!("check: at most {permits} in flight, and {bound} reached"));
     let found = expected_posts(pages);
-    line(
-        out,
-        &format!("check: every crawl found {found} post links on {pages} pages"),
-    );
+    line(out, &format!("check: every crawl found {found} post links on {pages} pages"));
 }
 
 #[test]
 fn crawler_semaphore_holds_and_reaches_its_bound() {
     let site = site(12, Faults::default());
     for (permits, pages) in [("3", "12"), ("5", "4")] {
-        let args = [
-            "--site",
-            site.url(),
-            "--pages",
-            pages,
-            "--permits",
-            permits,
-            "--sleep",
-            "0.02",
-        ];
+        let args =
+            ["--site", site.url(), "--pages", pages, "--permits", permits, "--sleep", "0.02"];
         let (p, n) = (permits.parse().unwrap(), pages.parse().unwrap());
         assert_bounded(&SEMAPHORE.run(&args), n, p);
         assert_bounded(&SEMAPHORE_PY.run(&args), n, p);
@@ -355,16 +277,7 @@ fn crawler_semaphore_holds_and_reaches_its_bound() {
 #[test]
 fn crawler_semaphore_sleeps_holding_its_permit() {
     let site = site(4, Faults::default());
-    let args = [
-        "--site",
-        site.url(),
-        "--pages",
-        "4",
-        "--permits",
-        "2",
-        "--sleep",
-        "0.3",
-    ];
+    let args = ["--site", site.url(), "--pages", "4", "--permits", "2", "--sleep", "0.3"];
     for prog in [SEMAPHORE, SEMAPHORE_PY] {
         let out = prog.run(&args);
         assert_bounded(&out, 4, 2);
@@ -375,11 +288,7 @@ fn crawler_semaphore_sleeps_holding_its_permit() {
                 acquired.insert(who, t);
             } else if msg.starts_with("releasing") {
                 let held = t - acquired[&who];
-                assert!(
-                    held >= 0.29,
-                    "{who} held its permit {held} s\n{}",
-                    out.dump()
-                );
+                assert!(held >= 0.29, "{who} held its permit {held} s\n{}", out.dump());
             }
         }
     }
@@ -391,33 +300,17 @@ fn crawler_semaphore_sleeps_holding_its_permit() {
 #[test]
 fn crawler_semaphore_fetches_never_exceed_the_permits() {
     let site = site(12, Faults::default());
-    let args = [
-        "--site",
-        site.url(),
-        "--pages",
-        "12",
-        "--permits",
-        "3",
-        "--sleep",
-        "0.02",
-    ];
+    let args = ["--site", site.url(), "--pages", "12", "--permits", "3", "--sleep", "0.02"];
     for prog in [SEMAPHORE, SEMAPHORE_PY] {
         let (out, spans) = prog.run_spanned(&args);
         let fetched = fetches(&spans);
         let open = max_open(&fetched);
-        assert!(
-            open <= 3,
-            "{open} fetches at once, over 3 permits\n{}",
-            out.dump()
-        );
+        assert!(open <= 3, "{open} fetches at once, over 3 permits\n{}", out.dump());
         ok(&out);
         assert_eq!(fetched.len(), 12, "{}", out.dump());
         for n in 1..=12 {
             let task = row(&spans, &format!("craw-{n}"));
-            let pages: Vec<_> = task
-                .iter()
-                .filter(|s| s.what.starts_with("page "))
-                .collect();
+            let pages: Vec<_> = task.iter().filter(|s| s.what.starts_with("page ")).collect();
             assert_eq!(pages.len(), 1, "craw-{n}\n{}", out.dump());
             assert_eq!(pages[0].what, format!("page {n}"), "{}", out.dump());
         }
@@ -434,13 +327,7 @@ fn crawler_runtimes_crawls_on_every_runtime() {
         has_cost(&out, label);
     }
     assert_eq!(accounts(&out), [(5, 5, 0, 0); 4], "{}", out.dump());
-    line(
-        &out,
-        &format!(
-            "check: every crawl found {} post links on 5 pages",
-            expected_posts(5)
-        ),
-    );
+    line(&out, &format!("check: every crawl found {} post links on 5 pages", expected_posts(5)));
     answer_line(&out, 5);
 }
 
@@ -457,11 +344,7 @@ fn crawler_runtimes_runs_one_runtime_and_answers() {
         let out = RUNTIMES.run(&["--pages", "5", "--latency-ms", "10", "--only", only]);
         ok(&out);
         has_cost(&out, cost);
-        let costs = out
-            .stdout
-            .lines()
-            .filter(|l| l.contains(", cost = "))
-            .count();
+        let costs = out.stdout.lines().filter(|l| l.contains(", cost = ")).count();
         assert_eq!(costs, 1, "{}", out.dump());
         assert_eq!(accounts(&out), [(5, 5, 0, 0)], "{}", out.dump());
         answer_line(&out, 5);
@@ -478,35 +361,17 @@ fn assert_accounted(out: &RunOutput, pages: usize, crawls: usize) -> usize {
     for &(n, ok, retried, failed) in &all {
         assert_eq!(n, pages, "{}", out.dump());
         let sum = ok + retried + failed;
-        assert_eq!(
-            sum,
-            pages,
-            "the account adds up to every page\n{}",
-            out.dump()
-        );
+        assert_eq!(sum, pages, "the account adds up to every page\n{}", out.dump());
     }
     let failed: usize = all.iter().map(|a| a.3).sum();
-    let listed = out
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("failed: "))
-        .count();
+    let listed = out.stdout.lines().filter(|l| l.starts_with("failed: ")).count();
     assert_eq!(listed, failed, "every failed URL is listed\n{}", out.dump());
     for l in
         (out.stdout.lines()).filter(|l| l.starts_with("failed: ") || l.starts_with("retried: "))
     {
         let causes = l.rsplit_once(" (").map(|(_, c)| c).unwrap_or_default();
-        let named = [
-            "HTTP 5",
-            "timed out after",
-            "connection dropped",
-            "connection refused",
-        ];
-        assert!(
-            named.iter().any(|c| causes.contains(c)),
-            "a cause is named: {l}\n{}",
-            out.dump()
-        );
+        let named = ["HTTP 5", "timed out after", "connection dropped", "connection refused"];
+        assert!(named.iter().any(|c| causes.contains(c)), "a cause is named: {l}\n{}", out.dump());
     }
     if failed > 0 {
         assert_clean_failure(out);
@@ -537,14 +402,7 @@ fn faulty_runs(seed: u64, attempts: &str) -> Vec<(Prog, RunOutput, usize, String
         let site = site(PAGES, faulty(seed));
         let pages = PAGES.to_string();
         let timeout = "0.5"; // a slow answer (2 s extra) times out
-        let mut args = vec![
-            "--site",
-            site.url(),
-            "--pages",
-            &pages,
-            "--attempts",
-            attempts,
-        ];
+        let mut args = vec!["--site", site.url(), "--pages", &pages, "--attempts", attempts];
         args.extend_from_slice(&["--timeout", timeout]);
         args.extend_from_slice(extra);
         runs.push((prog, prog.run(&args), crawls, site.url().to_string()));
@@ -567,10 +425,7 @@ fn crawlers_account_for_every_page_of_a_faulty_site() {
         }
     }
     // With two attempts against these rates, some page fails: the exit-1 path is exercised.
-    assert!(
-        failed_somewhere,
-        "seed 7 with 2 attempts should leave a page failed"
-    );
+    assert!(failed_somewhere, "seed 7 with 2 attempts should leave a page failed");
     // The faults are replayed per URL and attempt: a bin and its twin give the same account.
     for pair in [0, 2] {
         let ((_, rs, _, rs_site), (_, py, _, py_site)) = (&runs[pair], &runs[pair + 1]);
@@ -585,17 +440,9 @@ fn crawlers_recover_every_page_when_retries_suffice() {
     // faults depend on the seed, the path and the attempt, not the order).
     let runs = faulty_runs(11, "8");
     for (prog, out, crawls, _) in &runs {
-        assert_eq!(
-            assert_accounted(out, PAGES as usize, *crawls),
-            0,
-            "{prog:?}"
-        );
+        assert_eq!(assert_accounted(out, PAGES as usize, *crawls), 0, "{prog:?}");
         let retried: usize = accounts(out).iter().map(|a| a.2).sum();
-        assert!(
-            retried > 0,
-            "{prog:?}: the faults were met and retried\n{}",
-            out.dump()
-        );
+        assert!(retried > 0, "{prog:?}: the faults were met and retried\n{}", out.dump());
         let found = format!("{} post links", expected_posts(PAGES));
         assert!(out.stdout.contains(&found), "{prog:?}\n{}", out.dump());
     }
@@ -610,32 +457,16 @@ fn crawlers_recover_every_page_when_retries_suffice() {
 /// saying how to start a site (the bins and the twins alike), exit 1.
 #[test]
 fn a_site_that_is_not_there_ends_the_crawl_at_once() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}"); // bound, then closed: refused
     for prog in [ASYNC, ASYNC_PY, SEMAPHORE, SEMAPHORE_PY, RUNTIMES] {
         let out = prog.run(&["--site", &url, "--pages", "5"]);
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(1), "{prog:?}\n{}", out.dump());
-        let errors: Vec<&str> = out
-            .stderr
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect();
+        let errors: Vec<&str> = out.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(errors.len(), 1, "{prog:?}: one line\n{}", out.dump());
-        assert!(
-            errors[0].contains("blog-site"),
-            "{prog:?}: how to start one\n{}",
-            out.dump()
-        );
-        assert!(
-            !out.stdout.contains("connection refused"),
-            "{prog:?}\n{}",
-            out.dump()
-        );
+        assert!(errors[0].contains("blog-site"), "{prog:?}: how to start one\n{}", out.dump());
+        assert!(!out.stdout.contains("connection refused"), "{prog:?}\n{}", out.dump());
     }
 }
 

@@ -31,7 +31,7 @@
 use std::sync::Arc;
 
 use anyhow::Result;
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use examples_async::crawlers::{Crawls, say, tokio_fetch};
 use futures::future::try_join_all;
 use shared::crawl::{CrawlArgs, Fetched, Retry};
@@ -40,9 +40,8 @@ use shared::timing::{Stopwatch, named};
 use tokio::runtime::Builder;
 use tokio::sync::Semaphore;
 
+/// The blog crawler on one event loop: in turn, then one task per page
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "The blog crawler on one event loop: in turn, then one task per page")]
 struct Args {
     #[command(flatten)] // --pages, --site, --attempts, --timeout (shared::crawl)
     crawl: CrawlArgs,
@@ -50,14 +49,8 @@ struct Args {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     permits: Option<u32>,
     /// Run one crawl only (default: both, in turn).
-    #[arg(long, value_enum)]
-    only: Option<Crawl>,
-}
-
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Crawl {
-    Single,
-    Async,
+    #[arg(long, value_parser = ["single", "async"])]
+    only: Option<String>,
 }
 
 /// The notes' `myfunc(url)`: fetch one page (with retries: `shared::crawl`), say what came of it.
@@ -83,7 +76,7 @@ fn main() -> Result<()> {
     // `loop = asyncio.get_event_loop()`: one loop, on this thread.
     let runtime = Builder::new_current_thread().enable_all().build()?;
 
-    if args.only != Some(Crawl::Async) {
+    if args.only.as_deref() != Some("async") {
         let sw = Stopwatch::start();
         let crawl = runtime.block_on(async {
             let mut crawl = Vec::new();
@@ -97,7 +90,7 @@ fn main() -> Result<()> {
         crawls.account("single thread", crawl)?;
     }
 
-    if args.only != Some(Crawl::Single) {
+    if args.only.as_deref() != Some("single") {
         let sw = Stopwatch::start();
         let permits = Arc::new(Semaphore::new(args.permits.unwrap_or(pages) as usize));
         let crawl = runtime.block_on(async {
@@ -114,8 +107,7 @@ fn main() -> Result<()> {
             try_join_all(tasks).await
         })?;
         let secs = sw.report("async").as_secs_f64();
-        let rate = f64::from(pages) / secs;
-        println!("async: {pages} pages in {secs:.3} s = {rate:.0} pages/s");
+        println!("async: {pages} pages in {secs:.3} s = {:.0} pages/s", f64::from(pages) / secs);
         crawls.account("async", crawl)?;
     }
 

@@ -28,31 +28,24 @@
 //! site. Exit 1 if a page still failed after its retries.
 
 use anyhow::Result;
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use examples_async::crawlers::{Crawls, async_std_fetch, smol_fetch, tokio_fetch};
 use futures::future::{join_all, try_join_all};
 use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry};
 use shared::report::crawl_answer;
 use shared::timing::Stopwatch;
 
+/// The gevent crawler: the same crawl on tokio, smol and async-std
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "The gevent crawler: the same crawl on tokio, smol and async-std")]
 struct Args {
     #[command(flatten)] // --pages, --site, --attempts, --timeout (shared::crawl)
     crawl: CrawlArgs,
     /// Run one crawl only (default: all four, in turn).
-    #[arg(long, value_enum)]
-    only: Option<Crawl>,
+    #[arg(long, value_parser = CRAWLS)]
+    only: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum Crawl {
-    Single,
-    Tokio,
-    Smol,
-    AsyncStd,
-}
+const CRAWLS: [&str; 4] = ["single", "tokio", "smol", "async-std"];
 
 // gevent "提供猴子补丁MonkeyPatch方法，通过该方法gevent能够 修改标准库里面大部分的阻塞式系统调用，
 // 包括socket、ssl、threading和 select等模块，而变为协作式运行" ("provides a monkey-patch method by
@@ -98,21 +91,19 @@ fn main() -> Result<()> {
     println!("blog site: {} ({pages} pages)", site.url());
     let urls = site.page_urls(pages);
     let mut crawls = Crawls::default(); // the account of every URL of each crawl
-    for &crawl in Crawl::value_variants() {
-        if args.only.is_some_and(|only| only != crawl) {
+    for crawl in CRAWLS {
+        if args.only.as_deref().is_some_and(|only| only != crawl) {
             continue;
         }
         let sw = Stopwatch::start();
-        let (label, fetched) = match crawl {
+        let fetched = match crawl {
             // `for url in blog_spider.urls: blog_spider.craw(url)`: blocking (ureq), in turn.
-            Crawl::Single => (
-                "single thread",
-                urls.iter().map(|u| fetch_with_retry(u, &retry)).collect(),
-            ),
-            Crawl::Tokio => ("tokio", on_tokio(&urls, retry)?),
-            Crawl::Smol => ("smol", on_smol(&urls, retry)),
-            Crawl::AsyncStd => ("async-std", on_async_std(&urls, retry)),
+            "single" => urls.iter().map(|u| fetch_with_retry(u, &retry)).collect(),
+            "tokio" => on_tokio(&urls, retry)?,
+            "smol" => on_smol(&urls, retry),
+            _ => on_async_std(&urls, retry),
         };
+        let label = if crawl == "single" { "single thread" } else { crawl };
         sw.report(label); // `tokio, cost = 0.104 seconds`
         crawls.account(label, fetched)?;
     }

@@ -37,9 +37,8 @@ use shared::timing::{Stopwatch, named};
 use shared::workload::secs_arg;
 use tokio::sync::Semaphore;
 
+/// asyncio.Semaphore(10) around each fetch: at most 10 in flight
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "asyncio.Semaphore(10) around each fetch: at most 10 in flight")]
 struct Args {
     #[command(flatten)] // --pages, --site, --attempts, --timeout (shared::crawl)
     crawl: CrawlArgs,
@@ -59,10 +58,7 @@ async fn main() -> Result<()> {
     let args = Args::parse();
     let (pages, permits, retry) = (args.crawl.pages, args.permits as usize, args.crawl.retry());
     let site = args.crawl.open_site()?;
-    println!(
-        "blog site: {} ({pages} pages, {permits} permits)",
-        site.url()
-    );
+    println!("blog site: {} ({pages} pages, {permits} permits)", site.url());
 
     let semaphore = Semaphore::new(permits); // `semaphore = asyncio.Semaphore(10)`
     // Tasks holding a permit now, and the most at once. One thread: a Cell will do.
@@ -91,14 +87,8 @@ async fn main() -> Result<()> {
 
     // The lesson's own check, on every run (faulty or not): the bound held, and was reached.
     let (most, bound) = (most.get(), permits.min(pages as usize));
-    ensure!(
-        most <= permits,
-        "{most} tasks were in flight at once, more than the {permits} permits"
-    );
-    ensure!(
-        most == bound,
-        "at most {most} tasks were in flight at once, never the {bound} allowed"
-    );
+    ensure!(most <= permits, "{most} in flight at once, over the {permits} permits");
+    ensure!(most == bound, "at most {most} in flight at once, never all {bound}");
     println!("check: at most {permits} in flight, and {bound} reached");
     crawls.check(pages)?; // exit 1 if a page still failed after its retries
     Ok(())

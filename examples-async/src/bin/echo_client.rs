@@ -22,16 +22,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
-use examples_async::echo::{RoundTrips, ensure_open_files, in_process_server};
+use examples_async::echo::{RoundTrips, addr_or_local_server, ensure_open_files};
 use shared::event;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::runtime::Builder;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
+/// Holds N connections to an echo server and measures round trips
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "Holds N connections to an echo server and measures round trips")]
 struct Args {
     /// Connections to hold open at once.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -96,15 +96,9 @@ fn main() -> Result<()> {
     let per_conn = if args.addr.is_some() { 1 } else { 2 }; // the in-process server's end too
     ensure_open_files(u64::from(args.connections) * per_conn + 64, per_conn)?;
     // What `#[tokio::main]` expands to: a multi-thread runtime, then block_on.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the tokio runtime")?;
+    let runtime = Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
-        let addr = match args.addr {
-            Some(addr) => addr,
-            None => in_process_server().await?,
-        };
+        let addr = addr_or_local_server(args.addr).await?; // --addr, or a server in this process
         tokio::select! {
             res = run(&args, addr) => res,
             res = tokio::signal::ctrl_c() => {

@@ -39,9 +39,8 @@ enum Flavor {
     MultiThread,
 }
 
+/// A tokio echo server: one event loop, many connections
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "A tokio echo server: one event loop, many connections")]
 struct Args {
     /// Which tokio runtime runs the connections.
     #[arg(long, value_enum, default_value_t = Flavor::CurrentThread)]

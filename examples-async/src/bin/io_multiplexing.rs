@@ -31,9 +31,8 @@ use examples_async::multiplex::{BACKEND, Served, TABLE, echo_ready, with_clients
 use polling::{Event, Events, Poller};
 use shared::event;
 
+/// One thread serves many TCP clients with polling (epoll/kqueue/IOCP)
 #[derive(Parser)]
-#[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
-#[command(about = "One thread serves many TCP clients with polling (epoll/kqueue/IOCP)")]
 struct Args {
     /// Number of client connections (one client thread each).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -111,14 +110,9 @@ fn main() -> Result<()> {
 
     let listener = TcpListener::bind("127.0.0.1:0").context("cannot bind 127.0.0.1:0")?;
     let addr = listener.local_addr()?;
-    event!(
-        "serving {} clients on {addr} from this one thread",
-        args.clients
-    );
+    event!("serving {} clients on {addr} from this one thread", args.clients);
     // Threads `client-1`..`client-N` talk to us while this thread runs the loop.
     let clients = args.clients as usize;
-    let served = with_clients(addr, args.clients, args.rounds, || {
-        serve(&listener, clients)
-    })?;
+    let served = with_clients(addr, args.clients, args.rounds, || serve(&listener, clients))?;
     served.check(clients, args.rounds) // every connection open at once, said and checked
 }
