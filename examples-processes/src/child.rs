@@ -20,10 +20,19 @@
 //!   The guard kills and reaps it instead; wait for it first to let it finish.
 //! - [`send`] / [`recv`]: one serde value per line, `serde_json` text, the
 //!   pipe analogue of `multiprocessing.Queue`'s pickles.
+//! - [`wait_timeout`]: `Popen.wait(timeout)`, which std's `Child` lacks.
+//! - [`start_together`] / [`wait_for_go`]: several copies of a command that
+//!   start their work at the same moment (to widen a race between them).
+//! - [`toy_program`]: the "external program" `subprocess` runs (this binary
+//!   again): a numeric sort, or a program that hangs.
+//! - [`stop_signal`]: in a child, a channel that says when the parent wants
+//!   it to stop (a line on its stdin, or the pipe's end).
 
 use std::io::{BufRead, Write};
 use std::ops::{Deref, DerefMut};
-use std::process::{Child, Command};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -93,4 +102,97 @@ pub fn recv<T: DeserializeOwned>(r: &mut impl BufRead) -> Result<Option<T>> {
     }
     let msg = serde_json::from_str(&line).with_context(|| format!("bad message {line:?}"))?;
     Ok(Some(msg))
+}
+
+/// `Popen.wait(timeout)`: the child's exit status, or `None` if it is still
+/// running after `timeout`; it is then killed and reaped, as
+/// `subprocess.run` does on `TimeoutExpired`. std has no wait-with-timeout:
+/// this polls `try_wait` every 10 ms, as CPython's `Popen.wait` does on Unix.
+///
+/// # Errors
+/// If the child cannot be waited for or killed.
+pub fn wait_timeout(child: &mut Child, timeout: Duration) -> Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            child.kill()?;
+            child.wait()?;
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Starts `n` processes of `cmd`, each with a pipe on its stdin, and only
+/// once all of them run sends each the line `go` (the children wait for it
+/// with [`wait_for_go`]), so that their work overlaps however slowly they
+/// start. Each is killed and reaped if dropped before it is waited for.
+///
+/// # Errors
+/// If a process cannot be started or its pipe written (those already
+/// started are then killed).
+pub fn start_together(cmd: &mut Command, n: u32, go: &str) -> Result<Vec<KillOnDrop>> {
+    cmd.stdin(Stdio::piped());
+    let mut children = Vec::new();
+    for _ in 0..n {
+        children.push(KillOnDrop(cmd.spawn().context("cannot start a child")?));
+    }
+    for child in &mut children {
+        writeln!(child.stdin.take().context("no pipe to the child")?, "{go}")?;
+    }
+    Ok(children)
+}
+
+/// The child's side of [`start_together`]: blocks until the parent's line
+/// comes, and returns it (without its line end).
+///
+/// # Errors
+/// If stdin cannot be read or ends first.
+pub fn wait_for_go() -> Result<String> {
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line).context("cannot read stdin")?;
+    anyhow::ensure!(read > 0, "stdin ended before the parent said go");
+    Ok(line.trim_end().to_string())
+}
+
+/// In a child: a channel that receives `()` once the parent writes a line to
+/// this process's stdin, closes the pipe, or exits (a thread reads stdin and
+/// turns any of those into the message). Its `recv_timeout(tick)` is
+/// `multiprocessing.Event.wait(tick)`: a tick's sleep that the parent's
+/// `done.set()` ends at once.
+pub fn stop_signal() -> Receiver<()> {
+    let (stop, stopped) = channel();
+    std::thread::spawn(move || {
+        // A line, the end of the pipe and a read error all mean: stop.
+        let _ = std::io::stdin().lock().read_line(&mut String::new());
+        let _ = stop.send(());
+    });
+    stopped
+}
+
+/// The external programs `subprocess` runs, as this binary again with
+/// `--role sort` or `--role hang`, so that they behave the same on Linux,
+/// macOS and Windows and fail or hang on demand. `sort` prints the numbers
+/// on its stdin, one per line, in numeric order, and fails (exit 1, the
+/// offending line on stderr) on a line that is not a number; any other role
+/// hangs for ever (until killed).
+///
+/// # Errors
+/// `sort`: if stdin cannot be read or a line is not a number.
+pub fn toy_program(role: &str) -> Result<()> {
+    if role != "sort" {
+        loop {
+            std::thread::sleep(Duration::from_secs(3600)); // hang
+        }
+    }
+    let mut nums = Vec::new();
+    for line in std::io::read_to_string(std::io::stdin())?.lines() {
+        nums.push(line.trim().parse::<i64>().with_context(|| format!("not a number: {line:?}"))?);
+    }
+    nums.sort_unstable();
+    nums.iter().for_each(|n| println!("{n}"));
+    Ok(())
 }

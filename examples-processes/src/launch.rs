@@ -1,6 +1,8 @@
 //! The plumbing of `multi_machine`, kept out of the bin because it is not the
 //! lesson (timely's dataflow over TCP is):
 //!
+//! - [`ClusterArgs`]: timely's own flags (`-w -n -p -h`) and the two
+//!   deadlines, in one flattened field of the bin's `Args`;
 //! - [`local_cluster`] picks free ports on 127.0.0.1, writes them to a
 //!   temporary hostfile (one `host:port` line per process, process 0 first,
 //!   the format timely's `-h` reads), runs this binary once per process with
@@ -10,6 +12,8 @@
 //! - [`read_hostfile`] reads such a file on a member's side;
 //! - [`member`] sets up one member (its hostfile, its connect deadline,
 //!   [`cluster_config`], timely's configuration);
+//! - [`join`] disarms that deadline once `timely::execute` has returned
+//!   and waits for the member's worker threads;
 //! - [`connect_deadline`] ends a member that cannot reach its peers (timely
 //!   retries a refused connection for ever) with a clear error.
 //!
@@ -17,21 +21,52 @@
 
 use std::ffi::OsString;
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, anyhow, bail, ensure};
+use shared::timing::Stopwatch;
 use shared::{event, event_as};
 
 use crate::TempFile;
 use crate::child::KillOnDrop;
 
-/// Runs `n` processes of this binary, each with this process's own
+/// timely's flags, as its own `-w -n -p -h` parse them, and the deadlines.
+/// In a bin's `Args`: `#[command(flatten)] cluster: ClusterArgs`, with
+/// `#[command(disable_help_flag = true)]` on the command (`-h` is the
+/// hostfile here; `--help` still prints the help).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClusterArgs {
+    /// timely: worker threads per process.
+    #[arg(short = 'w', long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub threads: u32,
+    /// timely: processes in all (the launcher starts this many on 127.0.0.1).
+    #[arg(short = 'n', long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub processes: u32,
+    /// timely: this process's number, 0..N; given, this process is a member of the cluster.
+    #[arg(short = 'p', long)]
+    pub process: Option<usize>,
+    /// timely: a file of `host:port` lines, process 0 first.
+    #[arg(short = 'h', long)]
+    pub hostfile: Option<PathBuf>,
+    /// Seconds a process waits to reach all its peers before giving up.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub connect_timeout: u64,
+    /// Launcher: seconds before it kills the processes still running.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=36000))]
+    pub timeout: u64,
+    /// Print help.
+    #[arg(long, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+}
+
+/// Runs `-n` processes of this binary, each with this process's own
 /// arguments plus `-p P -h HOSTFILE`, and waits until all have exited
-/// successfully. Events name the hostfile, each process's PID and how each
-/// ended.
+/// successfully, then prints `multi machine, cost = X seconds` (the time
+/// from the start of this function to the last exit). Events name the hostfile,
+/// each process's PID and how each ended.
 ///
 /// A port is free when it is picked; another program could take it before
 /// the child binds it (the child then fails, and so does this).
@@ -39,8 +74,11 @@ use crate::child::KillOnDrop;
 /// # Errors
 /// If a process cannot be started, exits unsuccessfully (the others are
 /// then killed and reaped), or is still running after `timeout` (all still
-/// running are killed and reaped). The hostfile is removed in every case.
-pub fn local_cluster(n: usize, timeout: Duration) -> Result<()> {
+/// running are killed and reaped), `--timeout` seconds after the start.
+/// The hostfile is removed in every case.
+pub fn local_cluster(args: &ClusterArgs) -> Result<()> {
+    let sw = Stopwatch::start();
+    let (n, timeout) = (args.processes as usize, Duration::from_secs(args.timeout));
     // Bind every port before releasing any, so the n ports differ.
     let listeners = (0..n)
         .map(|_| TcpListener::bind("127.0.0.1:0"))
@@ -89,6 +127,7 @@ pub fn local_cluster(n: usize, timeout: Duration) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    sw.report("multi machine"); // starting the processes and their connecting included
     Ok(())
 }
 
@@ -141,23 +180,35 @@ pub fn connect_deadline(process: usize, n: usize, limit: Duration, hostfile: &Pa
 /// # Errors
 /// If `process` is not below `n`, there is no hostfile, or it lists fewer
 /// than `n` addresses.
-pub fn member(
-    threads: u32,
-    process: usize,
-    n: u32,
-    hostfile: Option<&Path>,
-    connect_timeout: u64,
-) -> Result<(timely::Config, Sender<()>)> {
-    let n = n as usize;
+pub fn member(args: &ClusterArgs, process: usize) -> Result<(timely::Config, Sender<()>)> {
+    let n = args.processes as usize;
     ensure!(process < n, "-p {process} is not in 0..{n} (-n {n})");
-    let path = hostfile.context("-p needs a hostfile (-h)")?;
+    let path = args.hostfile.as_deref().context("-p needs a hostfile (-h)")?;
     let addresses = read_hostfile(path, n)?;
     let me = format!("process-{process}");
     let pid = std::process::id();
     event_as!(&me, "pid {pid}, connecting to the {n} processes of {}", path.display());
-    let limit = Duration::from_secs(connect_timeout);
+    let limit = Duration::from_secs(args.connect_timeout);
     let connected = connect_deadline(process, n, limit, path);
-    Ok((cluster_config(threads as usize, process, addresses), connected))
+    Ok((cluster_config(args.threads as usize, process, addresses), connected))
+}
+
+/// After `timely::execute(config, ..)` (`workers`) has returned, which it
+/// does once every peer is connected: disarms the [`connect_deadline`]
+/// (`connected`) and waits for the worker threads.
+///
+/// # Errors
+/// If timely could not start (its message), or a worker failed.
+pub fn join<T: Send + 'static>(
+    workers: Result<timely::communication::WorkerGuards<T>, String>,
+    connected: Sender<()>,
+) -> Result<()> {
+    let workers = workers.map_err(|e| anyhow!("cannot start timely: {e}"))?;
+    let _ = connected.send(()); // the watchdog may be gone already: fine
+    for result in workers.join() {
+        result.map_err(|e| anyhow!("a worker failed: {e}"))?;
+    }
+    Ok(())
 }
 
 /// timely's configuration for member `process` of the cluster at

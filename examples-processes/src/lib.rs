@@ -15,9 +15,12 @@
 //! - [`wire`]: a crawled page and a page job as they cross a pipe
 //!   (`crawler_proc`'s; `shared::crawl`'s types have no serde derives);
 //! - [`secs`] / [`positive_secs`]: the flag parsers for durations;
+//! - [`ShaArgs`]: the sha jobs' `--jobs` and `--size` flags, in one flattened
+//!   field of a bin's `Args` (the bins that hash share them);
 //! - [`TempFile`]: a file removed when dropped (a counter file, a hostfile);
 //! - [`http_get`]: a three-line HTTP/1.1 GET (`web_is_prime` asks itself);
-//! - [`cpu_count`]: `os.cpu_count()`, the default size of a pool.
+//! - [`cpu_count`]: `os.cpu_count()`, the default size of a pool;
+//! - [`rayon_pool`]: a rayon pool whose threads are named `rayon-N`.
 
 #![warn(missing_docs)]
 
@@ -27,6 +30,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use clap::builder::TypedValueParser;
+use shared::workload::{SHA_JOBS, SHA_SIZE};
 
 pub mod child;
 pub mod launch;
@@ -36,10 +41,35 @@ pub mod wire;
 /// The duration flags' parsers: 0 to 3600 s, and more than 0 (see `shared::workload`).
 pub use shared::workload::{positive_secs_arg as positive_secs, secs_arg as secs};
 
+/// The sha jobs' flags (note 004's `JOBS` and `SIZE`), shared by
+/// `process_pool_hash`, `fault_isolation` and `multi_machine`. In a bin's
+/// `Args`: `#[command(flatten)] sha: ShaArgs`; job `seed` hashes
+/// `shared::workload::sha_job(size, seed)`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ShaArgs {
+    /// How many jobs (the note's JOBS).
+    #[arg(long, default_value_t = SHA_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub jobs: u64,
+    /// Bytes hashed by each job (the note's SIZE; at most 2**28).
+    #[arg(long, default_value_t = SHA_SIZE, value_parser = clap::value_parser!(u64).range(0..=1 << 28).map(|n| n as usize))]
+    pub size: usize,
+}
+
 /// The number of CPUs, as `os.cpu_count()`: the default size of a pool
 /// (`ProcessPoolExecutor()`'s too); 1 if it cannot be told.
 pub fn cpu_count() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A rayon thread pool of `n` threads named `rayon-0`, `rayon-1`, ... (the
+/// names event lines and timeline rows show): the thread pool of the bins
+/// that set one beside a process pool.
+///
+/// # Errors
+/// If the threads cannot be started.
+pub fn rayon_pool(n: usize) -> Result<rayon::ThreadPool> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(n);
+    Ok(pool.thread_name(|i| format!("rayon-{i}")).build()?)
 }
 
 /// A path whose file is removed when this is dropped, on error paths too

@@ -26,6 +26,7 @@
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use examples_processes::pool::{self, Pool, PoolArgs};
+use examples_processes::rayon_pool;
 use rayon::prelude::*;
 use shared::report::primes_answer;
 use shared::timing::timed; // runs a closure and prints `label, cost = X seconds` (shared/src/timing.rs)
@@ -71,8 +72,7 @@ fn main() -> Result<()> {
     }
     if runs(Only::Threads) {
         // with ThreadPoolExecutor() as pool: pool.map(is_prime, PRIMES)
-        let threads = rayon::ThreadPoolBuilder::new().num_threads(workers);
-        let threads = threads.thread_name(|i| format!("rayon-{i}")).build()?;
+        let threads = rayon_pool(workers)?; // threads named rayon-N (src/lib.rs)
         let map = || threads.install(|| numbers.par_iter().map(|&n| is_prime(n)).collect());
         answers.push(timed("multi thread", map));
     }

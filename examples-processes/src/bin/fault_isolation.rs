@@ -29,24 +29,18 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_processes::pool::{self, Event, Pool};
+use examples_processes::ShaArgs;
+use examples_processes::pool::{self, Event, Pool, PoolArgs};
 use serde::{Deserialize, Serialize};
 use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
-use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
+use shared::workload::sha_job;
 
 /// A pool that survives a worker being killed mid-job.
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
-    /// Worker processes.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
-    workers: u32,
-    /// How many jobs.
-    #[arg(long, default_value_t = SHA_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
-    jobs: u64,
-    /// Bytes hashed by each job.
-    #[arg(long, default_value_t = SHA_SIZE as u64, value_parser = clap::value_parser!(u64).range(0..=1 << 28))]
-    size: u64,
+    #[command(flatten)]
+    sha: ShaArgs, // --jobs, --size (src/lib.rs)
     /// The job whose worker is killed in the middle of it.
     #[arg(long, default_value_t = 5)]
     kill: u64,
@@ -56,9 +50,8 @@ struct Args {
     /// Attempts per job, the first included.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     attempts: u32,
-    /// Set only by the pool for its workers.
-    #[arg(long, hide = true)]
-    role: Option<String>,
+    #[command(flatten)]
+    pool: PoolArgs, // --workers N (default: the CPU count), the hidden --role (src/pool.rs)
 }
 
 /// A job as it crosses the pipe: hash `size` bytes of seed `seed`.
@@ -85,22 +78,20 @@ fn work(job: Job, attempt: u32) -> String {
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, one clock for parent and workers (shared/src/lib.rs)
     let args = Args::parse();
-    if args.role.is_some() {
+    if args.pool.is_worker() {
         return pool::serve(work); // a worker: serve jobs until stdin closes
     }
-    let (jobs, size, kill) = (args.jobs, args.size as usize, args.kill);
+    let (ShaArgs { jobs, size }, kill, poison) = (args.sha, args.kill, args.poison);
     ensure!(kill < jobs, "--kill {kill}: not a job in 0..{jobs}");
-    let poison_ok = args.poison.is_none_or(|p| p < jobs && p != kill);
-    ensure!(poison_ok, "--poison: not a job in 0..{jobs} but --kill");
+    ensure!(poison.is_none_or(|p| p < jobs && p != kill), "--poison: not --kill, nor in 0..{jobs}");
 
     // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
-    let mut pool = Pool::<Job, String>::start(args.workers as usize, args.attempts)?;
-    event!("started {} workers, pids {:?}", args.workers, pool.pids());
+    let mut pool = Pool::<Job, String>::start(args.pool.workers(), args.attempts)?;
+    event!("started {} workers, pids {:?}", args.pool.workers(), pool.pids());
     for seed in 0..jobs {
-        let (poison, victim) = (args.poison == Some(seed), seed == kill);
-        pool.submit(&Job { size, seed, poison, victim })?;
+        pool.submit(&Job { size, seed, poison: poison == Some(seed), victim: seed == kill })?;
     }
-    let (mut digests, mut failed) = (BTreeMap::new(), Vec::new());
+    let mut digests = BTreeMap::new();
     while let Some(event) = pool.next_event()? {
         event!("{event}"); // one line per start, result, death, restart, failure
         match event {
@@ -111,7 +102,7 @@ fn main() -> Result<()> {
             Event::Done { job, result, .. } => {
                 digests.insert(job as u64, result);
             }
-            Event::Failed { job, .. } => failed.push(job as u64),
+            Event::Failed { job, .. } => ensure!(poison == Some(job as u64), "job {job} failed"),
             _ => {} // Died, Restarted: the pool has replaced the worker and requeued its job
         }
     }
@@ -119,15 +110,12 @@ fn main() -> Result<()> {
 
     // Self-check: every job but the poisoned one arrived, with the right digest.
     let expected: BTreeMap<u64, String> = (0..jobs)
-        .filter(|&seed| Some(seed) != args.poison)
+        .filter(|&seed| Some(seed) != poison)
         .map(|seed| (seed, sha_job(size, seed)))
         .collect();
     ensure!(digests == expected, "results are missing or wrong");
-    ensure!(failed == Vec::from_iter(args.poison), "failed: {failed:?}");
-    let mut check = format!("check: {} of {jobs} results arrived, all correct", digests.len());
-    if let Some(p) = failed.first() {
-        check += &format!("; job {p} failed after {} attempts", args.attempts);
-    }
-    println!("{check}");
+    let failed = poison.map(|p| format!("; job {p} failed after {} attempts", args.attempts));
+    let failed = failed.unwrap_or_default();
+    println!("check: {} of {jobs} results arrived, all correct{failed}", digests.len());
     Ok(())
 }

@@ -24,23 +24,21 @@
 //!
 //! You should see the hostfile, 2 started processes, timely's own lines while
 //! they connect (`awaiting connections (at 0/1)`, polled once a second),
-//! each worker's `hashed job k` (worker 0 the even jobs, worker 1 the odd; the
-//! interleaving varies), process 0's `job  3: <digest> (worker-1, pid P)` for
-//! the 12 jobs in order and `answer: 12 digests, sha256 of all: <hex>`, both
-//! exits, then the launcher's `multi machine, cost = X seconds`.
+//! process 0's `job  3: <digest> (worker-1, pid P)` for the 12 jobs in order
+//! (worker 0 hashed the even jobs, worker 1 the odd, in the other process) and
+//! `answer: 12 digests, sha256 of all: <hex>`, both exits, then the
+//! launcher's `multi machine, cost = X seconds`.
 
-use std::path::PathBuf;
 use std::process::id as pid;
-use std::sync::{Mutex, mpsc};
-use std::time::Duration;
+use std::sync::mpsc;
 
-use anyhow::{Result, anyhow, ensure};
+use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_processes::launch;
+use examples_processes::ShaArgs;
+use examples_processes::launch::{self, ClusterArgs};
 use shared::event_as; // println with the elapsed time and a given name (shared/src/timing.rs)
 use shared::report::sha_answer;
-use shared::timing::Stopwatch;
-use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
+use shared::workload::sha_job;
 use timely::dataflow::operators::vec::{Map, ToStream};
 use timely::dataflow::operators::{Capture, Exchange, capture::Extract};
 
@@ -49,86 +47,51 @@ use timely::dataflow::operators::{Capture, Exchange, capture::Extract};
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 #[command(disable_help_flag = true)] // -h is timely's hostfile
 struct Args {
-    /// timely: worker threads per process.
-    #[arg(short = 'w', long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
-    threads: u32,
-    /// timely: processes in all (the launcher starts this many on 127.0.0.1).
-    #[arg(short = 'n', long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
-    processes: u32,
-    /// timely: this process's number, 0..N; given, this process is a member of the cluster.
-    #[arg(short = 'p', long)]
-    process: Option<usize>,
-    /// timely: a file of `host:port` lines, process 0 first.
-    #[arg(short = 'h', long)]
-    hostfile: Option<PathBuf>,
-    /// How many jobs.
-    #[arg(long, default_value_t = SHA_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
-    jobs: u64,
-    /// Bytes hashed by each job.
-    #[arg(long, default_value_t = SHA_SIZE as u64, value_parser = clap::value_parser!(u64).range(0..=1 << 28))]
-    size: u64,
-    /// Seconds a process waits to reach all its peers before giving up.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    connect_timeout: u64,
-    /// Launcher: seconds before it kills the processes still running.
-    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=36000))]
-    timeout: u64,
-    /// Print help.
-    #[arg(long, action = clap::ArgAction::Help)]
-    help: Option<bool>,
+    #[command(flatten)]
+    cluster: ClusterArgs, // timely's -w -n -p -h, --connect-timeout, --timeout (src/launch.rs)
+    #[command(flatten)]
+    sha: ShaArgs, // --jobs, --size (src/lib.rs)
 }
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the launcher's clock in its members (shared/src/lib.rs)
     let args = Args::parse();
-    let Some(process) = args.process else {
+    let Some(process) = args.cluster.process else {
         // A launcher: this binary again, -n times, with these flags plus
-        // `-p P -h HOSTFILE` (free ports on 127.0.0.1), killed after --timeout.
-        let sw = Stopwatch::start();
-        launch::local_cluster(args.processes as usize, Duration::from_secs(args.timeout))?;
-        sw.report("multi machine"); // starting the processes and their connecting included
-        return Ok(());
+        // `-p P -h HOSTFILE` (free ports on 127.0.0.1), killed after --timeout;
+        // it prints `multi machine, cost = X seconds`, their start included.
+        return launch::local_cluster(&args.cluster);
     };
     // A member: timely's -w -n -p -h, and a deadline to reach the peers
     // (timely retries a refused connection for ever).
-    let hosts = args.hostfile.as_deref();
-    let (w, n) = (args.threads, args.processes);
-    let (config, connected) = launch::member(w, process, n, hosts, args.connect_timeout)?;
-    let (jobs, size) = (args.jobs, args.size as usize);
+    let (config, connected) = launch::member(&args.cluster, process)?;
     let (tx, gathered) = mpsc::channel();
-    let tx = Mutex::new(tx); // a sender for each worker thread, cloned below
     let workers = timely::execute(config, move |worker| {
         let index = worker.index(); // 0..workers in all processes
-        let tx = tx.lock().unwrap().clone(); // unwrap: poisoned only if a worker panicked
+        let tx = tx.clone(); // a sender for each worker thread
         worker.dataflow::<u64, _, _>(|scope| {
-            let mine: Vec<u64> = (0..jobs).filter(|_| index == 0).collect(); // worker 0 holds the jobs
-            mine.to_stream(scope)
+            (0..args.sha.jobs)
+                .filter(move |_| index == 0) // worker 0 holds the jobs
+                .to_stream(scope)
                 .exchange(|&job| job) // job k to worker k % workers, maybe in another process
-                .map(move |job| {
-                    let digest = sha_job(size, job);
-                    event_as!(&format!("worker-{index}"), "hashed job {job}");
-                    (job, digest, index, pid()) // crosses TCP inside timely (bincode)
-                })
+                // The job's digest, and who made it: crosses TCP inside timely (bincode).
+                .map(move |job| (job, sha_job(args.sha.size, job), index, pid()))
                 .exchange(|_| 0) // every digest to worker 0
                 .capture_into(tx);
         });
     });
-    let workers = workers.map_err(|e| anyhow!("cannot start timely: {e}"))?;
-    let _ = connected.send(()); // execute returns once every peer is connected
-    for result in workers.join() {
-        result.map_err(|e| anyhow!("a worker failed: {e}"))?;
-    }
-    let me = format!("process-{process}");
-    if process != 0 {
-        event_as!(&me, "done: my workers' digests went to worker 0");
-        return Ok(());
-    }
+    // execute returns once every peer is connected: the deadline is off; then
+    // wait for the workers, as timely's own examples do (src/launch.rs).
+    launch::join(workers, connected)?;
+    // Every digest went to worker 0, in process 0: the others gathered none.
     let mut digests = Vec::new();
     for (job, digest, worker, pid) in gathered.extract().into_iter().flat_map(|(_, v)| v) {
-        event_as!(&me, "job {job:>2}: {digest} (worker-{worker}, pid {pid})"); // sorted by job
+        event_as!("process-0", "job {job:>2}: {digest} (worker-{worker}, pid {pid})"); // sorted by job
         digests.push(digest);
     }
-    ensure!(digests.len() as u64 == jobs, "gathered {} digests, not {jobs}", digests.len());
-    println!("answer: {}", sha_answer(&digests)); // the line compare checks
+    if process == 0 {
+        ensure!(digests.len() as u64 == args.sha.jobs, "{} digests gathered", digests.len());
+        println!("answer: {}", sha_answer(&digests)); // the line compare checks
+    }
     Ok(())
 }

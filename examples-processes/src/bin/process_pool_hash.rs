@@ -30,25 +30,24 @@
 //! `--threads`), `N workers, elapsed time: X.XXs` and `answer: 12 digests,
 //! sha256 of all: <hex>` (the digests in job order, as compare checks them).
 
+use std::process::id as pid;
+
 use anyhow::Result;
 use clap::Parser;
 use examples_processes::pool::{self, Pool, PoolArgs};
+use examples_processes::{ShaArgs, rayon_pool};
 use rayon::prelude::*;
 use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::report::sha_answer;
 use shared::timing::{Stopwatch, thread_name};
-use shared::workload::{SHA_JOBS, SHA_SIZE, sha_job};
+use shared::workload::sha_job;
 
 /// SHA-256 jobs on a pool of worker processes (or, with --threads, threads).
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
 struct Args {
-    /// How many jobs (the note's JOBS).
-    #[arg(long, default_value_t = SHA_JOBS as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
-    jobs: u64,
-    /// Bytes hashed by each job (the note's SIZE; at most 2**28).
-    #[arg(long, default_value_t = SHA_SIZE as u64, value_parser = clap::value_parser!(u64).range(0..=1 << 28))]
-    size: u64,
+    #[command(flatten)]
+    sha: ShaArgs, // --jobs (the note's JOBS), --size (its SIZE) (src/lib.rs)
     /// Run the jobs on a rayon thread pool instead of processes.
     #[arg(long)]
     threads: bool,
@@ -62,19 +61,15 @@ fn main() -> Result<()> {
     // The `if __name__ == "__main__":` guard: a worker hashes each job it is
     // sent and replies with the digest and its own PID, until its stdin closes.
     if args.pool.is_worker() {
-        let sha = |(size, seed): (usize, u64), _attempt| (sha_job(size, seed), std::process::id());
-        return pool::serve(sha);
+        return pool::serve(|(size, seed): (usize, u64), _attempt| (sha_job(size, seed), pid()));
     }
-    let workers = args.pool.workers();
-    let (jobs, size) = (args.jobs, args.size as usize);
+    let (workers, ShaArgs { jobs, size }) = (args.pool.workers(), args.sha);
 
     let sw = Stopwatch::start(); // its report(label) prints `label, cost = X seconds` (shared/src/timing.rs)
     let mut digests = vec![String::new(); jobs as usize];
     if args.threads {
         // Rust's answer: threads run Rust code on every core at once (no GIL).
-        let threads = rayon::ThreadPoolBuilder::new().num_threads(workers);
-        let threads = threads.thread_name(|i| format!("rayon-{i}")).build()?;
-        digests = threads.install(|| {
+        digests = rayon_pool(workers)?.install(|| {
             let hash = |seed| {
                 let digest = sha_job(size, seed);
                 event!("job {seed:>2}: {digest} (thread {})", thread_name()); // as it completes
@@ -86,8 +81,7 @@ fn main() -> Result<()> {
         // with futures.ProcessPoolExecutor() as executor:
         // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
         let mut executor = Pool::<(usize, u64), (String, u32)>::start(workers, 1)?;
-        let pids = executor.pids();
-        event!("started {workers} worker processes, pids {pids:?}");
+        event!("started {workers} worker processes, pids {:?}", executor.pids());
         // to_do = (executor.submit(sha, SIZE) for i in range(JOBS))
         for seed in 0..jobs {
             executor.submit(&(size, seed))?;

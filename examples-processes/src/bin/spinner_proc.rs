@@ -6,8 +6,8 @@
 //! second process: `multiprocessing.Process(target=spin, args=('thinking!',
 //! done))` with a `multiprocessing.Event` for `done` (the Python twin).
 //! Processes share no memory, so `done` cannot be an `AtomicBool`: the parent
-//! writes one line, `stop`, to the child's stdin (or closes it, or dies), and
-//! a thread in the child turns that into a channel message. The spinner waits
+//! closes the child's stdin (or dies), and a thread in the child turns the
+//! pipe's end into a channel message. The spinner waits
 //! for it with `recv_timeout(tick)`: the wait is its tick, and the message
 //! ends it at once (Python's `done.wait(.1)`). Frames are printed as event
 //! lines, not redrawn with `\r`, on main's clock, so the lines interleave in
@@ -22,15 +22,14 @@
 //! the child while it runs, `slow job done`, `spinner stopped after N frames`,
 //! the child's exit status, then `Answer: 42`.
 
-use std::io::{BufRead, Write};
 use std::process::Stdio;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::RecvTimeoutError;
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
-use examples_processes::child::{KillOnDrop, self_command};
+use examples_processes::child::{KillOnDrop, self_command, stop_signal};
 use examples_processes::{positive_secs, secs};
 use shared::event_as; // println with the elapsed time and a given name (shared/src/timing.rs)
 
@@ -53,12 +52,7 @@ struct Args {
 /// the parent says stop.
 fn spin(msg: &str, tick: Duration) {
     event_as!("spinner", "running in pid {}", std::process::id());
-    let (done_tx, done) = mpsc::channel::<()>();
-    thread::spawn(move || {
-        // "stop", the end of the pipe and a read error all mean: stop.
-        let _ = std::io::stdin().lock().read_line(&mut String::new());
-        let _ = done_tx.send(());
-    });
+    let done = stop_signal(); // a message once the parent closes our stdin (src/child.rs)
     let mut frames = 0;
     for ch in ['\\', '|', '/', '-'].iter().cycle() {
         frames += 1;
@@ -92,9 +86,9 @@ fn main() -> Result<()> {
     let mut spinner = KillOnDrop(cmd.spawn().context("cannot start the spinner")?);
     event_as!("main", "started the spinner process: pid {}", spinner.id());
     let result = slow(args.slow_secs);
-    let mut done = spinner.stdin.take().context("no pipe to the spinner")?;
-    writeln!(done, "stop")?; // done.set()
-    let status = spinner.wait().context("cannot wait for the spinner")?; // spinner.join()
+    // done.set(), then spinner.join(): `wait` closes the child's stdin (the
+    // spinner sees its pipe end) before it waits for the exit.
+    let status = spinner.wait().context("cannot wait for the spinner")?;
     ensure!(status.success(), "the spinner failed: {status}");
     event_as!("main", "spinner exited: {status}");
     println!("Answer: {result}");

@@ -10,8 +10,9 @@
 //! is `Popen(...).communicate(input, timeout)`, from std's parts.
 //!
 //! The "external program" is this binary again with `--role sort` (a numeric
-//! sort) or `--role hang`, so it behaves the same on Linux, macOS and Windows
-//! and fails or hangs on demand; for a real one, `Command::new("sort")`.
+//! sort) or `--role hang` (`child::toy_program`), so it behaves the same on
+//! Linux, macOS and Windows and fails or hangs on demand; for a real one,
+//! `Command::new("sort")`.
 //!
 //! ```text
 //! cargo run -p examples-processes --bin subprocess
@@ -25,11 +26,11 @@
 use std::io::{Read, Write};
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
-use examples_processes::child::{KillOnDrop, self_command};
+use examples_processes::child::{self, KillOnDrop, self_command, wait_timeout};
 use examples_processes::positive_secs;
 use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 
@@ -45,14 +46,12 @@ struct Args {
     role: Option<String>,
 }
 
+/// What `communicate` returns: the exit status, stdout and stderr.
+type Captured = (ExitStatus, String, String);
+
 /// `Popen(cmd).communicate(input, timeout)`: (status, stdout, stderr), or
 /// `None` if the child ran past the timeout and was killed.
-fn communicate(
-    mut cmd: Command,
-    input: &str,
-    timeout: Duration,
-) -> Result<Option<(ExitStatus, String, String)>> {
-    let deadline = Instant::now() + timeout;
+fn communicate(mut cmd: Command, input: &str, timeout: Duration) -> Result<Option<Captured>> {
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = KillOnDrop(cmd.spawn().context("cannot start the child")?); // killed if we fail
     // A thread per pipe: reading only after the exit could deadlock once a
@@ -61,18 +60,9 @@ fn communicate(
     let writer = thread::spawn(move || stdin.write_all(input.as_bytes())); // fails if the child quits early: fine
     let out = read_all(child.stdout.take().context("no stdout")?);
     let err = read_all(child.stderr.take().context("no stderr")?);
-    // std has no wait-with-timeout: poll, as CPython's Popen.wait(timeout) does on Unix.
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if Instant::now() >= deadline {
-            child.kill()?; // subprocess.TimeoutExpired: run() kills the child too
-            child.wait()?;
-            break None;
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
+    // Popen.wait(timeout); past it the child is killed, as run() does on
+    // TimeoutExpired (std has no wait-with-timeout: src/child.rs polls).
+    let status = wait_timeout(&mut child, timeout)?;
     let _ = writer.join();
     // join() is Err only if a reader panicked: a bug, so pass it on.
     let (stdout, stderr) = (out.join().unwrap()?, err.join().unwrap()?);
@@ -84,37 +74,22 @@ fn read_all(pipe: impl Read + Send + 'static) -> thread::JoinHandle<std::io::Res
     thread::spawn(move || std::io::read_to_string(pipe))
 }
 
-/// The child's part: a numeric sort, failing on a line that is not a number.
-fn sort() -> Result<()> {
-    let mut nums = Vec::new();
-    for line in std::io::read_to_string(std::io::stdin())?.lines() {
-        nums.push(line.trim().parse::<i64>().with_context(|| format!("not a number: {line:?}"))?);
-    }
-    nums.sort_unstable();
-    nums.iter().for_each(|n| println!("{n}"));
-    Ok(())
-}
-
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, one clock for parent and children (shared/src/lib.rs)
     let args = Args::parse();
-    match args.role.as_deref() {
-        Some("sort") => return sort(),
-        Some(_) => loop {
-            thread::sleep(Duration::from_secs(3600)); // hang
-        },
-        None => {}
+    // A child plays the external program: a numeric sort, or a hang (src/child.rs).
+    if let Some(role) = &args.role {
+        return child::toy_program(role);
     }
-    let timeout = args.timeout;
     let mut captured = Vec::new();
     for (role, input) in [("sort", "3\n1\n2\n"), ("sort", "3\nbanana\n"), ("hang", "")] {
         let shown = input.split_whitespace().collect::<Vec<_>>().join(" ");
-        let run = communicate(self_command(role)?, input, timeout)?;
+        let run = communicate(self_command(role)?, input, args.timeout)?;
         if let Some((status, stdout, stderr)) = &run {
             event!("{role} [{shown}]: {status}, stdout {stdout:?}");
             event!("{role} [{shown}]: stderr {stderr:?}");
         } else {
-            event!("{role} [{shown}]: timed out after {timeout:?}: killed");
+            event!("{role} [{shown}]: timed out after {:?}: killed", args.timeout);
         }
         captured.push(run.map(|(status, stdout, _)| (status.success(), stdout)));
     }
