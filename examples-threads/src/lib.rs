@@ -87,6 +87,24 @@ pub mod check {
         Ok(())
     }
 
+    /// `crawler`'s end: each crawl's account (`(crawl, (account, post
+    /// links))`, named like `the single-thread crawl`) must have no failed
+    /// page; then prints `check: <the crawl, or both crawls> found N post links
+    /// on P pages, as expected` and returns N (each crawl's `tally` checked it
+    /// page by page, so they agree).
+    ///
+    /// # Errors
+    /// If a crawl has a page that failed after its retries, named by its crawl.
+    pub fn crawls(accounts: &[(&str, (Account, usize))], pages: u32) -> Result<usize> {
+        for (crawl, (account, _)) in accounts {
+            account.check().map_err(|e| anyhow::anyhow!("{crawl}: {e}"))?;
+        }
+        let crawls = if accounts.len() == 1 { accounts[0].0 } else { "both crawls" };
+        let found = accounts.first().map_or(0, |(_, (_, found))| *found);
+        println!("check: {crawls} found {found} post links on {pages} pages, as expected");
+        Ok(found)
+    }
+
     /// `crawler`'s last step (in the full demo only): the post links are
     /// absolute, as on the original blog, so follow the first one on page 1
     /// (if page 1 was fetched) and check that it is the post it names; prints

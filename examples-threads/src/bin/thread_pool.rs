@@ -95,9 +95,9 @@ fn main() -> Result<()> {
         sw.report("submit + as_completed");
     }
 
-    let (account, found) = tally(&crawl)?; // prints the account, checks each page's post links
-    account.check()?; // exit 1 only if a page still failed after its retries
-    println!("check: the pool found {found} post links on {pages} pages, as expected");
+    // tally prints the account and checks each page's post links; exit 1 only if a
+    // page still failed after its retries, else `check: the pool found N post links ...`.
+    let found = examples_threads::check::crawls(&[("the pool", tally(&crawl)?)], pages)?;
     println!("answer: {}", shared::report::crawl_answer(found, pages));
     Ok(())
 }
