@@ -86,8 +86,6 @@ per_conn = 1 if args.addr else 2  # the in-process server holds the other end
 blog_spider.open_files(args.connections * per_conn + 64, per_conn)  # or one line and exit 1
 try:
     asyncio.run(run(args))
-except KeyboardInterrupt:
-    blog_spider.log("Ctrl-C: stopping")
 except (RuntimeError, OSError, asyncio.IncompleteReadError) as e:
     blog_spider.fail(e)
 

@@ -14,8 +14,7 @@
 //!
 //! You should see `holding N connections open at once`, then `check: N
 //! connections x R rounds = T round trips, every echo matched`, the round trips
-//! per second and the latency percentiles, which vary from run to run. Ctrl-C
-//! stops the client cleanly.
+//! per second and the latency percentiles, which vary from run to run.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -99,13 +98,6 @@ fn main() -> Result<()> {
     let runtime = Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let addr = addr_or_local_server(args.addr).await?; // --addr, or a server in this process
-        tokio::select! {
-            res = run(&args, addr) => res,
-            res = tokio::signal::ctrl_c() => {
-                res.context("cannot listen for Ctrl-C")?;
-                event!("Ctrl-C: stopping"); // every connection closes as the runtime ends
-                Ok(())
-            }
-        }
+        run(&args, addr).await
     })
 }

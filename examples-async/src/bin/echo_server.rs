@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use examples_async::echo::{Stats, accept, raise_open_file_limit, shutdown};
 use shared::event;
 use shared::workload::secs_arg;
@@ -31,20 +31,13 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Builder;
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Flavor {
-    /// One thread runs every task (Redis style).
-    CurrentThread,
-    /// A work-stealing pool, one worker per core.
-    MultiThread,
-}
-
 /// A tokio echo server: one event loop, many connections
 #[derive(Parser)]
 struct Args {
-    /// Which tokio runtime runs the connections.
-    #[arg(long, value_enum, default_value_t = Flavor::CurrentThread)]
-    flavor: Flavor,
+    /// Which tokio runtime runs the connections: one thread runs every task (Redis style),
+    /// or a work-stealing pool of one worker per core.
+    #[arg(long, default_value = "current-thread", value_parser = ["current-thread", "multi-thread"])]
+    flavor: String,
     /// Port on 127.0.0.1; 0 picks a free one (printed).
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -93,13 +86,10 @@ fn main() -> Result<()> {
     let _run = shared::init()?;
     let args = Args::parse();
     // What #[tokio::main] writes for you: build a runtime, block_on the async main.
-    let runtime = match args.flavor {
-        Flavor::CurrentThread => Builder::new_current_thread(),
-        Flavor::MultiThread => Builder::new_multi_thread(),
-    }
-    .enable_all()
-    .build()
-    .context("cannot start the tokio runtime")?;
+    let multi = args.flavor == "multi-thread";
+    let mut runtime =
+        if multi { Builder::new_multi_thread() } else { Builder::new_current_thread() };
+    let runtime = runtime.enable_all().build().context("cannot start the tokio runtime")?;
     let stats = Arc::new(Stats::new()); // connections, bytes, and memory (examples_async::echo)
     runtime.block_on(async {
         raise_open_file_limit(); // each connection is a file descriptor
