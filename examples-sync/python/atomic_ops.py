@@ -28,13 +28,7 @@ LOAD_METHOD, PRECALL, CALL; 3.12: LOAD_ATTR, no PRECALL) and tests the claims:
 threads: expected 400000 items, got 400000`, the int sort finishing whole with nothing
 lost, and the keyed sort interrupted, some appends lost (how many varies).
 """
-import argparse
-import dis
-import os
-import random
-import sys
-import threading
-
+import argparse, dis, os, random, sys, threading
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 # blog_spider (shared/python/blog_spider.py): log(msg) prints `[  0.101s who] msg`;
 # count: argparse types refusing bad values (exit 2); fail(msg): one error line, exit 1
@@ -58,27 +52,24 @@ class Key(int):
         return int(self) < int(other)
 
 
-def sort_while_appending(item):
-    """list_sort on one thread while another appends `item` all along: (error, appends, lost)."""
-    done, before, result = threading.Event(), len(this_is_list), {"error": None, "appends": 0}
-
-    def sorter():
-        try:
-            list_sort()
-        except ValueError as e:
-            result["error"] = f"ValueError: {e}"
-        done.set()
+def sort_while_appending(items, item):
+    """list_sort of `items` here while another thread appends `item` all along: (error, appends, lost)."""
+    this_is_list[:], appends, done, error = items, [], threading.Event(), None
 
     def appender():
         while not done.is_set():
             this_is_list.append(item)
-            result["appends"] += 1
+            appends.append(item)
 
-    ts = [threading.Thread(target=appender, name="appender"), threading.Thread(target=sorter, name="sorter")]
-    [t.start() for t in ts]
-    [t.join() for t in ts]
-    return result["error"], result["appends"], before + result["appends"] - len(this_is_list)
-
+    t = threading.Thread(target=appender, name="appender")
+    t.start()
+    try:
+        list_sort()
+    except ValueError as e:
+        error = f"ValueError: {e}"
+    done.set()
+    t.join()
+    return error, len(appends), len(items) + len(appends) - len(this_is_list)
 
 p = argparse.ArgumentParser(description="The note's dis example, tested on the running Python")
 p.add_argument("--threads", type=count(1, 64), default=4)
@@ -96,15 +87,13 @@ log("the note: sort is one bytecode (atomic); append needs one more, LOAD_CONST 
 ts = [threading.Thread(target=lambda: [list_append() for _ in range(a.ops)], name=f"worker-{i}") for i in range(a.threads)]
 [t.start() for t in ts]
 [t.join() for t in ts]
-log(f"list_append from {a.threads} threads: expected {a.threads * a.ops} items, got {len(this_is_list)}")
 lost_appends = a.threads * a.ops - len(this_is_list)
+log(f"list_append from {a.threads} threads: expected {a.threads * a.ops} items, got {len(this_is_list)}")
 
 # 2. list_sort while another thread appends: a sort of ints is one C call. 3. With a Python __lt__.
-values = list(range(a.sort_items))
-random.Random(1).shuffle(values)
+values = random.Random(1).sample(range(a.sort_items), a.sort_items)
 for what, items, extra in [("ints", values, -1), ("Keys with a Python __lt__", [Key(v) for v in values], Key(-1))]:
-    this_is_list[:] = items
-    error, appends, lost = sort_while_appending(extra)
+    error, appends, lost = sort_while_appending(items, extra)
     log(f"list_sort of {a.sort_items} {what} while another thread appends: {error or 'finished whole'}, {appends} appends, {lost} lost")
     if what == "ints" and (error or lost or lost_appends):
         fail("check failed: an append was lost, or the int sort was interrupted")

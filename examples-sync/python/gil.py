@@ -22,12 +22,7 @@ that cost). The Rust bin's hand-over count has no twin: CPython does not count.
 --numbers defaults to 4000, not the Rust bin's 50,000: one is_prime call is some
 20-25x slower here than in Rust's release build, so 4000 take about as long.
 """
-import argparse
-import multiprocessing
-import os
-import sys
-import threading
-
+import argparse, multiprocessing, os, sys, threading
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 # blog_spider (shared/python/blog_spider.py): is_prime, the course's trial division; timed(label)
 # prints `label, cost = X seconds`; count, positive_seconds: argparse types refusing bad values;
@@ -41,19 +36,6 @@ def job(calls):
     return sum(1 for _ in range(calls) if is_prime(N))
 
 
-def shares(numbers, parts):  # equal shares; the first ones take the remainder
-    return [numbers // parts + (1 if i < numbers % parts else 0) for i in range(parts)]
-
-
-def on_threads(numbers, threads):
-    found = []  # list.append is one call into C: indivisible under the GIL
-    ts = [threading.Thread(target=lambda c=c: found.append(job(c)), name=f"gil-{i + 1}")
-          for i, c in enumerate(shares(numbers, threads))]
-    [t.start() for t in ts]
-    [t.join() for t in ts]
-    return sum(found)
-
-
 def main():
     p = argparse.ArgumentParser(description="The GIL makes 2 threads no faster than 1; 2 processes scale")
     p.add_argument("--numbers", type=count(0, 10_000_000), default=4000, help="is_prime calls in the job")
@@ -62,18 +44,22 @@ def main():
     a = p.parse_args()
     sys.setswitchinterval(a.switch_interval)
     n, t = a.numbers, a.threads
+    shares = [len(range(i, n, t)) for i in range(t)]  # n calls in t near-equal shares
     print(f"job: {n} x is_prime({N}); GIL switch interval {sys.getswitchinterval() * 1000:g}ms")
     with timed("1 thread") as single:
         one = job(n)
     with timed(f"{t} threads with GIL") as threads:
-        with_gil = on_threads(n, t)
+        found = []  # list.append is one call into C: indivisible under the GIL
+        ts = [threading.Thread(target=lambda c=c: found.append(job(c)), name=f"gil-{i + 1}") for i, c in enumerate(shares)]
+        [th.start() for th in ts]
+        [th.join() for th in ts]
     with timed(f"{t} processes without a shared GIL") as processes:
         with multiprocessing.Pool(t) as pool:  # leaving the block terminates the workers
-            without = sum(pool.map(job, shares(n, t)))
+            without = sum(pool.map(job, shares))
     print(f"speedup with GIL = {single.seconds / max(threads.seconds, 1e-9):.2f}x")
     print(f"speedup without GIL = {single.seconds / max(processes.seconds, 1e-9):.2f}x")
-    if (one, with_gil, without) != (n, n, n):
-        fail(f"check failed: expected {n} primes in every run, got {one}, {with_gil}, {without}")
+    if (one, sum(found), without) != (n, n, n):
+        fail(f"check failed: expected {n} primes in every run, got {one}, {sum(found)}, {without}")
     print(f"check: every run found {n} of {n} primes")
 
 

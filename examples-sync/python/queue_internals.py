@@ -1,4 +1,4 @@
-"""How queue.Queue is built, beside a non-blocking deque.
+"""How queue.Queue is built: one Lock and three Conditions.
 
 Twin of examples-sync/src/bin/queue_internals.rs. The notes, word for word
 (notes 002, Chapter13):
@@ -12,62 +12,30 @@ Twin of examples-sync/src/bin/queue_internals.rs. The notes, word for word
 
 The look inside is added here, from CPython's Lib/queue.py: one lock,
 q.mutex, shared by three Conditions, not_empty, not_full and all_tasks_done.
-One producer/consumer job, each run checked (every item consumed exactly
-once):
+One producer and --consumers consumers: put blocks while the queue is full,
+get while it is empty; the producer join()s until every item is task_done,
+then puts one None sentinel per consumer. Checked: every item consumed
+exactly once.
 
-1. queue.Queue: put blocks while full, get while empty; the producer join()s
-   until every item is task_done, then puts one None sentinel per consumer.
-2. collections.deque: append and popleft are single C calls, indivisible
-   under the GIL (the Rust bin's lock-free ArrayQueue), but nothing blocks:
-   the producer retries while it is full, the consumers poll, a `done` Event
-   ends them.
-
-The Rust bin's third variant, a channel that disconnects when its sender is
-dropped, has no standard-library twin: Python ends consumers with sentinels.
+The Rust bin also runs the job on a lock-free ArrayQueue and on a channel
+that disconnects when its sender is dropped; this twin keeps to queue.Queue
+(collections.deque would be the lock-free one's nearest kin).
 
     python3 examples-sync/python/queue_internals.py [--items 10] [--maxsize 3] [--consumers 2] [--work 0.01]
 """
-import argparse
-import collections
-import os
-import queue
-import sys
-import threading
-import time
-
+import argparse, os, queue, sys, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 # blog_spider (shared/python/blog_spider.py): log(msg) prints `[  0.101s who] msg`;
 # count, seconds: argparse types refusing bad values (exit 2); fail(msg): one error line, exit 1
 from blog_spider import count, fail, log, seconds
 
-p = argparse.ArgumentParser(description="queue.Queue's internals beside a non-blocking deque")
+p = argparse.ArgumentParser(description="queue.Queue's internals: a Lock and three Conditions")
 p.add_argument("--items", type=count(0, 100_000), default=10)
 p.add_argument("--maxsize", type=count(1, 1000), default=3)
 p.add_argument("--consumers", type=count(1, 64), default=2)
 p.add_argument("--work", type=seconds(0, 3600), default=0.01, help="seconds a consumer works on each item")
 a = p.parse_args()
-
-
-def run(producer, consumer):
-    """producer on one thread, consumer(consume) on --consumers threads; checks each item was got once."""
-    got = []
-
-    def consume(item):
-        log(f"got {item}")
-        time.sleep(a.work)
-        got.append(item)  # list.append: one call into C, indivisible under the GIL
-
-    ts = [threading.Thread(target=producer, name="producer")]
-    ts += [threading.Thread(target=consumer, args=(consume,), name=f"consumer-{i}") for i in range(1, a.consumers + 1)]
-    [t.start() for t in ts]
-    [t.join() for t in ts]
-    if sorted(got) != list(range(a.items)):
-        fail(f"check failed: the consumers got {sorted(got)}")
-    log(f"check: {a.items} items consumed exactly once")
-
-
-log("--- queue.Queue: a Lock + three Conditions (Lib/queue.py) ---")
-q = queue.Queue(a.maxsize)
+q, got = queue.Queue(a.maxsize), []
 log(f"q.mutex is a {type(q.mutex).__name__}; q.not_empty, q.not_full, q.all_tasks_done are "
     f"{type(q.not_empty).__name__}s on it; items in a {type(q.queue).__name__}")
 
@@ -82,35 +50,19 @@ def producer():
         q.put(None)
 
 
-def consumer(consume):
-    while (item := q.get()) is not None:
-        consume(item)
+def consumer():
+    while (item := q.get()) is not None:  # blocks while the queue is empty
+        log(f"got {item}")
+        time.sleep(a.work)
+        got.append(item)  # list.append: one call into C, indivisible under the GIL
         q.task_done()
     q.task_done()  # for the sentinel too
 
 
-run(producer, consumer)
-log("--- collections.deque: indivisible under the GIL, never blocks ---")
-d, done = collections.deque(), threading.Event()
-
-
-def producer2():
-    for i in range(a.items):
-        while len(d) >= a.maxsize:  # "full": only this thread appends, so the check holds
-            time.sleep(0)  # yield and retry
-        d.append(i)
-        log(f"pushed {i} (len {len(d)})")
-    done.set()  # after the last append
-
-
-def consumer2(consume):
-    while True:
-        try:
-            consume(d.popleft())
-        except IndexError:  # empty: "not yet" or "never"? only the Event tells
-            if done.is_set() and not d:
-                return
-            time.sleep(0)
-
-
-run(producer2, consumer2)
+ts = [threading.Thread(target=producer, name="producer")]
+ts += [threading.Thread(target=consumer, name=f"consumer-{i}") for i in range(1, a.consumers + 1)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+if sorted(got) != list(range(a.items)):
+    fail(f"check failed: the consumers got {sorted(got)}")
+log(f"check: {a.items} items consumed exactly once")

@@ -8,45 +8,41 @@ Twin of examples-sync/src/bin/rlock.rs. The notes, word for word:
   (notes 002, Chapter13: threading.RLock implements a reentrant lock, for special needs)
 The deadlock it avoids is only a thread waiting for itself; two threads taking two
 locks in opposite order still deadlock with RLocks (deadlock.py). The example is added
-here: a method holding the lock calls another that takes it again. A plain
+here: transfer() holds the lock and calls add() twice, which takes it again. A plain
 threading.Lock refuses its own owner (shown with acquire(blocking=False), never by
 hanging); an RLock counts its owner's acquisitions; another thread still waits while
 the owner holds it.
 
     python3 examples-sync/python/rlock.py
 """
-import os
-import sys
-import threading
-import time
-
+import os, sys, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 # blog_spider (shared/python/blog_spider.py): log(msg) prints `[  0.101s who] msg`;
 # fail(msg): one error line, exit 1
 from blog_spider import fail, log
 
+accounts, lock = [100, 0], threading.RLock()
 
-class Bank:
-    def __init__(self):
-        self.accounts = [100, 0]
-        self.lock = threading.RLock()
 
-    def withdraw(self, frm, amount):
-        with self.lock:  # the second time for this thread
-            log(f"withdraw: locked again (depth 2), -{amount} from account {frm}")
-            self.accounts[frm] -= amount
+def add(i, amount):
+    with lock:  # the second time for this thread
+        log(f"add: locked again (depth 2), {amount:+} to account {i}")
+        accounts[i] += amount
 
-    def deposit(self, to, amount):
-        with self.lock:
-            log(f"deposit: locked again (depth 2), +{amount} to account {to}")
-            self.accounts[to] += amount
 
-    def transfer(self, frm, to, amount):  # holds the lock across both steps
-        with self.lock:
-            log("transfer: locked (depth 1)")
-            self.withdraw(frm, amount)
-            self.deposit(to, amount)
-            log("transfer: done, unlocking")
+def transfer(frm, to, amount):  # holds the lock across both steps: nobody sees the money in flight
+    with lock:
+        log("transfer: locked (depth 1)")
+        add(frm, -amount)
+        add(to, amount)
+        log("transfer: done, unlocking")
+
+
+def other():
+    refused.append(not lock.acquire(blocking=False))
+    log(f"acquire(blocking=False) while main holds it: {'refused' if refused[0] else 'got it'}")
+    tried.set()
+    transfer(1, 0, 10)  # waits until main lets go
 
 
 # 1. Lock: the owner cannot take it again.
@@ -55,31 +51,19 @@ plain.acquire()
 if plain.acquire(blocking=False):  # acquire() here would never return
     fail("Lock let its owner acquire it twice")
 log("Lock: acquired, then acquire(blocking=False) from the same thread: False")
-plain.release()
-
 # 2. RLock: the owner can; other threads still wait.
-bank, tried, result = Bank(), threading.Barrier(2), {}
-bank.transfer(0, 1, 30)
-bank.lock.acquire()
+transfer(0, 1, 30)
+lock.acquire()
 log("main: holding the lock")
-
-
-def other():
-    result["refused"] = not bank.lock.acquire(blocking=False)
-    log(f"acquire(blocking=False) while main holds it: {'refused' if result['refused'] else 'got it'}")
-    tried.wait()
-    bank.transfer(1, 0, 10)  # waits until main lets go
-
-
+refused, tried = [], threading.Event()
 t = threading.Thread(target=other, name="other")
 t.start()
 tried.wait()  # `other` has tried; give it time to block in acquire()
 time.sleep(0.1)
 log("main: releasing the lock")
-bank.lock.release()
+lock.release()
 t.join()
-a, b = bank.accounts
-log(f"final balances: account 0 = {a}, account 1 = {b}")
-if not result["refused"] or (a, b) != (80, 20):
-    fail(f"check failed: refused {result['refused']}, expected 80 and 20, got {a} and {b}")
+log(f"final balances: account 0 = {accounts[0]}, account 1 = {accounts[1]}")
+if refused != [True] or accounts != [80, 20]:
+    fail(f"check failed: refused {refused}, expected 80 and 20, got {accounts}")
 log("check: 100 - 30 + 10 = 80 and 0 + 30 - 10 = 20, total 100 conserved")

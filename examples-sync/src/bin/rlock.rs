@@ -8,8 +8,8 @@
 //! thread waiting for itself; two threads taking two locks in opposite order
 //! still deadlock with RLocks (the `deadlock` bin).
 //!
-//! The example is added here: `transfer` holds the lock and calls `withdraw`
-//! and `deposit`, which take it again. `std::sync::Mutex` is not re-entrant
+//! The example is added here: `transfer` holds the lock and calls `add`
+//! twice, which takes it again. `std::sync::Mutex` is not re-entrant
 //! (shown with `try_lock`, never by hanging); `parking_lot::ReentrantMutex`
 //! is, and another thread still waits while the owner holds it. The twin is
 //! `examples-sync/python/rlock.py`.
@@ -38,24 +38,18 @@ struct Bank {
 }
 
 impl Bank {
-    fn withdraw(&self, from: usize, amount: i64) {
+    fn add(&self, account: usize, amount: i64) {
         let guard = self.accounts.lock(); // the second time for this thread
-        event!("withdraw: locked again (depth 2), -{amount} from account {from}");
-        guard.borrow_mut()[from] -= amount;
-    }
-
-    fn deposit(&self, to: usize, amount: i64) {
-        let guard = self.accounts.lock();
-        event!("deposit: locked again (depth 2), +{amount} to account {to}");
-        guard.borrow_mut()[to] += amount;
+        event!("add: locked again (depth 2), {amount:+} to account {account}");
+        guard.borrow_mut()[account] += amount;
     }
 
     /// Holds the lock across both steps, so nobody sees the money in flight.
     fn transfer(&self, from: usize, to: usize, amount: i64) {
         let _guard = self.accounts.lock();
         event!("transfer: locked (depth 1)");
-        self.withdraw(from, amount);
-        self.deposit(to, amount);
+        self.add(from, -amount);
+        self.add(to, amount);
         event!("transfer: done, unlocking");
     }
 }

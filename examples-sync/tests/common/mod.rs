@@ -12,9 +12,12 @@ pub const DIR: &str = env!("CARGO_MANIFEST_DIR");
 /// A bad flag value is refused the same way by the bin at `exe` and by its
 /// twin `python/<twin>.py`: exit code `code` (2 for what clap and argparse
 /// refuse), no panic, no traceback, exactly one `error:` line on stderr
-/// (clap's, argparse's or `main`'s), and that line says `says`.
+/// (clap's, argparse's or `main`'s), and that line says `says`. A refusal
+/// comes before any work and takes well under a second; the 60 s limit is
+/// only there so a hang fails: a busy machine (the whole suite on 2 cores)
+/// once took a twin's start-up past a 10 s limit.
 pub fn refused(exe: &str, twin: &str, args: &[&str], code: i32, says: &str) {
-    for out in [shared::run::run_bin(exe, args, 10), shared::run::run_twin(DIR, twin, args, 10)] {
+    for out in [shared::run::run_bin(exe, args, 60), shared::run::run_twin(DIR, twin, args, 60)] {
         assert_clean_failure(&out);
         assert_eq!(out.code, Some(code), "{args:?}\n{}", out.dump());
         let errors: Vec<&str> =
