@@ -25,30 +25,21 @@ in another:
     python3 examples-async/python/crawler_async.py    (--only async: one crawl; --permits N: a cap)
 """
 
-import argparse, asyncio, os, sys, time
+import argparse, asyncio, os, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py
 
 
-async def myfunc(page, url):
-    """The notes' myfunc(url): fetch one page (with retries), say what came of it."""
+async def myfunc(page, url, account):
+    """The notes' myfunc(url): fetch one page (with retries), account for it, say what came of it."""
     async with permits:  # at most --permits tasks fetch at once (see crawler_semaphore)
         fetched = await blog_spider.async_fetch(url, args)
-    if fetched.body is None:
+    posts = account.record(fetched)  # its post links, checked against the site; None if it failed
+    if posts is None:
         blog_spider.log(f"page {page}: failed after {fetched.attempts} attempts: {fetched.error}")
     elif page <= 100:  # pages after the 100th say nothing, so a long crawl stays readable
-        blog_spider.log(f"page {page}: {len(blog_spider.parse(fetched.body))} posts")
-    return fetched
-
-
-def account(crawl):
-    """The account of every URL (each page's post links checked), printed."""
-    account = blog_spider.Account()
-    for fetched in crawl:
-        account.record(fetched)
-    account.print()
-    return account
+        blog_spider.log(f"page {page}: {posts} posts")
 
 
 p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
@@ -56,30 +47,27 @@ p.add_argument("--permits", type=blog_spider.count(1, 100_000), help="most tasks
 p.add_argument("--only", choices=["single", "async"], help="run one crawl only (default: both)")
 args = p.parse_args()
 urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
-print(f"blog site: {args.site} ({args.pages} pages)", flush=True)
 loop = asyncio.new_event_loop()  # the notes' asyncio.get_event_loop(), see above
-permits, accounts = asyncio.Semaphore(args.permits or args.pages), []
+# The account of every URL, one per crawl; at most --permits tasks fetching at once.
+single, many, permits = blog_spider.Account(), blog_spider.Account(), asyncio.Semaphore(args.permits or args.pages)
 
 if args.only != "async":
     async def single_thread():  # awaited one after another: the loop has nothing else to run
-        return [await myfunc(page, url) for page, url in enumerate(urls, 1)]
+        for page, url in enumerate(urls, 1):
+            await myfunc(page, url, single)
     with blog_spider.timed("single thread"):  # `single thread, cost = 5.123 seconds`
-        crawl = loop.run_until_complete(loop.create_task(single_thread(), name="main"))
-    accounts.append(account(crawl))
+        loop.run_until_complete(loop.create_task(single_thread(), name="main"))
+    single.print()
 
 if args.only != "single":
-    start = time.perf_counter()
-    tasks = [loop.create_task(myfunc(page, url), name=f"craw-{page}")
-             for page, url in enumerate(urls, 1)]
-    loop.run_until_complete(asyncio.wait(tasks))
-    secs = time.perf_counter() - start
-    blog_spider.cost("async", secs)
-    print(f"async: {args.pages} pages in {secs:.3f} s = {args.pages / secs:.0f} pages/s", flush=True)
-    accounts.append(account(task.result() for task in tasks))
+    with blog_spider.timed("async") as crawl:
+        tasks = [loop.create_task(myfunc(page, url, many), name=f"craw-{page}") for page, url in enumerate(urls, 1)]
+        loop.run_until_complete(asyncio.wait(tasks))
+    print(f"async: {args.pages} pages in {crawl.seconds:.3f} s = {args.pages / crawl.seconds:.0f} pages/s", flush=True)
+    many.print()
 
-for each in accounts:
-    each.check()  # exit 1 if a page still failed after its retries
-found = accounts[-1].posts
+single.check()  # exit 1 if a page still failed after its retries (a crawl not run has no pages)
+many.check()
+found = many.posts or single.posts
 print(f"check: every crawl found {found} post links on {args.pages} pages, as expected", flush=True)
 blog_spider.answer(blog_spider.crawl_answer(found, args.pages))
-

@@ -37,11 +37,10 @@ async def async_craw(url):
         in_flight["now"] += 1
         in_flight["most"] = max(in_flight["most"], in_flight["now"])
         blog_spider.log(f"acquired, in flight = {in_flight['now']}")
-        fetched = await blog_spider.async_fetch(url, args)  # with retries
+        account.record(await blog_spider.async_fetch(url, args))  # with retries; every URL accounted for
         await asyncio.sleep(args.sleep)  # the course's `await asyncio.sleep(5)`
         in_flight["now"] -= 1
         blog_spider.log(f"releasing, in flight = {in_flight['now']}")
-    return fetched
 
 
 p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
@@ -52,13 +51,10 @@ urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
 print(f"blog site: {args.site} ({args.pages} pages, {args.permits} permits)", flush=True)
 loop = asyncio.new_event_loop()
 semaphore = asyncio.Semaphore(args.permits)  # `semaphore = asyncio.Semaphore(10)`
+account = blog_spider.Account()  # every URL's fate, each page's post links checked
 with blog_spider.timed("async"):
-    tasks = [loop.create_task(async_craw(url), name=f"craw-{page}")
-             for page, url in enumerate(urls, 1)]
+    tasks = [loop.create_task(async_craw(url), name=f"craw-{page}") for page, url in enumerate(urls, 1)]
     loop.run_until_complete(asyncio.wait(tasks))
-account = blog_spider.Account()  # the account of every URL, each page's post links checked
-for task in tasks:
-    account.record(task.result())
 account.print()
 
 # The lesson's own check, on every run (faulty or not): the bound held, and was reached.

@@ -6,7 +6,7 @@ as 「处理网络请求采用单线程+使用多路I/O复用模型」 ("handles
 a single thread plus I/O multiplexing"). asyncio has one loop per thread, so
 there is no --flavor: the Rust bin's `current-thread` is what this is. At exit
 (Ctrl-C or --max-seconds) it says what it served and its peak RSS (getrusage;
-not measured on Windows).
+not on Windows).
 
 Run, in one terminal:  python3 examples-async/python/echo_server.py --port 7000
 in another:            python3 examples-async/python/echo_client.py --addr 127.0.0.1:7000 --connections 1000
@@ -41,11 +41,9 @@ async def echo(reader, writer):
 async def serve(args):
     server = await asyncio.start_server(echo, "127.0.0.1", args.port, backlog=1024)
     blog_spider.log(f"listening on 127.0.0.1:{server.sockets[0].getsockname()[1]}")
-    async with server:
-        if args.max_seconds is None:
-            await server.serve_forever()
-        await asyncio.sleep(args.max_seconds)
-        blog_spider.log("--max-seconds reached: shutting down")
+    async with server:  # serve until Ctrl-C, or for --max-seconds
+        await (server.serve_forever() if args.max_seconds is None else asyncio.sleep(args.max_seconds))
+    blog_spider.log("--max-seconds reached: shutting down")
 
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,12 +58,8 @@ except KeyboardInterrupt:
     blog_spider.log("Ctrl-C: shutting down")
 except OSError as e:
     blog_spider.fail(f"cannot listen on 127.0.0.1:{args.port}: {e}")
-blog_spider.log(f"served {stats['accepted']} connections (at most {stats['most_open']} open at once), "
-                f"{stats['bytes']} bytes echoed")
-peak, most = blog_spider.peak_rss(), stats["most_open"]
-if peak is None:
-    blog_spider.log("peak RSS is not measured on this OS")
-else:
-    per_conn = f"; {(peak - rss_at_start) // most} bytes more per connection than at start" if most else ""
-    blog_spider.log(f"peak RSS {peak / (1 << 20):.1f} MiB{per_conn}")
+most, peak = stats["most_open"], blog_spider.peak_rss()
+blog_spider.log(f"served {stats['accepted']} connections (at most {most} open at once), {stats['bytes']} bytes echoed")
+if peak is not None and most:  # memory, where getrusage measures it (not on Windows)
+    blog_spider.log(f"peak RSS {peak / (1 << 20):.1f} MiB; {(peak - rss_at_start) // most} bytes more per connection than at start")
 
