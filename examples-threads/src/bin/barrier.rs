@@ -52,23 +52,21 @@ struct Args {
 }
 
 /// The note's `server()` / `client()`: arrive, let the next party come, wait
-/// for all at the barrier, go on; `[arrived, passed]` count the parties.
-fn party(b: &Barrier, count: &[AtomicUsize; 2], next: mpsc::Sender<()>, timeout: Duration) {
+/// for all at the barrier (`secs` at most), go on; `arrived` counts the parties that came.
+fn party(b: &Barrier, arrived: &AtomicUsize, next: mpsc::Sender<()>, secs: f64) {
     let name = shared::timing::thread_name();
     event!("{name}"); // print("server"); `event!` = println with the time and thread name (shared/src/timing.rs)
-    count[0].fetch_add(1, SeqCst);
+    arrived.fetch_add(1, SeqCst);
     next.send(()).ok(); // Err: nobody comes after us
     match b.wait() {
         Ok(_) => {
-            assert_eq!(count[0].load(SeqCst), b.parties(), "{name} passed too early");
+            assert_eq!(arrived.load(SeqCst), b.parties(), "{name} passed too early");
             event!("__{name}"); // print("__server")
-            count[1].fetch_add(1, SeqCst);
         }
         // Only the party whose own wait timed out broke it; the rest find it broken.
-        Err(e) if e.timed_out() => event!(
-            "BrokenBarrierError: my wait timed out after {} s and broke the barrier",
-            timeout.as_secs_f64()
-        ),
+        Err(e) if e.timed_out() => {
+            event!("BrokenBarrierError: my wait timed out after {secs} s and broke the barrier")
+        }
         Err(_) => event!("BrokenBarrierError: the barrier is broken (a wait timed out)"),
     }
 }
@@ -77,28 +75,29 @@ fn main() -> anyhow::Result<()> {
     let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
     let n = args.parties as usize;
-    let b = Barrier::with_timeout(n, args.timeout); // b = threading.Barrier(2, timeout=5)
-    let count = [AtomicUsize::new(0), AtomicUsize::new(0)]; // [arrived, passed]
+    // b = threading.Barrier(2, timeout=5), and a count of the parties that came
+    let (b, arrived) = (&Barrier::with_timeout(n, args.timeout), &AtomicUsize::new(0));
     thread::scope(|s| {
-        let mut after = None; // the server waits for nobody
+        let mut after = mpsc::channel().1; // the server's: its sender is gone already
         for k in 0..n {
             let name = ["server", "client"].get(k).map_or(format!("client-{k}"), |s| s.to_string());
             // Each party lets the next one come once it has arrived: the order of
             // arrival is fixed by the channel, not by which sleep ends first.
             let (next, next_rx) = mpsc::channel();
-            let (after, b, count) = (after.replace(next_rx), &b, &count);
+            let after = std::mem::replace(&mut after, next_rx);
             thread::Builder::new().name(name).spawn_scoped(s, move || {
-                if let Some(after) = after {
-                    after.recv().ok(); // Err: the party before us is gone; come anyway
+                // Ok: the party before us has arrived. Err: there is none (we are
+                // the server), or it is gone (it panicked): come at once.
+                if after.recv().is_ok() {
                     thread::sleep(args.client_delay);
                 }
-                party(b, count, next, args.timeout)
+                party(b, arrived, next, args.timeout.as_secs_f64())
             })?;
         }
         anyhow::Ok(()) // the scope joins every party (and re-raises a panic)
     })?;
-    let broken = n - count[1].load(SeqCst);
-    ensure!(broken == 0, "the barrier broke: {broken} of {n} parties got BrokenBarrierError");
+    // Broken, it failed every party's wait: the one that timed out, and the rest.
+    ensure!(!b.is_broken(), "the barrier broke: {n} of {n} parties got BrokenBarrierError");
     println!("check: all {n} parties arrived before any went past the barrier");
     Ok(())
 }
