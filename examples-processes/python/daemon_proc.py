@@ -15,19 +15,18 @@ dropped Child it runs on after main exits.
     python3 examples-processes/python/daemon_proc.py --mode join --worker-secs 2
     python3 examples-processes/python/daemon_proc.py --mode detach --worker-secs 2
 """
-import argparse, multiprocessing, os, subprocess, sys, threading, time
+import argparse, multiprocessing, os, subprocess, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() on one clock for every process, argument types: shared/python/blog_spider.py
 
 
 def worker(total):
-    threading.current_thread().name = "worker"  # its lines' name
-    blog_spider.log(f"running in pid {os.getpid()}")
+    blog_spider.log(f"running in pid {os.getpid()}", "worker")  # "worker": the lines' name
     for i in range(1, 11):
-        blog_spider.log(f"step {i}/10")
+        blog_spider.log(f"step {i}/10", "worker")
         time.sleep(total / 10)
-    blog_spider.log("worker finished")
+    blog_spider.log("worker finished", "worker")
 
 
 if __name__ == "__main__":

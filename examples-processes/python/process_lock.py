@@ -17,7 +17,7 @@ processes. The workers wait on an Event so that all start together.
     python3 examples-processes/python/process_lock.py
     python3 examples-processes/python/process_lock.py --mode no-lock --window-us 0
 """
-import argparse, contextlib, multiprocessing, os, sys, tempfile, time
+import argparse, contextlib, multiprocessing, os, pathlib, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log(), fail(), argument types: shared/python/blog_spider.py
@@ -37,23 +37,19 @@ def worker(path, increments, window, lock, go):
 
 
 def run(args, lock):
-    fd, path = tempfile.mkstemp(prefix="process_lock-", suffix=".txt")
-    with os.fdopen(fd, "w") as f:
-        f.write(f"{0:020}\n")
-    go = multiprocessing.Event()
-    work = (path, args.increments, args.window_us / 1e6, lock, go)
-    workers = [multiprocessing.Process(target=worker, args=work) for _ in range(args.processes)]
-    try:
+    with tempfile.TemporaryDirectory() as tmp:  # removed with the counter file in it
+        counter = pathlib.Path(tmp, "counter.txt")
+        counter.write_text(f"{0:020}\n")
+        go = multiprocessing.Event()
+        work = (counter, args.increments, args.window_us / 1e6, lock, go)
+        workers = [multiprocessing.Process(target=worker, args=work) for _ in range(args.processes)]
         for w in workers:
             w.start()
         go.set()
         for w in workers:
             w.join()
             blog_spider.log(f"worker pid {w.pid} done: {args.increments} increments")
-        with open(path) as f:
-            return int(f.read())
-    finally:
-        os.remove(path)
+        return int(counter.read_text())
 
 
 if __name__ == "__main__":

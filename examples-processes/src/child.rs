@@ -20,7 +20,8 @@
 //!   The guard kills and reaps it instead; wait for it first to let it finish.
 //! - [`send`] / [`recv`]: one serde value per line, `serde_json` text, the
 //!   pipe analogue of `multiprocessing.Queue`'s pickles.
-//! - [`wait_timeout`]: `Popen.wait(timeout)`, which std's `Child` lacks.
+//! - [`wait_timeout`]: `Popen.wait(timeout)`, which std's `Child` lacks;
+//!   [`read_all`]: a pipe read to its end on a thread of its own.
 //! - [`start_together`] / [`wait_for_go`]: several copies of a command that
 //!   start their work at the same moment (to widen a race between them).
 //! - [`toy_program`]: the "external program" `subprocess` runs (this binary
@@ -124,6 +125,14 @@ pub fn wait_timeout(child: &mut Child, timeout: Duration) -> Result<Option<ExitS
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Reads a pipe (a child's stdout or stderr) to its end on a thread of its
+/// own, so that one full pipe cannot block the others; `join()` gives the text.
+pub fn read_all(
+    pipe: impl std::io::Read + Send + 'static,
+) -> std::thread::JoinHandle<std::io::Result<String>> {
+    std::thread::spawn(move || std::io::read_to_string(pipe))
 }
 
 /// Starts `n` processes of `cmd`, each with a pipe on its stdin, and only

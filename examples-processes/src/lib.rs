@@ -18,7 +18,8 @@
 //! - [`ShaArgs`]: the sha jobs' `--jobs` and `--size` flags, in one flattened
 //!   field of a bin's `Args` (the bins that hash share them);
 //! - [`TempFile`]: a file removed when dropped (a counter file, a hostfile);
-//! - [`http_get`]: a three-line HTTP/1.1 GET (`web_is_prime` asks itself);
+//! - [`http_get`]: a three-line HTTP/1.1 GET, its reply printed (`web_is_prime` asks itself);
+//! - [`parse_numbers`]: `web_is_prime`'s input, `2,17,91`, or why not;
 //! - [`cpu_count`]: `os.cpu_count()`, the default size of a pool;
 //! - [`rayon_pool`]: a rayon pool whose threads are named `rayon-N`.
 
@@ -91,8 +92,28 @@ impl Drop for TempFile {
     }
 }
 
+/// The largest number `web_is_prime` checks: its check takes well under a second.
+pub const MAX_NUMBER: u64 = 1_000_000_000_000_000;
+
+/// `web_is_prime`'s `numbers`: comma-separated whole numbers up to
+/// [`MAX_NUMBER`]; or the message for a 400 reply, as
+/// `bad number "abc": invalid digit found in string` or
+/// `bad number "1000000000000001": more than 1000000000000000`.
+///
+/// # Errors
+/// The message, if a number is not a whole number or is too big.
+pub fn parse_numbers(numbers: &str) -> Result<Vec<u64>, String> {
+    let parse = |s: &str| match s.parse::<u64>() {
+        Ok(n) if n <= MAX_NUMBER => Ok(n),
+        Ok(_) => Err(format!("bad number {s:?}: more than {MAX_NUMBER}")),
+        Err(e) => Err(format!("bad number {s:?}: {e}")),
+    };
+    numbers.split(',').map(parse).collect()
+}
+
 /// A blocking HTTP/1.1 `GET path` to `addr` (no client library: the request
-/// is three lines): the status code and the body.
+/// is three lines): the status code and the body, also printed as an event
+/// line, `GET path -> 200 body`.
 ///
 /// # Errors
 /// If it cannot connect, the reply takes over 30 s, or is not HTTP.
@@ -103,6 +124,7 @@ pub fn http_get(addr: SocketAddr, path: &str) -> Result<(u16, String)> {
     let mut response = String::new();
     stream.read_to_string(&mut response)?; // the server closes: Connection: close
     let (head, body) = response.split_once("\r\n\r\n").context("no end of headers")?;
-    let status = head.split(' ').nth(1).and_then(|c| c.parse().ok());
-    Ok((status.context("no status code")?, body.to_string()))
+    let status: u16 = head.split(' ').nth(1).and_then(|c| c.parse().ok()).context("no status")?;
+    shared::event!("GET {path} -> {status} {}", body.trim_end());
+    Ok((status, body.to_string()))
 }

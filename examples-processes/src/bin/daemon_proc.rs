@@ -100,22 +100,21 @@ fn main() -> Result<()> {
     }
     let mut cmd = self_command("worker")?;
     cmd.args(["--worker-secs", &args.worker_secs.as_secs_f64().to_string()]);
-    let child = cmd.spawn().context("cannot start the worker")?;
+    let mut child = cmd.spawn().context("cannot start the worker")?;
     event_as!("main", "started worker {}", child.id());
-    if let Mode::Detach = args.mode {
-        thread::sleep(args.main_secs);
-        drop(child); // no kill, no wait: std's Child just lets go
-        event_as!("main", "main returns; the worker runs on without it");
-        return Ok(());
-    }
-    let mut worker = Daemon(child); // from here on, every return kills it (daemon=True)
     thread::sleep(args.main_secs);
-    if let Mode::Join = args.mode {
-        event_as!("main", "waiting for the worker (daemon=False)");
-        let status = worker.0.wait().context("cannot wait for the worker")?;
-        event_as!("main", "worker exited: {status}");
-    } else {
-        event_as!("main", "main returns: the guard kills the worker (daemon=True)");
+    match args.mode {
+        Mode::Kill => {
+            let _worker = Daemon(child); // dropped at the end of this block: the guard kills it
+            event_as!("main", "main returns: the guard kills the worker (daemon=True)");
+        }
+        Mode::Join => {
+            event_as!("main", "waiting for the worker (daemon=False)");
+            let status = child.wait().context("cannot wait for the worker")?;
+            event_as!("main", "worker exited: {status}");
+        }
+        // `child` is dropped when main returns: no kill, no wait, std's Child just lets go.
+        Mode::Detach => event_as!("main", "main returns; the worker runs on without it"),
     }
     Ok(())
 }

@@ -21,14 +21,13 @@
 //! `file lock: counter = 4000, expected 4000: lost 0 updates`, and the check.
 
 use std::fs::File;
-use std::io::{Seek, SeekFrom, Write};
-use std::process::Stdio;
+use std::io::{Seek, Write};
 use std::{thread, time::Duration};
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use examples_processes::TempFile;
-use examples_processes::child::{KillOnDrop, self_command};
+use examples_processes::child::{self, self_command};
 use fs4::FileExt;
 use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 
@@ -49,8 +48,8 @@ struct Args {
     #[arg(long, value_enum)]
     mode: Option<Mode>,
     /// Set only by the parent for its workers: no-lock or lock.
-    #[arg(long, hide = true, value_enum)]
-    role: Option<Mode>,
+    #[arg(long, hide = true)]
+    role: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -61,18 +60,16 @@ enum Mode {
 
 /// A worker process: `increments` times, read-modify-write the counter file.
 fn worker(lock: bool, increments: u64, window: Duration) -> Result<()> {
-    let mut path = String::new();
-    std::io::stdin().read_line(&mut path)?; // the file's path is the "go": all start together
-    let path = path.trim_end();
+    let path = child::wait_for_go()?; // the file's path is the "go": all start together (src/child.rs)
     let mut f = File::options().read(true).write(true).open(path)?;
     for _ in 0..increments {
         if lock {
             FileExt::lock(&f)?; // `with lock:` begins (blocks while another process holds it)
         }
-        f.seek(SeekFrom::Start(0))?;
+        f.rewind()?;
         let n: u64 = std::io::read_to_string(&mut f)?.trim().parse()?; // read
         thread::sleep(window);
-        f.seek(SeekFrom::Start(0))?;
+        f.rewind()?;
         writeln!(f, "{:020}", n + 1)?; // modify, write (fixed width: every byte a digit)
         if lock {
             FileExt::unlock(&f)?; // `with lock:` ends
@@ -85,19 +82,11 @@ fn worker(lock: bool, increments: u64, window: Duration) -> Result<()> {
 fn run(args: &Args, lock: bool) -> Result<u64> {
     let file = TempFile::new("process_lock", ".txt"); // removed on every return
     std::fs::write(&file.0, format!("{:020}\n", 0))?;
-    let role = if lock { "lock" } else { "no-lock" };
-    let mut workers = Vec::new();
-    for _ in 0..args.processes {
-        let (k, w) = (args.increments.to_string(), args.window_us.to_string());
-        let mut cmd = self_command(role)?;
-        cmd.args(["--increments", &k, "--window-us", &w]);
-        cmd.stdin(Stdio::piped());
-        workers.push(KillOnDrop(cmd.spawn().context("cannot start a worker")?)); // killed if we fail
-    }
-    for w in &mut workers {
-        writeln!(w.stdin.take().context("no pipe")?, "{}", file.0.display())?; // go!
-    }
-    for w in &mut workers {
+    let mut cmd = self_command(if lock { "lock" } else { "no-lock" })?;
+    cmd.args(["--increments", &args.increments.to_string()]);
+    cmd.args(["--window-us", &args.window_us.to_string()]);
+    // Each worker is killed if we fail; all are sent the file's path at once (src/child.rs).
+    for mut w in child::start_together(&mut cmd, args.processes, &file.0.display().to_string())? {
         let status = w.wait()?;
         ensure!(status.success(), "worker {} failed: {status}", w.id());
         event!("worker pid {} done: {} increments", w.id(), args.increments);
@@ -108,24 +97,21 @@ fn run(args: &Args, lock: bool) -> Result<u64> {
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, one clock for parent and workers (shared/src/lib.rs)
     let args = Args::parse();
-    let window = Duration::from_micros(args.window_us);
     // The `if __name__ == "__main__":` guard: a worker does its increments and exits.
-    if let Some(mode) = args.role {
-        return worker(mode == Mode::Lock, args.increments, window);
+    if let Some(role) = &args.role {
+        return worker(role == "lock", args.increments, Duration::from_micros(args.window_us));
     }
     let expected = u64::from(args.processes) * args.increments;
-    for lock in [false, true] {
-        if args.mode.is_some_and(|only| (only == Mode::Lock) != lock) {
-            continue;
-        }
+    let modes = args.mode.map_or(vec![Mode::NoLock, Mode::Lock], |only| vec![only]);
+    for lock in modes.into_iter().map(|mode| mode == Mode::Lock) {
         let count = run(&args, lock)?;
         let lost = i128::from(expected) - i128::from(count);
         let label = if lock { "file lock" } else { "no lock" };
         println!("{label}: counter = {count}, expected {expected}: lost {lost} updates");
-        ensure!(!lock || lost == 0, "updates were lost under the lock");
-    }
-    if args.mode != Some(Mode::NoLock) {
-        println!("check: with the file lock no update was lost");
+        if lock {
+            ensure!(lost == 0, "updates were lost under the lock");
+            println!("check: with the file lock no update was lost");
+        }
     }
     Ok(())
 }

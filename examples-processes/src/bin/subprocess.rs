@@ -23,14 +23,14 @@
 //! stdout "1\n2\n3\n"`; `sort [3 banana]: exit status: 1` with the sort's
 //! error on its stderr; `hang []: timed out after 1s: killed`. Then the check.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use clap::Parser;
-use examples_processes::child::{self, KillOnDrop, self_command, wait_timeout};
+use examples_processes::child::{self, KillOnDrop, read_all, self_command, wait_timeout};
 use examples_processes::positive_secs;
 use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 
@@ -54,8 +54,9 @@ type Captured = (ExitStatus, String, String);
 fn communicate(mut cmd: Command, input: &str, timeout: Duration) -> Result<Option<Captured>> {
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = KillOnDrop(cmd.spawn().context("cannot start the child")?); // killed if we fail
-    // A thread per pipe: reading only after the exit could deadlock once a
-    // pipe's buffer fills. Dropping the stdin pipe after writing ends the input.
+    // A thread per pipe (read_all: read_to_string on a thread, src/child.rs):
+    // reading only after the exit could deadlock once a pipe's buffer fills.
+    // Dropping the stdin pipe after writing ends the input.
     let (mut stdin, input) = (child.stdin.take().context("no stdin")?, input.to_owned());
     let writer = thread::spawn(move || stdin.write_all(input.as_bytes())); // fails if the child quits early: fine
     let out = read_all(child.stdout.take().context("no stdout")?);
@@ -67,11 +68,6 @@ fn communicate(mut cmd: Command, input: &str, timeout: Duration) -> Result<Optio
     // join() is Err only if a reader panicked: a bug, so pass it on.
     let (stdout, stderr) = (out.join().unwrap()?, err.join().unwrap()?);
     Ok(status.map(|status| (status, stdout, stderr)))
-}
-
-/// Reads a pipe to its end on a thread of its own.
-fn read_all(pipe: impl Read + Send + 'static) -> thread::JoinHandle<std::io::Result<String>> {
-    thread::spawn(move || std::io::read_to_string(pipe))
 }
 
 fn main() -> Result<()> {

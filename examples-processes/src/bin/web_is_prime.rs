@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result, ensure};
 use axum::{Json, Router, extract::Path, http::StatusCode, routing::get};
 use clap::Parser;
-use examples_processes::http_get;
+use examples_processes::{http_get, parse_numbers};
 use rayon::prelude::*;
 use shared::event; // `event!` = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::workload::is_prime;
@@ -53,20 +53,12 @@ struct Args {
     numbers: String,
 }
 
-/// Largest number accepted: its check takes well under a second.
-const MAX: u64 = 1_000_000_000_000_000;
-
 type Answer = Result<Json<BTreeMap<u64, bool>>, (StatusCode, String)>;
 
 /// `@app.route("/is_prime/<numbers>")`: `{"2":true,"91":false}`, or 400 and why.
 async fn api_is_prime(Path(numbers): Path<String>) -> Answer {
-    let bad = |msg: String| (StatusCode::BAD_REQUEST, msg + "\n");
-    let parse = |s: &str| match s.parse::<u64>() {
-        Ok(n) if n <= MAX => Ok(n),
-        Ok(_) => Err(bad(format!("bad number {s:?}: more than {MAX}"))),
-        Err(e) => Err(bad(format!("bad number {s:?}: {e}"))),
-    };
-    let number_list = numbers.split(',').map(parse).collect::<Result<Vec<u64>, _>>()?;
+    // Up to 10^15 each, so that a check takes well under a second (src/lib.rs).
+    let number_list = parse_numbers(&numbers).map_err(|e| (StatusCode::BAD_REQUEST, e + "\n"))?;
     // results = process_pool.map(is_prime, number_list), on threads: off the
     // async threads (spawn_blocking), over every core (par_iter).
     let results = tokio::task::spawn_blocking(move || {
@@ -78,39 +70,32 @@ async fn api_is_prime(Path(numbers): Path<String>) -> Answer {
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the clock (shared/src/lib.rs)
+    let args = Args::parse();
     // `#[tokio::main]` written out, so that init() runs before the runtime's threads exist.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(run(Args::parse()))
-}
-
-async fn run(args: Args) -> Result<()> {
     let app = Router::new().route("/is_prime/{numbers}", get(api_is_prime));
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
-        .await
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", args.port)))
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let addr = listener.local_addr()?;
     event!("serving on http://{addr}/is_prime/{{numbers}}");
     let server = axum::serve(listener, app);
     if args.serve {
         let ctrl_c = async { tokio::signal::ctrl_c().await.unwrap_or_default() };
-        return Ok(server.with_graceful_shutdown(ctrl_c).await?);
+        return Ok(runtime.block_on(server.with_graceful_shutdown(ctrl_c).into_future())?);
     }
-    tokio::spawn(server.into_future()); // serves until the runtime ends, with main
-    let mut replies = Vec::new();
-    for numbers in [args.numbers.as_str(), "7,abc"] {
-        let path = format!("/is_prime/{numbers}");
-        let p = path.clone(); // the client blocks: on a blocking thread, never an async one
-        let (status, body) = tokio::task::spawn_blocking(move || http_get(addr, &p)).await??;
-        event!("GET {path} -> {status} {}", body.trim_end());
-        replies.push((status, body));
-    }
+    runtime.spawn(server.into_future()); // serves on the runtime's threads, until main ends
+    // Ask it, as a client would: a blocking HTTP GET from main's thread,
+    // printed as `GET path -> status body` (src/lib.rs).
     let numbers = &args.numbers;
-    ensure!(replies[0].0 == 200, "no answers for --numbers {numbers:?} (see the reply above)");
-    let answers: BTreeMap<u64, bool> = serde_json::from_str(&replies[0].1)?;
-    let asked = numbers.split(',').filter_map(|s| s.parse().ok());
-    let expected: BTreeMap<u64, bool> = asked.map(|n| (n, is_prime(n))).collect();
+    let (status, body) = http_get(addr, &format!("/is_prime/{numbers}"))?;
+    ensure!(status == 200, "no answers for --numbers {numbers:?} (see the reply above)");
+    let answers: BTreeMap<u64, bool> = serde_json::from_str(&body)?;
+    let expected: BTreeMap<u64, bool> =
+        parse_numbers(numbers).unwrap_or_default().into_iter().map(|n| (n, is_prime(n))).collect();
     ensure!(answers == expected, "expected {expected:?}, got {answers:?}");
-    ensure!(replies[1].0 == 400, "7,abc: expected 400 Bad Request, got {}", replies[1].0);
+    let (status, _) = http_get(addr, "/is_prime/7,abc")?;
+    ensure!(status == 400, "7,abc: expected 400 Bad Request, got {status}");
     println!("check: every answer matches is_prime; 7,abc got 400");
     Ok(())
 }
