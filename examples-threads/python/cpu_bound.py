@@ -19,7 +19,7 @@ Expect the thread pool's speedup near 1.00x (the GIL lets one thread at a
 time run bytecode) and the process pool's near the number of cores.
 """
 
-import argparse, os, sys, threading
+import argparse, os, sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
@@ -31,7 +31,7 @@ def single_thread(numbers):
 
 
 def multi_thread(numbers, workers):
-    with ThreadPoolExecutor(workers, thread_name_prefix="pool", initializer=name_like_rust) as pool:
+    with ThreadPoolExecutor(workers, thread_name_prefix="pool") as pool:
         return list(pool.map(blog_spider.is_prime, numbers))
 
 
@@ -42,10 +42,6 @@ def multi_process(numbers, workers):
 
 WHO = {"single": "the single thread gives", "pool": "the thread pool gives",
        "process": "the process pool gives", "all": "all three give the same"}
-
-
-def name_like_rust():  # pool_0 -> pool-0, as the Rust bin names its pool's threads
-    threading.current_thread().name = threading.current_thread().name.replace("_", "-")
 
 
 if __name__ == "__main__":  # needed where workers are spawned (macOS, Windows): they import this module

@@ -23,11 +23,10 @@ in another:
     python3 examples-threads/python/crawler.py --site http://127.0.0.1:8000 --pages 50
 """
 
-import os, sys
+import argparse, os, sys, threading
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py
-import argparse
-import threading
 
 
 def craw(page, url, args, account):

@@ -24,14 +24,10 @@ in another:
     python3 examples-threads/python/crawler_pipeline.py --site http://127.0.0.1:8000 --pages 50 --out /tmp/posts.txt
 """
 
-import os, sys
+import argparse, collections, os, queue, sys, tempfile, threading
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py
-import argparse
-import collections
-import queue
-import tempfile
-import threading
 
 
 def do_craw(url_queue, html_queue, args, account):

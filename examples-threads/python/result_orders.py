@@ -21,13 +21,11 @@ Run (no site needed):
     python3 examples-threads/python/result_orders.py --finish-order 4,1,3,0,2
 """
 
-import os, sys
+import argparse, os, queue, sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log(): shared/python/blog_spider.py
-import argparse
-import queue
-import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
 
 
 def turns(order):
@@ -54,17 +52,12 @@ def finish_order(s):
     return order
 
 
-def name_like_rust():
-    """Run in each pool thread as it starts: pool_0, pool_1, ... become pool-0, pool-1, ..., as in Rust."""
-    threading.current_thread().name = threading.current_thread().name.replace("pool_", "pool-")
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--finish-order", type=finish_order, default=[4, 1, 3, 0, 2], help="task indexes in finishing order")
     order = p.parse_args().finish_order
     # max_workers=n: every task waits for its turn at once, so each needs a thread.
-    with ThreadPoolExecutor(len(order), "pool", initializer=name_like_rust) as executor:
+    with ThreadPoolExecutor(len(order), "pool") as executor:
         # 1. executor.map: input order, whatever order the tasks finish in.
         first, tasks = turns(order)
         first.put(0)  # the first to finish may go; each task passes the turn on itself

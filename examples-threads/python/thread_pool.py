@@ -23,17 +23,10 @@ in another:
     python3 examples-threads/python/thread_pool.py --site http://127.0.0.1:8000 --pages 50 --workers 20
 """
 
-import os, sys
+import argparse, concurrent.futures, os, sys
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py
-import argparse
-import concurrent.futures
-import threading
-
-
-def name_like_rust():
-    """Run in each pool thread as it starts: pool_0, pool_1, ... become pool-0, pool-1, ..., as in Rust."""
-    threading.current_thread().name = threading.current_thread().name.replace("pool_", "pool-")
 
 
 def main():
@@ -51,7 +44,7 @@ def main():
                 blog_spider.parse(fetched.body)
         return fetched
 
-    with concurrent.futures.ThreadPoolExecutor(args.workers, "pool", initializer=name_like_rust) as pool:
+    with concurrent.futures.ThreadPoolExecutor(args.workers, "pool") as pool:
         with blog_spider.timed("map"):
             htmls = list(pool.map(craw, urls))  # input order, whatever order the jobs finish in
         blog_spider.log(f"map (input order): pages {[int(blog_spider.page_of(f.url)) for f in htmls]}")

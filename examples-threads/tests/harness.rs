@@ -255,7 +255,7 @@ fn thread_pool_costs_answer_and_spans() {
             let fetches = numbered(&spans, "page ");
             assert_eq!(labels(&fetches), pages(PAGES), "{}", out.dump());
             let rows: BTreeSet<String> = fetches.iter().map(|s| s.name.clone()).collect();
-            let pool: BTreeSet<String> = (0..workers).map(|i| format!("pool-{i}")).collect();
+            let pool: BTreeSet<String> = (0..workers).map(|i| format!("pool_{i}")).collect();
             assert!(rows.is_subset(&pool) && !rows.is_empty(), "{rows:?}\n{}", out.dump());
             rows_never_overlap(&fetches, &out);
             want.iter().for_each(|&label| has_cost_span(&spans, label, &out));
@@ -298,8 +298,8 @@ fn cpu_bound_costs_answer_and_spans() {
         for s in &calls {
             let row_ok = match only {
                 Some("single") => s.name == "main",
-                Some(_) => s.name.starts_with("pool-"),
-                None => s.name == "main" || s.name.starts_with("pool-"),
+                Some(_) => s.name.starts_with("pool_"),
+                None => s.name == "main" || s.name.starts_with("pool_"),
             };
             assert!(row_ok, "{s:?}\n{}", out.dump());
         }
@@ -320,7 +320,7 @@ fn cpu_bound_pool_runs_in_parallel() {
         let out = run((CPU, "cpu_bound"), python, &args, Some(spans.arg()), 60);
         ok(&out);
         let calls = numbered(&spans.spans(&out), "is_prime ");
-        let calls: Vec<&Span> = calls.iter().filter(|s| s.name.starts_with("pool-")).collect();
+        let calls: Vec<&Span> = calls.iter().filter(|s| s.name.starts_with("pool_")).collect();
         assert_eq!(calls.len(), count.parse::<usize>().unwrap(), "{}", out.dump());
         let rows: BTreeSet<&str> = calls.iter().map(|s| s.name.as_str()).collect();
         assert!(rows.len() >= 2, "all on {rows:?}\n{}", out.dump());

@@ -48,7 +48,7 @@ fn assert_crawl(out: &RunOutput, fetched: &[u32]) {
     // craw ran on the pool's threads, named alike in Rust and Python.
     for (who, msg) in said(out) {
         if msg.starts_with("craw ") {
-            assert!(who.starts_with("pool-"), "{who}: {}", out.dump());
+            assert!(who.starts_with("pool_"), "{who}: {}", out.dump());
         }
     }
     // Each as_completed line carries the page's URL and its post count.
@@ -177,7 +177,7 @@ fn assert_orders(out: &RunOutput, order: &[usize]) {
     // Every task ran on a pool thread, named alike in Rust and Python.
     for (who, msg) in said(out) {
         if msg.starts_with("task ") {
-            let k = who.strip_prefix("pool-").and_then(|k| k.parse::<usize>().ok());
+            let k = who.strip_prefix("pool_").and_then(|k| k.parse::<usize>().ok());
             assert!(k.is_some_and(|k| k < n), "{who}: {}", out.dump());
         }
     }

@@ -51,7 +51,7 @@ fn main() -> anyhow::Result<()> {
     let numbers = &PRIMES[..args.count as usize];
     let threads = args.threads.unwrap_or(0) as usize; // 0: rayon's default, one per CPU
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
-    let pool = pool.thread_name(|i| format!("pool-{i}")).build()?;
+    let pool = pool.thread_name(|i| format!("pool_{i}")).build()?; // as ThreadPoolExecutor names them
     let (n, size) = (numbers.len(), pool.current_num_threads());
     println!("checking {n} numbers; the pool has {size} threads");
     let mut runs = Vec::new(); // (answers, seconds)

@@ -49,7 +49,7 @@ fn main() -> Result<()> {
     let order = Args::parse().finish_order;
     // ThreadPoolExecutor(max_workers=n): every task waits for its turn at once, so each needs a thread.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(order.len());
-    let pool = pool.thread_name(|i| format!("pool-{i}")).build()?;
+    let pool = pool.thread_name(|i| format!("pool_{i}")).build()?; // as ThreadPoolExecutor names them
 
     // 1. executor.map(task, ...): input order, whatever order the tasks finish in.
     let (first, tasks) = turns(&order)?;

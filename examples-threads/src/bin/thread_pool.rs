@@ -23,7 +23,7 @@
 //! (starts the site in this process; `--site http://127.0.0.1:8000` crawls a
 //! running one).
 //!
-//! You should see `craw` lines from `pool-N` threads in any order, `map`'s
+//! You should see `craw` lines from `pool_N` threads in any order, `map`'s
 //! pages in page order, `as_completed` lines in an order that changes from
 //! run to run, the account, the check, and `answer: 727 post links on 50 pages`.
 
@@ -69,7 +69,7 @@ fn main() -> Result<()> {
     // ThreadPoolExecutor(max_workers=20): a rayon pool of our own, sized for waiting on the
     // site (rayon's global pool is sized for CPU work).
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.workers.into());
-    let pool = pool.thread_name(|i| format!("pool-{i}")).build()?;
+    let pool = pool.thread_name(|i| format!("pool_{i}")).build()?; // as ThreadPoolExecutor names them
 
     // 1. pool.map(craw, urls): `collect` puts each result in its slot, so input order.
     let craw = |url: &String| craw(url, &retry, map_only);
