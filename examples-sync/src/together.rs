@@ -6,6 +6,7 @@
 
 use std::sync::{Barrier, Mutex, PoisonError};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 
@@ -50,16 +51,14 @@ pub fn run_together<T: Send>(
     })
 }
 
-/// What the consumers of [`producer_consumers`] got: each pushes every item
-/// it takes.
-pub type Got = Mutex<Vec<u32>>;
-
 /// `queue_internals`' harness: runs `producer` on a thread named `producer`
-/// and `consumer` on `consumers` threads named `consumer-1`, `consumer-2`,
-/// ..., waits for all, then checks that the consumers together got each of
-/// `0..items` exactly once and prints `check: N items consumed exactly once`.
-/// The producer closure moves into its thread, so whatever it owns (a
-/// channel's sender) is dropped when it returns.
+/// and `consumer(consume)` on `consumers` threads named `consumer-1`,
+/// `consumer-2`, ..., waits for all, then checks that the consumers together
+/// got each of `0..items` exactly once and prints `check: N items consumed
+/// exactly once`. A consumer hands each item it takes to `consume`, which
+/// prints `got N`, works on it for `work` (a sleep, so the queue fills up)
+/// and writes it down for the check. The producer closure moves into its
+/// thread, so whatever it owns (a channel's sender) is dropped when it returns.
 ///
 /// # Errors
 /// If a thread cannot be spawned, the producer or a consumer returns an
@@ -67,25 +66,52 @@ pub type Got = Mutex<Vec<u32>>;
 ///
 /// # Panics
 /// If a producer or consumer panicked: that panic is passed on here.
-pub fn producer_consumers<P, C>(items: u32, consumers: u32, producer: P, consumer: C) -> Result<()>
+///
+/// ```
+/// use std::sync::mpsc;
+/// use examples_sync::together::producer_consumers;
+/// let (tx, rx) = mpsc::sync_channel(1);
+/// let rx = std::sync::Mutex::new(rx);
+/// let producer = move || Ok((0..3).try_for_each(|i| tx.send(i))?);
+/// let consumer = |consume: &dyn Fn(u32)| {
+///     while let Ok(item) = rx.lock().unwrap().recv() {
+///         consume(item);
+///     }
+///     Ok(())
+/// };
+/// producer_consumers(3, 2, std::time::Duration::ZERO, producer, consumer).unwrap();
+/// ```
+pub fn producer_consumers<P, C>(
+    items: u32,
+    consumers: u32,
+    work: Duration,
+    producer: P,
+    consumer: C,
+) -> Result<()>
 where
     P: FnOnce() -> Result<()> + Send,
-    C: Fn(&Got) -> Result<()> + Sync,
+    C: Fn(&dyn Fn(u32)) -> Result<()> + Sync,
 {
-    let got = Got::default();
+    let got = Mutex::new(Vec::new());
+    // A poisoned lock means a consumer panicked; that panic is passed on below.
+    let lock = || got.lock().unwrap_or_else(PoisonError::into_inner);
+    let consume = |item: u32| {
+        shared::event!("got {item}");
+        thread::sleep(work);
+        lock().push(item);
+    };
     thread::scope(|s| -> Result<()> {
         let p = thread::Builder::new().name("producer".into());
         let mut handles = vec![p.spawn_scoped(s, producer).context("spawning")?];
         for i in 1..=consumers {
-            let (got, consumer) = (&got, &consumer);
+            let (consume, consumer) = (&consume, &consumer);
             let c = thread::Builder::new().name(format!("consumer-{i}"));
-            handles.push(c.spawn_scoped(s, move || consumer(got)).context("spawning")?);
+            handles.push(c.spawn_scoped(s, move || consumer(consume)).context("spawning")?);
         }
         // unwrap on join: it fails only if the thread panicked; pass that on.
         handles.into_iter().try_for_each(|h| h.join().unwrap())
     })?;
-    // A poisoned lock means a consumer panicked, and that panic was passed on above.
-    let mut got = got.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut got = std::mem::take(&mut *lock());
     got.sort_unstable();
     ensure!(got.iter().copied().eq(0..items), "check failed: the consumers got {got:?}");
     shared::event!("check: {items} items consumed exactly once");

@@ -417,7 +417,6 @@ fn send_sync_table_and_working_versions() {
     pos(&out, "main", "check: every row is what std documents");
     check_readers(&out, 3);
     pos(&out, "main", "check: Arc<Vec<i32>> read by 3 threads");
-    pos(&out, "main", "check: Mutex<Vec<u64>> got all 3 pushes, AtomicUsize counted 3 hits");
     pos(&out, "main", "the versions that do not compile: src/send_sync.rs");
 }
 

@@ -57,7 +57,7 @@ fn count(a: &Args, add_one: impl Fn(&AtomicU64) + Sync) -> Result<u64> {
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the clock, spans if asked (shared/src/lib.rs)
     let a = Args::parse();
-    let (expected, tokens) = (a.threads * a.ops, (a.threads * a.ops + 1) as usize);
+    let (expected, tokens) = (a.threads * a.ops, a.threads * a.ops + 1);
 
     event!("load then store: steps = [load, store]: 2 steps, another thread can run between");
     let got = count(&a, |n| {
@@ -65,8 +65,7 @@ fn main() -> Result<()> {
         spin_loop(); // widen the gap a little, or the loss is rare in release builds
         n.store(v + 1, Relaxed);
     })?;
-    let lost = expected - got;
-    event!("load then store: expected {expected}, got {got} (lost {lost})");
+    event!("load then store: expected {expected}, got {got} (lost {})", expected - got);
 
     event!("fetch_add: steps = [fetch_add]: 1 step (one `lock xadd` on x86-64), indivisible");
     let fetch_add = count(&a, |n| _ = n.fetch_add(1, Relaxed))?;
@@ -82,8 +81,7 @@ fn main() -> Result<()> {
             retries.fetch_add(1, Relaxed);
         }
     })?;
-    let retries = retries.into_inner();
-    event!("compare_exchange loop: expected {expected}, got {cas} ({retries} retries)");
+    event!("compare_exchange loop: expected {expected}, got {cas} ({retries:?} retries)");
 
     event!("swap: steps = [swap]: 1 step (`xchg`), indivisible");
     let cell = AtomicU64::new(0); // token 0 is in the cell at the start
@@ -92,11 +90,10 @@ fn main() -> Result<()> {
         (1..=a.ops).map(|k| cell.swap(i * a.ops + k, Relaxed)).collect::<Vec<_>>()
     })?;
     let back: HashSet<u64> = back.concat().into_iter().chain([cell.into_inner()]).collect();
-    let distinct = back.len(); // a token lost, or got back twice, shows here
+    let distinct = back.len() as u64; // a token lost, or got back twice, shows here
     event!("swap: expected {tokens} distinct tokens back, got {distinct} of {tokens}");
 
-    let exact = [fetch_add, cas] == [expected; 2] && distinct == tokens;
-    ensure!(exact, "check failed: an update was lost");
+    ensure!([fetch_add, cas, distinct] == [expected, expected, tokens], "check failed: a loss");
     event!("check: fetch_add, compare_exchange loop and swap all exact");
     // So: indivisible means the whole change is one step (or retried as one), not few instructions.
     Ok(())

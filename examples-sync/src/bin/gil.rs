@@ -93,8 +93,7 @@ fn main() -> Result<()> {
     let ratio = |d: Duration| single.as_secs_f64() / d.as_secs_f64().max(1e-9);
     println!("speedup with GIL = {:.2}x", ratio(gil_cost));
     println!("speedup without GIL = {:.2}x", ratio(free_cost));
-    let all = [one, with_gil, without] == [n; 3];
-    ensure!(all, "check failed: a run missed primes");
+    ensure!([one, with_gil, without] == [n; 3], "check failed: a run missed primes");
     println!("check: every run found {n} of {n} primes");
     Ok(())
 }

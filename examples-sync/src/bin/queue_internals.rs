@@ -35,7 +35,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use crossbeam::{channel, queue::ArrayQueue};
 use examples_sync::Queue;
-use examples_sync::together::{Got, producer_consumers};
+use examples_sync::together::producer_consumers;
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::workload::secs_arg; // clap parser: seconds from 0 to 3600, NaN and inf refused
 
@@ -60,13 +60,9 @@ fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the clock, spans if asked (shared/src/lib.rs)
     let a = Args::parse();
     let (items, size) = (a.items, a.maxsize as usize);
-    let consume = |got: &Got, item: u32| {
-        event!("got {item}");
-        thread::sleep(a.work);
-        got.lock().unwrap().push(item); // unwrap: fails only if a holder panicked
-    };
     // producer_consumers (src/together.rs): one `producer` thread, --consumers
-    // `consumer-N` threads, then checks each item was got exactly once.
+    // `consumer-N` threads, each handing what it takes to `consume` (prints
+    // `got N`, works --work, writes it down); then checks each item was got once.
 
     // 1. The hand-built queue.Queue: put blocks while full, join waits for task_done.
     event!("--- Queue: Mutex<VecDeque> + Condvars (examples-sync/src/queue.rs) ---");
@@ -81,14 +77,14 @@ fn main() -> Result<()> {
         (0..a.consumers).for_each(|_| q.put(None));
         Ok(())
     };
-    let consumer = |got: &Got| {
+    let consumer = |consume: &dyn Fn(u32)| {
         while let Some(item) = q.get() {
-            consume(got, item);
+            consume(item);
             q.task_done()?; // an error only if called more often than put
         }
         Ok(q.task_done()?) // for the sentinel too
     };
-    producer_consumers(items, a.consumers, producer, consumer)?;
+    producer_consumers(items, a.consumers, a.work, producer, consumer)?;
 
     // 2. ArrayQueue: lock-free, never blocks; the caller decides what to do.
     event!("--- crossbeam ArrayQueue: lock-free, never blocks ---");
@@ -103,15 +99,15 @@ fn main() -> Result<()> {
         done.store(true, Ordering::Release); // after the last push
         Ok(())
     };
-    let consumer = |got: &Got| loop {
+    let consumer = |consume: &dyn Fn(u32)| loop {
         match aq.pop() {
-            Some(item) => consume(got, item),
+            Some(item) => consume(item),
             // Empty: "not yet" or "never"? Only the flag tells.
             None if done.load(Ordering::Acquire) && aq.is_empty() => break Ok(()),
             None => thread::yield_now(),
         }
     };
-    producer_consumers(items, a.consumers, producer, consumer)?;
+    producer_consumers(items, a.consumers, a.work, producer, consumer)?;
 
     // 3. A bounded channel: blocking send/recv, and disconnection.
     event!("--- crossbeam::channel bounded: blocks, and disconnects ---");
@@ -123,9 +119,9 @@ fn main() -> Result<()> {
         }
         Ok(()) // `tx` moved into this closure and drops now: the consumers end once it is empty
     };
-    let consumer = |got: &Got| {
-        rx.iter().for_each(|item| consume(got, item)); // ends when the sender is gone
+    let consumer = |consume: &dyn Fn(u32)| {
+        rx.iter().for_each(consume); // ends when the sender is gone
         Ok(())
     };
-    producer_consumers(items, a.consumers, producer, consumer)
+    producer_consumers(items, a.consumers, a.work, producer, consumer)
 }

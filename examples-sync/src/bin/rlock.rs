@@ -26,32 +26,28 @@ use std::thread;
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
-use parking_lot::ReentrantMutex;
+use parking_lot::{ReentrantMutex, const_reentrant_mutex};
 use shared::event; // event! = println with the elapsed time and the thread's name (shared/src/timing.rs)
 
-/// Two balances behind one re-entrant lock (Python: one RLock on the object).
+/// Two balances behind one re-entrant lock (Python: `accounts, lock = [100, 0], RLock()`).
 /// `ReentrantMutex` hands out only `&T` (its owner may hold two guards at
 /// once, and two `&mut` would alias), so the data sits in a `RefCell`, whose
-/// `borrow_mut` is checked at run time; each method keeps its borrow short.
-struct Bank {
-    accounts: ReentrantMutex<RefCell<[i64; 2]>>,
+/// `borrow_mut` is checked at run time; each function keeps its borrow short.
+static ACCOUNTS: ReentrantMutex<RefCell<[i64; 2]>> = const_reentrant_mutex(RefCell::new([100, 0]));
+
+fn add(account: usize, amount: i64) {
+    let guard = ACCOUNTS.lock(); // the second time for this thread
+    event!("add: locked again (depth 2), {amount:+} to account {account}");
+    guard.borrow_mut()[account] += amount;
 }
 
-impl Bank {
-    fn add(&self, account: usize, amount: i64) {
-        let guard = self.accounts.lock(); // the second time for this thread
-        event!("add: locked again (depth 2), {amount:+} to account {account}");
-        guard.borrow_mut()[account] += amount;
-    }
-
-    /// Holds the lock across both steps, so nobody sees the money in flight.
-    fn transfer(&self, from: usize, to: usize, amount: i64) {
-        let _guard = self.accounts.lock();
-        event!("transfer: locked (depth 1)");
-        self.add(from, -amount);
-        self.add(to, amount);
-        event!("transfer: done, unlocking");
-    }
+/// Holds the lock across both steps, so nobody sees the money in flight.
+fn transfer(from: usize, to: usize, amount: i64) {
+    let _guard = ACCOUNTS.lock();
+    event!("transfer: locked (depth 1)");
+    add(from, -amount);
+    add(to, amount);
+    event!("transfer: done, unlocking");
 }
 
 fn main() -> Result<()> {
@@ -61,27 +57,23 @@ fn main() -> Result<()> {
     let plain = Mutex::new(0);
     let guard = plain.lock().unwrap(); // unwrap: fails only if a holder panicked
     let again = plain.try_lock(); // lock() here would never return (a deadlock, or a panic)
-    let refused = matches!(again, Err(TryLockError::WouldBlock));
-    ensure!(refused, "std Mutex let its owner in twice");
+    ensure!(matches!(again, Err(TryLockError::WouldBlock)), "std Mutex let its owner in twice");
     event!("std Mutex: locked, then try_lock from the same thread: WouldBlock");
     drop((again, guard));
 
     // 2. ReentrantMutex: the owner can take it again...
-    let accounts = ReentrantMutex::new(RefCell::new([100, 0]));
-    let bank = Bank { accounts };
-    bank.transfer(0, 1, 30);
+    transfer(0, 1, 30);
     // ...and other threads still wait while the owner holds it.
-    let outer = bank.accounts.lock();
+    let outer = ACCOUNTS.lock();
     event!("main: holding the lock");
     let tried = Barrier::new(2);
     let refused = thread::scope(|s| -> Result<bool> {
         let other = thread::Builder::new().name("other".into());
         let other = other.spawn_scoped(s, || {
-            let refused = bank.accounts.try_lock().is_none();
-            let said = ["got it", "refused"][usize::from(refused)];
-            event!("try_lock while main holds it: {said}");
+            let refused = ACCOUNTS.try_lock().is_none();
+            event!("try_lock while main holds it: {}", if refused { "refused" } else { "got it" });
             tried.wait();
-            bank.transfer(1, 0, 10); // waits until main lets go
+            transfer(1, 0, 10); // waits until main lets go
             refused
         })?;
         tried.wait(); // `other` has tried; give it time to block in lock()
@@ -92,7 +84,7 @@ fn main() -> Result<()> {
     })?;
     ensure!(refused, "another thread got it while main held it");
 
-    let [a, b] = bank.accounts.into_inner().into_inner();
+    let [a, b] = *ACCOUNTS.lock().borrow();
     event!("final balances: account 0 = {a}, account 1 = {b}");
     ensure!((a, b) == (80, 20), "check failed: expected 80 and 20");
     event!("check: 100 - 30 + 10 = 80 and 0 + 30 - 10 = 20, total 100 conserved");
