@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import blog_spider  # PRIMES, is_prime, timed(), answer(), argument types: shared/python/blog_spider.py
 
 
-def single_thread(numbers):
+def single_thread(numbers, workers):  # workers: unused, the same call as the pools'
     return [blog_spider.is_prime(number) for number in numbers]
 
 
@@ -40,8 +40,8 @@ def multi_process(numbers, workers):
         return list(pool.map(blog_spider.is_prime, numbers))
 
 
-WHO = {"single": "the single thread gives", "pool": "the thread pool gives",
-       "process": "the process pool gives", "all": "all three give the same"}
+RUNS = {"single": ("single thread", single_thread), "pool": ("thread pool", multi_thread),
+        "process": ("process pool", multi_process)}  # --only: (cost label, run)
 
 
 if __name__ == "__main__":  # needed where workers are spawned (macOS, Windows): they import this module
@@ -50,22 +50,18 @@ if __name__ == "__main__":  # needed where workers are spawned (macOS, Windows):
     p.add_argument("--threads", type=blog_spider.count(1, 256), default=min(os.cpu_count() or 1, 256))
     p.add_argument("--only", choices=["single", "pool", "process", "all"], default="all")
     args = p.parse_args()
-    numbers = blog_spider.PRIMES[:args.count]
-    runs = [("single", "single thread", lambda: single_thread(numbers)),
-            ("pool", "thread pool", lambda: multi_thread(numbers, args.threads)),
-            ("process", "process pool", lambda: multi_process(numbers, args.threads))]
-    done = {}  # label: (answers, seconds)
-    for only, label, run in runs:
+    done = {}  # label: (answers, its timer)
+    for only, (label, run) in RUNS.items():
         if args.only in (only, "all"):
-            with blog_spider.timed(label) as t:
-                answers = run()
-            done[label] = answers, t.seconds
+            with blog_spider.timed(label) as timer:  # prints `label, cost = X seconds` at its end
+                done[label] = run(blog_spider.PRIMES[:args.count], args.threads), timer
     if len(done) == 3:  # all three timings come from this one run, so the ratios are fair
         for label in ("thread pool", "process pool"):
-            print(f"speedup = {done['single thread'][1] / done[label][1]:.2f}x ({label} vs single thread)")
+            print(f"speedup = {done['single thread'][1].seconds / done[label][1].seconds:.2f}x ({label} vs single thread)")
         print("the GIL: the pool's threads take turns on one interpreter; each process has its own")
     answers = next(iter(done.values()))[0]
     if any(a != answers for a, _ in done.values()) or not all(answers):
         blog_spider.fail("the answers differ, or one is not prime")
-    print(f"check: {WHO[args.only]} {len(numbers)} answers (all prime)")
+    who = "all three give the same" if len(done) == 3 else f"the {next(iter(done))} gives"
+    print(f"check: {who} {args.count} answers (all prime)")
     blog_spider.answer(blog_spider.primes_answer(answers))

@@ -1,7 +1,8 @@
 """A thread pool crawls the blog: map fetches every page, then submit + as_completed parses them, each result yielded as its job finishes.
 
 Twin of examples-threads/src/bin/thread_pool.rs. The course's thread-pool
-lesson (04. thread_pool.py, not in the notes), whose lines are here:
+lesson (04. thread_pool.py, not in the notes), whose lines are here (its
+futures dict built in one comprehension, as the Python docs' example does):
 
     with concurrent.futures.ThreadPoolExecutor() as pool:
         htmls = pool.map(blog_spider.craw, blog_spider.urls)
@@ -50,14 +51,10 @@ def main():
         blog_spider.log(f"map (input order): pages {[int(blog_spider.page_of(f.url)) for f in htmls]}")
         if not args.only:
             with blog_spider.timed("submit + as_completed"):
-                futures = {}
-                for fetched in htmls:
-                    if fetched.body is not None:  # a failed page is in the account, not parsed
-                        future = pool.submit(blog_spider.parse, fetched.body)
-                        futures[future] = fetched.url
-                for future in concurrent.futures.as_completed(futures):
-                    url = futures[future]
-                    blog_spider.log(f"as_completed: {url}: {len(future.result())} posts")
+                # futures[pool.submit(parse, html)] = url; a failed page is in the account, not parsed
+                futures = {pool.submit(blog_spider.parse, f.body): f.url for f in htmls if f.body is not None}
+                for future in concurrent.futures.as_completed(futures):  # each as soon as it is done
+                    blog_spider.log(f"as_completed: {futures[future]}: {len(future.result())} posts")
     account = blog_spider.Account()  # every URL; it checks each page's post links
     for fetched in htmls:
         account.record(fetched)
