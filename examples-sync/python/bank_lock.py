@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from blog_spider import fail, log, seconds
 
 OPENING, AMOUNT = 1000, 800
-balance, lock, results = OPENING, threading.Lock(), []
+balance, lock, succeeded = OPENING, threading.Lock(), []
 
 
 def withdraw(amount, delay, split_lock):
@@ -28,7 +28,6 @@ def withdraw(amount, delay, split_lock):
         log(f"check: balance {balance} >= {amount}? {str(balance >= amount).lower()}")
         if balance < amount:
             log("refused: insufficient funds")
-            results.append(False)
             return
         if split_lock:
             lock.release()  # the bug: the lock is let go between the check and the act
@@ -38,7 +37,7 @@ def withdraw(amount, delay, split_lock):
             time.sleep(delay)  # the same wait, the lock still held: the other thread waits
         balance -= amount
         log(f"withdrew {amount}, balance now {balance}")
-        results.append(True)  # list.append: one call into C, indivisible under the GIL
+        succeeded.append(amount)  # list.append: one call into C, indivisible under the GIL
 
 
 p = argparse.ArgumentParser(description="Two withdrawals of 800 from 1000: one lock section vs two")
@@ -50,12 +49,10 @@ log(f"balance {OPENING}; two threads withdraw {AMOUNT} each; check and withdraw 
 ts = [threading.Thread(target=withdraw, args=(AMOUNT, a.delay, a.split_lock), name=f"withdraw-{i}") for i in (1, 2)]
 [t.start() for t in ts]
 [t.join() for t in ts]
-succeeded = sum(results)
-log(f"{succeeded} of 2 withdrawals succeeded")
+n = len(succeeded)
+log(f"{n} of 2 withdrawals succeeded")
 print(f"final balance = {balance}")
-if balance != OPENING - AMOUNT * succeeded or (not a.split_lock and succeeded != 1):
-    fail(f"check failed: balance {balance} after {succeeded} withdrawals")
-if balance < 0:
-    log(f"invariant broken: balance {balance} < 0 (a logic race)")
-else:
-    log(f"check: balance {balance} = {OPENING} - {succeeded} x {AMOUNT}, never below 0")
+if balance != OPENING - AMOUNT * n or (not a.split_lock and n != 1):  # the books; one lock lets one through
+    fail(f"check failed: balance {balance} after {n} withdrawals")
+log(f"invariant broken: balance {balance} < 0 (a logic race)" if balance < 0
+    else f"check: balance {balance} = {OPENING} - {n} x {AMOUNT}, never below 0")
