@@ -18,8 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 # seconds: argparse types refusing bad values (exit 2); fail(msg): one error line, exit 1
 from blog_spider import fail, log, seconds
 
-OPENING, AMOUNT = 1000, 800
-balance, lock, succeeded = OPENING, threading.Lock(), []
+balance, lock, succeeded = 1000, threading.Lock(), []
 
 
 def withdraw(amount, delay, split_lock):
@@ -44,15 +43,15 @@ p = argparse.ArgumentParser(description="Two withdrawals of 800 from 1000: one l
 p.add_argument("--split-lock", action="store_true", help="check and withdraw under two lock sections")
 p.add_argument("--delay", type=seconds(0, 3600), default=0.1, help="seconds between check and withdrawal")
 a = p.parse_args()
-log(f"balance {OPENING}; two threads withdraw {AMOUNT} each; check and withdraw under "
+log("balance 1000; two threads withdraw 800 each; check and withdraw under "
     + ("two lock sections" if a.split_lock else "one lock"))
-ts = [threading.Thread(target=withdraw, args=(AMOUNT, a.delay, a.split_lock), name=f"withdraw-{i}") for i in (1, 2)]
+ts = [threading.Thread(target=withdraw, args=(800, a.delay, a.split_lock), name=f"withdraw-{i}") for i in (1, 2)]
 [t.start() for t in ts]
 [t.join() for t in ts]
 n = len(succeeded)
 log(f"{n} of 2 withdrawals succeeded")
 print(f"final balance = {balance}")
-if balance != OPENING - AMOUNT * n or (not a.split_lock and n != 1):  # the books; one lock lets one through
+if balance != 1000 - 800 * n or (not a.split_lock and n != 1):  # the books; one lock lets one through
     fail(f"check failed: balance {balance} after {n} withdrawals")
 log(f"invariant broken: balance {balance} < 0 (a logic race)" if balance < 0
-    else f"check: balance {balance} = {OPENING} - {n} x {AMOUNT}, never below 0")
+    else f"check: balance {balance} = 1000 - {n} x 800, never below 0")

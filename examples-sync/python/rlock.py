@@ -62,7 +62,6 @@ time.sleep(0.1)
 log("main: releasing the lock")
 lock.release()
 t.join()
-log(f"final balances: account 0 = {accounts[0]}, account 1 = {accounts[1]}")
-if again or accounts != [80, 20]:
+if again or accounts != [80, 20]:  # 100 - 30 + 10 and 0 + 30 - 10
     fail(f"check failed: the Lock let its owner in again ({again}), or not 80 and 20 ({accounts})")
-log("check: 100 - 30 + 10 = 80 and 0 + 30 - 10 = 20, total 100 conserved")
+log(f"final balances: account 0 = {accounts[0]}, account 1 = {accounts[1]} (checked: total 100 conserved)")
