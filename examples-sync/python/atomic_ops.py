@@ -71,6 +71,7 @@ def sort_while_appending(items, item):
     t.join()
     return error, len(appends), len(items) + len(appends) - len(this_is_list)
 
+
 p = argparse.ArgumentParser(description="The note's dis example, tested on the running Python")
 p.add_argument("--threads", type=count(1, 64), default=4)
 p.add_argument("--ops", type=count(0, 10_000_000), default=100_000)

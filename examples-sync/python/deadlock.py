@@ -62,6 +62,7 @@ def deadlocked():
         stuck -= free  # waits for a running thread, or a free lock: it will go on
     return [f"{who} holds {NAMES[held[who]]}, wants {NAMES[waiting[who]]}" for who in sorted(stuck)]
 
+
 p = argparse.ArgumentParser(description="Two locks in opposite order deadlock; a global lock order fixes it")
 p.add_argument("--buggy", action="store_true", help="take the two locks in opposite order (deadlocks)")
 p.add_argument("--delay", type=seconds(0, 3600), default=0.1, help="seconds between the two locks")
