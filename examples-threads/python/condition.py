@@ -26,20 +26,18 @@ POEM = ["XiaoAi!", "Here.", "I live at the river's head,", "you live at its mout
         "When will this water stop flowing?", "When will this longing end?",
         "If only your heart were like mine,", "I would never fail your love."]
 cond = threading.Condition()
-turn, said = 0, []  # 0 = tmall speaks next, 1 = xiaoai; who spoke, in order (the self-check reads it)
+said = []  # who spoke, in order: tmall's turn at an even count, xiaoai's at an odd one (the self-check reads it)
 
 
 def speaker(me, exchanges, pause):
-    global turn
-    for i in range(exchanges):
+    for _ in range(exchanges):
         with cond:
-            while turn != me:  # a loop, not an if: a wake-up is only a hint (spurious, or meant for main)
+            while len(said) % 2 != me:  # a loop, not an if: a wake-up is only a hint (spurious, or meant for main)
                 cond.wait()
         time.sleep(pause if me == 0 else pause / 2)  # think without the lock; xiaoai is quicker, yet waits her turn
         with cond:
-            blog_spider.log(POEM[(2 * i + me) % len(POEM)])
-            said.append(me)
-            turn = 1 - me
+            blog_spider.log(POEM[len(said) % len(POEM)])
+            said.append(me)  # and the turn passes to the other
             cond.notify_all()  # wake the other speaker *and* main (notify() might pick main)
 
 
@@ -55,5 +53,5 @@ if __name__ == "__main__":
         while not cond.wait_for(lambda: len(said) == 2 * args.exchanges, timeout=args.tick):
             blog_spider.log(f"still waiting: {len(said)} of {2 * args.exchanges} lines said")
     if not all(who == i % 2 for i, who in enumerate(said)):
-        blog_spider.fail("the turns did not alternate")
+        blog_spider.fail("someone spoke out of turn")
     print(f"check: {len(said)} lines, the turns strictly alternate")

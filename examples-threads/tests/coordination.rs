@@ -244,17 +244,17 @@ fn twin_semaphore_admits_exactly_its_permits() {
 /// it waits on, with `if` it would speak out of turn.
 #[test]
 fn condition_speaker_waits_for_its_turn_through_wake_ups() {
-    use condition::{CV, TALK};
+    use condition::{CV, SAID};
     let xiaoai = thread::spawn(|| condition::speaker(1, 1, Duration::ZERO));
     for _ in 0..20 {
         CV.notify_all();
         thread::sleep(Duration::from_millis(10));
     }
-    assert!(TALK.lock().unwrap().said.is_empty(), "xiaoai spoke in tmall's turn");
-    TALK.lock().unwrap().turn = 1;
+    assert!(SAID.lock().unwrap().is_empty(), "xiaoai spoke in tmall's turn");
+    SAID.lock().unwrap().push(0); // as if tmall had spoken: xiaoai's turn
     CV.notify_all();
     xiaoai.join().unwrap();
-    assert_eq!(TALK.lock().unwrap().said, [1]);
+    assert_eq!(*SAID.lock().unwrap(), [0, 1]);
 }
 
 /// The same on the twin's `speaker` (python/condition.py).
@@ -270,7 +270,7 @@ for _ in range(20):
     time.sleep(0.01)
 spoke = list(condition.said)
 with condition.cond:
-    condition.turn = 1
+    condition.said.append(0)  # as if tmall had spoken: xiaoai's turn
     condition.cond.notify_all()
 xiaoai.join(5)
 print(f"before its turn {spoke}, after {condition.said}")
@@ -280,7 +280,7 @@ print(f"before its turn {spoke}, after {condition.said}")
 fn twin_condition_speaker_waits_for_its_turn_through_wake_ups() {
     let out = run_driver(CONDITION_DRIVER, &[]);
     ok(&out);
-    line(&out, "before its turn [], after [1]");
+    line(&out, "before its turn [], after [0, 1]");
 }
 
 #[test]

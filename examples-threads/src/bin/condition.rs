@@ -45,32 +45,28 @@ struct Args {
     tick: Duration,
 }
 
-/// What the threads wait about, inside the Mutex (a Condvar holds no state).
-pub struct Talk {
-    pub turn: usize,      // 0 = tmall speaks next, 1 = xiaoai
-    pub said: Vec<usize>, // who spoke, in order: the self-check reads it
-}
-
+// Who spoke, in order: what the threads wait about, inside the Mutex (a Condvar
+// holds no state). Whose turn it is follows from it: tmall's at an even count,
+// xiaoai's at an odd one. The self-check reads it too.
 // `pub`: tests/coordination.rs wakes a speaker out of its turn, to see it wait on.
-pub static TALK: Mutex<Talk> = Mutex::new(Talk { turn: 0, said: Vec::new() });
+pub static SAID: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 pub static CV: Condvar = Condvar::new(); // statics: shared with no Arc
 
 pub fn speaker(me: usize, exchanges: usize, pause: Duration) {
-    for i in 0..exchanges {
+    for _ in 0..exchanges {
         // unwrap on lock(): poisoned only if a thread panicked while holding it.
-        let mut talk = TALK.lock().unwrap();
+        let mut said = SAID.lock().unwrap();
         // wait() releases the lock while asleep and takes it back before it
         // returns. A loop, not an `if`: a wake-up is only a hint (spurious, or
         // a notify_all meant for main), so check the turn again every time.
-        while talk.turn != me {
-            talk = CV.wait(talk).unwrap();
+        while said.len() % 2 != me {
+            said = CV.wait(said).unwrap();
         }
-        drop(talk); // our turn, and only we can pass it on: think unlocked
+        drop(said); // our turn, and only we can pass it on: think unlocked
         thread::sleep(if me == 0 { pause } else { pause / 2 }); // xiaoai is quicker, yet waits her turn
-        let mut talk = TALK.lock().unwrap();
-        event!("{}", POEM[(2 * i + me) % POEM.len()]); // println with time and thread (shared/src/timing.rs)
-        talk.said.push(me);
-        talk.turn = 1 - me;
+        let mut said = SAID.lock().unwrap();
+        event!("{}", POEM[said.len() % POEM.len()]); // println with time and thread (shared/src/timing.rs)
+        said.push(me); // and the turn passes to the other
         CV.notify_all(); // wake the other speaker *and* main (notify_one might pick main)
     }
 }
@@ -78,29 +74,26 @@ pub fn speaker(me: usize, exchanges: usize, pause: Duration) {
 fn main() -> anyhow::Result<()> {
     let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
-    let (exchanges, pause) = (args.exchanges as usize, args.pause);
-    let total = 2 * exchanges;
+    let (exchanges, total) = (args.exchanges as usize, 2 * args.exchanges as usize);
     thread::scope(|s| {
         for (me, name) in ["tmall", "xiaoai"].into_iter().enumerate() {
-            thread::Builder::new()
-                .name(name.into())
-                .spawn_scoped(s, move || speaker(me, exchanges, pause))?;
+            let speaker_thread = thread::Builder::new().name(name.into());
+            speaker_thread.spawn_scoped(s, move || speaker(me, exchanges, args.pause))?;
         }
         // cond.wait_for(pred, timeout=tick) in a loop: returns once every line is said,
         // or after a tick (with the lock taken back) to report.
-        let mut talk = TALK.lock().unwrap();
-        while talk.said.len() < total {
-            let (guard, res) =
-                CV.wait_timeout_while(talk, args.tick, |t| t.said.len() < total).unwrap();
-            talk = guard;
+        let mut said = SAID.lock().unwrap();
+        while said.len() < total {
+            let (guard, res) = CV.wait_timeout_while(said, args.tick, |s| s.len() < total).unwrap();
+            said = guard;
             if res.timed_out() {
-                event!("still waiting: {} of {total} lines said", talk.said.len());
+                event!("still waiting: {} of {total} lines said", said.len());
             }
         }
+        // Every line said: check who said each, still under the lock.
+        ensure!(said.iter().enumerate().all(|(i, &who)| who == i % 2), "someone spoke out of turn");
         anyhow::Ok(()) // the scope joins both speakers (and re-raises a panic)
     })?;
-    let said = &TALK.lock().unwrap().said;
-    ensure!(said.iter().enumerate().all(|(i, &who)| who == i % 2), "the turns did not alternate");
     println!("check: {total} lines, the turns strictly alternate");
     Ok(())
 }
