@@ -56,17 +56,20 @@ pub mod check {
         Ok(())
     }
 
-    /// `crawler_pipeline`'s results file (`page<TAB>href<TAB>title` lines):
-    /// prints `results: <path> (N lines)`, checks that each of pages
-    /// `1..=pages` is either absent (it failed) or there with exactly its
-    /// posts (twice would mean it was parsed twice), and that the pages in
-    /// the file are the ones `account` says were fetched; then prints
-    /// `check: N posts in the file, each of K fetched pages exactly once`.
+    /// `crawler_pipeline`'s end: prints the `account` of every URL, then reads
+    /// back its results file (`page<TAB>href<TAB>title` lines): prints
+    /// `results: <path> (N lines)`, checks that each of pages `1..=pages` is
+    /// either absent (it failed) or there with exactly its posts (twice would
+    /// mean it was parsed twice), and that the pages in the file are the ones
+    /// `account` says were fetched; then prints `check: N posts in the file,
+    /// each of K fetched pages exactly once`, and fails if a page still failed
+    /// after its retries.
     ///
     /// # Errors
     /// If the file cannot be read, has a line without a page in range, or
-    /// does not match the account.
+    /// does not match the account; or if a page failed.
     pub fn results_file(out: &Path, pages: u32, account: &Account) -> Result<()> {
+        account.print();
         let text = std::fs::read_to_string(out).context("cannot read the results file back")?;
         let mut per_page = vec![0; pages as usize + 1];
         for line in text.lines() {
@@ -84,7 +87,7 @@ pub mod check {
         let fetched = account.ok() + account.retried();
         ensure!(in_file == fetched, "{in_file} pages in the file, but {fetched} fetched");
         println!("check: {lines} posts in the file, each of {in_file} fetched pages exactly once");
-        Ok(())
+        account.check() // exit 1 only if a page still failed after its retries
     }
 
     /// `crawler`'s end: each crawl's account (`(crawl, (account, post
