@@ -5,14 +5,16 @@
 //! variable `CONCURRENCY_PAIRS_SPANS` names a file: fetches (`page N`), cost
 //! lines (their label), big `is_prime` calls, and every event line as a mark
 //! (a span with start == end). For `crawler`, `thread_pool`, `cpu_bound`,
-//! `sing_dance` and `semaphore`. Every check on spans is one that no
-//! scheduler can break: the rows and labels the program must produce,
-//! `0 <= start <= end`, that one thread's fetches never overlap, that each
-//! printed event is a mark on its row, and that jobs under a semaphore never
-//! overlap more than its permits. No test asserts a time. Two assert that spans
-//! do overlap, where the lesson is that they run at once: the threads of the
-//! multi-thread crawl (each waits on the site's 50 ms) and cpu_bound's pool
-//! (two pool threads, each on its own core or time-sliced with the other).
+//! `sing_dance` and `semaphore`. The checks on spans are ones no scheduler
+//! can break: the rows and labels the program must produce, `0 <= start <=
+//! end`, that one thread's fetches never overlap, that each printed event is
+//! a mark on its row, and that jobs under a semaphore never overlap more than
+//! its permits. No test asserts a time. Two assert that spans do overlap,
+//! where the lesson is that they run at once, with wide margins: the 10
+//! threads of the multi-thread crawl, each waiting 50 ms on the site, started
+//! within a millisecond or so; and cpu_bound's pool of two threads, each
+//! `is_prime` call tens of milliseconds or more (time-sliced, two calls are still
+//! both open on one core).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
