@@ -1,8 +1,9 @@
 //! Threads: the threading notes mirrored with std::thread, crossbeam and rayon. Each lesson is a bin under `src/bin/`.
 //!
 //! The library holds only what is not a lesson: `condition`'s poem
-//! ([`POEM`]), the self-checks of `scoped` and of the crawler bins on what
-//! they crawled, and `crawler`'s followed link ([`check`]; their flags and
+//! ([`POEM`]), the self-checks of `scoped` and of the crawler bins and
+//! `thread_pool` on what they crawled (with the exit code their accounts
+//! decide), and `crawler`'s followed link ([`check`]; their flags and
 //! account are `shared::crawl::{CrawlArgs, tally}`), the page numbers of
 //! crawled URLs ([`page_numbers`]), and the chained turns that make
 //! `result_orders` finish its tasks in a chosen order ([`turns`]). Duration
