@@ -17,6 +17,7 @@ drop: open, query, `dropped while open`, no close.
 
 import argparse
 import asyncio
+import gc
 import os, sys
 from contextlib import asynccontextmanager
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
@@ -25,15 +26,8 @@ from blog_spider import log  # log(msg, name): `[  0.503s name] msg`, shared/pyt
 
 class Connection:
     def __init__(self, name):
-        self.name, self.open = name, False
-
-    @classmethod
-    async def connect(cls, name):
-        await asyncio.sleep(0.02)  # the handshake
-        conn = cls(name)
-        conn.open = True
+        self.name, self.open = name, True
         log("open", name)
-        return conn
 
     async def query(self, fail):
         await asyncio.sleep(0.02)
@@ -54,7 +48,7 @@ class Connection:
 
 @asynccontextmanager
 async def connection(name):
-    conn = await Connection.connect(name)
+    conn = Connection(name)
     try:
         yield conn
     finally:
@@ -62,7 +56,7 @@ async def connection(name):
 
 
 async def explicit(fail):
-    conn = await Connection.connect("conn-explicit")
+    conn = Connection("conn-explicit")
     try:
         return await conn.query(fail)
     finally:
@@ -75,14 +69,8 @@ async def helper(fail):
 
 
 async def drop(fail):
-    conn = await Connection.connect("conn-drop")
-    try:
-        return await conn.query(fail)
-    except RuntimeError as e:  # a traceback would keep conn alive: raise only the text
-        err = str(e)
-    finally:
-        del conn  # no close: the last reference goes, __del__ runs now (CPython refcounting)
-    raise RuntimeError(err)
+    conn = Connection("conn-drop")
+    return await conn.query(fail)  # no close: __del__ runs when the last reference goes
 
 
 def main():
@@ -92,10 +80,12 @@ def main():
     for form, body in [("explicit", explicit), ("helper", helper), ("drop", drop)]:
         log(f"{form}: open, query, then clean up", "main")
         try:
-            log(f"{form}: the body returned {asyncio.run(body(fail))}", "main")
+            outcome = f"the body returned {asyncio.run(body(fail))}"
         except RuntimeError as e:
-            log(f"{form}: the body failed: {e}", "main")
-    print("check: explicit and helper closed after the body, Ok or Err", flush=True)
+            outcome = f"the body failed: {e}"
+        gc.collect()  # a failure's traceback keeps the body's frames, and conn, in a cycle: free them now
+        log(f"{form}: {outcome}", "main")
+    print("check: explicit and helper closed after the body, Ok or Err")
 
 
 if __name__ == "__main__":

@@ -50,13 +50,12 @@ def main():
     parser.add_argument("--producers", type=blog_spider.count(1, 1000), default=10)
     parser.add_argument("--delay", type=blog_spider.seconds(0, 3600), default=1.0)
     args = parser.parse_args()
-    n = args.producers
-    log(f"queue: {n} producers")
+    log(f"queue: {args.producers} producers")
     with blog_spider.timed("queue"):  # `queue, cost = X seconds`
-        items = asyncio.run(main_async(n, args.delay))
-    if len(items) != n or sum(items) != sum(i * 10 for i in range(1, n + 1)):
+        items = asyncio.run(main_async(args.producers, args.delay))
+    if sorted(items) != [i * 10 for i in range(1, args.producers + 1)]:
         sys.exit("error: items lost")
-    print(f"check: queue: {n} items, each once", flush=True)
+    print(f"check: queue: {len(items)} items, each once")
 
 
 if __name__ == "__main__":

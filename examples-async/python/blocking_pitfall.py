@@ -22,15 +22,19 @@ import asyncio
 import threading
 import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
-import blog_spider  # log(), argument types: shared/python/blog_spider.py
-from blog_spider import log
+from blog_spider import log, seconds  # log(msg): `[  0.101s task] msg`, argument types: shared/python/blog_spider.py
+
+CHECKS = {  # what each mode must show: (did the reply come, the check line)
+    "stall": (False, "the blocking call stopped every other task"),
+    "to-thread": (True, "the ticker kept ticking through the blocking call"),
+}
 
 
 async def ticker(tick, reply):
     for i in range(1, 6):
         log(f"tick {i}")
         await asyncio.sleep(tick)
-    reply.set()  # the reply the blocking call waits for
+    reply.set()  # the reply the blocking call waits for: after the last tick, so it comes only if the ticker ran
 
 
 async def blocker(mode, block, reply):
@@ -39,9 +43,8 @@ async def blocker(mode, block, reply):
         answered = reply.wait(block)  # the pitfall: requests.get(url) blocks like this
     else:
         answered = await asyncio.to_thread(reply.wait, block)  # the fix
-    how = "answered" if answered else "timed out"
-    log(f"blocking call returned: {how}")
-    return how
+    log(f"blocking call returned: {'answered' if answered else 'timed out'}")
+    return answered
 
 
 async def side_by_side(mode, args):
@@ -53,20 +56,14 @@ async def side_by_side(mode, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--block", type=blog_spider.seconds(0, 3600), default=1.0)
-    parser.add_argument("--tick", type=blog_spider.seconds(0, 3600), default=0.1)
+    parser.add_argument("--block", type=seconds(0, 3600), default=1.0)
+    parser.add_argument("--tick", type=seconds(0, 3600), default=0.1)
     args = parser.parse_args()
-    for mode in ["stall", "to-thread"]:
+    for mode, (want, check) in CHECKS.items():
         log(f"{mode}: a blocking call of {args.block}s beside a ticker")
-        how = asyncio.run(side_by_side(mode, args))
-        if mode == "stall":
-            if how != "timed out":
-                sys.exit("error: the ticker ran while the thread was blocked?")
-            print("check: stall: the blocking call stopped every other task", flush=True)
-        else:  # the reply comes after the ticker's last tick: answered only if it ran meanwhile
-            if how != "answered":
-                sys.exit("error: no reply within --block: give it longer than 5 ticks")
-            print(f"check: {mode}: the ticker kept ticking through the blocking call", flush=True)
+        if asyncio.run(side_by_side(mode, args)) != want:
+            sys.exit(f"error: {mode}: the reply {'did not come' if want else 'came'} (give --block longer than 5 ticks)")
+        print(f"check: {mode}: {check}")
 
 
 if __name__ == "__main__":

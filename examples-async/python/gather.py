@@ -45,7 +45,6 @@ def with_wait(unit):
     loop = asyncio.new_event_loop()  # the notes: loop = asyncio.get_event_loop()
     tasks = [loop.create_task(myfunc(k, unit)) for k in (1, 2, 3)]
     loop.run_until_complete(asyncio.wait(tasks))
-    loop.close()
     return [t.result() for t in tasks]
 
 

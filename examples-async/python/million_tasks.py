@@ -3,8 +3,8 @@
 Python twin of examples-async/src/bin/million_tasks.rs:
     await asyncio.gather(*(sleeper(secs) for _ in range(n)))
 gather wraps each coroutine in a Task, so this is the Rust bin's `--form
-spawn`. Peak RSS comes from resource.getrusage (Unix only; ru_maxrss is in
-kilobytes on Linux, bytes on macOS).
+spawn`. Peak RSS comes from blog_spider.peak_rss() (resource.getrusage: Unix
+only; ru_maxrss is in kilobytes on Linux, bytes on macOS).
 
 Run it:
     python3 examples-async/python/million_tasks.py --tasks 100000
@@ -17,17 +17,7 @@ import argparse
 import asyncio
 import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
-import blog_spider  # log(), timed(), argument types: shared/python/blog_spider.py
-
-try:
-    import resource
-except ImportError:  # not on Windows
-    resource = None
-
-
-def peak_rss_bytes():
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss if sys.platform == "darwin" else rss * 1024
+import blog_spider  # log(), timed(), peak_rss(), argument types: shared/python/blog_spider.py
 
 
 async def sleeper(secs):
@@ -43,19 +33,17 @@ def main():
     parser.add_argument("--tasks", type=blog_spider.count(1, 10_000_000), default=1_000_000)
     parser.add_argument("--sleep", type=blog_spider.seconds(0, 3600), default=1.0)
     args = parser.parse_args()
-    n = args.tasks
-    before = peak_rss_bytes() if resource else 0
+    n, before = args.tasks, blog_spider.peak_rss()
     blog_spider.log(f"{n} tasks on asyncio, form gather, each sleeping {args.sleep}s")
     with blog_spider.timed(f"{n} sleeping tasks"):
         asyncio.run(main_async(n, args.sleep))
-    print(f"check: all {n} tasks finished", flush=True)  # gather returned: every one of them
-    if resource is None:
-        print("peak RSS: not measured on this system", flush=True)
-        return
-    peak = peak_rss_bytes()
-    per_task = max(peak - before, 0) / n
-    print(f"peak RSS = {peak / 1e6:.1f} MB (before the tasks: {before / 1e6:.1f} MB), {per_task:.0f} bytes per task",
-          flush=True)
+    print(f"check: all {n} tasks finished")  # gather returned: every one of them
+    if before is None:
+        print("peak RSS: not measured on this system")
+    else:
+        peak = blog_spider.peak_rss()
+        per_task = max(peak - before, 0) / n
+        print(f"peak RSS = {peak / 1e6:.1f} MB (before the tasks: {before / 1e6:.1f} MB), {per_task:.0f} bytes per task")
 
 
 if __name__ == "__main__":
