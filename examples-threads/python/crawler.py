@@ -50,7 +50,7 @@ def multi_thread(urls, args, account):
         thread.join()
 
 
-def main():
+if __name__ == "__main__":
     p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     p.add_argument("--only", choices=["single", "multi"], help="run one crawl only (default: both, then follow a link)")
     args = p.parse_args()
@@ -75,6 +75,3 @@ def main():
     print(f"check: {crawls} found {accounts[0].posts} post links on {args.pages} pages, as expected", flush=True)
     blog_spider.answer(blog_spider.crawl_answer(accounts[0].posts, args.pages))
 
-
-if __name__ == "__main__":
-    main()

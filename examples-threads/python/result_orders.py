@@ -52,7 +52,7 @@ def finish_order(s):
     return order
 
 
-def main():
+if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--finish-order", type=finish_order, default=[4, 1, 3, 0, 2], help="task indexes in finishing order")
     order = p.parse_args().finish_order
@@ -89,6 +89,3 @@ def main():
         blog_spider.fail("as_completed was not in finishing order, or the re-sort differs from map")
     print(f"check: map and the re-sorted results are both in input order {mapped}", flush=True)
 
-
-if __name__ == "__main__":
-    main()
