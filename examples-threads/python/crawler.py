@@ -74,4 +74,3 @@ if __name__ == "__main__":
     crawls = f"the {args.only}-thread crawl" if args.only else "both crawls"
     print(f"check: {crawls} found {accounts[0].posts} post links on {args.pages} pages, as expected", flush=True)
     blog_spider.answer(blog_spider.crawl_answer(accounts[0].posts, args.pages))
-

@@ -88,4 +88,3 @@ if __name__ == "__main__":
     if [i for i, _ in completed] != order or [res for _, res in resorted] != mapped:
         blog_spider.fail("as_completed was not in finishing order, or the re-sort differs from map")
     print(f"check: map and the re-sorted results are both in input order {mapped}", flush=True)
-
