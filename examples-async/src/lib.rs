@@ -11,13 +11,15 @@
 //! - [`echo`]: the open-file limit and the reports of `echo_server` and
 //!   `echo_client`;
 //! - [`multiplex`]: the notes' select / poll / epoll table and the blocking
-//!   clients that `io_multiplexing` serves.
+//!   clients that `io_multiplexing` serves;
+//! - [`memory`]: `million_tasks`' peak-memory lines, bytes per task.
 
 #![warn(missing_docs)]
 
 pub mod crawlers;
 pub mod echo;
 pub mod http;
+pub mod memory;
 pub mod multiplex;
 
 use shared::crawl::Fetched;

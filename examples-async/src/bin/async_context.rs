@@ -57,11 +57,10 @@ impl Connection {
     }
 
     /// The async cleanup (say goodbye, flush): consumes the connection.
-    async fn close(mut self) -> Result<()> {
+    async fn close(mut self) {
         tokio::time::sleep(Duration::from_millis(20)).await;
         self.open = false;
         event_as!(self.name, "close");
-        Ok(())
     }
 }
 
@@ -87,7 +86,7 @@ async fn with_connection<T>(
 ) -> Result<T> {
     let mut conn = Connection::open(name).await?;
     let result = body(&mut conn).await; // no `?` yet: close first
-    conn.close().await?;
+    conn.close().await;
     result
 }
 
@@ -105,7 +104,7 @@ async fn main() -> Result<()> {
     event!("explicit: open, query, then clean up");
     let mut conn = Connection::open("conn-explicit").await?;
     let result = conn.query(fail).await; // no `?` yet: close first
-    conn.close().await?;
+    conn.close().await;
     said("explicit", result);
 
     event!("helper: open, query, then clean up");

@@ -54,10 +54,7 @@ async fn ticker<F: Future>(sleep: impl Fn() -> F, reply: Sender<()>) {
 /// The stand-in for `requests.get(url)`: blocks the calling thread until the
 /// reply comes or `timeout` passes.
 fn blocking_call(reply: Receiver<()>, timeout: Duration) -> &'static str {
-    match reply.recv_timeout(timeout) {
-        Ok(()) => "answered",
-        Err(_) => "timed out",
-    }
+    if reply.recv_timeout(timeout).is_ok() { "answered" } else { "timed out" }
 }
 
 type Answer = Result<&'static str>; // "answered" or "timed out"

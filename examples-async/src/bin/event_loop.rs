@@ -47,8 +47,7 @@ struct Task(Mutex<Option<BoxFuture>>, Sender<Arc<Task>>, AtomicUsize);
 impl Wake for Task {
     /// 至尊循环寻众生: a woken task puts itself back on the run queue.
     fn wake(self: Arc<Self>) {
-        let queue = self.1.clone();
-        let _ = queue.send(self); // cannot fail while the loop holds the Receiver
+        let _ = self.1.clone().send(self); // cannot fail while the loop holds the Receiver
     }
 }
 
@@ -130,11 +129,9 @@ fn main() -> Result<()> {
     // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     sw.report("event_loop gather");
     let polls: Vec<usize> = tasks.iter().map(|t| t.2.load(SeqCst)).collect();
-    let all: usize = polls.iter().sum();
-    println!("polls per task: {polls:?}, {all} in all");
+    println!("polls per task: {polls:?}, {} in all", polls.iter().sum::<usize>());
     // Once to start, at most once more when its timer woke it: never a poll for nothing.
-    let woken_only = polls.iter().all(|&n| n <= 2);
-    ensure!(woken_only, "a task was polled without being woken");
+    ensure!(polls.iter().all(|&n| n <= 2), "a task was polled without being woken");
     println!("check: all 3 tasks ran to completion, each polled only when woken");
     Ok(())
 }

@@ -9,7 +9,7 @@
 //! sleep (what `gather` does with coroutines), and `--form join`, one task
 //! joining N sleep futures. Where the bytes go: at tokio's two forms below.
 //!
-//! Printed: peak resident memory (`getrusage`, via `shared::measure`) minus the
+//! Printed: peak resident memory (`getrusage`, examples-async/src/memory.rs) minus the
 //! peak before the tasks, over N. async-std is discontinued (its maintainers,
 //! 2025, in favour of smol); it is measured because published figures include it.
 //!
@@ -19,16 +19,16 @@
 //!
 //! You should see the task count, a cost line a little over the sleep (not N
 //! times it), the `check:` line, then peak RSS and bytes per task. Peak RSS
-//! is reported on Unix only (zero elsewhere).
+//! is measured on Unix only (elsewhere: `peak RSS: not measured on this system`).
 
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
+use examples_async::memory::PeakRss;
 use futures::FutureExt;
 use futures::future::join_all;
 use shared::event;
-use shared::measure::{SUPPORTED, rusage_self};
 use shared::timing::Stopwatch;
 use shared::workload::secs_arg;
 
@@ -55,7 +55,7 @@ fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
     let (n, d, spawn) = (args.tasks, args.sleep, args.form == "spawn");
-    let before = rusage_self().max_rss_bytes; // peak resident memory so far (getrusage)
+    let before = PeakRss::now(); // peak resident memory so far (getrusage; examples-async/src/memory.rs)
     event!("{n} tasks on {}, form {}, each sleeping {d:?}", args.runtime, args.form);
     let sw = Stopwatch::start();
     match args.runtime.as_str() {
@@ -69,8 +69,7 @@ fn main() -> Result<()> {
                 // false sharing, glibc's aligned allocation wastes ~190 B beside
                 // it (a bare 256-byte alloc at align 128 costs 447 B); plus the
                 // 8-byte JoinHandle.
-                let handles: Vec<_> = sleeps.map(tokio::spawn).collect();
-                for h in handles {
+                for h in sleeps.map(tokio::spawn).collect::<Vec<_>>() {
                     h.await?; // Err only if the task panicked
                 }
             } else {
@@ -87,8 +86,7 @@ fn main() -> Result<()> {
                 // A Timer's output is an Instant: map it to (), so join_all keeps no outputs.
                 let sleeps = (0..n).map(|_| smol::Timer::after(d).map(drop));
                 if spawn {
-                    let tasks: Vec<_> = sleeps.map(|s| ex.spawn(s)).collect();
-                    for t in tasks {
+                    for t in sleeps.map(|s| ex.spawn(s)).collect::<Vec<_>>() {
                         t.await;
                     }
                 } else {
@@ -99,8 +97,7 @@ fn main() -> Result<()> {
         _ => async_std::task::block_on(async {
             let sleeps = (0..n).map(|_| async_std::task::sleep(d));
             if spawn {
-                let handles: Vec<_> = sleeps.map(async_std::task::spawn).collect();
-                for h in handles {
+                for h in sleeps.map(async_std::task::spawn).collect::<Vec<_>>() {
                     h.await;
                 }
             } else {
@@ -111,15 +108,6 @@ fn main() -> Result<()> {
     // prints `label, cost = X seconds` (Stopwatch, shared/src/timing.rs)
     sw.report(&format!("{n} sleeping tasks"));
     println!("check: all {n} tasks finished"); // each handle, or the join, awaited
-    if !SUPPORTED {
-        println!("peak RSS: not measured on this system");
-        return Ok(());
-    }
-    let peak = rusage_self().max_rss_bytes;
-    let per_task = peak.saturating_sub(before) as f64 / f64::from(n);
-    let (mb, before_mb) = (peak as f64 / 1e6, before as f64 / 1e6);
-    println!(
-        "peak RSS = {mb:.1} MB (before the tasks: {before_mb:.1} MB), {per_task:.0} bytes per task"
-    );
+    before.report_per_task(n); // the growth of the peak, over n
     Ok(())
 }
