@@ -4,8 +4,10 @@ Python twin of examples-async/src/bin/event_loop.rs. Coroutines are driven by
 hand with coro.send(None): `await sleep(d)` yields its deadline up to the loop,
 which parks the coroutine in a heap of timers; a deque of ready coroutines is
 the run queue. A coroutine is sent to only when it is ready (started, or its
-deadline passed), never polled for nothing. asyncio does the same with
-selectors (epoll/kqueue) for sockets and a heap for timers.
+deadline passed), never polled for nothing; sleep() parks again if sent to
+early, as a Rust future returns Pending, so a wake for nothing would show in
+the count. asyncio does the same with selectors (epoll/kqueue) for sockets
+and a heap for timers.
 
 Run it:
     python3 examples-async/python/event_loop.py --unit 0.5
