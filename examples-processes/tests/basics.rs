@@ -55,9 +55,11 @@ fn daemon_killed(out: &RunOutput) {
 #[test]
 fn daemon_proc_kill_join_detach() {
     let exe = env!("CARGO_BIN_EXE_daemon_proc");
-    // kill: a worker that would run an hour, so only the guard can end it
-    // within the test's limit (no race between the two sleeps).
-    let args = ["--worker-secs", "3600", "--main-secs", "0.3"];
+    // kill: a worker that would run 20 s against main's 0.3 s (no race
+    // between the two sleeps). Only the guard ends it early; without it the
+    // run lasts until the worker ends (its stdout stays open), and its 10
+    // steps and `worker finished` fail the test instead of hanging it.
+    let args = ["--worker-secs", "20", "--main-secs", "0.3"];
     let out = bin(exe, &args, 8);
     daemon_killed(&out);
     let killed = &out.events()[pos(&out, "main", "drop: killed worker ")].2;
