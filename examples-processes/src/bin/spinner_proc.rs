@@ -53,15 +53,13 @@ struct Args {
 fn spin(msg: &str, tick: Duration) {
     event_as!("spinner", "running in pid {}", std::process::id());
     let done = stop_signal(); // a message once the parent closes our stdin (src/child.rs)
-    let mut frames = 0;
-    for ch in ['\\', '|', '/', '-'].iter().cycle() {
-        frames += 1;
+    for (frames, ch) in (1..).zip(['\\', '|', '/', '-'].iter().cycle()) {
         event_as!("spinner", "{ch} {msg}");
         if done.recv_timeout(tick) != Err(RecvTimeoutError::Timeout) {
-            break; // done.wait(tick) returned True
+            event_as!("spinner", "spinner stopped after {frames} frames");
+            return; // done.wait(tick) returned True
         }
     }
-    event_as!("spinner", "spinner stopped after {frames} frames");
 }
 
 /// Fluent Python's slow function: pretend to wait for I/O, then answer.
