@@ -1,6 +1,5 @@
-//! The blog crawl on a pool of worker processes: processes can crawl too,
-//! but each worker waits for one page at a time, and there are only about as
-//! many workers as CPUs.
+//! The blog crawl on a pool of worker processes: they crawl too, but each
+//! waits for one page at a time, and there are only about as many as CPUs.
 //!
 //! Note 003 on the first of its three kinds of concurrency, word for word:
 //!
@@ -24,12 +23,12 @@
 //! cargo run --release -p examples-processes --bin crawler_proc -- --site http://127.0.0.1:8000
 //! ```
 //!
-//! (Without `--site` it starts the site in this process: `--pages`, default
-//! 50, `--latency-ms`, default 100.) You should see the workers' PIDs, `page
-//! N: K posts` from `worker (pid P)` for every page (the order varies),
-//! `multi process, cost = ~2.5 seconds` on 2 workers (50 waits of 100 ms, 2 at
-//! a time), the account `50 pages: 50 ok, 0 retried, 0 failed` and `answer:
-//! 727 post links on 50 pages`.
+//! (Without `--site` it starts the site in this process: `--pages`, default 50,
+//! `--latency-ms`, default 100.) You should see the workers' PIDs, `page N: K
+//! posts` from `worker (pid P)` for every page (the order varies), `multi
+//! process, cost = ~2.5 seconds` on 2 workers (50 waits of 100 ms, 2 at a
+//! time), the account `50 pages: 50 ok, 0 retried, 0 failed` and `answer: 727
+//! post links on 50 pages`.
 
 use anyhow::Result;
 use clap::Parser;
