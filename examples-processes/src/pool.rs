@@ -290,6 +290,18 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
         Ok(id)
     }
 
+    /// Queues every job of `jobs`, in order, as [`Pool::submit`] does one:
+    /// `(executor.submit(f, job) for job in jobs)`.
+    ///
+    /// # Errors
+    /// If a payload cannot be serialised.
+    pub fn submit_all(&mut self, jobs: impl IntoIterator<Item = J>) -> Result<()> {
+        for job in jobs {
+            self.submit(&job)?;
+        }
+        Ok(())
+    }
+
     /// Kills the worker in `slot` (`Child::kill`: SIGKILL on Unix,
     /// `TerminateProcess` on Windows). The pool is not told: it notices the
     /// death like any other, at the end of the worker's pipe.
@@ -366,9 +378,7 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
     /// If a job cannot be sent or failed (see [`Pool::as_completed`]).
     pub fn map(&mut self, jobs: impl IntoIterator<Item = J>) -> Result<Vec<R>> {
         let first = self.submitted;
-        for job in jobs {
-            self.submit(&job)?;
-        }
+        self.submit_all(jobs)?;
         let mut results: Vec<Option<R>> = (first..self.submitted).map(|_| None).collect();
         for done in self.as_completed() {
             let (job, result) = done?;

@@ -83,9 +83,7 @@ fn main() -> Result<()> {
         let mut executor = Pool::<(usize, u64), (String, u32)>::start(workers, 1)?;
         event!("started {workers} worker processes, pids {:?}", executor.pids());
         // to_do = (executor.submit(sha, SIZE) for i in range(JOBS))
-        for seed in 0..jobs {
-            executor.submit(&(size, seed))?;
-        }
+        executor.submit_all((0..jobs).map(|seed| (size, seed)))?;
         // for future in futures.as_completed(to_do): print(future.result())
         for done in executor.as_completed() {
             let (job, (digest, pid)) = done?; // pid: the worker's own, sent with its digest
