@@ -136,7 +136,27 @@ pub fn run_measured(
     };
     let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
     let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
-    let waited = wait(&mut child, start, timeout, sample_memory)?;
+    let pid = child.id();
+    let mut waited = wait(&mut child, start, timeout, sample_memory)?;
+    // A grandchild that outlives the child (a daemon whose guard broke) would
+    // hold the pipes open: after a short grace (within the time limit), its
+    // group is killed and the run counts as timed out, never hanging.
+    let grace =
+        Instant::now() + Duration::from_secs(2).min(timeout.saturating_sub(start.elapsed()));
+    while !(out.is_finished() && err.is_finished()) && Instant::now() < grace {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if !(out.is_finished() && err.is_finished()) {
+        waited.timed_out = true;
+        #[cfg(unix)]
+        // Safety: kill(2) on the group `process_group(0)` made for the child;
+        // its members still hold the pipes, so the group id is still theirs.
+        unsafe {
+            libc::kill(-(pid as libc::pid_t), libc::SIGKILL)
+        };
+        #[cfg(not(unix))]
+        let _ = pid;
+    }
     let output = RunOutput {
         code: waited.code,
         timed_out: waited.timed_out,
@@ -478,6 +498,17 @@ pub mod checks {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grandchild_holding_the_pipes_is_killed_after_a_grace() {
+        // The child exits at once; its grandchild keeps stdout open for 30 s.
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "sleep 30 & echo started"]);
+        let t = Instant::now();
+        let out = run_with_timeout(cmd, Duration::from_secs(60)).unwrap();
+        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+        assert!(out.timed_out && out.stdout == "started\n", "{out:?}");
+    }
 
     #[cfg(target_os = "linux")]
     #[test]
