@@ -28,9 +28,5 @@ use shared::site::parse_posts;
 /// The post links on a fetched page (`shared::site::parse_posts`), or `None`
 /// if the page failed after its retries.
 pub fn count_posts(fetched: &Fetched) -> Option<usize> {
-    fetched
-        .body
-        .as_ref()
-        .ok()
-        .map(|html| parse_posts(html).len())
+    fetched.body.as_ref().ok().map(|html| parse_posts(html).len())
 }
