@@ -34,11 +34,8 @@
 //! `shared::init()` appends its own spans to the same file on the same clock.
 //! The Python twins get the same from `shared/python/blog_spider.py`.
 //!
-//! The older interface, [`SpanFile`] (`--spans FILE`) with [`span_as`], still
-//! works while the bins move to `init`.
-
 use std::fmt::Display;
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -241,77 +238,6 @@ pub fn span(what: impl Display) -> SpanGuard {
     SpanGuard { open: Some((thread_name(), what.to_string(), Instant::now())) }
 }
 
-/// Opens a span on the row `name` (an async task, a process role), ending
-/// when the guard drops; the guard is `Send`, so it may be held across an
-/// `.await`.
-pub fn span_as(name: &str, what: impl Display) -> SpanGuard {
-    if !enabled() {
-        return SpanGuard { open: None };
-    }
-    SpanGuard { open: Some((name.to_string(), what.to_string(), Instant::now())) }
-}
-
-/// Lets a child process started from `cmd` record into this process's spans
-/// file (its spans are appended when it calls [`SpanFile::finish`]). Does
-/// nothing while not recording. Share the clock too
-/// ([`crate::timing::share_epoch`]), or the child's times start from its own
-/// start.
-pub fn share(cmd: &mut std::process::Command) -> &mut std::process::Command {
-    // unwrap: poisoned only if a panic happened while the path was set.
-    if let Some(path) = PATH.lock().unwrap().as_ref() {
-        cmd.env(SPANS_ENV, path);
-    }
-    cmd
-}
-
-/// The spans file of this run: where [`SpanFile::finish`] writes the spans.
-#[must_use = "call `finish()` to write the spans"]
-pub struct SpanFile {
-    path: Option<PathBuf>,
-}
-
-impl SpanFile {
-    /// Starts recording if `path` is given (the `--spans FILE` flag): the file
-    /// is created (or emptied) now, so a bad path fails before the work
-    /// starts. With no path, a child process whose parent [`share`]d its file
-    /// records and will append to that file; otherwise nothing is recorded.
-    ///
-    /// # Errors
-    /// The file cannot be created (a missing directory, no permission).
-    pub fn create(path: Option<&Path>) -> Result<SpanFile> {
-        epoch(); // the clock spans count from
-        let path = match path {
-            Some(p) => {
-                File::create(p)
-                    .with_context(|| format!("cannot create the spans file {}", p.display()))?;
-                Some(p.to_path_buf())
-            }
-            None => std::env::var_os(SPANS_ENV).map(PathBuf::from),
-        };
-        if let Some(p) = &path {
-            // unwrap: see `share`.
-            *PATH.lock().unwrap() = Some(p.clone());
-            RECORDING.store(true, Ordering::Relaxed);
-        }
-        Ok(SpanFile { path })
-    }
-
-    /// Stops recording and appends every span recorded so far to the file,
-    /// one JSON line each, in one write (so the lines of processes that share
-    /// the file never interleave). Does nothing when not recording.
-    ///
-    /// # Errors
-    /// The file cannot be opened or written.
-    pub fn finish(self) -> Result<()> {
-        let Some(path) = self.path else {
-            return Ok(());
-        };
-        RECORDING.store(false, Ordering::Relaxed);
-        PATH.lock().unwrap().take();
-        write_out(&path)
-    }
-}
-
 /// Reads a spans file: one [`Span`] per non-empty line.
 ///
 /// # Errors
@@ -333,36 +259,17 @@ pub fn read(path: &Path) -> Result<Vec<Span>> {
 mod tests {
     use super::*;
 
+    // Recording itself is process-wide: it is tested in tests/spans.rs, one
+    // process of its own.
     #[test]
-    fn records_and_writes() {
-        let dir = std::env::temp_dir().join(format!("spans-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("spans.jsonl");
-        drop(span("before recording")); // not recorded
-        let file = SpanFile::create(Some(&path)).unwrap();
-        assert!(enabled());
-        {
-            let _a = span_as("task-1", "page 1");
-            std::thread::Builder::new()
-                .name("craw-2".into())
-                .spawn(|| drop(span("page 2")))
-                .unwrap()
-                .join()
-                .unwrap();
-        }
-        file.finish().unwrap();
-        assert!(!enabled());
-        let mut spans = read(&path).unwrap();
-        spans.sort_by(|a, b| a.name.cmp(&b.name));
-        assert_eq!(spans.len(), 2, "{spans:?}");
-        assert_eq!((spans[0].name.as_str(), spans[0].what.as_str()), ("craw-2", "page 2"));
-        assert_eq!((spans[1].name.as_str(), spans[1].what.as_str()), ("task-1", "page 1"));
-        assert!(spans.iter().all(|s| 0.0 <= s.start && s.start <= s.end));
-        // task-1's span encloses craw-2's
-        assert!(spans[1].start <= spans[0].start && spans[0].end <= spans[1].end);
+    fn reading_names_the_bad_line() {
+        let path = std::env::temp_dir().join(format!("spans-read-{}.jsonl", std::process::id()));
+        std::fs::write(&path, "{\"name\":\"a\",\"what\":\"b\",\"start\":0.5,\"end\":1.0}\n\n")
+            .unwrap();
+        assert_eq!(read(&path).unwrap()[0].end, 1.0);
         std::fs::write(&path, "{\"name\":\"x\"}\n").unwrap();
         assert!(read(&path).unwrap_err().to_string().contains("line 1"));
-        assert!(SpanFile::create(Some(&dir.join("no/such/dir/s.jsonl"))).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(read(&path).unwrap_err().to_string().contains("cannot read the spans file"));
     }
 }

@@ -34,9 +34,11 @@ static EPOCH: OnceLock<Instant> = OnceLock::new();
 pub const EPOCH_ENV: &str = "CONCURRENCY_PAIRS_EPOCH_NS";
 
 /// The instant the program's clock started: the first call to `epoch`
-/// (every event function calls it), so a bin calls it, or logs, first thing
-/// in `main`. A child process started with [`share_epoch`] starts from its
-/// parent's epoch instead, so the event lines of both line up.
+/// (every event function calls it; [`crate::init`] calls it first thing in
+/// `main`). A child process whose environment has [`EPOCH_ENV`] (which
+/// `init` exports) starts from its parent's epoch instead, so the event
+/// lines of both line up (good to about a millisecond: the wall clock
+/// crosses the process boundary).
 /// Python twin: `START = time.perf_counter()` at import.
 pub fn epoch() -> Instant {
     *EPOCH.get_or_init(|| {
@@ -49,17 +51,6 @@ pub fn epoch() -> Instant {
             });
         inherited.unwrap_or(now)
     })
-}
-
-/// Lets a child process started from `cmd` share this process's clock: its
-/// event lines then count from the parent's start, so a parent's and its
-/// children's lines can be read (and sorted) as one timeline. Uses the wall
-/// clock to cross the process boundary (good to about a millisecond).
-pub fn share_epoch(cmd: &mut std::process::Command) -> &mut std::process::Command {
-    if let Some(t0) = epoch_ns() {
-        cmd.env(EPOCH_ENV, t0);
-    }
-    cmd
 }
 
 /// The value of [`EPOCH_ENV`] for a child: this process's [`epoch`] as

@@ -82,7 +82,10 @@ fn main() -> anyhow::Result<()> {
         args.latency_ms
     );
     match args.duration {
-        Some(secs) => std::thread::sleep(shared::workload::seconds(secs)?),
+        Some(secs) => std::thread::sleep(
+            Duration::try_from_secs_f64(secs)
+                .map_err(|_| anyhow::anyhow!("{secs} is not a valid number of seconds"))?,
+        ),
         None => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?
