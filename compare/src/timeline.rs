@@ -154,7 +154,8 @@ fn draw_panel(
         .caption(caption, ("sans-serif", 15))
         .x_label_area_size(32)
         .y_label_area_size(110)
-        .build_cartesian_2d(0f64..end, (0..n.saturating_sub(1)).into_segmented())?;
+        // a segmented 0..k has k + 1 rows; 0..0 would be empty, so one row gets a blank above it
+        .build_cartesian_2d(0f64..end, (0..n.max(2) - 1).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()

@@ -34,7 +34,7 @@ BACKOFF = 0.05  # seconds after the first failed attempt, doubled after each fur
 DEFAULT_SITE = "http://127.0.0.1:8000"
 START_SITE_HINT = "start one with `cargo run -p shared --bin blog-site`"
 PRIMES = [112272535095293] * 100  # the course's CPU job
-SPAN_MIN_PRIME = 1_000_000  # smaller is_prime checks are no span
+SPAN_MIN_PRIME = 1_000_000_000_000  # smaller is_prime checks are no span (shared::workload::SPAN_MIN_PRIME)
 MASK = (1 << 64) - 1
 
 

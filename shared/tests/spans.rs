@@ -47,7 +47,7 @@ fn child_role() {
             let _run = shared::init().unwrap();
             println!("CHILD PID {}", std::process::id());
             shared::event!("child says hi");
-            assert!(is_prime(1_000_003));
+            assert!(!is_prime(1_000_000_000_001)); // 73 x 137 x 99990001: a quick check, but above SPAN_MIN_PRIME
         }
         Ok("bad-path") => match shared::init() {
             Ok(_) => println!("INIT OK"),
@@ -79,7 +79,7 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     shared::event!("hello");
     timed("one job", || std::thread::sleep(Duration::from_millis(5)));
     Stopwatch::start().report("stopwatch job");
-    assert!(is_prime(1_000_003) && is_prime(7));
+    assert!(!is_prime(1_000_000_000_001) && is_prime(7));
     sha_job(1024, 3);
     let site =
         Site::start(SiteConfig { pages: 3, latency: Duration::ZERO, ..SiteConfig::default() })
@@ -129,7 +129,7 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     let job = find(&spans, &main, "one job");
     assert!(job.end - job.start >= 0.004, "{job:?}");
     find(&spans, &main, "stopwatch job");
-    find(&spans, &main, "is_prime 1000003");
+    find(&spans, &main, "is_prime 1000000000001");
     assert!(!spans.iter().any(|s| s.what == "is_prime 7"), "small checks are not spans");
     find(&spans, &main, "sha seed 3");
     find(&spans, "craw-1", "page 1");
@@ -141,7 +141,7 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     let child_mark = find(&spans, &child_row, "child says hi");
     let page2 = find(&spans, "task-2", "page 2");
     assert!(child_mark.start >= page2.end, "{child_mark:?} {page2:?}");
-    find(&spans, &child_row, "is_prime 1000003");
+    find(&spans, &child_row, "is_prime 1000000000001");
     // appended, not overwritten: the child's lines come first
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.lines().next().unwrap().contains("child says hi"), "{text}");
