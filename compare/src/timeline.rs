@@ -239,4 +239,16 @@ mod tests {
         assert!((1..=5).all(|i| svg.contains(&format!(">\ngil-{i}\n<"))), "{svg}");
         std::fs::remove_dir_all(dir).unwrap();
     }
+
+    #[test]
+    fn a_one_row_panel_draws_its_bar() {
+        // A segmented 0..0 y range drew nothing (gil.py's timeline: one row, `main`).
+        let dir = std::env::temp_dir().join(format!("compare-one-row-{}", std::process::id()));
+        let out = dir.join("t.svg");
+        draw(&[Panel::new("one.jsonl".into(), vec![span("main", 0.0, 1.0)])], &out, "t").unwrap();
+        let svg = std::fs::read_to_string(&out).unwrap().to_lowercase();
+        let RGBColor(r, g, b) = COLOURS[0];
+        assert!(svg.contains(&format!("fill=\"#{r:02x}{g:02x}{b:02x}\"")), "no bar: {svg}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
