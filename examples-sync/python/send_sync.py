@@ -60,10 +60,12 @@ p.add_argument("--increments", type=count(0, 10_000_000), default=100_000, help=
 a = p.parse_args()
 n, expected = a.threads, a.threads * a.increments
 log("Python has no Send or Sync: any object may go to any thread, nothing is checked")
+before = sys.getrefcount(data)
 on_threads("reader", reader)
-if sums != [6] * n:
-    fail(f"check failed: sums {sums}")
-log(f"check: list read by {n} threads, every sum 6, refcount back to {sys.getrefcount(data)}")
+after = sys.getrefcount(data)
+if sums != [6] * n or after != before:
+    fail(f"check failed: sums {sums}, refcount {before} before, {after} after")
+log(f"check: list read by {n} threads, every sum 6, refcount back to {after}")
 on_threads("racy", racy)
 log(f"no lock (does not compile in Rust): count should be {expected}, got {counter} (lost {expected - counter})")
 log("in Rust the unsynchronised versions do not compile: src/send_sync.rs, `cargo test -p examples-sync --doc`")
