@@ -111,7 +111,7 @@ pub struct Measurement {
 }
 
 impl Measurement {
-    /// One JSON object, the form the comparison harness reads (`--json`).
+    /// One JSON object.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

@@ -95,7 +95,7 @@ pub(crate) fn claim_root() {
 }
 
 /// True while spans are being recorded ([`SPANS_ENV`] was set at
-/// [`crate::init`], or a `--spans FILE` was given): one relaxed atomic load.
+/// [`crate::init`], or [`start`] was called): one relaxed atomic load.
 pub fn enabled() -> bool {
     RECORDING.load(Ordering::Relaxed)
 }
