@@ -40,6 +40,7 @@ def transfer(frm, to, amount):  # holds the lock across both steps: nobody sees 
 
 def other():
     got = lock.acquire(blocking=False)
+    stole.append(got)  # checked by main at the end
     log(f"acquire(blocking=False) while main holds it: {'got it' if got else 'refused'}")
     tried.set()
     transfer(1, 0, 10)  # waits until main lets go
@@ -54,7 +55,7 @@ log(f"Lock: acquired, then acquire(blocking=False) from the same thread: {again}
 transfer(0, 1, 30)
 lock.acquire()
 log("main: holding the lock")
-tried = threading.Event()
+tried, stole = threading.Event(), []
 t = threading.Thread(target=other, name="other")
 t.start()
 tried.wait()  # `other` has tried; give it time to block in acquire()
@@ -62,6 +63,6 @@ time.sleep(0.1)
 log("main: releasing the lock")
 lock.release()
 t.join()
-if again or accounts != [80, 20]:  # 100 - 30 + 10 and 0 + 30 - 10
-    fail(f"check failed: the Lock let its owner in again ({again}), or not 80 and 20 ({accounts})")
+if again or stole != [False] or accounts != [80, 20]:  # 100 - 30 + 10 and 0 + 30 - 10
+    fail(f"check failed: the Lock let its owner in again ({again}), `other` got the RLock ({stole}), or not 80 and 20 ({accounts})")
 log(f"final balances: account 0 = {accounts[0]}, account 1 = {accounts[1]} (checked: total 100 conserved)")
