@@ -58,5 +58,7 @@ if __name__ == "__main__":
     p.add_argument("--slow-secs", type=blog_spider.seconds(), default=3.0)
     args = p.parse_args()
     result, frames = supervisor(args.tick, args.slow_secs)
+    if frames == 0 and args.slow_secs >= args.tick:
+        blog_spider.fail("the spinner never drew a frame")
     print(f"check: the spinner drew {frames} frames while main worked")
     print(f"Answer: {result}")
