@@ -504,9 +504,9 @@ mod tests {
         // The child exits at once; its grandchild keeps stdout open for 30 s.
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "sleep 30 & echo started"]);
-        let t = Instant::now();
         let out = run_with_timeout(cmd, Duration::from_secs(60)).unwrap();
-        assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+        // Without the grace the run would wait for the sleep to end (30 s, well
+        // inside the 60 s limit) and not count as timed out.
         assert!(out.timed_out && out.stdout == "started\n", "{out:?}");
     }
 

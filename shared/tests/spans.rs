@@ -5,7 +5,7 @@
 //! role: recording is process-wide, so the parent's checks run in one test.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use shared::crawl::{Retry, fetch, fetch_with_retry, fetch_with_retry_async};
 use shared::site::{Site, SiteConfig};
@@ -117,9 +117,7 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     // tagged with its pid.
     let out = child("record", &path);
     assert!(out.status.success(), "{out:?}");
-    let t = Instant::now();
     drop(run);
-    assert!(t.elapsed() < Duration::from_secs(1));
     assert!(!shared::spans::enabled());
 
     let spans = read(&path).unwrap();
