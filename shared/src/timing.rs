@@ -7,7 +7,7 @@
 //!   ([`cost_line`], [`timed`], [`Stopwatch::report`]);
 //! - an event line: `[  0.503s sing] message`, the seconds elapsed since the
 //!   program's clock started ([`epoch`]) and the name of the thread or task
-//!   that speaks ([`event`], [`event_as`], and the [`event!`](crate::event) and
+//!   that speaks ([`event`], [`event_here`], and the [`event!`](crate::event) and
 //!   [`event_as!`](crate::event_as) macros).
 //!
 //! The Python twins print the same shapes with `blog_spider.log(msg)` and
@@ -76,7 +76,7 @@ pub fn event_line(who: &str, msg: impl Display) -> String {
 /// Writing locks stdout for the whole line, so lines from several threads
 /// never tear, and Rust's stdout is line-buffered, so each line is visible at
 /// once even through a pipe. While spans are recorded, the line is also
-/// recorded as a mark on `who`'s row ([`crate::spans::mark`]).
+/// recorded as a mark on `who`'s row ([`crate::spans::mark_at`]).
 pub fn event(who: &str, msg: impl Display) {
     let at = elapsed();
     let line = format!("[{:7.3}s {who}] {msg}", at.as_secs_f64());
