@@ -519,7 +519,6 @@ mod tests {
         let (out, usage) = run_measured(&mut cmd, Duration::from_secs(10), true).unwrap();
         assert!(out.success(), "{out:?}");
         assert_eq!(out.stdout, "done\n");
-        assert!(out.wall_secs >= 0.3, "{out:?}");
         assert!(usage.processes >= 3, "{usage:?}");
         assert!(usage.peak_rss_bytes > 0, "{usage:?}");
 
