@@ -125,7 +125,7 @@ fn shared_records_spans_by_itself_once_init_found_the_variable() {
     let hello = find(&spans, &main, "hello");
     assert_eq!(hello.start, hello.end, "an event is a mark");
     let job = find(&spans, &main, "one job");
-    assert!(job.end - job.start >= 0.004, "{job:?}");
+    assert!(job.start < job.end, "a timed job is a span, not a mark: {job:?}");
     find(&spans, &main, "stopwatch job");
     find(&spans, &main, "is_prime 1000000000001");
     assert!(!spans.iter().any(|s| s.what == "is_prime 7"), "small checks are not spans");
