@@ -25,7 +25,7 @@
 //! cost = ~5 seconds` and the account (`50 pages: 50 ok, 0 retried, 0 failed`,
 //! then a line per retried or failed URL); then the same lines from tasks
 //! `craw-1`..`craw-50` in an order that changes from run to run, `async, cost =
-//! ~0.1 seconds`, its account, the pages per second, `check: ...` and `answer:
+//! ~0.1 seconds`, the pages per second, its account, `check: ...` and `answer:
 //! 727 post links on 50 pages`. Exit 1 if a page still failed after its retries.
 
 use std::sync::Arc;
