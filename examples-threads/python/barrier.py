@@ -30,6 +30,7 @@ p.add_argument("--parties", type=blog_spider.count(2, 100), default=2)
 args = p.parse_args()
 
 b = threading.Barrier(args.parties, timeout=args.timeout)
+here, early = [], []  # the parties that have arrived; those let through before all had
 
 
 def party(came, arrived):
@@ -38,6 +39,7 @@ def party(came, arrived):
         came.wait()  # an Event, not a race of sleeps, fixes the order of arrival
         time.sleep(args.client_delay)
     blog_spider.log(name := threading.current_thread().name)  # print("server")
+    here.append(name)
     arrived.set()
     started = time.perf_counter()
     try:
@@ -46,6 +48,8 @@ def party(came, arrived):
         if time.perf_counter() - started >= args.timeout * 0.99:
             return blog_spider.log(f"BrokenBarrierError: my wait timed out after {args.timeout:g} s and broke the barrier")
         return blog_spider.log("BrokenBarrierError: the barrier is broken (a wait timed out)")
+    if len(here) != args.parties:  # let through: every party must have arrived by now
+        early.append(name)
     blog_spider.log(f"__{name}")  # print("__server")
 
 
@@ -60,4 +64,6 @@ if __name__ == "__main__":
         t.join()
     if b.broken:  # then every party got BrokenBarrierError: the first that waited too long, and the rest
         blog_spider.fail(f"the barrier broke: {args.parties} of {args.parties} parties got BrokenBarrierError")
+    if early:
+        blog_spider.fail(f"{early} passed the barrier before all {args.parties} parties arrived")
     print(f"check: all {args.parties} parties arrived before any went past the barrier")
