@@ -407,10 +407,12 @@ pub mod checks {
             .unwrap_or_else(|| panic!("no line starting {prefix:?}\n{}", out.dump()))
     }
 
-    /// `<label>, cost = 1.234 seconds` is printed: the one timing line shape.
+    /// `<label>, cost = 1.234 seconds` is printed: the one timing line shape
+    /// ([`crate::timing::parse_cost_line`]).
     pub fn has_cost(out: &RunOutput, label: &str) {
-        let l = line(out, &format!("{label}, cost = "));
-        assert!(l.ends_with(" seconds"), "{}", out.dump());
+        let printed =
+            out.stdout.lines().filter_map(crate::timing::parse_cost_line).any(|(l, _)| l == label);
+        assert!(printed, "no cost line {label:?}\n{}", out.dump());
     }
 
     /// A path in the temp directory for a run's spans file (set it on the
