@@ -69,8 +69,10 @@ fn main() -> Result<()> {
     task::block_on(async {
         section("futures::join!", with_join(unit)).await;
         // create_task: a JoinHandle each; a panic in a task resumes where it is awaited.
-        let handles = (1..=3).map(|k| task::spawn(work(k, unit)));
-        section("task::spawn", join_all(handles)).await;
+        // Spawned inside the async block, so only once `section` has printed its
+        // line: a spawned task starts running on the pool at once.
+        let spawned = async { join_all((1..=3).map(|k| task::spawn(work(k, unit)))).await };
+        section("task::spawn", spawned).await;
         section("join_all", join_all((1..=3).map(|k| work(k, unit)))).await;
     });
     Ok(())
