@@ -7,10 +7,14 @@
 //! on in their `[dev-dependencies]` (and `compare` in its dependencies), so
 //! no example bin links it.
 //!
+//! [`interrupt_when`] presses Ctrl-C on a run mid-way, as a terminal does
+//! (SIGINT to its whole process group), for the tests of stopping well.
+//!
 //! Portability: on Unix the child gets a process group of its own and a
 //! timeout kills the whole group; elsewhere (Windows) only the child itself is
 //! killed (`Child::kill`), so a grandchild may outlive it, and CPU time and
-//! memory read 0.
+//! memory read 0. `interrupt_when` exists only on Unix: Windows has no process
+//! groups or SIGINT (a console's Ctrl-C goes to every process attached to it).
 
 use std::io::Read;
 use std::path::Path;
@@ -497,6 +501,213 @@ pub mod checks {
     }
 }
 
+/// What [`interrupt_when`] saw: a run stopped by a Ctrl-C to its process group.
+#[cfg(unix)]
+#[derive(Debug)]
+pub struct Interrupted {
+    /// Everything the child printed on stdout, the `ready` line included.
+    pub stdout: String,
+    /// Everything it printed on stderr.
+    pub stderr: String,
+    /// How the child ended (after `timeout` without exiting: SIGKILL).
+    pub status: std::process::ExitStatus,
+    /// From the SIGINT to the child's exit (or to the SIGKILL of a timeout).
+    pub stopped_after: Duration,
+    /// Some process of the child's group was still alive 0.3 s after the
+    /// child exited (it is SIGKILLed then, so no test leaves it behind).
+    pub group_left: bool,
+    /// The child had not exited `timeout` after the SIGINT and was killed.
+    pub timed_out: bool,
+}
+
+#[cfg(unix)]
+impl Interrupted {
+    /// Exit code 130 (the shell's 128 + SIGINT) or killed by SIGINT itself.
+    pub fn stopped_by_sigint(&self) -> bool {
+        use std::os::unix::process::ExitStatusExt;
+        !self.timed_out
+            && (self.status.code() == Some(130) || self.status.signal() == Some(libc::SIGINT))
+    }
+
+    /// Panics (with [`Interrupted::dump`]) unless the run stopped well: exit
+    /// 130 or killed by SIGINT, no "Traceback" or "panicked" on stderr, no
+    /// process of its group left behind.
+    pub fn assert_stopped_well(&self) {
+        assert!(self.stopped_by_sigint(), "not stopped by the Ctrl-C\n{}", self.dump());
+        for bad in ["Traceback", "panicked"] {
+            assert!(!self.stderr.contains(bad), "{bad} on stderr\n{}", self.dump());
+        }
+        assert!(!self.group_left, "a process of its group outlived it\n{}", self.dump());
+    }
+
+    /// Everything about the run, for assertion messages.
+    pub fn dump(&self) -> String {
+        format!(
+            "{:?} after the SIGINT: {}{}{}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.stopped_after,
+            self.status,
+            if self.timed_out { " (timed out, killed)" } else { "" },
+            if self.group_left { " (its group outlived it)" } else { "" },
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+/// How long [`interrupt_when`] waits for the `ready` line (a slow start on
+/// a busy machine is not what the test is about).
+#[cfg(unix)]
+pub const READY_LIMIT: Duration = Duration::from_secs(60);
+
+/// Presses Ctrl-C on `cmd` mid-run, as a terminal does: starts it in a process
+/// group of its own with SIGINT restored to its default (a child of a script's
+/// `&` inherits it ignored), stdin closed, reads its stdout until a line
+/// contains `ready` (so "mid-run" is the program's own word, not a sleep; at
+/// most [`READY_LIMIT`]), sends SIGINT to the whole group (`killpg`), and waits
+/// up to `timeout` for the child to exit (then SIGKILLs the group). Whatever of
+/// the group is left 0.3 s after the exit is recorded (`group_left`) and killed.
+///
+/// # Errors
+/// The program cannot be started, or it exits, or [`READY_LIMIT`] passes,
+/// before it prints `ready` (the error holds its output).
+#[cfg(unix)]
+pub fn interrupt_when(mut cmd: Command, ready: &str, timeout: Duration) -> Result<Interrupted> {
+    use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
+    use std::sync::{Arc, Mutex, mpsc};
+
+    cmd.process_group(0).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    // Safety: signal(2) is async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        })
+    };
+    let mut child = cmd.spawn().with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+    let pgid = child.id() as libc::pid_t;
+    let killpg = |sig| {
+        // Safety: kill(2) on the group process_group(0) made for the child.
+        unsafe { libc::kill(-pgid, sig) }
+    };
+    // stdout line by line (each one also sent to the waiting loop below).
+    let stdout = Arc::new(Mutex::new(String::new()));
+    let (line_tx, line_rx) = mpsc::channel::<String>();
+    let out_reader = {
+        let (stdout, pipe) = (Arc::clone(&stdout), child.stdout.take());
+        std::thread::spawn(move || {
+            let mut pipe = std::io::BufReader::new(pipe.expect("stdout is piped"));
+            let mut buf = Vec::new();
+            while matches!(pipe.read_until(b'\n', &mut buf), Ok(n) if n > 0) {
+                let line = String::from_utf8_lossy(&buf).into_owned();
+                stdout.lock().unwrap().push_str(&line);
+                let _ = line_tx.send(line);
+                buf.clear();
+            }
+        })
+    };
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let err_reader = {
+        let (stderr, pipe) = (Arc::clone(&stderr), child.stderr.take());
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = pipe.expect("stderr is piped").read_to_end(&mut buf);
+            *stderr.lock().unwrap() = String::from_utf8_lossy(&buf).into_owned();
+        })
+    };
+    // The pipes end when the group is gone; a process that left the group
+    // (setsid) could hold them: then what was read within 2 s is kept.
+    let finish = |readers: [std::thread::JoinHandle<()>; 2]| {
+        let until = Instant::now() + Duration::from_secs(2);
+        while readers.iter().any(|r| !r.is_finished()) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone())
+    };
+    let deadline = Instant::now() + READY_LIMIT;
+    let seen = loop {
+        match line_rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(line) if line.contains(ready) => break true,
+            Ok(_) => {}
+            Err(_) => break false, // the program closed stdout (ended), or time is up
+        }
+    };
+    if !seen {
+        killpg(libc::SIGKILL);
+        let status = child.wait()?;
+        let (stdout, stderr) = finish([out_reader, err_reader]);
+        anyhow::bail!(
+            "no line containing {ready:?} ({status})\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}"
+        );
+    }
+    killpg(libc::SIGINT);
+    let sent = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if sent.elapsed() >= timeout {
+            timed_out = true;
+            killpg(libc::SIGKILL);
+            break child.wait()?;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let stopped_after = sent.elapsed();
+    std::thread::sleep(Duration::from_millis(300));
+    let group_left = group_alive(pgid);
+    killpg(libc::SIGKILL); // whatever is left (nothing, when it stopped well)
+    let (stdout, stderr) = finish([out_reader, err_reader]);
+    Ok(Interrupted { stdout, stderr, status, stopped_after, group_left, timed_out })
+}
+
+/// [`interrupt_when`] on the executable at `exe` (in tests:
+/// `env!("CARGO_BIN_EXE_<bin>")`) with `args`, a 5 s limit after the SIGINT.
+///
+/// # Panics
+/// If it cannot be started, or ends before printing `ready`: a test helper.
+#[cfg(unix)]
+pub fn interrupt_bin(exe: &str, args: &[&str], ready: &str) -> Interrupted {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    interrupt_when(cmd, ready, Duration::from_secs(5)).unwrap_or_else(|e| panic!("{exe}: {e:#}"))
+}
+
+/// [`interrupt_when`] on the Python twin `<crate_dir>/python/<name>.py`
+/// (`python3 -u`, as [`run_twin`]) with `args`, a 5 s limit after the SIGINT.
+///
+/// # Panics
+/// If it cannot be started, or ends before printing `ready`: a test helper.
+#[cfg(unix)]
+pub fn interrupt_twin(crate_dir: &str, name: &str, args: &[&str], ready: &str) -> Interrupted {
+    let script = Path::new(crate_dir).join("python").join(format!("{name}.py"));
+    let mut cmd = Command::new("python3");
+    cmd.arg("-u").arg(&script).args(args);
+    interrupt_when(cmd, ready, Duration::from_secs(5))
+        .unwrap_or_else(|e| panic!("{name}.py: {e:#}"))
+}
+
+/// Some process of group `pgid` is alive (a zombie does not count): from
+/// `/proc/*/stat` on Linux, elsewhere `kill(-pgid, 0)`.
+#[cfg(unix)]
+fn group_alive(pgid: libc::pid_t) -> bool {
+    if cfg!(target_os = "linux") {
+        let procs = std::fs::read_dir("/proc").into_iter().flatten().flatten();
+        procs.into_iter().any(|entry| {
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // After the `(comm)`: state, ppid, pgrp.
+            let mut rest = stat.rsplit(')').next().unwrap_or("").split_whitespace();
+            let state = rest.next().unwrap_or("Z");
+            let pgrp = rest.nth(1).and_then(|p| p.parse::<libc::pid_t>().ok());
+            pgrp == Some(pgid) && !matches!(state, "Z" | "X")
+        })
+    } else {
+        // Safety: signal 0 only checks that the group exists.
+        unsafe { libc::kill(-pgid, 0) == 0 }
+    }
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -530,6 +741,75 @@ mod tests {
         let (out, usage) = run_measured(&mut cmd, Duration::from_secs(60), false).unwrap();
         assert!(out.success() && usage.user_secs + usage.sys_secs > 0.0, "{usage:?}");
         assert_eq!(usage.processes, 0, "not sampled");
+    }
+
+    fn sh(script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", script]);
+        cmd
+    }
+
+    #[test]
+    fn interrupt_when_presses_ctrl_c_on_the_group() {
+        let five = Duration::from_secs(5);
+        // Killed by the SIGINT, after its ready line: stopped well.
+        let run = interrupt_when(sh("echo starting; echo ready; exec sleep 30"), "ready", five);
+        let run = run.unwrap();
+        run.assert_stopped_well();
+        assert_eq!(run.stdout, "starting\nready\n");
+        // A handler that reports and exits 130 (sleep, in the group, dies too).
+        let run = interrupt_when(
+            sh("trap 'echo partial; exit 130' INT; echo ready; sleep 30; echo never"),
+            "ready",
+            five,
+        );
+        let run = run.unwrap();
+        run.assert_stopped_well();
+        assert_eq!(run.stdout, "ready\npartial\n", "{}", run.dump());
+        // Not stopped well: a traceback; exit 1; SIGINT ignored (timed out).
+        let bad = [
+            "trap 'echo Traceback >&2; exit 130' INT; echo ready; sleep 30",
+            "trap 'exit 1' INT; echo ready; sleep 30",
+            "trap '' INT; echo ready; sleep 30",
+        ];
+        for script in bad {
+            let run = interrupt_when(sh(script), "ready", Duration::from_millis(500)).unwrap();
+            let failed = std::panic::catch_unwind(|| run.assert_stopped_well()).is_err();
+            assert!(failed, "{script}: {}", run.dump());
+        }
+        // No ready line: an error with its output, not a hang.
+        let err = interrupt_when(sh("echo nothing"), "ready", five).unwrap_err();
+        assert!(format!("{err}").contains("nothing"), "{err}");
+    }
+
+    #[test]
+    fn interrupt_when_sees_a_process_left_in_the_group() {
+        // A `&` job of a script inherits SIGINT ignored: it outlives the shell.
+        // (It says ready itself, so the SIGINT cannot come before it ignores it.)
+        let script = "{ echo $$ ready; exec sleep 30; } & exec sleep 30";
+        let run = interrupt_when(sh(script), "ready", Duration::from_secs(5)).unwrap();
+        assert!(run.stopped_by_sigint() && run.group_left, "{}", run.dump());
+        assert!(std::panic::catch_unwind(|| run.assert_stopped_well()).is_err());
+        // ... and it is killed afterwards (the shell's pid is the group's id).
+        let pgid: libc::pid_t = run.stdout.split_whitespace().next().unwrap().parse().unwrap();
+        let mut tries = 0;
+        while group_alive(pgid) && tries < 1_000 {
+            std::thread::sleep(Duration::from_millis(10));
+            tries += 1;
+        }
+        assert!(!group_alive(pgid), "{}", run.dump());
+    }
+
+    #[test]
+    fn interrupt_when_restores_sigint_in_the_child() {
+        // As if the tests ran from a script's `&`: this process ignores SIGINT,
+        // and a child inherits that unless interrupt_when restores it.
+        // Safety: signal(2) on this test process; other tests' children are
+        // killed by SIGKILL, never SIGINT, so ignoring it changes nothing else.
+        unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
+        let run = interrupt_when(sh("echo ready; exec sleep 30"), "ready", Duration::from_secs(5));
+        let run = run.unwrap();
+        run.assert_stopped_well();
     }
 
     #[test]
