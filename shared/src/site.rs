@@ -20,7 +20,11 @@
 //!   the URL path and how many times that path was asked for, so a crawl of
 //!   a freshly started site is hit the same way whatever order it fetches in:
 //!   the account of a faulty crawl can be replayed (`--seed`);
-//! - at most [`MAX_PAGES`] list pages; starting takes constant time.
+//! - at most [`MAX_PAGES`] list pages; starting takes constant time;
+//! - a connection must send a whole request head within
+//!   [`SiteConfig::header_timeout`] (default 10 s) of opening, or of the end
+//!   of its previous response, or it is closed: a client that sends half a
+//!   request, or keeps an idle connection open, holds no socket for long.
 //!
 //! Start it in-process with [`Site::start`] (it runs on its own tokio runtime
 //! thread, so blocking thread examples can use it too, and stops when the
@@ -47,7 +51,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use tokio::sync::oneshot;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::sync::{oneshot, watch};
 
 use crate::workload::splitmix64;
 
@@ -102,6 +108,13 @@ pub struct SiteConfig {
     pub latency: Duration,
     /// Injected faults (default: none).
     pub faults: Faults,
+    /// How long a connection may take to send a request's head (request line
+    /// and headers), counted from its opening or from the end of its previous
+    /// response; then it is closed. So this is also the idle keep-alive
+    /// timeout: hyper times both with its one header-read timer
+    /// (`http1::Builder::header_read_timeout`). Default 10 s (nginx's
+    /// `client_header_timeout` is 60 s, its `keepalive_timeout` 75 s).
+    pub header_timeout: Duration,
 }
 
 impl Default for SiteConfig {
@@ -112,9 +125,13 @@ impl Default for SiteConfig {
             pages: 50,
             latency: Duration::from_millis(100),
             faults: Faults::default(),
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
         }
     }
 }
+
+/// The default [`SiteConfig::header_timeout`]: 10 s.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A running site. Its base URL is [`Site::url`]; dropping the handle shuts
 /// the server down and joins its thread (open requests get about a second).
@@ -153,6 +170,9 @@ impl Site {
     /// bind happens here, on the caller's thread, so the error is returned
     /// rather than printed by a background thread.
     pub fn start(config: SiteConfig) -> Result<Site> {
+        if config.header_timeout.is_zero() {
+            bail!("the header timeout must be more than 0 s");
+        }
         if !(1..=MAX_PAGES).contains(&config.pages) {
             bail!("the site serves 1 to {MAX_PAGES} pages, not {}", config.pages);
         }
@@ -195,19 +215,12 @@ impl Site {
                             return;
                         }
                     };
-                    let listener = NoDelayListener { inner: listener };
-                    let stop = Arc::new(tokio::sync::Notify::new());
-                    let stopped = stop.clone();
-                    let served = axum::serve(listener, router(state))
-                        .with_graceful_shutdown(async move { stopped.notified().await });
-                    let server = tokio::spawn(async move {
-                        if let Err(e) = served.await {
-                            eprintln!("blog-site: {e}");
-                        }
-                    });
+                    let timeout = state.config.header_timeout;
+                    let (stop, stopped) = watch::channel(());
+                    let server = tokio::spawn(serve(listener, router(state), timeout, stopped));
                     // Serve until the handle is dropped (or its sender is gone).
                     let _ = rx.await;
-                    stop.notify_one();
+                    let _ = stop.send(());
                     // Give open requests a second to finish, no more.
                     let _ = tokio::time::timeout(Duration::from_secs(1), server).await;
                 });
@@ -284,35 +297,54 @@ fn listen(addr: &str) -> std::io::Result<StdTcpListener> {
     Err(last)
 }
 
-/// Accepts TCP connections with Nagle's algorithm off, and survives a failed
-/// accept (out of file descriptors) by backing off.
-struct NoDelayListener {
-    inner: tokio::net::TcpListener,
-}
-
-impl axum::serve::Listener for NoDelayListener {
-    type Io = tokio::net::TcpStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let (stream, addr) = match self.inner.accept().await {
-                Ok(pair) => pair,
+/// Serves `app` on `listener` until `stop` changes, then lets each open
+/// connection finish its request in flight and returns once all are closed.
+///
+/// Each connection is served by hyper's HTTP/1 builder with a timer, so its
+/// `header_read_timeout` runs: a connection that has not sent a whole
+/// request head `header_timeout` after opening, or after its previous
+/// response, is closed. (`axum::serve` builds the connection without a timer,
+/// and without one hyper never times the headers: a client sending half a
+/// request held its socket for ever.)
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    mut stop: watch::Receiver<()>,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
                 Err(e) => {
                     // Out of file descriptors and the like: back off, retry.
                     eprintln!("blog-site: accept failed: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
-            };
-            let _ = stream.set_nodelay(true);
-            return (stream, addr);
-        }
+            },
+            _ = stop.changed() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let conn =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut stop = stop.clone();
+        connections.spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop.changed() => {
+                    conn.as_mut().graceful_shutdown(); // finish the request in flight, then close
+                    let _ = conn.await;
+                }
+            }
+        });
+        while connections.try_join_next().is_some() {} // forget the closed ones
     }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.inner.local_addr()
-    }
+    while connections.join_next().await.is_some() {}
 }
 
 /// A uniform number in `[0, 1)` from a seed and a sequence number.

@@ -12,9 +12,16 @@
 //! Faults are drawn from `--seed`, the path and how many times it was asked
 //! for, so the same crawl of a freshly started site meets the same faults.
 //!
+//! A connection that has not sent a whole request head `--header-timeout`
+//! seconds (default 10) after opening, or after its previous response, is
+//! closed: half-sent requests and idle keep-alive connections hold no socket
+//! for long.
+//!
 //! You should see `blog site: http://127.0.0.1:8000 (50 pages, ...)`; it then
-//! serves until Ctrl-C (or `--duration` seconds). A port in use is an error
-//! naming the address, with exit code 1.
+//! serves until Ctrl-C or `--duration` seconds, says how many requests it
+//! served, and exits 0 (Ctrl-C is its normal stop). A port in use is an error
+//! naming the address, with exit code 1; a bad flag is clap's error naming the
+//! flag, exit code 2, before anything is bound.
 
 use std::time::Duration;
 
@@ -38,24 +45,36 @@ struct Args {
     /// Latency of every request, in milliseconds (at most 60,000).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     latency_ms: u64,
-    /// Fraction of page requests answered with 500.
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of page requests answered with 500 (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate_arg)]
     error_rate: f64,
-    /// Fraction of page requests slowed by --slow-ms.
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of page requests slowed by --slow-ms (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate_arg)]
     slow_rate: f64,
     /// Extra delay of a slow response, in milliseconds (at most 600,000).
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(0..=600_000))]
     slow_ms: u64,
-    /// Fraction of page responses whose connection is dropped mid-body.
-    #[arg(long, default_value_t = 0.0)]
+    /// Fraction of page responses whose connection is dropped mid-body (0 to 1).
+    #[arg(long, default_value_t = 0.0, value_parser = rate_arg)]
     drop_rate: f64,
     /// Seed of the fault decisions.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Stop after this many seconds instead of waiting for Ctrl-C.
-    #[arg(long)]
-    duration: Option<f64>,
+    /// Seconds a connection may take to send a request's head, counted from its
+    /// opening or its previous response (so also the idle keep-alive timeout).
+    #[arg(long, default_value = "10", value_parser = shared::crawl::timeout_arg)]
+    header_timeout: Duration,
+    /// Stop after this many seconds (at most 3600) instead of waiting for Ctrl-C.
+    #[arg(long, value_parser = shared::workload::secs_arg)]
+    duration: Option<Duration>,
+}
+
+/// Parses a fault rate: a fraction from 0 to 1 (NaN refused); clap names the flag.
+fn rate_arg(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("{s} is not a fraction from 0 to 1")),
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -73,6 +92,7 @@ fn main() -> anyhow::Result<()> {
             drop_rate: args.drop_rate,
             seed: args.seed,
         },
+        header_timeout: args.header_timeout,
     })?;
     println!(
         "blog site: {} ({} pages, {} posts, {} ms per request); Ctrl-C stops it",
@@ -81,17 +101,19 @@ fn main() -> anyhow::Result<()> {
         site.expected_posts(),
         args.latency_ms
     );
-    match args.duration {
-        Some(secs) => std::thread::sleep(
-            Duration::try_from_secs_f64(secs)
-                .map_err(|_| anyhow::anyhow!("{secs} is not a valid number of seconds"))?,
-        ),
-        None => tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?
-            .block_on(tokio::signal::ctrl_c())
-            .context("cannot listen for Ctrl-C")?,
-    }
+    // Ctrl-C, or the end of --duration if given, whichever comes first.
+    tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+        let duration = async {
+            match args.duration {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            signal = tokio::signal::ctrl_c() => signal.context("cannot listen for Ctrl-C"),
+            () = duration => Ok(()),
+        }
+    })?;
     println!("blog site: {} requests served, stopping", site.requests());
     Ok(())
 }
