@@ -58,20 +58,22 @@ pub mod check {
     }
 
     /// `crawler_pipeline`'s end: prints the `account` of every URL, then reads
-    /// back its results file (`page<TAB>href<TAB>title` lines): prints
-    /// `results: <path> (N lines)`, checks that each of pages `1..=pages` is
-    /// either absent (it failed) or there with exactly its posts (twice would
-    /// mean it was parsed twice), and that the pages in the file are the ones
-    /// `account` says were fetched; then prints `check: N posts in the file,
-    /// each of K fetched pages exactly once`, and fails if a page still failed
+    /// back its results file, written as `part` (`page<TAB>href<TAB>title`
+    /// lines): checks that each of pages `1..=pages` is either absent (it
+    /// failed) or there with exactly its posts (twice would mean it was parsed
+    /// twice), and that the pages in the file are the ones `account` says were
+    /// fetched; renames it to `out` (one step: whoever reads `out` sees the
+    /// last complete file, never a partial one, even with two runs at once),
+    /// prints `results: <out> (N lines)` and `check: N posts in the file, each
+    /// of K fetched pages exactly once`, and fails if a page still failed
     /// after its retries.
     ///
     /// # Errors
-    /// If the file cannot be read, has a line without a page in range, or
-    /// does not match the account; or if a page failed.
-    pub fn results_file(out: &Path, pages: u32, account: &Account) -> Result<()> {
+    /// If the file cannot be read or renamed, has a line without a page in
+    /// range, or does not match the account; or if a page failed.
+    pub fn results_file(part: &Path, out: &Path, pages: u32, account: &Account) -> Result<()> {
         account.print();
-        let text = std::fs::read_to_string(out).context("cannot read the results file back")?;
+        let text = std::fs::read_to_string(part).context("cannot read the results file back")?;
         let mut per_page = vec![0; pages as usize + 1];
         for line in text.lines() {
             let page = line.split('\t').next().unwrap_or_default();
@@ -79,7 +81,6 @@ pub mod check {
             *per_page.get_mut(page).context("a page out of range")? += 1;
         }
         let lines = text.lines().count();
-        println!("results: {} ({lines} lines)", out.display());
         let in_file = per_page.iter().filter(|&&n| n > 0).count();
         let wrong: Vec<u32> = (1..=pages)
             .filter(|&n| ![0, posts_on_page(n)].contains(&per_page[n as usize]))
@@ -87,6 +88,9 @@ pub mod check {
         ensure!(wrong.is_empty(), "pages {wrong:?} are not in the file once");
         let fetched = account.ok() + account.retried();
         ensure!(in_file == fetched, "{in_file} pages in the file, but {fetched} fetched");
+        let to = || format!("cannot rename {} to {}", part.display(), out.display());
+        std::fs::rename(part, out).with_context(to)?;
+        println!("results: {} ({lines} lines)", out.display());
         println!("check: {lines} posts in the file, each of {in_file} fetched pages exactly once");
         account.check() // exit 1 only if a page still failed after its retries
     }

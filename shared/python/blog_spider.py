@@ -16,6 +16,11 @@ A twin reaches it with (the path is relative to the twin's file):
 - the crawl: add_crawl_args(parser), urls(args), craw(url, retry), fetch(url, retry) -> Fetched,
   async_fetch / async_craw, parse(html), Account, posts_on_page, expected_posts (shared::crawl, shared::site).
 - the workloads: PRIMES, is_prime(n), sha_job(size, seed) (shared::workload); open_files, peak_rss (the echo twins).
+- Ctrl-C (issue 17): a KeyboardInterrupt that nothing catches ends the program quietly with exit code 130
+  (no traceback, no wait for threads: Rust's default SIGINT); a child process (multiprocessing) gets SIGINT's
+  default action, as a Rust child has, so a Ctrl-C to the group ends it at once, silently. A twin with work to
+  stop or an account to give catches KeyboardInterrupt itself. STOP (an Event): set it and fetch makes no
+  further attempt; Account.stopped(urls): the account of every URL (done, failed, not started), exit 130.
 - spans: with CONCURRENCY_PAIRS_SPANS=FILE set, fetches ("page N"), timed/cost (the label),
   is_prime ("is_prime N", big n only), sha_job ("sha seed N") and every log() line (a mark)
   are recorded and appended to FILE at exit (worker processes too), as Rust's shared::spans.
@@ -104,9 +109,10 @@ class timed:
         self.start = time.perf_counter()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
         self.seconds = time.perf_counter() - self.start
-        cost(self.label, self.seconds)
+        if kind is None or not issubclass(kind, KeyboardInterrupt):  # a Ctrl-C's block did not finish
+            cost(self.label, self.seconds)
 
 
 def answer(text):
@@ -349,8 +355,8 @@ def fetch(url, retry=Retry()):
                 return Fetched(url, errors, _get(url, retry.timeout))
             except FetchError as e:
                 done = _settle(url, errors, e, retry)
-                if done:
-                    return done
+                if done or STOP.is_set():  # stopped (Ctrl-C): no further attempt
+                    return done or Fetched(url, errors, None)
             time.sleep(delay(len(errors)))
 
 
@@ -459,6 +465,15 @@ class Account:
     def print(self):
         _say("".join(line + "\n" for line in self.lines()))
 
+    def stopped(self, urls):
+        """A crawl stopped by Ctrl-C: the account of every URL of urls (done, failed, not started), exit 130."""
+        with self._lock:
+            lines, rest = self.lines(), [u for u in urls if u not in self.urls]
+        pages = ", ".join(_ranges([int(page_of(u)) if page_of(u).isdigit() else 0 for u in rest]))
+        lines[0] = f"stopped by Ctrl-C: {len(urls)} pages: {lines[0].split(': ', 1)[1]}, {len(rest)} not started"
+        _say("".join(line + "\n" for line in lines + ([f"not started: pages {pages}"] if rest else [])))
+        sys.exit(130)
+
     def check(self):
         """Exits 1 with one error line if a page's post links were off or a page failed after its retries."""
         if self.problems:
@@ -467,10 +482,51 @@ class Account:
             fail(f"{self.failed()} of {len(self.urls)} pages failed after their retries")
 
 
+def _ranges(pages):
+    """[1, 2, 3, 7] -> ["1-3", "7"] (shared::crawl::ranges)."""
+    out = []
+    for n in sorted(pages):
+        if out and out[-1][1] == n - 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return [f"{a}-{b}" if a != b else f"{a}" for a, b in out]
+
+
 def fail(msg):
     """One error line on stderr, exit code 1 (as a Rust bin's `Error: ...`)."""
     print(f"error: {msg}", file=sys.stderr, flush=True)
     sys.exit(1)
+
+
+# --- Ctrl-C (issue 17) ---
+
+STOP = threading.Event()  # set by a crawler's `except KeyboardInterrupt`: fetch makes no further attempt
+
+
+def _quiet_ctrl_c(kind, value, tb, _default=sys.excepthook):
+    """An uncaught KeyboardInterrupt: exit 130 at once, no traceback, no wait for threads (as Rust's default)."""
+    if not issubclass(kind, KeyboardInterrupt):
+        return _default(kind, value, tb)
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)
+
+
+def _default_sigint():
+    """In a child process: SIGINT's default action, so a Ctrl-C to the group ends it silently (as a Rust child)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+sys.excepthook = _quiet_ctrl_c
+if hasattr(os, "register_at_fork"):  # Unix: multiprocessing's fork (and forkserver) children
+    os.register_at_fork(after_in_child=_default_sigint)
+if getattr(sys.modules.get("multiprocessing"), "parent_process", lambda: None)() is not None:
+    _default_sigint()  # a spawned child (Windows, macOS) imports this module anew
 
 
 # --- the servers' limits (examples_async::echo) ---

@@ -15,11 +15,23 @@
 //! `ok` pages succeeded at the first attempt, `retried` ones after more,
 //! `failed` ones never; the three add up to every page. The Python twins
 //! print the same lines.
+//!
+//! Ctrl-C (issue 17): a crawler's handler sets [`STOP`]
+//! (`ctrlc::set_handler(|| STOP.store(true, Relaxed))`); then
+//! [`fetch_with_retry`] makes no further attempt, the crawler starts no new
+//! page, and [`Account::exit_if_stopped`] / [`exit_if_stopped`] print the
+//! account of every URL, the pages not started included, and exit 130:
+//!
+//! ```text
+//! stopped by Ctrl-C: 50 pages: 12 ok, 0 retried, 0 failed, 38 not started
+//! not started: pages 13-50
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Duration;
 
 use crate::site::{MAX_PAGES, SiteConfig, SiteGuard, posts_on_page};
@@ -159,8 +171,44 @@ pub fn fetch_with_retry(url: &str, retry: &Retry) -> Fetched {
         if let Some(done) = settle(url, result, &mut errors, retry) {
             return done;
         }
+        if STOP.load(Relaxed) {
+            // Stopped (Ctrl-C): no further attempt; the last error is the result.
+            let body = Err(errors.last().cloned().unwrap_or(FetchError::Other("stopped".into())));
+            return Fetched { url: url.to_string(), errors, body };
+        }
         std::thread::sleep(retry.delay(errors.len() as u32));
     }
+}
+
+/// The crawl's stop flag: a crawler's Ctrl-C handler sets it; then
+/// [`fetch_with_retry`] makes no further attempt (the one in flight ends as
+/// it ends) and the crawler starts no new page (it checks the flag).
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+/// If [`STOP`] is set, [`Account::exit_if_stopped`] on the pages of `crawl`
+/// (each `(fetched, post links)`, any order, the pages not started absent).
+pub fn exit_if_stopped<'a>(
+    crawl: impl IntoIterator<Item = &'a (Fetched, Option<usize>)>,
+    urls: &[String],
+) {
+    if STOP.load(Relaxed) {
+        let mut account = Account::new();
+        crawl.into_iter().for_each(|(fetched, _)| account.record(fetched));
+        account.exit_if_stopped(urls);
+    }
+}
+
+/// `[1, 2, 3, 7]` gives `["1-3", "7"]`.
+fn ranges(mut pages: Vec<u64>) -> Vec<String> {
+    pages.sort_unstable();
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for n in pages {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == n => *end = n,
+            _ => runs.push((n, n)),
+        }
+    }
+    runs.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") }).collect()
 }
 
 /// The page number of a list page URL (`.../sitehome/p/7` gives `"7"`), or
@@ -301,6 +349,37 @@ impl Account {
     pub fn print(&self) {
         for line in self.lines() {
             crate::timing::print_line(&line);
+        }
+    }
+
+    /// The account of a crawl of `urls` stopped by Ctrl-C: every URL, done
+    /// (ok, retried), failed, or not started (not recorded), then one line
+    /// per retried or failed URL as in [`Account::lines`], then the pages not
+    /// started: `stopped by Ctrl-C: 50 pages: 12 ok, 0 retried, 0 failed, 38
+    /// not started`, ..., `not started: pages 13-50`.
+    pub fn stopped_lines(&self, urls: &[String]) -> Vec<String> {
+        let rest: Vec<&String> = urls.iter().filter(|u| !self.urls.contains_key(*u)).collect();
+        let mut lines = self.lines();
+        let counts =
+            format!("{} ok, {} retried, {} failed", self.ok(), self.retried(), self.failed());
+        lines[0] = format!(
+            "stopped by Ctrl-C: {} pages: {counts}, {} not started",
+            urls.len(),
+            rest.len()
+        );
+        if !rest.is_empty() {
+            let pages = rest.iter().map(|u| page_of(u).parse().unwrap_or(0)).collect();
+            lines.push(format!("not started: pages {}", ranges(pages).join(", ")));
+        }
+        lines
+    }
+
+    /// If [`STOP`] is set (Ctrl-C): prints [`Account::stopped_lines`] and
+    /// exits with code 130 (128 + SIGINT, what a shell shows for a Ctrl-C).
+    pub fn exit_if_stopped(&self, urls: &[String]) {
+        if STOP.load(Relaxed) {
+            self.stopped_lines(urls).iter().for_each(|line| crate::timing::print_line(line));
+            std::process::exit(130);
         }
     }
 
@@ -459,6 +538,29 @@ pub fn parse_summary(line: &str) -> Option<(usize, usize, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stopped_account_names_the_pages_not_started() {
+        let urls: Vec<String> = (1..=6).map(|n| format!("http://h/sitehome/p/{n}")).collect();
+        let mut account = Account::new();
+        let ok =
+            |url: &String| Fetched { url: url.clone(), errors: vec![], body: Ok(String::new()) };
+        let failed = Fetched {
+            url: urls[3].clone(),
+            errors: vec![FetchError::Refused],
+            body: Err(FetchError::Refused),
+        };
+        [ok(&urls[0]), ok(&urls[1]), failed].iter().for_each(|f| account.record(f));
+        assert_eq!(
+            account.stopped_lines(&urls),
+            [
+                "stopped by Ctrl-C: 6 pages: 2 ok, 0 retried, 1 failed, 3 not started",
+                "failed: http://h/sitehome/p/4 after 1 attempt (connection refused)",
+                "not started: pages 3, 5-6",
+            ]
+        );
+        assert_eq!(ranges(vec![7, 1, 2, 3, 9, 10]), ["1-3", "7", "9-10"]);
+    }
     use crate::site::{Faults, Site, SiteConfig, page_url};
 
     fn site(faults: Faults) -> Site {

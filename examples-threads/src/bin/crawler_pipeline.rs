@@ -19,6 +19,10 @@
 //! under one lock and the file is closed, then checked; its 1-2 s sleeps are
 //! dropped; a page that fails after its retries (`--attempts`, `--timeout`)
 //! is left out and named in the account, and then the exit code is 1.
+//! The file is written as `PATH.PID.part` and renamed to `PATH` once checked,
+//! so no one sees a partial file there, even with two runs at once. Ctrl-C:
+//! no new page is started, the pages in flight end, the part file goes, the
+//! account says which pages were done, failed or not started; exit code 130.
 //!
 //! Run: `cargo run -p examples-threads --bin crawler_pipeline -- --pages 50 --out /tmp/posts.txt`
 //! (add `--site http://127.0.0.1:8000` to crawl a running
@@ -32,13 +36,13 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, atomic::Ordering::Relaxed};
 use std::thread;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use crossbeam::channel::{Receiver, Sender, unbounded};
-use shared::crawl::{Account, CrawlArgs, Retry, fetch_with_retry};
+use shared::crawl::{Account, CrawlArgs, Retry, STOP, fetch_with_retry};
 use shared::{event, site::parse_posts, timing::timed};
 // event! = println with the elapsed time and the thread's name; timed(label, f) prints
 // `label, cost = X seconds` (shared/src/timing.rs).
@@ -58,7 +62,8 @@ type Page = (u32, String); // (page number, its URL or its HTML)
 
 /// The course's `do_craw`: URL in, HTML out, until the URL channel is closed and empty.
 fn do_craw(urls: Receiver<Page>, htmls: Sender<Page>, retry: &Retry, account: &Mutex<Account>) {
-    for (page, url) in urls.iter() {
+    // Ctrl-C (the stop flag set): no new page.
+    for (page, url) in urls.iter().take_while(|_| !STOP.load(Relaxed)) {
         let fetched = fetch_with_retry(&url, retry); // timeout + retries (shared/src/crawl.rs)
         account.lock().unwrap().record(&fetched); // unwrap: poisoned only if a thread panicked
         let Ok(html) = fetched.body else { continue }; // failed for good: named in the account
@@ -82,14 +87,17 @@ fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if compare asked (shared/src/lib.rs)
     let args = Args::parse();
     let site = args.crawl.open_site()?; // --site, or a blog site served from here while `site` lives
-    let path = &args.out;
-    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    ctrlc::set_handler(|| STOP.store(true, Relaxed))?; // Ctrl-C: the crawl's stop flag (shared/src/crawl.rs)
+    let (path, mut part) = (&args.out, args.out.clone().into_os_string());
+    part.push(format!(".{}.part", std::process::id())); // this run's file, renamed to `path` once complete
+    let file = File::create(&part).with_context(|| format!("cannot create {}", path.display()))?;
     let (out, account) = (Mutex::new(file), Mutex::new(Account::new()));
     let (retry, account_ref) = (args.crawl.retry(), &account);
 
     let ((url_tx, url_rx), (html_tx, html_rx)) = (unbounded(), unbounded()); // queue.Queue() x 2
     // Every URL queued at once: the channel is unbounded, and url_rx is alive, so no send fails.
-    (1..).zip(site.page_urls(args.crawl.pages)).try_for_each(|page| url_tx.send(page))?;
+    let urls = site.page_urls(args.crawl.pages);
+    (1..).zip(urls.clone()).try_for_each(|page| url_tx.send(page))?;
     drop(url_tx); // no more URLs: once the channel is empty, the fetch loops end
     timed("pipeline", || {
         thread::scope(|s| -> Result<()> {
@@ -109,8 +117,13 @@ fn main() -> Result<()> {
             parsers.into_iter().try_for_each(|t| t.join().unwrap())
         })
     })?;
-    drop(out); // close the file (the course's program never does), then read it back:
-    // the account of every URL, each fetched page's posts in the file once, failed pages
-    // absent, and exit 1 only if a page still failed after its retries.
-    examples_threads::check::results_file(path, args.crawl.pages, &account.lock().unwrap())
+    drop(out); // close the file (the course's program never does)
+    let account = account.into_inner().unwrap(); // every thread has ended
+    if STOP.load(Relaxed) {
+        let _ = std::fs::remove_file(&part); // stopped: no partial file; the last complete one stays
+    }
+    account.exit_if_stopped(&urls); // if stopped: the account of every URL (done, failed, not started), exit 130
+    // Read it back: each fetched page's posts in the file once, failed pages absent; rename
+    // it to `path`; exit 1 only if a page still failed after its retries.
+    examples_threads::check::results_file(part.as_ref(), path, args.crawl.pages, &account)
 }
