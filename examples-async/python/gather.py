@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import blog_spider  # log(), timed(), argument types: shared/python/blog_spider.py
 
 
+# ANCHOR: myfunc
 async def myfunc(k, unit):
     """The notes' myfunc(url): start, wait k units (a stand-in for a fetch), done."""
     asyncio.current_task().set_name(f"task-{k}")  # the name log() prints (the task's row)
@@ -29,25 +30,33 @@ async def myfunc(k, unit):
     await asyncio.sleep(unit * k)  # yields to the event loop: the others run
     blog_spider.log("done")
     return k
+# ANCHOR_END: myfunc
 
 
+# ANCHOR: gather
 async def with_gather(unit):
     return await asyncio.gather(myfunc(1, unit), myfunc(2, unit), myfunc(3, unit))
+# ANCHOR_END: gather
 
 
+# ANCHOR: taskgroup
 async def with_taskgroup(unit):
     async with asyncio.TaskGroup() as tg:
         tasks = [tg.create_task(myfunc(k, unit)) for k in (1, 2, 3)]
     return [t.result() for t in tasks]
+# ANCHOR_END: taskgroup
 
 
+# ANCHOR: wait
 def with_wait(unit):
     loop = asyncio.new_event_loop()  # the notes: loop = asyncio.get_event_loop()
     tasks = [loop.create_task(myfunc(k, unit)) for k in (1, 2, 3)]
     loop.run_until_complete(asyncio.wait(tasks))
     return [t.result() for t in tasks]
+# ANCHOR_END: wait
 
 
+# ANCHOR: main
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--unit", type=blog_spider.seconds(0, 3600), default=1.0)
@@ -64,3 +73,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+# ANCHOR_END: main

@@ -47,6 +47,7 @@ struct Args {
     unit: Duration,
 }
 
+// ANCHOR: myfunc the notes' myfunc(url): start, wait k units, done
 /// The notes' `myfunc(url)`: start, wait `k` units (a stand-in for a fetch), done.
 async fn myfunc(k: u32, unit: Duration) -> u32 {
     // println! with the time and the task's name (shared/src/timing.rs)
@@ -60,25 +61,33 @@ async fn myfunc(k: u32, unit: Duration) -> u32 {
 fn task(k: u32, unit: Duration) -> impl Future<Output = u32> {
     named(format!("task-{k}"), myfunc(k, unit))
 }
+// ANCHOR_END: myfunc
 
+// ANCHOR: gather asyncio.gather / tokio::join!: one task polls all three, results in input order
 /// One task polls all three futures; results in input order, like `asyncio.gather`.
 async fn with_join(unit: Duration) -> Vec<u32> {
     let (a, b, c) = tokio::join!(task(1, unit), task(2, unit), task(3, unit));
     vec![a, b, c]
 }
+// ANCHOR_END: gather
 
+// ANCHOR: taskgroup asyncio.TaskGroup / JoinSet: a spawned task each
 /// A spawned task each (`create_task`): they start at once, on worker threads;
 /// results in completion order, like a `TaskGroup` or `asyncio.wait`.
 async fn with_joinset(unit: Duration) -> Vec<u32> {
     let set: JoinSet<u32> = (1..=3).map(|k| task(k, unit)).collect();
     set.join_all().await // panics here if a task panicked
 }
+// ANCHOR_END: taskgroup
 
+// ANCHOR: wait the notes' create_task + run_until_complete(asyncio.wait) / join_all
 /// For a number of futures known only at run time; input order.
 async fn with_join_all(unit: Duration) -> Vec<u32> {
     join_all((1..=3).map(|k| task(k, unit))).await
 }
+// ANCHOR_END: wait
 
+// ANCHOR: main main: each form in turn, timed
 fn section(rt: &Runtime, label: &str, gather: impl Future<Output = Vec<u32>>) {
     event!("{label}: three tasks of 1, 2 and 3 units");
     let sw = Stopwatch::start();
@@ -96,6 +105,7 @@ fn main() -> Result<()> {
     section(&rt, "join_all", with_join_all(unit));
     Ok(())
 }
+// ANCHOR_END: main
 
 #[cfg(test)]
 mod tests {
