@@ -46,8 +46,9 @@ async fn select_loop(
     let (mut chunks, mut received) = (CHUNKS.iter(), 0);
     send(&mut peer, chunks.next()).await?; // half a line
     loop {
+        // Each round polls both: the read takes what has come, and waits for the
+        // rest; the tick (20 ms later, the next chunk only after it) then wins.
         tokio::select! {
-            biased; // the read first: it has taken the half line when the tick wins
             line = next_line() => {
                 let Some(line) = line? else { return Ok(received) }; // the peer closed
                 event!("line {line:?}");
