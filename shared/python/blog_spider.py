@@ -525,8 +525,8 @@ def _default_sigint():
 sys.excepthook = _quiet_ctrl_c
 if hasattr(os, "register_at_fork"):  # Unix: multiprocessing's fork (and forkserver) children
     os.register_at_fork(after_in_child=_default_sigint)
-if getattr(sys.modules.get("multiprocessing"), "parent_process", lambda: None)() is not None:
-    _default_sigint()  # a spawned child (Windows, macOS) imports this module anew
+if sys.modules.get("__mp_main__", sys.modules["__main__"]) is not sys.modules["__main__"]:
+    _default_sigint()  # a "spawn" child (Windows, macOS) runs the twin again as __mp_main__, importing us anew
 
 
 # --- the servers' limits (examples_async::echo) ---
