@@ -26,13 +26,16 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import blog_spider  # log(msg, name), timed(), argument types: shared/python/blog_spider.py
 
 
+# ANCHOR: sleep
 @types.coroutine
 def sleep(d):
     deadline = time.monotonic() + d
     while time.monotonic() < deadline:  # polled before its deadline (woken for nothing): not ready yet
         yield deadline  # hand the deadline to the loop; resumed after it
+# ANCHOR_END: sleep
 
 
+# ANCHOR: loop
 def run(tasks):  # 至尊循环驭众生: tasks = {name: coroutine}; returns how often each was polled
     ready, timers, polls = collections.deque(tasks.items()), [], dict.fromkeys(tasks, 0)
     while ready or timers:
@@ -47,15 +50,19 @@ def run(tasks):  # 至尊循环驭众生: tasks = {name: coroutine}; returns how
         except StopIteration:  # 普照众生欣欣荣: this one is done
             pass
     return polls
+# ANCHOR_END: loop
 
 
+# ANCHOR: myfunc
 async def myfunc(k, unit):
     """The notes' myfunc(url): start, wait k units, done."""
     blog_spider.log(f"start, waiting {k} unit(s)", f"task-{k}")  # no asyncio task here: name the row
     await sleep(unit * k)
     blog_spider.log("done", f"task-{k}")
+# ANCHOR_END: myfunc
 
 
+# ANCHOR: main
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--unit", type=blog_spider.seconds(0, 3600), default=1.0)
@@ -71,3 +78,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+# ANCHOR_END: main

@@ -23,6 +23,7 @@ import argparse, os, sys, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() = print with the time and thread name; argument types: shared/python/blog_spider.py
 
+# ANCHOR: args
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--client-delay", type=blog_spider.seconds(), default=1.0)
 p.add_argument("--timeout", type=blog_spider.seconds(), default=5.0)
@@ -31,8 +32,10 @@ args = p.parse_args()
 
 b = threading.Barrier(args.parties, timeout=args.timeout)
 here, early = [], []  # the parties that have arrived; those let through before all had
+# ANCHOR_END: args
 
 
+# ANCHOR: party
 def party(came, arrived):
     """The note's server() / client(), once the party before it has come (`came`)."""
     if came is not None:
@@ -51,8 +54,10 @@ def party(came, arrived):
     if len(here) != args.parties:  # let through: every party must have arrived by now
         early.append(name)
     blog_spider.log(f"__{name}")  # print("__server")
+# ANCHOR_END: party
 
 
+# ANCHOR: main
 if __name__ == "__main__":
     names = ["server", "client"] + [f"client-{k}" for k in range(2, args.parties)]
     arrived = [threading.Event() for _ in names]
@@ -67,3 +72,4 @@ if __name__ == "__main__":
     if early:
         blog_spider.fail(f"{early} passed the barrier before all {args.parties} parties arrived")
     print(f"check: all {args.parties} parties arrived before any went past the barrier")
+# ANCHOR_END: main

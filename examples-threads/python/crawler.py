@@ -29,18 +29,23 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import blog_spider  # the crawl client, log(), spans, argument types: shared/python/blog_spider.py
 
 
+# ANCHOR: craw
 def craw(page, url, args, account):
     """blog_spider.craw(url), then its parse; the account counts and checks each page's post links."""
     posts = account.record(blog_spider.fetch(url, args))  # timeout + retries; None: failed for good
     if posts is not None:
         blog_spider.log(f"page {page}: {posts} posts")
+# ANCHOR_END: craw
 
 
+# ANCHOR: single
 def single_thread(urls, args, account):
     for page, url in enumerate(urls, 1):
         craw(page, url, args, account)
+# ANCHOR_END: single
 
 
+# ANCHOR: multi
 def multi_thread(urls, args, account):
     threads = [threading.Thread(target=craw, args=(page, url, args, account), name=f"craw-{page}")
                for page, url in enumerate(urls, 1)]
@@ -48,8 +53,10 @@ def multi_thread(urls, args, account):
         thread.start()
     for thread in threads:
         thread.join()
+# ANCHOR_END: multi
 
 
+# ANCHOR: main
 if __name__ == "__main__":
     p = blog_spider.add_crawl_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     p.add_argument("--only", choices=["single", "multi"], help="run one crawl only (default: both, then follow a link)")
@@ -74,3 +81,4 @@ if __name__ == "__main__":
     crawls = f"the {args.only}-thread crawl" if args.only else "both crawls"
     print(f"check: {crawls} found {accounts[0].posts} post links on {args.pages} pages, as expected", flush=True)
     blog_spider.answer(blog_spider.crawl_answer(accounts[0].posts, args.pages))
+# ANCHOR_END: main

@@ -40,6 +40,7 @@ use shared::workload::secs_arg;
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+// ANCHOR: loop the one loop: tasks on a run queue, polled when woken (loop.create_task, run_until_complete)
 /// A spawned future (None once it has finished), the run queue it goes back
 /// on when woken, and how many times the loop has polled it.
 struct Task(Mutex<Option<BoxFuture>>, Sender<Arc<Task>>, AtomicUsize);
@@ -76,7 +77,9 @@ fn run(ready: &Receiver<Arc<Task>>, mut live: usize) {
         } // else it is in no queue at all until its Waker is called
     }
 }
+// ANCHOR_END: loop
 
+// ANCHOR: sleep sleep(d): parked until its deadline
 /// `sleep(d).await`: Pending until the deadline. The first poll starts a thread
 /// that sleeps till then and calls the Waker (tokio keeps one timer wheel).
 struct Sleep(Instant, bool);
@@ -98,6 +101,7 @@ impl Future for Sleep {
         Poll::Pending
     }
 }
+// ANCHOR_END: sleep
 
 #[derive(Parser)]
 #[command(allow_negative_numbers = true)] // `-1` is a value to refuse, not a flag
@@ -109,6 +113,7 @@ struct Args {
     unit: Duration,
 }
 
+// ANCHOR: myfunc the notes' myfunc(url)
 /// The notes' `myfunc(url)`: start, wait `k` units, done.
 async fn task(k: u32, unit: Duration) {
     // println! with the time and the task's name (shared/src/timing.rs)
@@ -116,7 +121,9 @@ async fn task(k: u32, unit: Duration) {
     Sleep(Instant::now() + unit * k, false).await;
     event!("done");
 }
+// ANCHOR_END: myfunc
 
+// ANCHOR: main main: three tasks, run, polls counted and checked
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if asked (shared/src/lib.rs)
     let unit = Args::parse().unit;
@@ -135,3 +142,4 @@ fn main() -> Result<()> {
     println!("check: all 3 tasks ran to completion, each polled only when woken");
     Ok(())
 }
+// ANCHOR_END: main

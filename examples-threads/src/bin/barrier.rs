@@ -37,6 +37,7 @@ use clap::Parser;
 use examples_sync::Barrier;
 use shared::{event, workload::secs_arg};
 
+// ANCHOR: args the flags: Barrier(2, timeout=5), a client that comes late
 /// threading.Barrier(2, timeout=5): the server waits for a late client
 #[derive(Parser)]
 struct Args {
@@ -50,7 +51,9 @@ struct Args {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(2..=100))]
     parties: u32,
 }
+// ANCHOR_END: args
 
+// ANCHOR: party the note's server() / client(): arrive, wait at the barrier, go on
 /// The note's `server()` / `client()`: arrive, let the next party come, wait
 /// for all at the barrier (`secs` at most), go on; `arrived` counts the parties that came.
 fn party(b: &Barrier, arrived: &AtomicUsize, next: mpsc::Sender<()>, secs: f64) {
@@ -70,7 +73,9 @@ fn party(b: &Barrier, arrived: &AtomicUsize, next: mpsc::Sender<()>, secs: f64) 
         Err(_) => event!("BrokenBarrierError: the barrier is broken (a wait timed out)"),
     }
 }
+// ANCHOR_END: party
 
+// ANCHOR: main main: the barrier, the parties started as threads, the check
 fn main() -> anyhow::Result<()> {
     let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
@@ -101,3 +106,4 @@ fn main() -> anyhow::Result<()> {
     println!("check: all {n} parties arrived before any went past the barrier");
     Ok(())
 }
+// ANCHOR_END: main

@@ -49,6 +49,7 @@ struct Args {
     only: Option<String>,
 }
 
+// ANCHOR: craw craw(url): fetch one list page, parse its post links
 /// blog_spider.craw(url), then its parse: the post links on one list page.
 fn craw(page: u32, url: &str, retry: &Retry) -> (Fetched, Option<usize>) {
     let fetched = fetch_with_retry(url, retry); // timeout + retries (shared/src/crawl.rs)
@@ -57,11 +58,15 @@ fn craw(page: u32, url: &str, retry: &Retry) -> (Fetched, Option<usize>) {
     posts.inspect(|n| event!("page {page}: {n} posts"));
     (fetched, posts)
 }
+// ANCHOR_END: craw
 
+// ANCHOR: single single_thread: one page after another
 fn single_thread(urls: &[String], retry: &Retry) -> Vec<(Fetched, Option<usize>)> {
     (1..).zip(urls).map(|(page, url)| craw(page, url, retry)).collect() // pages from 1
 }
+// ANCHOR_END: single
 
+// ANCHOR: multi multi_thread: a thread per URL, started, then joined
 fn multi_thread(urls: &[String], retry: &Retry) -> Result<Vec<(Fetched, Option<usize>)>> {
     // A scope lets every thread borrow its URL; it joins any thread not joined by its end.
     thread::scope(|s| {
@@ -74,7 +79,9 @@ fn multi_thread(urls: &[String], retry: &Retry) -> Result<Vec<(Fetched, Option<u
         Ok(threads.into_iter().map(|t| t.join().unwrap()).collect())
     })
 }
+// ANCHOR_END: multi
 
+// ANCHOR: main main: both crawls timed, every URL accounted for, checked
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if compare asked (shared/src/lib.rs)
     let args = Args::parse();
@@ -102,3 +109,4 @@ fn main() -> Result<()> {
     println!("answer: {}", shared::report::crawl_answer(found, pages));
     Ok(())
 }
+// ANCHOR_END: main
