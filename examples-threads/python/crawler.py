@@ -16,6 +16,8 @@ workspace's stdlib-only module (urllib for requests, html.parser for
 BeautifulSoup); it adds a timeout and retries per page (--attempts,
 --timeout) and the account of every URL (the Rust bin's lines). Exit code 1
 only if a page failed; the post links are absolute, so the first is followed.
+Ctrl-C: no further attempt, the pages in flight end, then the account of
+every URL (done, failed, not started) and exit code 130.
 
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site -- --error-rate 0.3 --drop-rate 0.2 --seed 7
@@ -67,8 +69,11 @@ if __name__ == "__main__":
     for name, crawl in [("single", single_thread), ("multi", multi_thread)]:
         if args.only in (None, name):
             accounts.append(blog_spider.Account())  # every URL, each fetched page's post links
-            with blog_spider.timed(f"{name} thread"):
-                crawl(urls, args, accounts[-1])
+            try:
+                with blog_spider.timed(f"{name} thread"):
+                    crawl(urls, args, accounts[-1])
+            except KeyboardInterrupt:  # Ctrl-C: no further attempt, the pages in flight end, the account, exit 130
+                accounts[-1].stopped(urls)
             accounts[-1].print()
     first = accounts[-1].urls[urls[0]]
     if args.only is None and first.body is not None:  # the links are absolute: follow the first

@@ -16,7 +16,9 @@ The pools notes (004_204d9a897d7f9bf9.txt) size it max_workers=20, as
 Added here, as in the Rust bin: each page's timeout and retries (--attempts,
 --timeout), failed pages left unparsed, the account of every URL, exit code 1
 only if a page failed; --only map does the whole crawl, fetch and parse, in
-map (what compare times).
+map (what compare times). Ctrl-C: the jobs not started are cancelled, the
+ones running end their page, then the account of every URL (done, failed,
+not started) and exit code 130.
 
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site
@@ -36,9 +38,10 @@ def main():
     p.add_argument("--only", choices=["map"], help="crawl through map alone, each job fetching and parsing its page")
     args = p.parse_args()
     urls = blog_spider.urls(args)  # no site there: one line saying how to start one, exit 1
+    account = blog_spider.Account()  # every URL; it checks each page's post links
 
     def craw(url):  # blog_spider.craw(url) on a pool thread: timeout + retries, a failed page kept
-        fetched = blog_spider.fetch(url, args)
+        account.record(fetched := blog_spider.fetch(url, args))  # thread-safe: it takes its own lock
         if fetched.body is not None:
             blog_spider.log(f"craw {url}: {len(fetched.body.encode())} bytes")
             if args.only:  # --only map: the parse in the same job (the account counts the links)
@@ -46,8 +49,11 @@ def main():
         return fetched
 
     with concurrent.futures.ThreadPoolExecutor(args.workers, "pool") as pool:
-        with blog_spider.timed("map"):
-            htmls = list(pool.map(craw, urls))  # input order, whatever order the jobs finish in
+        try:
+            with blog_spider.timed("map"):
+                htmls = list(pool.map(craw, urls))  # input order, whatever order the jobs finish in
+        except KeyboardInterrupt:  # Ctrl-C: the jobs not started cancelled, no further attempt, the account, exit 130
+            account.stopped(urls, pool)
         blog_spider.log(f"map (input order): pages {[int(blog_spider.page_of(f.url)) for f in htmls]}")
         if not args.only:
             with blog_spider.timed("submit + as_completed"):
@@ -55,9 +61,6 @@ def main():
                 futures = {pool.submit(blog_spider.parse, f.body): f.url for f in htmls if f.body is not None}
                 for future in concurrent.futures.as_completed(futures):  # each as soon as it is done
                     blog_spider.log(f"as_completed: {futures[future]}: {len(future.result())} posts")
-    account = blog_spider.Account()  # every URL; it checks each page's post links
-    for fetched in htmls:
-        account.record(fetched)
     account.print()
     account.check()  # exit 1 only if a page still failed after its retries
     print(f"check: the pool found {account.posts} post links on {args.pages} pages, as expected", flush=True)

@@ -20,7 +20,8 @@ A twin reaches it with (the path is relative to the twin's file):
   (no traceback, no wait for threads: Rust's default SIGINT); a child process (multiprocessing) gets SIGINT's
   default action, as a Rust child has, so a Ctrl-C to the group ends it at once, silently. A twin with work to
   stop or an account to give catches KeyboardInterrupt itself. STOP (an Event): set it and fetch makes no
-  further attempt; Account.stopped(urls): the account of every URL (done, failed, not started), exit 130.
+  further attempt; Account.stopped(urls): sets STOP, waits for the threads, prints the account of every URL
+  (done, failed, not started), exit 130.
 - spans: with CONCURRENCY_PAIRS_SPANS=FILE set, fetches ("page N"), timed/cost (the label),
   is_prime ("is_prime N", big n only), sha_job ("sha seed N") and every log() line (a mark)
   are recorded and appended to FILE at exit (worker processes too), as Rust's shared::spans.
@@ -465,8 +466,16 @@ class Account:
     def print(self):
         _say("".join(line + "\n" for line in self.lines()))
 
-    def stopped(self, urls):
-        """A crawl stopped by Ctrl-C: the account of every URL of urls (done, failed, not started), exit 130."""
+    def stopped(self, urls, pool=None):
+        """A crawl stopped by Ctrl-C: sets STOP, shuts the pool down (the jobs not started cancelled), waits for
+        the other threads (each ends its page in flight, with no further attempt), prints the account of every URL
+        of urls (done, failed, not started) and exits 130."""
+        STOP.set()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        for t in threading.enumerate():
+            if t is not threading.current_thread() and not t.daemon:
+                t.join()
         with self._lock:
             lines, rest = self.lines(), [u for u in urls if u not in self.urls]
         pages = ", ".join(_ranges([int(page_of(u)) if page_of(u).isdigit() else 0 for u in rest]))

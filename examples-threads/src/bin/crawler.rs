@@ -18,6 +18,8 @@
 //! (100 ms a request). Added here: each page's timeout and retries
 //! (`--attempts`, `--timeout`), an account of every URL after each crawl, exit
 //! code 1 only if a page failed; the links are absolute, so the first is followed.
+//! Ctrl-C: no new page or attempt, the pages in flight end, then the account of
+//! every URL (done, failed, not started) and exit code 130.
 //!
 //! Run: `cargo run --release -p examples-threads --bin crawler -- --pages 50`
 //! (starts the site here), or against a faulty site: in one terminal
@@ -29,11 +31,12 @@
 //! in an order that changes from run to run, `multi thread, cost = ~0.2
 //! seconds`, its account; the followed link, the check and the answer.
 
+use std::sync::atomic::Ordering::Relaxed;
 use std::thread;
 
 use anyhow::Result;
 use clap::Parser;
-use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry, tally};
+use shared::crawl::{CrawlArgs, Fetched, Retry, STOP, exit_if_stopped, fetch_with_retry, tally};
 use shared::{event, site::parse_posts, timing::timed};
 // event! = println with the elapsed time and the thread's name; timed(label, f) prints
 // `label, cost = X seconds` (shared/src/timing.rs).
@@ -50,19 +53,23 @@ struct Args {
 }
 
 // ANCHOR: craw craw(url): fetch one list page, parse its post links
-/// blog_spider.craw(url), then its parse: the post links on one list page.
-fn craw(page: u32, url: &str, retry: &Retry) -> (Fetched, Option<usize>) {
+/// blog_spider.craw(url), then its parse: the post links on one list page
+/// (`None`: Ctrl-C has set the stop flag, the page is not started).
+fn craw(page: u32, url: &str, retry: &Retry) -> Option<(Fetched, Option<usize>)> {
+    if STOP.load(Relaxed) {
+        return None;
+    }
     let fetched = fetch_with_retry(url, retry); // timeout + retries (shared/src/crawl.rs)
     // None: failed for good, named in the account
     let posts = fetched.body.as_ref().ok().map(|html| parse_posts(html).len());
     posts.inspect(|n| event!("page {page}: {n} posts"));
-    (fetched, posts)
+    Some((fetched, posts))
 }
 // ANCHOR_END: craw
 
 // ANCHOR: single single_thread: one page after another
 fn single_thread(urls: &[String], retry: &Retry) -> Vec<(Fetched, Option<usize>)> {
-    (1..).zip(urls).map(|(page, url)| craw(page, url, retry)).collect() // pages from 1
+    (1..).zip(urls).map_while(|(page, url)| craw(page, url, retry)).collect() // pages from 1
 }
 // ANCHOR_END: single
 
@@ -76,7 +83,7 @@ fn multi_thread(urls: &[String], retry: &Retry) -> Result<Vec<(Fetched, Option<u
             threads.push(t.spawn_scoped(s, move || craw(n, url, retry))?);
         }
         // unwrap on join(): a thread that panicked re-raises its panic here.
-        Ok(threads.into_iter().map(|t| t.join().unwrap()).collect())
+        Ok(threads.into_iter().filter_map(|t| t.join().unwrap()).collect())
     })
 }
 // ANCHOR_END: multi
@@ -87,17 +94,20 @@ fn main() -> Result<()> {
     let args = Args::parse();
     let (pages, retry, only) = (args.crawl.pages, args.crawl.retry(), args.only.as_deref());
     let site = args.crawl.open_site()?; // --site, or a blog site served from here while `site` lives
+    ctrlc::set_handler(|| STOP.store(true, Relaxed))?; // Ctrl-C: the crawl's stop flag (shared/src/crawl.rs)
     println!("blog site: {} ({pages} pages)", site.url());
     let urls = site.page_urls(pages);
     let mut accounts = Vec::new(); // (crawl, (its account, the post links it found))
 
     if only != Some("multi") {
         let single = timed("single thread", || single_thread(&urls, &retry));
+        exit_if_stopped(&single, &urls); // Ctrl-C: the account of every URL (done, failed, not started), exit 130
         // tally: prints the account of every URL, checks each page's post links.
         accounts.push(("the single-thread crawl", tally(&single)?));
     }
     if only != Some("single") {
         let multi = timed("multi thread", || multi_thread(&urls, &retry))?;
+        exit_if_stopped(&multi, &urls);
         accounts.push(("the multi-thread crawl", tally(&multi)?));
         if only.is_none() {
             // The links are absolute, as on the real blog: follow the first one.

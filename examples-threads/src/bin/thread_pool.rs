@@ -17,7 +17,9 @@
 //! Added here: each page's timeout and retries (`--attempts`, `--timeout`),
 //! failed pages left unparsed, an account of every URL, exit code 1 only if a
 //! page failed; `--only map` does the whole crawl, fetch and parse, in `map`
-//! (what `compare` times).
+//! (what `compare` times). Ctrl-C: the pool starts no new page, the pages in
+//! flight end, then the account of every URL (done, failed, not started) and
+//! exit code 130.
 //!
 //! Run: `cargo run -p examples-threads --bin thread_pool -- --pages 50 --workers 20`
 //! (starts the site in this process; `--site http://127.0.0.1:8000` crawls a
@@ -27,11 +29,13 @@
 //! pages in page order, `as_completed` lines in an order that changes from
 //! run to run, the account, the check, and `answer: 727 post links on 50 pages`.
 
+use std::sync::atomic::Ordering::Relaxed;
+
 use anyhow::Result;
 use clap::Parser;
 use crossbeam::channel::unbounded;
 use rayon::prelude::*;
-use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry, tally};
+use shared::crawl::{CrawlArgs, Fetched, Retry, STOP, exit_if_stopped, fetch_with_retry, tally};
 use shared::timing::{Stopwatch, timed};
 use shared::{event, site::parse_posts};
 // event! = println with the elapsed time and the thread's name; timed(label, f) and
@@ -51,19 +55,24 @@ struct Args {
     only: Option<String>,
 }
 
-/// blog_spider.craw(url), on a pool thread; with `parse`, the parse too.
-fn craw(url: &str, retry: &Retry, parse: bool) -> (Fetched, Option<usize>) {
+/// blog_spider.craw(url), on a pool thread; with `parse`, the parse too
+/// (`None`: Ctrl-C has set the stop flag, the page is not started).
+fn craw(url: &str, retry: &Retry, parse: bool) -> Option<(Fetched, Option<usize>)> {
+    if STOP.load(Relaxed) {
+        return None;
+    }
     let fetched = fetch_with_retry(url, retry); // timeout + retries (shared/src/crawl.rs)
     let html = fetched.body.as_ref().ok(); // None: failed for good, named in the account
     html.inspect(|html| event!("craw {url}: {} bytes", html.len()));
     let posts = html.filter(|_| parse).map(|html| parse_posts(html).len());
-    (fetched, posts)
+    Some((fetched, posts))
 }
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet backtraces, the clock, spans if compare asked (shared/src/lib.rs)
     let args = Args::parse();
     let site = args.crawl.open_site()?; // --site, or a blog site served from here while `site` lives
+    ctrlc::set_handler(|| STOP.store(true, Relaxed))?; // Ctrl-C: the crawl's stop flag (shared/src/crawl.rs)
     let (pages, retry, map_only) = (args.crawl.pages, args.crawl.retry(), args.only.is_some());
     let urls = site.page_urls(pages);
     // ThreadPoolExecutor(max_workers=20): a rayon pool of our own, sized for waiting on the
@@ -73,7 +82,9 @@ fn main() -> Result<()> {
 
     // 1. pool.map(craw, urls): `collect` puts each result in its slot, so input order.
     let craw = |url: &String| craw(url, &retry, map_only);
-    let mut crawl: Vec<_> = timed("map", || pool.install(|| urls.par_iter().map(craw).collect()));
+    let mut crawl: Vec<_> =
+        timed("map", || pool.install(|| urls.par_iter().filter_map(craw).collect()));
+    exit_if_stopped(&crawl, &urls); // Ctrl-C: the account of every URL (done, failed, not started), exit 130
     let order = examples_threads::page_numbers(crawl.iter().map(|(f, _)| f.url.as_str()));
     event!("map (input order): pages {order:?}");
 
