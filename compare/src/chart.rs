@@ -27,29 +27,47 @@ struct Bar {
 }
 
 fn bars(rows: &[&Row], f: fn(&SideResult) -> Option<Spread>) -> Vec<Bar> {
-    let mut out = Vec::new();
+    // One set of rows per Python: a granularity's Rust bar once, then its
+    // Python bar under each Python (named by its label when there are several).
+    let mut pythons: Vec<&str> = Vec::new();
+    let mut granularities: Vec<&str> = Vec::new();
     for row in rows {
-        if row.rust.is_none() && row.python.is_none() {
+        if !pythons.contains(&row.python_exe.as_str()) {
+            pythons.push(&row.python_exe);
+        }
+        if !granularities.contains(&row.granularity.as_str()) {
+            granularities.push(&row.granularity);
+        }
+    }
+    let mut out = Vec::new();
+    for g in granularities {
+        let same: Vec<&&Row> = rows.iter().filter(|r| r.granularity == g).collect();
+        let first = same[0];
+        if first.rust.is_none() && same.iter().all(|r| r.python.is_none()) {
             out.push(Bar {
-                label: row.granularity.clone(),
+                label: g.to_string(),
                 lang: None,
                 value: None,
                 instead: "not run".to_string(),
             });
         }
-        let rust_program = row.rust.as_ref().map(|r| r.program.as_str());
-        for s in row.sides() {
-            let lang = match s.lang {
-                Lang::Rust => "Rust".to_string(),
-                // the twin of another program (asyncio for smol): say which
-                Lang::Python if rust_program.is_some_and(|r| r != s.program) => {
-                    format!("Python ({})", s.program)
-                }
-                Lang::Python => "Python".to_string(),
-            };
+        let rust_program = first.rust.as_ref().map(|r| r.program.as_str());
+        let sides =
+            first.rust.iter().map(|s| (s, "Rust".to_string())).chain(same.iter().flat_map(|row| {
+                row.python.iter().map(|s| {
+                    let who =
+                        if pythons.len() > 1 { row.python_label.clone() } else { "Python".into() };
+                    // the twin of another program (asyncio for smol): say which
+                    match rust_program {
+                        Some(r) if r != s.program => (s, format!("{who} ({})", s.program)),
+                        _ => (s, who),
+                    }
+                })
+            }));
+        for (s, who) in sides {
             let measured = s.status == Status::Measured;
             out.push(Bar {
-                label: format!("{} - {lang}", row.granularity),
+                label: format!("{g} - {who}"),
                 lang: Some(s.lang),
                 value: if measured { f(s) } else { None },
                 instead: s.status.as_str().to_string(),
@@ -67,10 +85,10 @@ pub fn draw_job(path: &Path, job: &str, title: &str, rows: &[&Row]) -> Result<()
     let wall = bars(rows, |s| s.wall_secs);
     let memory = bars(rows, |s| s.peak_rss_mib);
     let height = 90 + ROW_PX * wall.len() as u32 + 50;
-    let root = SVGBackend::new(path, (1400, height)).into_drawing_area();
+    let root = SVGBackend::new(path, (1640, height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| anyhow!("{e}"))?;
     let root = root.titled(title, ("sans-serif", 20)).map_err(|e| anyhow!("{e}"))?;
-    let (left, right) = root.split_horizontally(700);
+    let (left, right) = root.split_horizontally(820);
     panel(&left, &wall, "wall time, seconds (log scale)", 2).map_err(|e| anyhow!("{job}: {e}"))?;
     panel(&right, &memory, "peak memory of the process tree, MiB (log scale)", 1)
         .map_err(|e| anyhow!("{job}: {e}"))?;
@@ -98,7 +116,7 @@ fn panel(
         .margin(10)
         .caption(caption, ("sans-serif", 16))
         .x_label_area_size(40)
-        .y_label_area_size(220)
+        .y_label_area_size(330)
         .build_cartesian_2d((lo..hi).log_scale(), (0..n.saturating_sub(1)).into_segmented())?;
     chart
         .configure_mesh()

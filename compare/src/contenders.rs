@@ -81,9 +81,14 @@ pub struct Side {
 impl Side {
     /// The command line as a user would type it (relative to the workspace).
     pub fn command_line(&self) -> String {
+        self.command_line_with("python3")
+    }
+
+    /// The command line, a twin run by `python` (`python3.13t`, say).
+    pub fn command_line_with(&self, python: &str) -> String {
         let mut line = match self.lang {
             Lang::Rust => format!("target/release/{}", self.program),
-            Lang::Python => format!("python3 {}/python/{}.py", self.krate, self.program),
+            Lang::Python => format!("{python} {}/python/{}.py", self.krate, self.program),
         };
         for a in &self.args {
             line.push(' ');
@@ -116,6 +121,9 @@ pub struct Contender {
     pub python: Option<Side>,
     /// Why a side is absent, or what the row pairs.
     pub note: &'static str,
+    /// The Python side needs `concurrent.futures.InterpreterPoolExecutor`
+    /// (Python 3.14+): under an older interpreter it is "not run".
+    pub interpreter_pool: bool,
 }
 
 fn side(lang: Lang, krate: &'static str, program: &'static str, args: &[String]) -> Option<Side> {
@@ -151,8 +159,23 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
     let n = workers.to_string();
     let n = n.as_str();
     let asyncio = crawl(&["--only", "async"]);
-    let row =
-        |job, granularity, rust, python, note| Contender { job, granularity, rust, python, note };
+    let row = |job, granularity, rust, python, note| Contender {
+        job,
+        granularity,
+        rust,
+        python,
+        note,
+        interpreter_pool: false,
+    };
+    // Python 3.14's InterpreterPoolExecutor: a Python-only row (Rust's threads need no such thing).
+    let interpreters = |job, python, note| Contender {
+        job,
+        granularity: "interpreters (one per thread)",
+        rust: None,
+        python,
+        note,
+        interpreter_pool: true,
+    };
     use shared::report::{CRAWL, PRIMES, SHA};
     vec![
         // The I/O job: every contender crawls the same site.
@@ -234,6 +257,11 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
             side(Python, t, "cpu_bound", &primes(&["--only", "pool", "--threads", n])),
             "rayon / ThreadPoolExecutor, one thread per CPU",
         ),
+        interpreters(
+            PRIMES,
+            side(Python, t, "cpu_bound", &primes(&["--only", "interpreters", "--threads", n])),
+            "InterpreterPoolExecutor (Python 3.14+): threads of one process, each with its own interpreter and GIL",
+        ),
         row(
             PRIMES,
             "processes",
@@ -263,6 +291,11 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
             side(Rust, p, "process_pool_hash", &sha(&["--threads", "--workers", n])),
             side(Python, p, "process_pool_hash", &sha(&["--threads", "--workers", n])),
             "rayon / ThreadPoolExecutor",
+        ),
+        interpreters(
+            SHA,
+            side(Python, p, "process_pool_hash", &sha(&["--interpreters", "--workers", n])),
+            "InterpreterPoolExecutor (Python 3.14+), as for primes",
         ),
         row(
             SHA,

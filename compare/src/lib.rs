@@ -12,7 +12,8 @@
 //! - [`runner`]: every pair, round after round, and the answer check;
 //! - [`stats`]: medians, spreads and pair-by-pair ratios;
 //! - [`output`]: the table, JSON and CSV; [`chart`]: the SVG bars;
-//! - [`timeline`]: spans files drawn as SVG; [`site`]: the blog site process.
+//! - [`timeline`]: spans files drawn as SVG; [`site`]: the blog site process;
+//! - [`python`]: the Pythons (`--python`), their versions and GIL; [`stop`]: Ctrl-C.
 
 #![warn(missing_docs)]
 
@@ -20,7 +21,9 @@ pub mod chart;
 pub mod contenders;
 pub mod measure;
 pub mod output;
+pub mod python;
 pub mod runner;
 pub mod site;
 pub mod stats;
+pub mod stop;
 pub mod timeline;

@@ -29,6 +29,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use compare::contenders::{self, Workloads};
 use compare::output::{self, Document, Machine};
+use compare::python::{self, Python};
 use compare::runner::{self, Plan, Status};
 use compare::site::SiteProcess;
 use compare::{chart, timeline};
@@ -37,6 +38,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 #[derive(Parser, Debug)]
 #[command(about = "Measure the notes' granularity table: each Rust example beside its Python twin")]
 #[command(args_conflicts_with_subcommands = true)]
+#[command(allow_negative_numbers = true)] // `--runs -1` is a value to refuse, naming the flag
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -69,6 +71,9 @@ enum Cmd {
         args: Vec<String>,
         #[command(flatten)]
         paths: Paths,
+        /// The Python interpreter of the twin.
+        #[arg(long, default_value = "python3")]
+        python: String,
     },
 }
 
@@ -83,9 +88,6 @@ struct Paths {
     /// Where to write [default: target/compare beside the bin directory].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// The Python interpreter of the twins.
-    #[arg(long, default_value = "python3")]
-    python: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -127,6 +129,10 @@ struct RunArgs {
     /// The longest one run may take, seconds, before it is killed and FAILED.
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
+    /// A Python to run every twin with, each its own set of rows labelled
+    /// `Python 3.13.1 (free-threaded)`; repeat the flag for more [default: python3].
+    #[arg(long = "python", value_name = "PATH")]
+    pythons: Vec<String>,
     #[command(flatten)]
     paths: Paths,
 }
@@ -134,6 +140,8 @@ struct RunArgs {
 fn main() -> Result<()> {
     shared::quiet_backtraces();
     let cli = Cli::parse();
+    // Ctrl-C: end the run in progress (its own process group) and the blog site, exit 130.
+    compare::stop::on_ctrl_c()?;
     match cli.command {
         Some(Cmd::Timeline { files, output, title }) => {
             for p in timeline::draw_files(&files, &output, &title)? {
@@ -142,7 +150,9 @@ fn main() -> Result<()> {
             println!("timeline: {}", output.display());
             Ok(())
         }
-        Some(Cmd::Record { krate, bin, args, paths }) => record(&krate, &bin, &args, &paths),
+        Some(Cmd::Record { krate, bin, args, paths, python }) => {
+            record(&krate, &bin, &args, &paths, &python)
+        }
         None => compare(&cli.run),
     }
 }
@@ -217,11 +227,11 @@ fn compare(args: &RunArgs) -> Result<()> {
     let url = site.as_ref().map_or("http://127.0.0.1:1".to_string(), |s| s.url.clone());
     let all: Vec<_> =
         contenders::all(&w, &url, workers).into_iter().filter(|c| wanted(c.job)).collect();
-    let (interpreter, python) = resolve_python(&args.paths.python)?;
+    let pythons = resolve_pythons(&args.pythons)?;
     let plan = Plan {
         root: d.root.clone(),
         bin_dir: d.bin.clone(),
-        python: interpreter,
+        pythons: pythons.clone(),
         runs,
         timeout: Duration::from_secs(args.timeout),
         site_problem,
@@ -247,19 +257,23 @@ fn compare(args: &RunArgs) -> Result<()> {
         date: started,
         command: command_line(),
         machine: Machine { os: std::env::consts::OS, arch: std::env::consts::ARCH, cpus },
-        python,
-        interpreter: plan.python.clone(),
+        python: pythons[0].label.clone(),
+        interpreter: pythons[0].exe.clone(),
+        pythons,
         workloads: w,
         runs,
         rows,
     };
     println!(
-        "{} ({} CPUs, {}), {} round(s) per pair, Rust then Python; median (min-max)",
-        doc.date, cpus, doc.python, runs
+        "{} ({} CPUs), {} round(s) per pair, Rust then Python; median (min-max)",
+        doc.date, cpus, runs
     );
-    println!("{}", output::table(&doc.rows, false));
-    for n in output::notes(&doc.rows) {
-        println!("- {n}");
+    for (python, rows) in output::sets(&doc) {
+        let rows: Vec<_> = rows.into_iter().cloned().collect();
+        println!("\n{}\n{}", output::heading(python), output::table(&rows, false));
+        for n in output::notes(&rows) {
+            println!("- {n}");
+        }
     }
     output::write_files(&d.out, &doc)?;
     let mut charts = Vec::new();
@@ -323,29 +337,26 @@ fn command_line() -> String {
     }
 }
 
-/// The interpreter itself (`sys.executable`) and `Python 3.11.7`. Runs use
-/// the interpreter's own path, not `python3`: where `python3` is a launcher
-/// (a pyenv shim is a bash script that starts more processes), the launcher's
-/// time and memory would be counted as Python's.
-fn resolve_python(python: &str) -> Result<(String, String)> {
-    let out = Command::new(python)
-        .args(["-c", "import sys, platform; print(sys.executable); print('Python', platform.python_version())"])
-        .output()
-        .with_context(|| format!("cannot run {python} (the twins need it)"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut lines = text.lines();
-    match (out.status.success(), lines.next(), lines.next()) {
-        (true, Some(exe), Some(version)) if !exe.is_empty() => {
-            Ok((exe.to_string(), version.to_string()))
+/// Every `--python` (default: `python3`), asked what it is; one named twice
+/// (or by two names) runs once.
+fn resolve_pythons(given: &[String]) -> Result<Vec<Python>> {
+    let given = if given.is_empty() { vec!["python3".to_string()] } else { given.to_vec() };
+    let mut pythons: Vec<Python> = Vec::new();
+    for g in &given {
+        let p = python::probe(g)?;
+        if let Some(same) = pythons.iter().find(|q| q.exe == p.exe) {
+            eprintln!("note: --python {g} is {} again ({}): run once", same.given, p.exe);
+            continue;
         }
-        _ => bail!("{python} did not say where it is ({})", out.status),
+        pythons.push(p);
     }
+    Ok(pythons)
 }
 
 /// `compare record CRATE BIN [-- ARGS]`: the bin, then its twin, each with
 /// `CONCURRENCY_PAIRS_SPANS` set (what `shared` and `blog_spider.py` record
 /// by themselves), then both drawn in one picture.
-fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> {
+fn record(krate: &str, bin: &str, args: &[String], paths: &Paths, interpreter: &str) -> Result<()> {
     let d = dirs(paths)?;
     let exe = d.bin.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
     let twin = d.root.join(krate).join("python").join(format!("{bin}.py"));
@@ -383,7 +394,7 @@ fn record(krate: &str, bin: &str, args: &[String], paths: &Paths) -> Result<()> 
     let python = dir.join(format!("{bin}-python.jsonl"));
     let mut rust_cmd = Command::new(&exe);
     rust_cmd.args(&args);
-    let mut py_cmd = Command::new(&paths.python);
+    let mut py_cmd = Command::new(interpreter);
     py_cmd.arg(&twin).args(&args);
     for ((who, mut cmd), file) in
         [("rust", rust_cmd), ("python", py_cmd)].into_iter().zip([&rust, &python])

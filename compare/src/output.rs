@@ -9,6 +9,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::contenders::Workloads;
+use crate::python::Python;
 use crate::runner::{Row, SideResult, Status};
 use crate::stats::Spread;
 
@@ -21,10 +22,12 @@ pub struct Document {
     pub command: String,
     /// OS, architecture and logical CPUs.
     pub machine: Machine,
-    /// The twins' Python, `Python 3.11.7`.
+    /// The first Python's label, `Python 3.11.7 (GIL)` (every one: `pythons`).
     pub python: String,
-    /// Its `sys.executable`, which every twin ran with.
+    /// Its `sys.executable`, which its twins ran with.
     pub interpreter: String,
+    /// Every Python the twins ran on (`--python`), one set of rows each, in order.
+    pub pythons: Vec<Python>,
     /// The workloads every contender of a job ran.
     pub workloads: Workloads,
     /// Rounds per pair.
@@ -131,6 +134,17 @@ pub fn notes(rows: &[Row]) -> Vec<String> {
     out
 }
 
+/// The rows of each Python's set, in order: `(that Python, its rows)`.
+pub fn sets(doc: &Document) -> Vec<(&Python, Vec<&Row>)> {
+    let of = |p: &Python| doc.rows.iter().filter(|r| r.python_exe == p.exe).collect();
+    doc.pythons.iter().map(|p| (p, of(p))).collect()
+}
+
+/// What heads a set's table: `Python 3.11.7 (GIL): /usr/bin/python3.11`.
+pub fn heading(p: &Python) -> String {
+    format!("{}: {}", p.label, p.exe)
+}
+
 /// Writes `compare.json`, `compare.csv`, `runs.csv` and `compare.md` into `dir`.
 ///
 /// # Errors
@@ -140,20 +154,25 @@ pub fn write_files(dir: &Path, doc: &Document) -> Result<()> {
     let json = serde_json::to_string_pretty(doc)?;
     write(dir, "compare.json", json + "\n")?;
 
+    let labels: Vec<&str> = doc.pythons.iter().map(|p| p.label.as_str()).collect();
     let mut md = format!(
-        "Measured {} on {} ({} CPUs), {}, {} round(s) per pair: `{}`\n\n{}\n",
+        "Measured {} on {} ({} CPUs), {}, {} round(s) per pair: `{}`\n",
         doc.date,
         doc.machine.os,
         doc.machine.cpus,
-        doc.python,
+        labels.join(", "),
         doc.runs,
         doc.command,
-        table(&doc.rows, true)
     );
-    for n in notes(&doc.rows) {
-        md.push_str(&format!("\n- {n}"));
+    for (python, rows) in sets(doc) {
+        let rows: Vec<Row> = rows.into_iter().cloned().collect();
+        md.push_str(&format!("\n{}\n\n{}\n", heading(python), table(&rows, true)));
+        for n in notes(&rows) {
+            md.push_str(&format!("\n- {n}"));
+        }
+        md.push('\n');
     }
-    write(dir, "compare.md", md + "\n")?;
+    write(dir, "compare.md", md)?;
 
     let path = dir.join("compare.csv");
     let mut w = csv::Writer::from_path(&path)
@@ -162,6 +181,7 @@ pub fn write_files(dir: &Path, doc: &Document) -> Result<()> {
         "job",
         "kind",
         "granularity",
+        "python",
         "lang",
         "program",
         "status",
@@ -191,6 +211,7 @@ pub fn write_files(dir: &Path, doc: &Document) -> Result<()> {
                 row.job.clone(),
                 row.kind.clone(),
                 row.granularity.clone(),
+                row.python_label.clone(),
                 s.lang.as_str().to_string(),
                 s.program.clone(),
                 s.status.as_str().to_string(),
@@ -221,6 +242,7 @@ pub fn write_files(dir: &Path, doc: &Document) -> Result<()> {
     w.write_record([
         "job",
         "granularity",
+        "python",
         "lang",
         "program",
         "round",
@@ -239,6 +261,7 @@ pub fn write_files(dir: &Path, doc: &Document) -> Result<()> {
                 w.write_record([
                     row.job.clone(),
                     row.granularity.clone(),
+                    row.python_label.clone(),
                     s.lang.as_str().to_string(),
                     s.program.clone(),
                     m.round.to_string(),

@@ -13,6 +13,7 @@ use shared::report::{Cost, parse_answer, parse_costs};
 
 use crate::contenders::{Contender, Lang, Side, job_kind};
 use crate::measure::{self, Run};
+use crate::python::Python;
 use crate::stats::{Spread, ratios};
 
 /// Where things are and how often to run them.
@@ -22,8 +23,8 @@ pub struct Plan {
     pub root: PathBuf,
     /// Where the example bins are (`target/release`).
     pub bin_dir: PathBuf,
-    /// The Python interpreter, `python3`.
-    pub python: String,
+    /// The Pythons every twin runs on, each its own set of rows (at least one).
+    pub pythons: Vec<Python>,
     /// Rounds per pair (each round runs Rust, then Python).
     pub runs: usize,
     /// The longest one run may take before it is killed.
@@ -100,11 +101,12 @@ pub struct SideResult {
 }
 
 impl SideResult {
-    fn new(side: &Side) -> SideResult {
+    fn new(side: &Side, python: Option<&Python>) -> SideResult {
         SideResult {
             lang: side.lang,
             program: side.program.to_string(),
-            command: side.command_line(),
+            command: python
+                .map_or_else(|| side.command_line(), |p| side.command_line_with(&p.given)),
             status: Status::Measured,
             error: None,
             runs: Vec::new(),
@@ -147,6 +149,10 @@ pub struct Row {
     pub kind: String,
     /// The granularity.
     pub granularity: String,
+    /// The Python of this row's set: `Python 3.11.7 (GIL)` (one set of rows per `--python`).
+    pub python_label: String,
+    /// That Python's interpreter (`sys.executable`).
+    pub python_exe: String,
     /// What the row pairs, or why it is not run.
     pub note: String,
     /// The Rust side (`None`: no such contender).
@@ -166,26 +172,53 @@ impl Row {
     }
 }
 
-/// How many runs `contenders` will take (for the progress bar).
+/// How many runs `contenders` will take (for the progress bar): each Rust
+/// side once, each Python side once per Python that can run it.
 pub fn total_runs(plan: &Plan, contenders: &[Contender]) -> u64 {
-    let sides =
-        contenders.iter().map(|c| c.rust.iter().count() + c.python.iter().count()).sum::<usize>();
+    let sides: usize = contenders
+        .iter()
+        .map(|c| {
+            let pythons = plan.pythons.iter().filter(|p| p.interpreter_pool || !c.interpreter_pool);
+            c.rust.iter().count() + c.python.iter().count() * pythons.count()
+        })
+        .sum();
     (sides * plan.runs) as u64
 }
 
 /// Runs every contender (pair by pair, round by round) and checks answers.
+/// The rows come in sets, one per Python (`plan.pythons`), each set in the
+/// order of `contenders`; a Rust side is measured once and shown in every set.
 pub fn run_all(plan: &Plan, contenders: &[Contender], bar: &ProgressBar) -> Vec<Row> {
-    let mut rows: Vec<Row> = contenders.iter().map(|c| run_pair(plan, c, bar)).collect();
+    let mut sets: Vec<Vec<Row>> = plan.pythons.iter().map(|_| Vec::new()).collect();
+    for c in contenders {
+        for (set, row) in sets.iter_mut().zip(run_pair(plan, c, bar)) {
+            set.push(row);
+        }
+    }
+    let mut rows: Vec<Row> = sets.into_iter().flatten().collect();
     check_answers(&mut rows);
     rows
 }
 
-fn run_pair(plan: &Plan, c: &Contender, bar: &ProgressBar) -> Row {
-    let sides: Vec<&Side> = c.rust.iter().chain(c.python.iter()).collect();
-    let mut results: Vec<SideResult> = sides.iter().map(|s| SideResult::new(s)).collect();
+/// One contender: its Rust side and its Python side under every Python,
+/// round by round (Rust, then each Python), so each ratio pairs runs taken
+/// side by side. One row per Python.
+fn run_pair(plan: &Plan, c: &Contender, bar: &ProgressBar) -> Vec<Row> {
+    // (side, its Python or None for Rust)
+    let mut sides: Vec<(&Side, Option<&Python>)> = c.rust.iter().map(|s| (s, None)).collect();
+    if let Some(s) = &c.python {
+        sides.extend(plan.pythons.iter().map(|p| (s, Some(p))));
+    }
+    let mut results: Vec<SideResult> = sides.iter().map(|(s, p)| SideResult::new(s, *p)).collect();
     let mut commands: Vec<Option<Command>> = Vec::new();
-    for (side, result) in sides.iter().zip(&mut results) {
-        match command(plan, c, side) {
+    for ((side, python), result) in sides.iter().zip(&mut results) {
+        if c.interpreter_pool && python.is_some_and(|p| !p.interpreter_pool) {
+            let why = "needs Python 3.14 (concurrent.futures.InterpreterPoolExecutor)";
+            result.fail(Status::NotRun, why.to_string());
+            commands.push(None);
+            continue;
+        }
+        match command(plan, c, side, *python) {
             Ok(cmd) => commands.push(Some(cmd)),
             Err(why) => {
                 result.fail(Status::Missing, why);
@@ -202,11 +235,11 @@ fn run_pair(plan: &Plan, c: &Contender, bar: &ProgressBar) -> Row {
             let Some(cmd) = commands[i].as_mut() else {
                 continue;
             };
+            let who = sides[i].1.map_or("rust", |p| p.label.as_str());
             bar.set_message(format!(
-                "{} / {} / {} (round {} of {})",
+                "{} / {} / {who} (round {} of {})",
                 c.job,
                 c.granularity,
-                result.lang.as_str(),
                 round + 1,
                 plan.runs
             ));
@@ -223,39 +256,53 @@ fn run_pair(plan: &Plan, c: &Contender, bar: &ProgressBar) -> Row {
             bar.inc(1);
         }
     }
-    let mut python = None;
-    let mut rust = None;
-    for mut r in results {
+    for r in &mut results {
         r.summarise();
-        match r.lang {
-            Lang::Rust => rust = Some(r),
-            Lang::Python => python = Some(r),
-        }
     }
-    let (wall_ratio, memory_ratio) = match (&rust, &python) {
-        (Some(r), Some(p)) if r.status == Status::Measured && p.status == Status::Measured => (
-            ratios(&r.per_run(|x| x.wall_secs), &p.per_run(|x| x.wall_secs)),
-            ratios(
-                &r.per_run(|x| x.peak_rss_bytes as f64),
-                &p.per_run(|x| x.peak_rss_bytes as f64),
-            ),
-        ),
-        _ => (None, None),
-    };
-    Row {
-        job: c.job.to_string(),
-        kind: job_kind(c.job).to_string(),
-        granularity: c.granularity.to_string(),
-        note: c.note.to_string(),
-        rust,
-        python,
-        wall_ratio,
-        memory_ratio,
-    }
+    let rust = c.rust.as_ref().map(|_| results.remove(0));
+    // results now holds the Python side under each Python, in order (or nothing)
+    let mut pythons = results.into_iter();
+    plan.pythons
+        .iter()
+        .map(|py| {
+            let python = c.python.as_ref().and_then(|_| pythons.next());
+            let (wall_ratio, memory_ratio) = match (&rust, &python) {
+                (Some(r), Some(p))
+                    if r.status == Status::Measured && p.status == Status::Measured =>
+                {
+                    (
+                        ratios(&r.per_run(|x| x.wall_secs), &p.per_run(|x| x.wall_secs)),
+                        ratios(
+                            &r.per_run(|x| x.peak_rss_bytes as f64),
+                            &p.per_run(|x| x.peak_rss_bytes as f64),
+                        ),
+                    )
+                }
+                _ => (None, None),
+            };
+            Row {
+                job: c.job.to_string(),
+                kind: job_kind(c.job).to_string(),
+                granularity: c.granularity.to_string(),
+                python_label: py.label.clone(),
+                python_exe: py.exe.clone(),
+                note: c.note.to_string(),
+                rust: rust.clone(),
+                python,
+                wall_ratio,
+                memory_ratio,
+            }
+        })
+        .collect()
 }
 
 /// The command for one side, or why it cannot run (missing).
-fn command(plan: &Plan, c: &Contender, side: &Side) -> Result<Command, String> {
+fn command(
+    plan: &Plan,
+    c: &Contender,
+    side: &Side,
+    python: Option<&Python>,
+) -> Result<Command, String> {
     if c.job == shared::report::CRAWL
         && let Some(problem) = &plan.site_problem
     {
@@ -275,7 +322,7 @@ fn command(plan: &Plan, c: &Contender, side: &Side) -> Result<Command, String> {
     let mut cmd = match side.lang {
         Lang::Rust => Command::new(&path),
         Lang::Python => {
-            let mut cmd = Command::new(&plan.python);
+            let mut cmd = Command::new(python.map_or("python3", |p| p.exe.as_str()));
             cmd.arg(&path);
             cmd
         }
@@ -319,6 +366,7 @@ fn check_answers(rows: &mut [Row]) {
     for row in rows.iter_mut() {
         let job = row.job.clone();
         let granularity = row.granularity.clone();
+        let label = row.python_label.clone();
         for side in row.rust.iter_mut().chain(row.python.iter_mut()) {
             if side.status != Status::Measured {
                 continue;
@@ -336,7 +384,11 @@ fn check_answers(rows: &mut [Row]) {
                 continue;
             }
             side.answer = Some(first.clone());
-            let who = format!("{} ({granularity}, {})", side.program, side.lang.as_str());
+            let lang = match side.lang {
+                Lang::Rust => "rust",
+                Lang::Python => label.as_str(),
+            };
+            let who = format!("{} ({granularity}, {lang})", side.program);
             match reference.iter().find(|(j, _, _)| *j == job) {
                 None => reference.push((job.clone(), first, who)),
                 Some((_, expected, by)) if *expected != first => {

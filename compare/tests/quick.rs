@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use compare::contenders::{self, Workloads};
+use compare::python::{self, Python};
 use serde_json::Value;
 use shared::run::{RunOutput, run_with_timeout};
 
@@ -67,11 +68,30 @@ fn positive(side: &Value, field: &str, what: &str) {
     assert!(median.is_some_and(|m| m > 0.0), "{what}: {field} is {:?}", side[field]);
 }
 
+/// The Pythons the quick test runs the twins on: `python3` and, where it is
+/// another interpreter, the system's `/usr/bin/python3` (here: pyenv's 3.11.7
+/// and Debian's 3.11.2), as `--python` flags and as compare sees them.
+fn pythons() -> (Vec<String>, Vec<Python>) {
+    let mut given = vec!["python3".to_string()];
+    let mut seen = vec![python::probe("python3").expect("python3 runs")];
+    if let Ok(system) = python::probe("/usr/bin/python3")
+        && system.exe != seen[0].exe
+    {
+        given.push("/usr/bin/python3".to_string());
+        seen.push(system);
+    }
+    let flags = given.into_iter().flat_map(|g| ["--python".to_string(), g]).collect();
+    (flags, seen)
+}
+
 #[test]
 fn quick_has_a_row_per_contender_with_every_figure() {
     build_the_bins();
     let dir = TempDir::new("quick");
-    let out = compare(&["--quick", "--out", dir.0.to_str().unwrap()], 300);
+    let (flags, pythons) = pythons();
+    let mut args = vec!["--quick", "--out", dir.0.to_str().unwrap()];
+    args.extend(flags.iter().map(String::as_str));
+    let out = compare(&args, 300);
     let all = text(&out);
     assert!(out.success(), "{all}");
     let stdout = &out.stdout;
@@ -81,11 +101,22 @@ fn quick_has_a_row_per_contender_with_every_figure() {
             .unwrap();
     let rows = json["rows"].as_array().unwrap();
     let expected = contenders::all(&Workloads::QUICK, "http://127.0.0.1:1", 2);
-    assert_eq!(rows.len(), expected.len(), "{all}");
-    for (row, c) in rows.iter().zip(&expected) {
-        let what = format!("{} / {}", c.job, c.granularity);
+    // one set of rows per Python, each headed by its label in the table
+    assert_eq!(rows.len(), expected.len() * pythons.len(), "{all}");
+    assert_eq!(json["pythons"].as_array().unwrap().len(), pythons.len(), "{all}");
+    for p in &pythons {
+        assert!(
+            stdout.contains(&format!("{}: {}", p.label, p.exe)),
+            "{}: no table\n{all}",
+            p.label
+        );
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let (c, py) = (&expected[i % expected.len()], &pythons[i / expected.len()]);
+        let what = format!("{} / {} / {}", c.job, c.granularity, py.label);
         assert_eq!(row["job"], c.job, "{what}");
         assert_eq!(row["granularity"], c.granularity, "{what}");
+        assert_eq!(row["python_label"], py.label.as_str(), "{what}");
         // the table shows the row
         assert!(
             stdout.lines().any(|l| l.contains(c.job) && l.contains(c.granularity)),
@@ -95,6 +126,12 @@ fn quick_has_a_row_per_contender_with_every_figure() {
             let side = &row[lang];
             if !exists {
                 assert!(side.is_null(), "{what}: {lang} {side}");
+                continue;
+            }
+            // an interpreter pool needs Python 3.14: before it, "not run" and why
+            if lang == "python" && c.interpreter_pool && !py.interpreter_pool {
+                assert_eq!(side["status"], "not_run", "{what}: {side}");
+                assert!(side["error"].as_str().unwrap().starts_with("needs Python 3.14"), "{side}");
                 continue;
             }
             // every contender of this workspace is built and written
@@ -111,7 +148,7 @@ fn quick_has_a_row_per_contender_with_every_figure() {
             let costs = side["runs"][0]["costs"].as_array().unwrap();
             assert!(!costs.is_empty(), "{what}: {lang} printed no cost line: {side}");
         }
-        if c.rust.is_some() && c.python.is_some() {
+        if row["rust"]["status"] == "measured" && row["python"]["status"] == "measured" {
             assert!(row["wall_ratio"]["median"].as_f64().is_some_and(|r| r > 0.0), "{what}");
             if compare::measure::SUPPORTED {
                 let m = row["memory_ratio"]["median"].as_f64();
@@ -119,7 +156,7 @@ fn quick_has_a_row_per_contender_with_every_figure() {
             }
         }
     }
-    // every contender of a job computed the same thing
+    // every contender of a job computed the same thing, under every Python
     for job in contenders::JOBS {
         let mut answers: Vec<&str> = rows
             .iter()
@@ -131,18 +168,26 @@ fn quick_has_a_row_per_contender_with_every_figure() {
         assert_eq!(answers.len(), 1, "{job}: {answers:?}");
     }
 
-    // the CSV files parse, one line per side and one per run
+    // the CSV files parse, one line per side of each set (a Rust side is in
+    // every set) and one per run of a measured side
     let sides =
         expected.iter().map(|c| c.rust.iter().count() + c.python.iter().count()).sum::<usize>();
-    for (file, lines) in [("compare.csv", sides), ("runs.csv", sides)] {
+    let not_run =
+        |p: &Python| expected.iter().filter(|c| c.interpreter_pool && !p.interpreter_pool).count();
+    let runs: usize = pythons.iter().map(|p| sides - not_run(p)).sum();
+    for (file, lines) in [("compare.csv", sides * pythons.len()), ("runs.csv", runs)] {
         let mut r = csv::Reader::from_path(dir.0.join(file)).unwrap();
         assert_eq!(r.records().map(Result::unwrap).count(), lines, "{file}");
     }
     for job in contenders::JOBS {
         let svg = std::fs::read_to_string(dir.0.join(format!("chart-{job}.svg"))).unwrap();
         assert!(svg.contains("<svg") && svg.contains("single thread"), "{job}");
+        for p in pythons.iter().filter(|_| pythons.len() > 1) {
+            assert!(svg.contains(&format!("single thread - {}", p.label)), "{job}: {}", p.label);
+        }
     }
-    assert!(std::fs::read_to_string(dir.0.join("compare.md")).unwrap().contains("| job"));
+    let md = std::fs::read_to_string(dir.0.join("compare.md")).unwrap();
+    assert_eq!(md.matches("| job").count(), pythons.len(), "{md}");
 }
 
 #[test]
@@ -168,8 +213,17 @@ fn contenders_not_built_are_listed_as_missing() {
 
 #[test]
 fn bad_input_is_one_message_and_a_non_zero_exit() {
-    let out = compare(&["--runs", "0"], 30);
-    assert_eq!(out.code, Some(2), "{}", text(&out));
+    // a bad number names its flag, a negative one too (not "unexpected argument '-1'")
+    for bad in ["0", "-1"] {
+        let out = compare(&["--runs", bad], 30);
+        assert_eq!(out.code, Some(2), "{}", text(&out));
+        let said = format!("invalid value '{bad}' for '--runs <RUNS>'");
+        assert!(out.stderr.contains(&said), "{}", text(&out));
+    }
+    // a --python that is not one: one line naming the flag, exit 1
+    let out = compare(&["--job", "primes", "--python", "/bin/false"], 30);
+    assert_eq!(out.code, Some(1), "{}", text(&out));
+    assert!(out.stderr.contains("--python /bin/false: not a Python 3"), "{}", text(&out));
     let dir = TempDir::new("bad");
     let svg = dir.0.join("t.svg");
     let missing = dir.0.join("no-such-spans.jsonl");
@@ -179,4 +233,54 @@ fn bad_input_is_one_message_and_a_non_zero_exit() {
     assert_eq!(out.code, Some(1), "{}", text(&out));
     assert!(stderr.contains("cannot read the spans file"), "{}", text(&out));
     assert!(!stderr.contains("panicked") && !stderr.contains("stack backtrace"), "{stderr}");
+}
+
+/// Ctrl-C mid-run, as a terminal sends it (SIGINT to compare's process
+/// group): the run compare measures sits in a group of its own, which the
+/// SIGINT does not reach, so compare must end it, then exit 130, writing
+/// nothing. The measured run here is a stand-in for `cpu_bound` that says on
+/// compare's own stdout (through /proc, as compare pipes what a run prints)
+/// that it runs, and its pid, then sleeps for a minute.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_ends_the_measured_run_and_exits_130() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let bins = TempDir::new("ctrl-c-bins");
+    let fake = bins.0.join("cpu_bound");
+    let script =
+        "#!/bin/sh\necho \"measured run $$ is running\" > /proc/$PPID/fd/1\nexec sleep 60\n";
+    std::fs::write(&fake, script).unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = TempDir::new("ctrl-c-out");
+    let mut cmd = Command::new(COMPARE);
+    cmd.args(["--quick", "--job", "primes", "--bin-dir", bins.0.to_str().unwrap()]);
+    cmd.args(["--out", out.0.to_str().unwrap()]);
+    let run = shared::run::interrupt_when(cmd, "measured run ", Duration::from_secs(5)).unwrap();
+    run.assert_stopped_well();
+    assert_eq!(run.status.code(), Some(130), "{}", run.dump());
+    assert!(run.stderr.contains("compare: interrupted (Ctrl-C)"), "{}", run.dump());
+    eprintln!("compare stopped {:?} after the Ctrl-C", run.stopped_after);
+    // the measured run's own group is gone too (zombies aside: nobody may reap them here)
+    let pid = run.stdout.split("measured run ").nth(1).and_then(|r| r.split(' ').next());
+    let pid: u32 = pid.and_then(|p| p.parse().ok()).expect("the run's pid");
+    std::thread::sleep(Duration::from_millis(300));
+    let alive: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+        .filter(|stat| {
+            // after the `(comm)`: state, ppid, pgrp
+            let rest: Vec<&str> =
+                stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+            rest.len() > 2 && rest[2] == pid.to_string() && rest[0] != "Z"
+        })
+        .collect();
+    assert!(
+        alive.is_empty(),
+        "the measured run's group outlived compare: {alive:?}\n{}",
+        run.dump()
+    );
+    // nothing written: a run cut short measures nothing
+    assert!(!out.0.join("compare.json").exists(), "{}", run.dump());
 }

@@ -21,6 +21,13 @@
 //! - [`Pool::shutdown`] closes the workers' stdins and waits for them to
 //!   exit by themselves (so each can write its spans); dropping the pool
 //!   instead kills and reaps every worker, on error paths too.
+//! - Ctrl-C: a worker ignores it (a terminal sends it to the whole process
+//!   group, workers included): the parent decides. Its handler calls
+//!   [`Stopper::stop`] ([`Pool::stopper`]); [`Pool::next_event`] then returns
+//!   an error that [`interrupted`] recognises, at once, and the parent drops
+//!   the pool (every worker killed and reaped), gives its partial account and
+//!   exits 130. Were the workers to die of the SIGINT instead, the pool would
+//!   replace them (or give up on their jobs) before the parent's handler ran.
 //!
 //! - [`PoolArgs`] gives a bin the pool's flags in one flattened field:
 //!   `--workers N` (default: the CPU count) and the hidden `--role worker`.
@@ -107,6 +114,8 @@ pub fn serve<J: DeserializeOwned, R: Serialize>(
     mut work: impl FnMut(J, u32) -> R + Send,
 ) -> Result<()> {
     let pid = std::process::id();
+    // Ignore Ctrl-C: the parent ends the workers (see the module docs).
+    ctrlc::set_handler(|| {}).context("cannot set the worker's Ctrl-C handler")?;
     let jobs = move || -> Result<()> {
         let stdin = std::io::stdin();
         // `Stdin` locks per call: `work` may read stdin too (see fault_isolation).
@@ -226,8 +235,43 @@ struct Worker {
     reader: Option<JoinHandle<()>>,
 }
 
-/// A reader's line: its slot, its worker's generation, a reply or `None` at EOF.
+/// A reader's line: its slot, its worker's generation, a reply or `None` at
+/// EOF; or, from a [`Stopper`], slot [`STOP`].
 type Line<R> = (usize, u64, Option<Result<Reply<R>>>);
+
+/// The slot of a [`Stopper`]'s line.
+const STOP: usize = usize::MAX;
+
+/// Stops a [`Pool`] from another thread, a Ctrl-C handler typically:
+/// `ctrlc::set_handler(move || stopper.stop())`. Cheap to clone.
+#[derive(Clone)]
+pub struct Stopper(std::sync::Arc<dyn Fn() + Send + Sync>);
+
+impl Stopper {
+    /// [`Pool::next_event`] (so `as_completed` and `map` too) returns an
+    /// [`Interrupted`] error at once, now and on every later call.
+    pub fn stop(&self) {
+        (self.0)()
+    }
+}
+
+/// The error of a stopped pool ([`Stopper::stop`]).
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the pool was stopped (Ctrl-C)")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// True if `e` says the pool was stopped: then drop the pool (which kills and
+/// reaps every worker), give the partial account and exit 130.
+pub fn interrupted(e: &anyhow::Error) -> bool {
+    e.is::<Interrupted>()
+}
 
 /// A pool of worker processes taking jobs `J` and returning results `R`
 /// (both cross the pipes as JSON).
@@ -240,6 +284,8 @@ pub struct Pool<J, R> {
     submitted: usize,
     /// Jobs neither done nor failed yet.
     outstanding: usize,
+    /// A [`Stopper`] has stopped it.
+    stopped: bool,
     max_attempts: u32,
     _jobs: PhantomData<fn(J)>,
 }
@@ -260,6 +306,7 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
             events: VecDeque::new(),
             submitted: 0,
             outstanding: 0,
+            stopped: false,
             max_attempts: max_attempts.max(1),
             _jobs: PhantomData,
         };
@@ -268,6 +315,13 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
             pool.workers.push(worker);
         }
         Ok(pool)
+    }
+
+    /// A handle that stops this pool from another thread (a Ctrl-C handler).
+    pub fn stopper(&self) -> Stopper {
+        let tx = self.lines_tx.clone();
+        // The pool may be gone (dropped): then nobody listens.
+        Stopper(std::sync::Arc::new(move || drop(tx.send((STOP, 0, None)))))
     }
 
     /// The worker processes' ids, by slot.
@@ -318,9 +372,12 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
     ///
     /// # Errors
     /// If a worker sends a line that is not a reply, or a dead worker cannot
-    /// be replaced.
+    /// be replaced; [`Interrupted`] once a [`Stopper`] has stopped the pool.
     pub fn next_event(&mut self) -> Result<Option<Event<R>>> {
         loop {
+            if self.stopped {
+                return Err(Interrupted.into());
+            }
             if let Some(event) = self.events.pop_front() {
                 return Ok(Some(event));
             }
@@ -330,6 +387,10 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
             self.dispatch();
             // The pool holds a sender itself, so this never reports "disconnected".
             let (slot, generation, line) = self.lines.recv()?;
+            if slot == STOP {
+                self.stopped = true;
+                continue;
+            }
             if generation != self.workers[slot].generation {
                 continue; // from a worker already replaced
             }

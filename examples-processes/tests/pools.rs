@@ -130,6 +130,49 @@ fn process_pool_hash_twin_gives_the_same_digests() {
     let bad = twin("process_pool_hash", &["--size", "-1"], 10);
     assert_eq!(bad.code, Some(2), "{}", bad.dump());
     assert!(!bad.stderr.contains("Traceback"), "{}", bad.dump());
+    // --interpreters: Python 3.14's InterpreterPoolExecutor, the same digests; refused before.
+    let args = ["--workers", "2", "--size", "1024", "--jobs", "4", "--interpreters"];
+    let out = twin("process_pool_hash", &args, 60);
+    if has_interpreter_pool() {
+        ok(&out);
+        has_cost(&out, "multi interpreter");
+        all_digests_right(&out, 4, 1024);
+    } else {
+        assert_eq!(out.code, Some(2), "{}", out.dump());
+        assert!(out.stderr.contains("unrecognized arguments: --interpreters"), "{}", out.dump());
+    }
+}
+
+/// `python3` has `concurrent.futures.InterpreterPoolExecutor` (3.14+).
+fn has_interpreter_pool() -> bool {
+    let probe = "import concurrent.futures as f; print(hasattr(f, 'InterpreterPoolExecutor'))";
+    let out = std::process::Command::new("python3").args(["-c", probe]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim() == "True"
+}
+
+/// Ctrl-C after the first of 12 big jobs (issue 17 saw 2 workers left 0.3 s
+/// after it): exit 130, the partial account, no traceback, no worker left, in
+/// the bin and the twin, with processes and with threads.
+#[cfg(unix)]
+#[test]
+fn process_pool_hash_stops_well_on_ctrl_c() {
+    use common::DIR;
+    use shared::run::{interrupt_bin, interrupt_twin};
+    let exe = env!("CARGO_BIN_EXE_process_pool_hash");
+    // 12 jobs of 16 MiB: the first is done long before the last (debug build: ~1 s a job)
+    for threads in [false, true] {
+        let mut args = vec!["--workers", "2", "--jobs", "12", "--size", "16777216"];
+        args.extend(threads.then_some("--threads"));
+        for run in [
+            interrupt_bin(exe, &args, "job "),
+            interrupt_twin(DIR, "process_pool_hash", &args, "job "),
+        ] {
+            run.assert_stopped_well();
+            assert!(run.stdout.contains(" of 12 jobs done"), "{}", run.dump());
+            assert!(!run.stdout.contains("answer: "), "{}", run.dump());
+            eprintln!("threads {threads}: stopped after {:?}", run.stopped_after);
+        }
+    }
 }
 
 fn cpu_bound(out: &RunOutput, count: usize) {

@@ -29,8 +29,13 @@
 //! that list on each, `multi process, cost = X seconds` (`multi thread` with
 //! `--threads`), `N workers, elapsed time: X.XXs` and `answer: 12 digests,
 //! sha256 of all: <hex>` (the digests in job order, as compare checks them).
+//! Ctrl-C mid-run: `interrupted: N of 12 jobs done`, no worker left, exit 130
+//! (a job cannot be cancelled while it runs: its worker is killed, or, with
+//! `--threads`, the jobs in hand finish and the rest are skipped).
 
 use std::process::id as pid;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use anyhow::Result;
 use clap::Parser;
@@ -58,19 +63,27 @@ struct Args {
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, one clock for parent and workers, spans if asked (shared/src/lib.rs)
     let args = Args::parse();
+    // ANCHOR: job the job in a worker: sha(size) there, its digest and PID back (the __main__ guard)
     // The `if __name__ == "__main__":` guard: a worker hashes each job it is
     // sent and replies with the digest and its own PID, until its stdin closes.
     if args.pool.is_worker() {
         return pool::serve(|(size, seed): (usize, u64), _attempt| (sha_job(size, seed), pid()));
     }
+    // ANCHOR_END: job
     let (workers, ShaArgs { jobs, size }) = (args.pool.workers(), args.sha);
 
     let sw = Stopwatch::start(); // its report(label) prints `label, cost = X seconds` (shared/src/timing.rs)
     let mut digests = vec![String::new(); jobs as usize];
     if args.threads {
+        let stop = Arc::new(AtomicBool::new(false)); // Ctrl-C: start no more jobs
+        let stopping = Arc::clone(&stop);
+        ctrlc::set_handler(move || stopping.store(true, Relaxed))?;
         // Rust's answer: threads run Rust code on every core at once (no GIL).
         digests = rayon_pool(workers)?.install(|| {
             let hash = |seed| {
+                if stop.load(Relaxed) {
+                    return String::new(); // not done
+                }
                 let digest = sha_job(size, seed);
                 event!("job {seed:>2}: {digest} (thread {})", thread_name()); // as it completes
                 digest
@@ -82,20 +95,37 @@ fn main() -> Result<()> {
         // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
         let mut executor = Pool::<(usize, u64), (String, u32)>::start(workers, 1)?;
         event!("started {workers} worker processes, pids {:?}", executor.pids());
+        // Ctrl-C: the workers ignore it; the pool stops waiting at once (src/pool.rs).
+        let stopper = executor.stopper();
+        ctrlc::set_handler(move || stopper.stop())?;
+        // ANCHOR: pool submit every job, take the results as they complete (as_completed)
         // to_do = (executor.submit(sha, SIZE) for i in range(JOBS))
         executor.submit_all((0..jobs).map(|seed| (size, seed)))?;
         // for future in futures.as_completed(to_do): print(future.result())
         for done in executor.as_completed() {
-            let (job, (digest, pid)) = done?; // pid: the worker's own, sent with its digest
+            let (job, (digest, pid)) = match done {
+                Err(e) if pool::interrupted(&e) => break, // Ctrl-C
+                done => done?, // pid: the worker's own, sent with its digest
+            };
             event!("job {job:>2}: {digest} (pid {pid})");
             digests[job] = digest;
         }
-        // The with block's end: shutdown(wait=True), each worker exits by itself.
-        executor.shutdown()?;
+        // ANCHOR_END: pool
+        if digests.iter().all(|d| !d.is_empty()) {
+            // The with block's end: shutdown(wait=True), each worker exits by itself.
+            executor.shutdown()?;
+        } // else (Ctrl-C) dropped here: every worker is killed and reaped
     }
+    let done = digests.iter().filter(|d| !d.is_empty()).count();
+    if done < digests.len() {
+        println!("interrupted: {done} of {jobs} jobs done"); // only a Ctrl-C leaves one undone
+        std::process::exit(130); // as a shell reports a Ctrl-C
+    }
+    // ANCHOR: answer the cost line and the answer
     let label = if args.threads { "multi thread" } else { "multi process" };
     let secs = sw.report(label).as_secs_f64(); // `label, cost = X seconds`
     println!("{workers} workers, elapsed time: {secs:.2}s"); // the catalogue's line
     println!("answer: {}", sha_answer(&digests)); // the line compare checks
+    // ANCHOR_END: answer
     Ok(())
 }
