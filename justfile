@@ -88,3 +88,19 @@ compare-quick:
 timeline CRATE BIN *ARGS:
     cargo build -q --release -p shared -p compare -p {{CRATE}} --bins
     cargo run -q --release -p compare -- record {{CRATE}} {{BIN}} -- {{ARGS}}
+
+# the side-by-side book (book/): a page per README index row, the twin beside
+# the bin, timelines recorded now, costs from compare/charts/compare.json;
+# mdBook 0.5.4 (cargo install mdbook --locked --version 0.5.4) -> target/book/html
+book:
+    cargo run -q -p book -- build
+
+# build the book and serve it on http://127.0.0.1:3000 (rebuilds a page when you edit book/pages)
+book-serve:
+    cargo run -q -p book -- serve
+
+# the book as a reader sees it: built, every href/src checked, five pages opened
+# in headless Chromium at 1280x720 and 400x800 (screenshots in target/book/screenshots)
+book-check:
+    @{ command -v mdbook || test -x "$HOME/.cargo/bin/mdbook"; } >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "book-check needs mdbook, chromium and chromedriver: cargo install mdbook --locked --version 0.5.4, then apt-get install chromium chromium-driver (macOS: brew install --cask chromium chromedriver)"; exit 1; }
+    BOOK_CHECK_REQUIRED=1 cargo test -q -p book --test browser -- --nocapture

@@ -91,16 +91,19 @@ fn generate(opts: &Opts, record: bool) -> Result<(PathBuf, book::Generated)> {
     Ok((root, g))
 }
 
-/// Debug builds of compare and every example (what the recordings run).
+/// Debug builds of compare and every example (what the recordings run), as
+/// `cargo test --workspace` builds them: the same features, so the same
+/// artifacts (inside that command's browser check this build has nothing to do).
 fn build_bins(root: &Path) -> Result<()> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).args(["build", "-q", "-p", "compare", "-p", "shared"]);
-    for ch in book::chapters(root)? {
-        cmd.args(["-p", &ch.krate]);
-    }
-    eprintln!("book: building compare and the examples (debug) for the recordings");
-    let status = cmd.arg("--bins").status().context("cannot run cargo")?;
+    eprintln!(
+        "book: building compare and the examples (debug, as cargo test does) for the recordings"
+    );
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["test", "-q", "--workspace", "--no-run"])
+        .status()
+        .context("cannot run cargo")?;
     if !status.success() {
         eprintln!(
             "book: warning: the build failed ({status}): the timelines of what did not build are missing"

@@ -76,49 +76,75 @@ fn gap(lines: &[&str], from: usize, to: usize) -> Option<String> {
     (a < b).then(|| format!("{a}:{}", b - 1))
 }
 
-/// Splits a pair into rows: every anchor the two files share is one row
-/// (in order), and the unmarked code before, between and after them too,
-/// so the corresponding parts sit side by side and nothing is left out.
+/// The unmarked code before each anchor of a file (by name), and after the last.
+fn gaps(
+    lines: &[&str],
+    start: usize,
+    anchors: &[Anchor],
+) -> (Vec<(String, Option<String>)>, Option<String>) {
+    let mut at = start;
+    let mut before = Vec::new();
+    for a in anchors {
+        before.push((a.name.clone(), gap(lines, at, a.start)));
+        at = a.end + 1;
+    }
+    (before, gap(lines, at, usize::MAX))
+}
+
+/// Splits a pair into rows: every anchor the two files share is one row, in
+/// the bin's order (the twin's part is included by name wherever it is), and
+/// the unmarked code before each anchor and after the last one too, so the
+/// corresponding parts sit side by side and nothing is left out.
 ///
 /// # Errors
-/// The files' anchors differ (names or order), or are malformed.
+/// The files do not mark the same anchors, or mark them badly.
 pub fn pair_rows(rs: &str, rs_start: usize, py: Option<(&str, usize)>) -> Result<Vec<PairRow>> {
     let ra = source::anchors(rs).map_err(|e| anyhow::anyhow!("the bin: {e}"))?;
     let pa = match py {
         Some((src, _)) => source::anchors(src).map_err(|e| anyhow::anyhow!("the twin: {e}"))?,
         None => ra.clone(),
     };
-    let names = |v: &[Anchor]| v.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+    let names = |v: &[Anchor]| {
+        let mut n: Vec<_> = v.iter().map(|a| a.name.clone()).collect();
+        n.sort();
+        n
+    };
     if names(&ra) != names(&pa) {
         bail!(
-            "the bin marks {:?} and the twin {:?}: the same ANCHOR names in the same order, or none",
+            "the bin marks ANCHORs {:?} and the twin {:?}: both files mark the same parts, or neither",
             names(&ra),
             names(&pa)
         );
     }
     let rl: Vec<&str> = rs.lines().collect();
-    let pl: Vec<&str> = py.map(|(s, _)| s.lines().collect()).unwrap_or_default();
-    let (mut r_at, mut p_at) = (rs_start, py.map_or(1, |p| p.1));
-    let mut rows = Vec::new();
-    let has_py = py.is_some();
-    let push_gap = |rows: &mut Vec<PairRow>, r_to: usize, p_to: usize, r_at: usize, p_at: usize| {
-        let (r, p) = (gap(&rl, r_at, r_to), if has_py { gap(&pl, p_at, p_to) } else { None });
-        if r.is_some() || p.is_some() {
-            rows.push(PairRow { label: None, anchor: None, py: p, rs: r });
-        }
+    let (r_gaps, r_tail) = gaps(&rl, rs_start, &ra);
+    let (p_gaps, p_tail) = match py {
+        Some((src, start)) => gaps(&src.lines().collect::<Vec<_>>(), start, &pa),
+        None => (Vec::new(), None),
     };
-    for (r, p) in ra.iter().zip(&pa) {
-        push_gap(&mut rows, r.start, p.start, r_at, p_at);
-        let label = if r.label.is_empty() { p.label.clone() } else { r.label.clone() };
+    let p_gap = |name: &str| p_gaps.iter().find(|(n, _)| n == name).and_then(|(_, g)| g.clone());
+    let mut rows = Vec::new();
+    for (r, (_, r_gap)) in ra.iter().zip(r_gaps) {
+        let p_gap = p_gap(&r.name);
+        if r_gap.is_some() || p_gap.is_some() {
+            rows.push(PairRow { label: None, anchor: None, py: p_gap, rs: r_gap });
+        }
+        let p_label =
+            pa.iter().find(|p| p.name == r.name).map(|p| p.label.clone()).unwrap_or_default();
+        let label = [r.label.clone(), p_label]
+            .into_iter()
+            .find(|l| !l.is_empty())
+            .unwrap_or(r.name.clone());
         rows.push(PairRow {
-            label: Some(if label.is_empty() { r.name.clone() } else { label }),
+            label: Some(label),
             anchor: Some(r.name.clone()),
-            py: has_py.then(|| p.name.clone()),
+            py: py.is_some().then(|| r.name.clone()),
             rs: Some(r.name.clone()),
         });
-        (r_at, p_at) = (r.end + 1, p.end + 1);
     }
-    push_gap(&mut rows, usize::MAX, usize::MAX, r_at, p_at);
+    if r_tail.is_some() || p_tail.is_some() {
+        rows.push(PairRow { label: None, anchor: None, py: p_tail, rs: r_tail });
+    }
     Ok(rows)
 }
 

@@ -244,8 +244,17 @@ async fn the_built_book_in_headless_chromium() {
             set_viewport(&c, w, h).await.expect("set the window size");
             c.goto(&format!("file://{}", file.display())).await.expect("open the page");
             let v: Value = c.execute(PROBE, vec![]).await.expect("probe the page");
-            let png = c.screenshot().await.expect("screenshot");
-            std::fs::write(shots.join(format!("{bin}-{w}x{h}.png")), png).unwrap();
+            // what a reader sees: the top, the two columns, the timeline
+            for (part, selector) in
+                [("top", "body"), ("pair", ".pair"), ("timeline", "img.timeline")]
+            {
+                let js = format!(
+                    "const e = document.querySelector('{selector}'); if (e) e.scrollIntoView(); return !!e;"
+                );
+                c.execute(&js, vec![]).await.expect("scroll");
+                let png = c.screenshot().await.expect("screenshot");
+                std::fs::write(shots.join(format!("{bin}-{w}x{h}-{part}.png")), png).unwrap();
+            }
             let mut bad = Vec::new();
             let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
             if v["inner"].as_u64() != Some(w.into()) {
