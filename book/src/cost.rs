@@ -61,11 +61,15 @@ impl Comparison {
         self.doc["rows"].as_array().into_iter().flatten()
     }
 
-    /// The rows where `program` is the Rust or the Python side.
+    /// The rows where `bin` is the Rust side, or (a row with no Rust side) `twin` the Python side.
     pub fn rows_of(&self, bin: &str, twin: Option<&str>) -> Vec<&Value> {
         let is =
             |side: &Value, p: Option<&str>| p.is_some_and(|p| side["program"].as_str() == Some(p));
-        self.rows().filter(|r| is(&r["rust"], Some(bin)) || is(&r["python"], twin)).collect()
+        self.rows()
+            .filter(|r| {
+                is(&r["rust"], Some(bin)) || (r["rust"].is_null() && is(&r["python"], twin))
+            })
+            .collect()
     }
 
     /// A Markdown table of `rows` (all rows if `None`), and the notes on the rows not run.
@@ -160,6 +164,52 @@ fn util(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn side(program: &str, wall: f64) -> Value {
+        let spread = |m: f64| json!({"median": m, "min": m * 0.9, "max": m * 1.1});
+        json!({"lang": "rust", "program": program, "status": "measured", "error": null,
+               "wall_secs": spread(wall), "cpu_secs": spread(wall), "utilisation": spread(1.0),
+               "peak_rss_mib": spread(5.0)})
+    }
+
+    #[test]
+    fn rows_of_a_bin_and_its_table() {
+        let doc = json!({
+            "date": "2026-12-04 09:00 UTC", "command": "cargo run --release -p compare",
+            "machine": {"os": "linux", "arch": "x86_64", "cpus": 2}, "python": "Python 3.11.7", "runs": 3,
+            "rows": [
+                {"job": "crawl", "kind": "I/O", "granularity": "threads", "note": "",
+                 "rust": side("crawler", 0.12), "python": side("crawler", 0.2),
+                 "wall_ratio": {"median": 0.6, "min": 0.58, "max": 0.61}, "memory_ratio": null},
+                {"job": "crawl", "kind": "I/O", "granularity": "coroutines: smol", "note": "",
+                 "rust": side("crawler_runtimes", 0.11), "python": side("crawler_async", 0.2),
+                 "wall_ratio": null, "memory_ratio": null},
+                {"job": "sha", "kind": "CPU", "granularity": "coroutines", "note": "a CPU job never awaits",
+                 "rust": null, "python": null, "wall_ratio": null, "memory_ratio": null}
+            ]
+        });
+        let c = Comparison { path: PathBuf::from("/r/compare/charts/compare.json"), doc };
+        assert_eq!(c.rows_of("crawler", Some("crawler")).len(), 1);
+        assert_eq!(c.rows_of("crawler_runtimes", None).len(), 1);
+        assert_eq!(
+            c.rows_of("crawler_async", Some("crawler_async")).len(),
+            0,
+            "the smol row is crawler_runtimes'"
+        );
+        let t = c.table(Some(c.rows_of("crawler", Some("crawler"))));
+        assert!(t.contains("| crawl (I/O) | threads | 0.120 (0.108-0.132) | 0.200 (0.180-0.220) | 0.600 (0.580-0.610) |"), "{t}");
+        let all = c.table(None);
+        assert!(all.contains("- sha / coroutines: a CPU job never awaits"), "{all}");
+        let p = c.provenance(Path::new("/r"));
+        assert!(
+            p.starts_with(
+                "Measured 2026-12-04 09:00 UTC on linux x86_64 (2 CPUs), Python 3.11.7, 3 round(s)"
+            ),
+            "{p}"
+        );
+        assert!(p.contains("`compare/charts/compare.json`"), "{p}");
+    }
 
     #[test]
     fn figures() {

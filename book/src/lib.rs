@@ -261,7 +261,11 @@ fn timeline_section(
     let here = root.display().to_string();
     if !rec.output.is_empty() {
         let _ = write!(md, "\nThis book's build ran `{}` (debug builds) and saw:\n\n", rec.command);
-        let lines: Vec<&str> = rec.output.lines().collect();
+        // what the programs printed, not compare's own summary lines
+        let harness = |l: &&str| {
+            l.starts_with("timeline: ") || (l.contains(".jsonl: ") && l.ends_with(" rows"))
+        };
+        let lines: Vec<&str> = rec.output.lines().filter(|l| !harness(l)).collect();
         let shown = if lines.len() > 60 {
             format!("{}\n... ({} more lines)", lines[..60].join("\n"), lines.len() - 60)
         } else {
@@ -373,8 +377,10 @@ pub fn check(root: &Path, g: &Generated) -> Result<Vec<String>> {
                         match found.map(|s| source::check_spec(&s, inner.spec.as_deref())) {
                             Ok(Ok(())) => {}
                             Ok(Err(e)) => bad.push(format!(
-                                "{}: {{{{#include {}}}}}: {e:#}",
-                                inc.path, inner.path
+                                "{}: {{{{#include {}:{}}}}}: {e:#}",
+                                inc.path,
+                                inner.path,
+                                inner.spec.as_deref().unwrap_or_default()
                             )),
                             Err(_) => bad.push(format!(
                                 "{}: includes {}, which does not exist",
