@@ -16,13 +16,17 @@ sys.getswitchinterval() = 0.005 s asks for it, and the holder gives it up at its
 check point) and so are no faster; then over 2 processes, each with its own
 interpreter and GIL, which scale (the note's workaround; process start-up is inside
 that cost). The Rust bin's hand-over count has no twin: CPython does not count.
+The first line names the Python and its GIL: `Python 3.11.7 (GIL)`. On a free-threaded
+build (3.13t, 3.14t: `Python 3.14.0 (free-threaded)`) there is no GIL to take turns on:
+the 2 threads run in parallel and scale like the processes, so the lesson is then the
+Rust bin's simulated GIL, and a statement about the default build only.
 
     python3 examples-sync/python/gil.py [--numbers 4000] [--threads 2] [--switch-interval 0.005]
 
 --numbers defaults to 4000, not the Rust bin's 50,000: one is_prime call is some
 20-25x slower here than in Rust's release build, so 4000 take about as long.
 """
-import argparse, multiprocessing, os, sys, threading
+import argparse, multiprocessing, os, platform, sys, threading
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 # blog_spider (shared/python/blog_spider.py): is_prime, the course's trial division; timed(label)
 # prints `label, cost = X seconds`; count, positive_seconds: argparse types refusing bad values;
@@ -44,11 +48,13 @@ def main():
     a = p.parse_args()
     sys.setswitchinterval(a.switch_interval)
     n, t = a.numbers, a.threads
+    gil = getattr(sys, "_is_gil_enabled", lambda: True)()  # False only on a free-threaded build (3.13+)
+    print(f"python: Python {platform.python_version()} ({'GIL' if gil else 'free-threaded'})")
     shares = [len(range(i, n, t)) for i in range(t)]  # n calls in t near-equal shares
     print(f"job: {n} x is_prime({N}); GIL switch interval {sys.getswitchinterval() * 1000:g}ms")
     with timed("1 thread") as single:
         one = job(n)
-    with timed(f"{t} threads with GIL") as threads:
+    with timed(f"{t} threads {'with' if gil else 'without'} GIL") as threads:
         found = []  # list.append is one call into C: indivisible under the GIL
         ts = [threading.Thread(target=lambda c=c: found.append(job(c)), name=f"gil-{i + 1}") for i, c in enumerate(shares)]
         [th.start() for th in ts]
@@ -56,7 +62,7 @@ def main():
     with timed(f"{t} processes without a shared GIL") as processes:
         with multiprocessing.Pool(t) as pool:  # leaving the block terminates the workers
             without = sum(pool.map(job, shares))
-    print(f"speedup with GIL = {single.seconds / max(threads.seconds, 1e-9):.2f}x")
+    print(f"speedup {'with' if gil else 'without'} GIL = {single.seconds / max(threads.seconds, 1e-9):.2f}x")
     print(f"speedup without GIL = {single.seconds / max(processes.seconds, 1e-9):.2f}x")
     if (one, sum(found), without) != (n, n, n):
         fail(f"check failed: expected {n} primes in every run, got {one}, {sum(found)}, {without}")

@@ -18,8 +18,12 @@ indivisible call into C (the Rust bin's fetch_add). The fixes are checked.
 Measured (3 runs each at the default size): plain `counter += 1` lost updates in 2 of 3
 runs on 3.9.18 and in none on 3.10.13, 3.11.7, 3.12.1 or 3.13.0; read-work-write lost
 updates in every run on all five (got 100000 to 219711).
+The first line names the Python and its GIL (`Python 3.11.7 (GIL)`). Without a GIL (a
+free-threaded build, 3.13t or 3.14t: `(free-threaded)`) the threads really run at once: the
+race still loses updates, more of them, and the Lock still fixes it; next() on the count is
+then safe only where the build guards the object with a lock of its own (the check says).
 """
-import argparse, itertools, os, sys, threading
+import argparse, itertools, os, platform, sys, threading
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 # blog_spider (shared/python/blog_spider.py): log(msg) prints `[  0.101s who] msg`;
 # count: argparse types refusing bad values (exit 2); fail(msg): one error line, exit 1
@@ -63,6 +67,7 @@ p.add_argument("--threads", type=count(1, 1000), default=5)
 p.add_argument("--increments", type=count(0, 100_000_000), default=100_000)
 a = p.parse_args()
 N, expected = a.increments, a.threads * a.increments
+log(f"python: Python {platform.python_version()} ({'GIL' if getattr(sys, '_is_gil_enabled', lambda: True)() else 'free-threaded'})")
 for label, name, body in [("counter += 1", "racy", plus_equals), ("read, work, write back", "racy", read_work_write),
                           ("Lock", "lock", with_lock)]:
     counter = 0

@@ -83,6 +83,7 @@ fn race_condition_twin_loses_updates_in_the_racy_variant() {
     for _ in 0..3 {
         let out = run_twin(DIR, "race_condition", &["--threads", "3", "--increments", "20000"], 60);
         assert_ok(&out);
+        names_its_python(&out);
         pos(&out, "main", "counter += 1: Counter should be 60000, got ");
         pos(&out, "main", "Lock: Counter should be 60000, got 60000");
         pos(&out, "main", "itertools.count: Counter should be 60000, got 60000");
@@ -358,12 +359,25 @@ fn gil_changes_hands_and_checks_the_job() {
     panic!("the GIL never changed hands in 3 runs:\n{}", seen.join("\n"));
 }
 
+/// A twin that teaches the GIL names its Python first, and whether the GIL is
+/// on: `python: Python 3.11.7 (GIL)` or `(free-threaded)`. True if it is on.
+fn names_its_python(out: &shared::run::RunOutput) -> bool {
+    let said = out.stdout.lines().find_map(|l| l.split_once("python: Python 3.").map(|(_, v)| v));
+    let said = said.unwrap_or_else(|| panic!("no `python: Python 3.` line\n{}", out.dump()));
+    assert!(said.ends_with(" (GIL)") || said.ends_with(" (free-threaded)"), "{said}");
+    said.ends_with(" (GIL)")
+}
+
 #[test]
 fn gil_twin() {
     let out = run_twin(DIR, "gil", &["--numbers", "40"], 60);
     assert_ok(&out);
     has_cost(&out, "1 thread");
-    has_cost(&out, "2 threads with GIL");
+    // without a GIL (3.13t, 3.14t) the threads' label says so
+    has_cost(
+        &out,
+        if names_its_python(&out) { "2 threads with GIL" } else { "2 threads without GIL" },
+    );
     has_cost(&out, "2 processes without a shared GIL");
     line(&out, "check: every run found 40 of 40 primes");
 }

@@ -247,11 +247,31 @@ fn cpu_bound_single_vs_pool() {
     cpu_bound(&out);
     // The twin adds the process pool, so the GIL's punchline is on screen.
     has_cost(&out, "process pool");
+    // Python 3.14 adds the interpreter pool (all 4 agree); older ones refuse it.
+    let probe = "import concurrent.futures as f; print(hasattr(f, 'InterpreterPoolExecutor'))";
+    let has = std::process::Command::new("python3").args(["-c", probe]).output().unwrap();
+    let has = String::from_utf8_lossy(&has.stdout).trim() == "True";
     let ratios: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("speedup = ")).collect();
-    assert_eq!(ratios.len(), 2, "{}", out.dump());
+    assert_eq!(ratios.len(), if has { 3 } else { 2 }, "{}", out.dump());
     assert!(ratios[1].ends_with("x (process pool vs single thread)"), "{}", out.dump());
-    line(&out, "the GIL: ");
-    line(&out, "check: all three give the same 2 answers (all prime)");
+    // It names its Python and the GIL's state; the lesson line follows it.
+    let python = line(&out, "python: Python 3.");
+    let gil = python.ends_with(" (GIL)");
+    assert!(gil || python.ends_with(" (free-threaded)"), "{}", out.dump());
+    line(&out, if gil { "the GIL: " } else { "no GIL: " });
+    let args = ["--count", "2", "--threads", "2", "--only", "interpreters"];
+    if has {
+        line(&out, "check: all 4 give the same 2 answers (all prime)");
+        let out = run_twin(DIR, "cpu_bound", &args, 60);
+        ok(&out);
+        has_cost(&out, "interpreter pool");
+        line(&out, "answer: 2 of 2 prime");
+    } else {
+        line(&out, "check: all 3 give the same 2 answers (all prime)");
+        let out = run_twin(DIR, "cpu_bound", &args, 10);
+        assert_eq!(out.code, Some(2), "{}", out.dump());
+        assert!(out.stderr.contains("--only: invalid choice: 'interpreters'"), "{}", out.dump());
+    }
 }
 
 fn pool_vs_spawn(out: RunOutput) {
