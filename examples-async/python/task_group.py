@@ -1,7 +1,8 @@
 """Structured concurrency: a TaskGroup where one task fails, the others are cancelled.
 
 Twin of examples-async/src/bin/task_group.rs (added here: the notes cancel
-only the spinner). asyncio.TaskGroup (3.11+): when task-3 raises, the group
+only the spinner of spinner_asyncio.py, which note 004 links as 协程版本, "the
+coroutine version"). asyncio.TaskGroup (3.11+): when task-3 raises, the group
 cancels task-1 and task-2 (CancelledError at their await: their finally runs,
 and may await), waits for them, then the `async with` block raises an
 ExceptionGroup holding every error (except* takes it apart).

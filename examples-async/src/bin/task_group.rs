@@ -1,6 +1,8 @@
-//! Structured concurrency (added here: the notes cancel one thing, the
-//! spinner): three tasks in a group, task-3 fails, the group cancels the
-//! other two, waits for their cleanup, and reports the error.
+//! Structured concurrency (added here): three tasks in a group, task-3
+//! fails, the group cancels the other two, waits for their cleanup, and
+//! reports the error. The notes cancel one thing: the spinner of the
+//! `spinner_asyncio.py` that note 004 links as 「协程版本」 ("the coroutine
+//! version"), with `spinner.cancel()` (see `spinner_async`).
 //!
 //! Mirrors Python 3.11's `asyncio.TaskGroup`: a failure cancels the siblings,
 //! and the `async with` block raises an `ExceptionGroup` once they have all
