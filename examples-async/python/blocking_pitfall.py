@@ -20,7 +20,7 @@ returned: timed out`; under to-thread ticks 2..5 do, then `returned: answered`.
 import argparse
 import asyncio
 import threading
-import os, sys
+import os, signal, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 from blog_spider import log, seconds  # log(msg): `[  0.101s task] msg`, argument types: shared/python/blog_spider.py
 
@@ -59,6 +59,10 @@ def main():
     parser.add_argument("--block", type=seconds(0, 3600), default=1.0)
     parser.add_argument("--tick", type=seconds(0, 3600), default=0.1)
     args = parser.parse_args()
+    # Ctrl-C ends it at once: SIGINT's default action, as for the Rust bin. In "stall" mode
+    # asyncio's own Ctrl-C handling could not run before the blocking call returned, and in
+    # "to-thread" mode asyncio.run would wait for the thread: the pitfall, once more.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     for mode, (want, check) in CHECKS.items():
         log(f"{mode}: a blocking call of {args.block}s beside a ticker")
         if asyncio.run(side_by_side(mode, args)) != want:

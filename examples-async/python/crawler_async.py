@@ -14,7 +14,9 @@ and the notes' asyncio crawler (001_02a52d28409d88e4.txt), word for word:
     loop.run_until_complete(asyncio.wait(tasks))
 
 Dated: asyncio.get_event_loop() with no running loop is deprecated since
-Python 3.10 (3.12 warns), so this twin calls asyncio.new_event_loop(). The
+Python 3.10 (3.12 warns), so this twin takes the loop of an asyncio.Runner
+(3.11+), whose run() also turns a Ctrl-C into the cancellation of what it
+runs: then the account of every URL so far, exit 130, as the Rust bin. The
 course fetches with aiohttp; blog_spider.async_fetch speaks HTTP/1.1 over
 asyncio.open_connection (standard library only), with a timeout per request,
 retries with backoff and the account of every URL, as the Rust bin.
@@ -47,24 +49,29 @@ p.add_argument("--permits", type=blog_spider.count(1, 100_000), help="most tasks
 p.add_argument("--only", choices=["single", "async"], help="run one crawl only (default: both)")
 args = p.parse_args()
 urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
-loop = asyncio.new_event_loop()  # the notes' asyncio.get_event_loop(), see above
+runner = asyncio.Runner()  # its run(): the loop's run_until_complete, and Ctrl-C cancels what it runs
+loop = runner.get_loop()  # the notes' asyncio.get_event_loop(), see above
 # The account of every URL, one per crawl; at most --permits tasks fetching at once.
 single, many, permits = blog_spider.Account(), blog_spider.Account(), asyncio.Semaphore(args.permits or args.pages)
+tasks = []
 
-if args.only != "async":
-    async def single_thread():  # awaited one after another: the loop has nothing else to run
-        for page, url in enumerate(urls, 1):
-            await myfunc(page, url, single)
-    with blog_spider.timed("single thread"):  # `single thread, cost = 5.123 seconds`
-        loop.run_until_complete(loop.create_task(single_thread(), name="main"))
-    single.print()
+try:
+    if args.only != "async":
+        async def single_thread():  # awaited one after another: the loop has nothing else to run
+            for page, url in enumerate(urls, 1):
+                await myfunc(page, url, single)
+        with blog_spider.timed("single thread"):  # `single thread, cost = 5.123 seconds`
+            runner.run(asyncio.wait([loop.create_task(single_thread(), name="main")]))
+        single.print()
 
-if args.only != "single":
-    with blog_spider.timed("async") as crawl:
-        tasks = [loop.create_task(myfunc(page, url, many), name=f"craw-{page}") for page, url in enumerate(urls, 1)]
-        loop.run_until_complete(asyncio.wait(tasks))
-    print(f"async: {args.pages} pages in {crawl.seconds:.3f} s = {args.pages / crawl.seconds:.0f} pages/s", flush=True)
-    many.print()
+    if args.only != "single":
+        with blog_spider.timed("async") as crawl:
+            tasks = [loop.create_task(myfunc(page, url, many), name=f"craw-{page}") for page, url in enumerate(urls, 1)]
+            runner.run(asyncio.wait(tasks))  # the notes' loop.run_until_complete(asyncio.wait(tasks))
+        print(f"async: {args.pages} pages in {crawl.seconds:.3f} s = {args.pages / crawl.seconds:.0f} pages/s", flush=True)
+        many.print()
+except KeyboardInterrupt:  # Ctrl-C: run() cancelled the wait, then raised this (the crawl tasks are left)
+    (many if tasks else single).stopped(urls)  # the account of every URL so far; exit 130
 
 single.check()  # exit 1 if a page still failed after its retries (a crawl not run has no pages)
 many.check()

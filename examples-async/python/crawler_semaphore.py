@@ -16,7 +16,8 @@ limits concurrency"), word for word (written for threads, typo included):
 The count of tasks holding a permit is printed at every acquire and release
 and checked: never above the permits, and reaching them. blog_spider's fetch
 has a timeout per request and retries (a page keeps its permit while it
-retries); every URL is accounted for, as in the Rust bin.
+retries); every URL is accounted for, as in the Rust bin, also when Ctrl-C
+stops it (exit 130).
 
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site
@@ -49,12 +50,15 @@ p.add_argument("--sleep", type=blog_spider.seconds(), default=0.5, help="seconds
 args = p.parse_args()
 urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
 print(f"blog site: {args.site} ({args.pages} pages, {args.permits} permits)", flush=True)
-loop = asyncio.new_event_loop()
+runner = asyncio.Runner()  # 3.11+: its run() is the loop's run_until_complete, and a Ctrl-C cancels what it runs
 semaphore = asyncio.Semaphore(args.permits)  # `semaphore = asyncio.Semaphore(10)`
 account = blog_spider.Account()  # every URL's fate, each page's post links checked
-with blog_spider.timed("async"):
-    tasks = [loop.create_task(async_craw(url), name=f"craw-{page}") for page, url in enumerate(urls, 1)]
-    loop.run_until_complete(asyncio.wait(tasks))
+try:
+    with blog_spider.timed("async"):
+        tasks = [runner.get_loop().create_task(async_craw(url), name=f"craw-{page}") for page, url in enumerate(urls, 1)]
+        runner.run(asyncio.wait(tasks))
+except KeyboardInterrupt:  # Ctrl-C: run() cancelled the wait, then raised this (the crawl tasks are left)
+    account.stopped(urls)  # the account of every URL so far; exit 130
 account.print()
 
 # The lesson's own check, on every run (faulty or not): the bound held, and was reached.

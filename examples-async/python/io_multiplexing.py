@@ -20,7 +20,7 @@ epool [sic: epoll]: 数据结构：红黑树 | 最大连接数：无上限 | fd�
 Run: python3 examples-async/python/io_multiplexing.py --clients 100 --rounds 3
 """
 
-import argparse, os, selectors, socket, sys, threading
+import argparse, os, selectors, signal, socket, sys, threading
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
@@ -79,6 +79,9 @@ p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument("--clients", type=blog_spider.count(1, 1000), default=100, help="one client thread each")
 p.add_argument("--rounds", type=blog_spider.count(1, 1000), default=3, help="lines echoed per client")
 args = p.parse_args()
+# Ctrl-C ends it at once: SIGINT's default action, as for the Rust bin (a KeyboardInterrupt
+# would leave the pool's `with` waiting for the client threads, up to their 10 s timeout).
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 print(__doc__[__doc__.index("the notes'"):__doc__.index("\nRun:")], end="")  # the table above
 print(f"this program's selector: {selectors.DefaultSelector.__name__}\n")
 listener = socket.create_server(("127.0.0.1", 0), backlog=1024)

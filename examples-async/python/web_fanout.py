@@ -61,13 +61,14 @@ p.add_argument("--requests", type=blog_spider.count(1, 100), default=2, help="re
 args = p.parse_args()
 server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
 base = f"http://127.0.0.1:{server.server_port}"
-blog_spider.log(f"serving {base}/fanout and {base}/sequential")
 if args.serve:
-    try:
+    try:  # from the line below on, a Ctrl-C stops it: exit 0, as the Rust bin
+        blog_spider.log(f"serving {base}/fanout and {base}/sequential")
         server.serve_forever()
     except KeyboardInterrupt:
         blog_spider.log("Ctrl-C: shutting down")
     sys.exit(0)
+blog_spider.log(f"serving {base}/fanout and {base}/sequential")
 threading.Thread(target=server.serve_forever, daemon=True).start()
 slowest = {}
 for route in ["sequential", "fanout"]:  # our own client: GET each route, check it, time it

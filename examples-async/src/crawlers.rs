@@ -1,9 +1,13 @@
 //! What the crawler bins use and do not teach: one page fetched on each
 //! runtime with `shared::crawl`'s retries, the line that says what became of
-//! it, and the accounts of a program's crawls.
+//! it, the accounts of a program's crawls, and the account of a crawl that
+//! Ctrl-C stopped half-way.
+
+use std::future::Future;
+use std::sync::Mutex;
 
 use anyhow::{Result, anyhow};
-use shared::crawl::{Account, Fetched, Retry, fetch_with_retry_async, tally};
+use shared::crawl::{Account, Fetched, Retry, fetch_with_retry, fetch_with_retry_async, tally};
 use shared::event;
 
 use crate::count_posts;
@@ -13,7 +17,7 @@ use crate::http::{async_std_get, reqwest_get, smol_get};
 /// within `retry.timeout`, tokio's timer between them (`shared::crawl`).
 pub async fn tokio_fetch(client: reqwest::Client, url: String, retry: Retry) -> Fetched {
     let get = |u| reqwest_get(&client, u, retry.timeout);
-    fetch_with_retry_async(&url, &retry, get, tokio::time::sleep).await
+    settled(fetch_with_retry_async(&url, &retry, get, tokio::time::sleep).await)
 }
 
 /// As [`tokio_fetch`], on smol: `smol::net::TcpStream` and `smol::Timer`.
@@ -22,13 +26,58 @@ pub async fn smol_fetch(url: String, retry: Retry) -> Fetched {
     let sleep = |d| async move {
         smol::Timer::after(d).await;
     };
-    fetch_with_retry_async(&url, &retry, get, sleep).await
+    settled(fetch_with_retry_async(&url, &retry, get, sleep).await)
 }
 
 /// As [`tokio_fetch`], on async-std (discontinued in 2025; prefer smol).
 pub async fn async_std_fetch(url: String, retry: Retry) -> Fetched {
     let get = |u| async_std_get(u, retry.timeout);
-    fetch_with_retry_async(&url, &retry, get, async_std::task::sleep).await
+    settled(fetch_with_retry_async(&url, &retry, get, async_std::task::sleep).await)
+}
+
+/// `shared::crawl::fetch_with_retry` (blocking, on this thread), kept for
+/// the account of an interrupted crawl like the async fetches above.
+pub fn blocking_fetch(url: &str, retry: &Retry) -> Fetched {
+    settled(fetch_with_retry(url, retry))
+}
+
+/// Every page of the crawl under way settled so far (fetched, or failed
+/// for good), in the order they settled: what [`interrupted`] accounts for.
+/// [`Crawls::account`] empties it when a crawl ends.
+static SETTLED: Mutex<Vec<Fetched>> = Mutex::new(Vec::new());
+
+fn settled(fetched: Fetched) -> Fetched {
+    // A poisoned list is still a valid list.
+    SETTLED.lock().unwrap_or_else(|e| e.into_inner()).push(fetched.clone());
+    fetched
+}
+
+/// Ctrl-C stopped a crawl of `urls` half-way: prints the account of every
+/// URL (`shared::crawl::Account::stopped_lines`: done, failed, or not
+/// fetched, i.e. cancelled in flight or never started), then exits with code
+/// 130 (128 + SIGINT: what a shell reports for a program that Ctrl-C ended).
+pub fn interrupted(urls: &[String]) -> ! {
+    let mut account = Account::new();
+    for fetched in SETTLED.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        account.record(fetched);
+    }
+    for line in account.stopped_lines(urls) {
+        println!("{line}");
+    }
+    std::process::exit(130) // no destructor runs: the in-process site's thread just ends
+}
+
+/// Runs `crawl` (a crawl of `urls`, on tokio) to its end, unless Ctrl-C
+/// comes first: then [`interrupted`], which exits at once (the tasks in
+/// flight end with the process). If the signal cannot be listened for, its
+/// branch is disabled and the crawl runs to its end.
+pub async fn or_interrupted<T>(urls: &[String], crawl: impl Future<Output = T>) -> T {
+    tokio::select! {
+        // Polled first: the first poll installs the handler, before the crawl prints a line.
+        biased;
+        Ok(()) = tokio::signal::ctrl_c() => interrupted(urls),
+        done = crawl => done,
+    }
 }
 
 /// Says what became of list page `page`, as the running thread or named task:
@@ -58,6 +107,7 @@ impl Crawls {
     /// # Errors
     /// A fetched page had another number of post links than the site serves.
     pub fn account(&mut self, label: &'static str, crawl: Vec<Fetched>) -> Result<()> {
+        SETTLED.lock().unwrap_or_else(|e| e.into_inner()).clear(); // this crawl is over
         let counted: Vec<_> = (crawl.into_iter())
             .map(|fetched| {
                 let posts = count_posts(&fetched);

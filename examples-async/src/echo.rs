@@ -3,6 +3,7 @@
 //! client's self-contained run, and the reports (memory per connection, round
 //! trips and latency percentiles).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -80,25 +81,29 @@ pub async fn accept(listener: &tokio::net::TcpListener) -> tokio::net::TcpStream
 }
 
 /// Resolves when the server should stop: on Ctrl-C, or after `max` if given.
-/// Says which.
+/// Says which. Listens for Ctrl-C from the call on ([`crate::ctrl_c`]): call
+/// it before saying `listening`.
 ///
 /// # Errors
 /// Ctrl-C cannot be listened for.
-pub async fn shutdown(max: Option<Duration>) -> Result<()> {
-    let max_reached = async {
-        match max {
-            Some(d) => tokio::time::sleep(d).await,
-            None => std::future::pending().await,
+pub fn shutdown(max: Option<Duration>) -> impl Future<Output = Result<()>> {
+    let ctrl_c = crate::ctrl_c();
+    async move {
+        let max_reached = async {
+            match max {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            res = ctrl_c => {
+                res.context("cannot listen for Ctrl-C")?;
+                event!("Ctrl-C: shutting down");
+            }
+            () = max_reached => event!("--max-seconds reached: shutting down"),
         }
-    };
-    tokio::select! {
-        res = tokio::signal::ctrl_c() => {
-            res.context("cannot listen for Ctrl-C")?;
-            event!("Ctrl-C: shutting down");
-        }
-        () = max_reached => event!("--max-seconds reached: shutting down"),
+        Ok(())
     }
-    Ok(())
 }
 
 /// Raises the soft open-file limit (RLIMIT_NOFILE) to the hard limit and says

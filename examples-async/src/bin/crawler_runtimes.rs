@@ -25,13 +25,16 @@
 //! `smol, cost =` and `async-std, cost =` of about one request each (~0.1 s),
 //! each with its account, then `check: ...` and `answer: 727 post links on 50
 //! pages`. Which runtime is fastest changes from run to run: all wait on the
-//! site. Exit 1 if a page still failed after its retries.
+//! site. Exit 1 if a page still failed after its retries. Ctrl-C stops it at
+//! once: the account of every URL of the crawl under way, exit 130.
 
 use anyhow::Result;
 use clap::Parser;
-use examples_async::crawlers::{Crawls, async_std_fetch, smol_fetch, tokio_fetch};
+use examples_async::crawlers::{
+    Crawls, async_std_fetch, blocking_fetch, interrupted, smol_fetch, tokio_fetch,
+};
 use futures::future::{join_all, try_join_all};
-use shared::crawl::{CrawlArgs, Fetched, Retry, fetch_with_retry};
+use shared::crawl::{CrawlArgs, Fetched, Retry};
 use shared::report::crawl_answer;
 use shared::timing::Stopwatch;
 
@@ -88,8 +91,13 @@ fn main() -> Result<()> {
     let args = Args::parse();
     let (pages, retry) = (args.crawl.pages, args.crawl.retry());
     let site = args.crawl.open_site()?; // `--site URL`, or a blog site in this process
-    println!("blog site: {} ({pages} pages)", site.url());
     let urls = site.page_urls(pages);
+    // Ctrl-C, on whichever runtime is crawling: the `ctrlc` crate runs this on a thread of
+    // its own (portable: a signal on Unix, a console event on Windows). The account of every
+    // URL of the crawl under way, exit 130 (examples-async/src/crawlers.rs).
+    let all = urls.clone();
+    ctrlc::set_handler(move || interrupted(&all))?;
+    println!("blog site: {} ({pages} pages)", site.url());
     let mut crawls = Crawls::default(); // the account of every URL of each crawl
     for crawl in CRAWLS {
         if args.only.as_deref().is_some_and(|only| only != crawl) {
@@ -98,7 +106,7 @@ fn main() -> Result<()> {
         let sw = Stopwatch::start();
         let fetched = match crawl {
             // `for url in blog_spider.urls: blog_spider.craw(url)`: blocking (ureq), in turn.
-            "single" => urls.iter().map(|u| fetch_with_retry(u, &retry)).collect(),
+            "single" => urls.iter().map(|u| blocking_fetch(u, &retry)).collect(),
             "tokio" => on_tokio(&urls, retry)?,
             "smol" => on_smol(&urls, retry),
             _ => on_async_std(&urls, retry),

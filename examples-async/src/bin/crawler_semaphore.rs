@@ -24,13 +24,15 @@
 //! ~3 seconds` (5 rounds of 0.1 s fetch + 0.5 s sleep), the account, `check: at
 //! most 10 in flight, and 10 reached` (a semaphore that admits too few is a bug
 //! too) and `check: every crawl found N post links on 50 pages, as expected`.
+//! Ctrl-C stops it at once: the account of every URL so far (`stopped by Ctrl-C:
+//! 50 pages: ...`: done, failed, not fetched), exit code 130.
 
 use std::cell::Cell;
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use clap::Parser;
-use examples_async::crawlers::{Crawls, tokio_fetch};
+use examples_async::crawlers::{Crawls, or_interrupted, tokio_fetch};
 use shared::crawl::CrawlArgs;
 use shared::event;
 use shared::timing::{Stopwatch, named};
@@ -65,7 +67,8 @@ async fn main() -> Result<()> {
     let (now, most) = (Cell::new(0), Cell::new(0));
     let (semaphore, now, most, client) = (&semaphore, &now, &most, &reqwest::Client::new());
     let sw = Stopwatch::start();
-    let tasks = (1..).zip(site.page_urls(pages)).map(|(page, url)| {
+    let urls = site.page_urls(pages);
+    let tasks = (1..).zip(urls.clone()).map(|(page, url)| {
         named(format!("craw-{page}"), async move {
             // `async with semaphore:` -- the permit is held until `_permit` is dropped.
             let _permit = semaphore.acquire().await?; // errs only once closed, which it never is
@@ -80,7 +83,8 @@ async fn main() -> Result<()> {
         })
     });
     // `loop.run_until_complete(asyncio.wait(tasks))`: all of them polled by this one task.
-    let crawl = futures::future::try_join_all(tasks).await?;
+    // Ctrl-C: the account of every URL so far, exit 130 (a select! on ctrl_c: crawlers.rs).
+    let crawl = or_interrupted(&urls, futures::future::try_join_all(tasks)).await?;
     sw.report("async");
     let mut crawls = Crawls::default();
     crawls.account("async", crawl)?; // the account of every URL

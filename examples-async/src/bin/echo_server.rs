@@ -96,10 +96,11 @@ fn main() -> Result<()> {
         let listener = TcpListener::bind(("127.0.0.1", args.port))
             .await
             .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+        let stop = shutdown(args.max_seconds); // Ctrl-C (listened for from here on), or --max-seconds
         event!("listening on {}", listener.local_addr()?);
         tokio::select! {
             () = serve(listener, Arc::clone(&stats)) => Ok(()),
-            res = shutdown(args.max_seconds) => res, // Ctrl-C, or --max-seconds
+            res = stop => res,
         }
     })?;
     drop(runtime); // ends every connection's task

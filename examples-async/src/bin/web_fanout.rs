@@ -80,11 +80,13 @@ async fn main() -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let base = format!("http://{}", listener.local_addr()?);
+    // --serve stops on Ctrl-C, listened for from here on, before the line (src/lib.rs).
+    let ctrl_c = args.serve.then(examples_async::ctrl_c);
     event!("serving {base}/fanout and {base}/sequential");
     let server = axum::serve(listener, app);
-    if args.serve {
+    if let Some(ctrl_c) = ctrl_c {
         let ctrl_c = async {
-            let _ = tokio::signal::ctrl_c().await; // Err: no signal handler; stop at once
+            let _ = ctrl_c.await; // Err: no signal handler; stop at once
             event!("Ctrl-C: shutting down");
         };
         return (server.with_graceful_shutdown(ctrl_c).await).context("the server failed");
