@@ -137,27 +137,41 @@ fn run_killing(
     let stderr = child.stderr.take().unwrap();
     let errors = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let (mut stdout, mut killed) = (String::new(), None);
-    while let Ok(line) = lines.recv_timeout(Duration::from_secs(60)) {
-        stdout += &line;
-        stdout += "\n";
-        if killed.is_none()
-            && let Some(pid) = victim(&stdout, &line)
-        {
-            let status = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
-            assert!(status.success(), "kill {pid}\n{stdout}");
-            killed = Some((pid, stdout.clone()));
+    let deadline = start + Duration::from_secs(60); // a hang is a failure, not a stuck test
+    let timed_out = loop {
+        match lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(line) => {
+                stdout += &line;
+                stdout += "\n";
+                if killed.is_none()
+                    && let Some(pid) = victim(&stdout, &line)
+                {
+                    let status = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                    assert!(status.unwrap().success(), "kill {pid}\n{stdout}");
+                    killed = Some((pid, stdout.clone()));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => break true,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break false, // stdout closed: it ended
         }
+    };
+    if timed_out {
+        let _ = child.kill(); // its children are found by their tag and killed below
     }
     let status = child.wait().unwrap();
+    let left = strays(&tag);
+    for pid in &left {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
     reader.join().unwrap();
     let out = RunOutput {
         code: status.code(),
-        timed_out: false,
+        timed_out,
         stdout,
         stderr: errors.join().unwrap(),
         wall_secs: start.elapsed().as_secs_f64(),
     };
-    assert!(strays(&tag).is_empty(), "processes outlived the run\n{}", out.dump());
+    assert!(left.is_empty() && !timed_out, "a hang, or processes outlived the run\n{}", out.dump());
     let (pid, before) = killed.unwrap_or_else(|| panic!("nobody was killed\n{}", out.dump()));
     (out, pid, before)
 }
