@@ -278,7 +278,7 @@ fn timeline_section(
         (Some(svg), _) => {
             let _ = writeln!(
                 md,
-                "One row per thread, task or process, Rust above and Python below on one time axis; a bar is a stretch of work (a page fetched, a job), a tick an event line. Recorded when this book was built: `{}` (see `just timeline`).\n\n<img class=\"timeline\" src=\"../timelines/{bin}.svg\" alt=\"{bin}: who ran when, Rust above, Python below\">",
+                "One row per thread, task or process, Rust above and Python below on one time axis; a bar is a stretch of work (a page fetched, a job), a tick an event line. Recorded when this book was built: `{}` (see `just timeline`).\n\n<div class=\"timeline-box\"><img class=\"timeline\" src=\"../timelines/{bin}.svg\" alt=\"{bin}: who ran when, Rust above, Python below\"></div>",
                 rec.command
             );
             g.assets.push((svg.clone(), format!("timelines/{bin}.svg")));

@@ -123,7 +123,10 @@ fn free_port() -> u16 {
 }
 
 const PROBE: &str = r#"
-const box = s => { const e = document.querySelector(s); if (!e) return null;
+// the first row with code in both columns (a row may have code on one side only)
+const both = [...document.querySelectorAll('.pair-row')]
+  .find(r => r.querySelector('.pair-py pre') && r.querySelector('.pair-rs pre'));
+const box = s => { const e = both && both.querySelector(s); if (!e) return null;
   const r = e.getBoundingClientRect(); return { left: r.left, top: r.top, width: r.width }; };
 const shown = e => { const r = e.getBoundingClientRect();
   return r.width > 40 && r.height > 5 && e.innerText.trim().length > 0; };
@@ -180,13 +183,8 @@ async fn the_built_book_in_headless_chromium() {
     // 2. every href and src of every page resolves
     let (checked, broken) = broken_links(&html_root);
     assert!(checked > 100, "only {checked} links found in {}", html_root.display());
-    assert!(
-        broken.is_empty(),
-        "{} broken link(s) of {checked}:\n{}",
-        broken.len(),
-        broken.join("\n")
-    );
-    eprintln!("links: {checked} href/src checked, none broken");
+    eprintln!("links: {checked} href/src checked, {} broken", broken.len());
+    let mut failures: Vec<String> = broken.iter().map(|b| format!("broken link: {b}")).collect();
 
     // 3. pages in headless Chromium
     let port = free_port();
@@ -232,7 +230,6 @@ async fn the_built_book_in_headless_chromium() {
     let shots = target.join("book/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let chapters = book::chapters(&root).unwrap();
-    let mut failures = Vec::new();
     for bin in PAGES {
         let krate = &chapters
             .iter()
