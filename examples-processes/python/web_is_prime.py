@@ -8,13 +8,15 @@ ProcessPoolExecutor: only processes check numbers in parallel past the GIL
 Bad input (7,abc, a number past 10**15) gets 400 and a one-line message (added here: Flask would answer
 500). The default run starts the server on 127.0.0.1 (port 0), asks it
 about --numbers and about 7,abc, checks the answers and exits; --serve keeps
-serving until Ctrl-C.
+serving until Ctrl-C, which stops it at once (exit 0): a terminal sends the
+Ctrl-C to the pool's workers too, which it ends, so a request in flight gets 503.
 
     python3 examples-processes/python/web_is_prime.py
     python3 examples-processes/python/web_is_prime.py --serve --port 8000
 """
 import argparse, http.client, json, multiprocessing, os, sys, threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
@@ -31,8 +33,12 @@ def api_is_prime(numbers):
             why = f"more than {MAX}" if x.isascii() and x.isdigit() else "not a whole number"
             return 400, f"bad number {json.dumps(x)}: {why}\n"
     number_list = [int(x) for x in numbers.split(",")]
-    results = process_pool.map(is_prime, number_list)
-    return 200, json.dumps({str(n): p for n, p in sorted(zip(number_list, results))}, separators=(",", ":"))
+    blog_spider.log(f"checking {len(number_list)} numbers")  # on the request's thread
+    try:
+        results = process_pool.map(is_prime, number_list)
+        return 200, json.dumps({str(n): p for n, p in sorted(zip(number_list, results))}, separators=(",", ":"))
+    except (BrokenProcessPool, RuntimeError):  # Ctrl-C: the workers ended, the pool shut down
+        return 503, "shutting down\n"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -64,7 +70,10 @@ if __name__ == "__main__":
         if args.serve:
             try:
                 server.serve_forever()
-            except KeyboardInterrupt:
+            except KeyboardInterrupt:  # the workers started after the Ctrl-C did not get it: end them
+                process_pool.shutdown(wait=False)  # no new worker from here on (a request's submit fails)
+                for worker in multiprocessing.active_children():
+                    worker.terminate()
                 sys.exit()
         threading.Thread(target=server.serve_forever, daemon=True).start()
         replies = []

@@ -15,7 +15,8 @@
 //!
 //! The default run serves on 127.0.0.1 port 0 (any free port), asks itself
 //! about `--numbers` and `7,abc`, checks the answers and exits; `--serve`
-//! serves until Ctrl-C.
+//! serves until Ctrl-C, which stops it at once (exit 0; a request in flight
+//! gets no answer).
 //!
 //! ```text
 //! cargo run -p examples-processes --bin web_is_prime
@@ -23,7 +24,8 @@
 //! curl http://127.0.0.1:8000/is_prime/2,91,112272535095293   # in another terminal
 //! ```
 //!
-//! You should see the address (its port varies), `GET /is_prime/... -> 200`
+//! You should see the address (its port varies), `checking N numbers` from a
+//! tokio thread for each request, `GET /is_prime/... -> 200`
 //! with the JSON answers (keys in numeric order), `GET /is_prime/7,abc -> 400`
 //! and its message, then `check: every answer matches is_prime; 7,abc got 400`.
 
@@ -59,6 +61,7 @@ type Answer = Result<Json<BTreeMap<u64, bool>>, (StatusCode, String)>;
 async fn api_is_prime(Path(numbers): Path<String>) -> Answer {
     // Up to 10^15 each, so that a check takes well under a second (src/lib.rs).
     let number_list = parse_numbers(&numbers).map_err(|e| (StatusCode::BAD_REQUEST, e + "\n"))?;
+    event!("checking {} numbers", number_list.len()); // on one of the runtime's threads
     // results = process_pool.map(is_prime, number_list), on threads: off the
     // async threads (spawn_blocking), over every core (par_iter).
     let results = tokio::task::spawn_blocking(move || {
@@ -81,8 +84,15 @@ fn main() -> Result<()> {
     event!("serving on http://{addr}/is_prime/{{numbers}}");
     let server = axum::serve(listener, app);
     if args.serve {
-        let ctrl_c = async { tokio::signal::ctrl_c().await.unwrap_or_default() };
-        return Ok(runtime.block_on(server.with_graceful_shutdown(ctrl_c).into_future())?);
+        // Ctrl-C stops it at once, exit 0: a request in flight gets no answer (as in the
+        // twin, whose pool workers get the Ctrl-C too); a check still running ends with us.
+        runtime.block_on(async {
+            tokio::select! {
+                served = server.into_future() => served,
+                Ok(()) = tokio::signal::ctrl_c() => Ok(()),
+            }
+        })?;
+        return Ok(());
     }
     runtime.spawn(server.into_future()); // serves on the runtime's threads, until main ends
     // Ask it, as a client would: a blocking HTTP GET from main's thread,
