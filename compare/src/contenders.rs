@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+/// The machines granularity: both sides' default, 2 members on 127.0.0.1
+/// (`multi_machine -n 2`, `multi_machine.py --workers 2`), talking over TCP.
+pub const MACHINES: &str = "machines (2 processes, TCP)";
+
 /// The three jobs, in the order they are run and shown.
 pub const JOBS: [&str; 3] = [shared::report::CRAWL, shared::report::PRIMES, shared::report::SHA];
 
@@ -230,10 +234,10 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
         ),
         row(
             CRAWL,
-            "machines",
-            None,
-            None,
-            "not run: multi_machine spreads CPU jobs over processes (timely), it does not crawl",
+            MACHINES,
+            side(Rust, p, "multi_machine", &crawl(&["--job", "crawl"])),
+            side(Python, p, "multi_machine", &crawl(&["--job", "crawl"])),
+            "timely dataflow over loopback; Python: a BaseManager's job queue over TCP",
         ),
         // The CPU job: is_prime over PRIMES.
         row(
@@ -271,10 +275,10 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
         ),
         row(
             PRIMES,
-            "machines",
-            None,
-            None,
-            "not run: multi_machine spreads the sha jobs only (see the sha rows)",
+            MACHINES,
+            side(Rust, p, "multi_machine", &primes(&["--job", "primes"])),
+            side(Python, p, "multi_machine", &primes(&["--job", "primes"])),
+            "as for the crawl: each member checks the numbers it is given",
         ),
         // The hashing job: sha(size) JOBS times.
         row(
@@ -306,10 +310,10 @@ pub fn all(w: &Workloads, site: &str, workers: usize) -> Vec<Contender> {
         ),
         row(
             SHA,
-            "machines (2 processes, TCP)",
-            side(Rust, p, "multi_machine", &sha(&[])),
-            None,
-            "timely dataflow over loopback; no twin",
+            MACHINES,
+            side(Rust, p, "multi_machine", &sha(&["--job", "sha"])),
+            side(Python, p, "multi_machine", &sha(&["--job", "sha"])),
+            "as for the crawl: each member hashes the jobs it is given",
         ),
     ]
 }

@@ -6,6 +6,7 @@
 //! cargo run --release -p compare                 # about 3.5 minutes on 2 cores
 //! cargo run --release -p compare -- --quick      # a smoke test, under a minute
 //! cargo run --release -p compare -- --job crawl --runs 5
+//! cargo run --release -p compare -- --python python3.13t --python python3.14   # every Python you have
 //! cargo run --release -p compare -- timeline a.jsonl b.jsonl -o who-ran-when.svg
 //! cargo run --release -p compare -- record examples-threads crawler
 //! ```
@@ -19,7 +20,11 @@
 //! one chart per job, `target/compare/chart-{crawl,primes,sha}.svg`.
 //! Contenders not built are listed as missing; a contender that fails or
 //! gives another answer than the rest of its job is listed as FAILED, and
-//! `compare` exits 1 after writing everything.
+//! `compare` exits 1 after writing everything. Each `--python` (default: the
+//! `python3` on PATH) runs every twin: one table per interpreter, labelled
+//! `Python 3.11.7 (GIL)` or `Python 3.14.0 (free-threaded)`; the interpreter
+//! pool rows need 3.14. Ctrl-C ends the run in progress (it has a process
+//! group of its own) and exits 130, writing nothing (src/stop.rs).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

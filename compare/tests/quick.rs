@@ -89,7 +89,8 @@ fn quick_has_a_row_per_contender_with_every_figure() {
     build_the_bins();
     let dir = TempDir::new("quick");
     let (flags, pythons) = pythons();
-    let mut args = vec!["--quick", "--out", dir.0.to_str().unwrap()];
+    // a run that hangs is FAILED after 60 s (and named), not the whole test after 300 s
+    let mut args = vec!["--quick", "--timeout", "60", "--out", dir.0.to_str().unwrap()];
     args.extend(flags.iter().map(String::as_str));
     let out = compare(&args, 300);
     let all = text(&out);
