@@ -10,7 +10,9 @@ cores (note 001: CPU密集型 ... 使用多进程, "CPU-bound: use multiple proc
 One is_prime(112272535095293) takes about 0.25 s here, so the full 100 take
 about 25 s on one thread and about a minute for the three runs; try fewer:
     python3 examples-processes/python/cpu_bound_proc.py --count 8 --workers 2
---only single|threads|processes runs one of the three.
+--only single|threads|processes runs one of the three. Each worker process
+says it has started. Ctrl-C ends every process at once (the workers die of
+the SIGINT silently: blog_spider), exit code 130.
 """
 import argparse, os, sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -30,7 +32,7 @@ def multi_thread(numbers, workers):
 
 
 def multi_process(numbers, workers):
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=blog_spider.log, initargs=("worker process started",)) as pool:
         return list(pool.map(is_prime, numbers))
 
 

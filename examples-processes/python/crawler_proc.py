@@ -15,7 +15,9 @@ crawl on note 001's `with ProcessPoolExecutor() as executor: results =
 executor.map(func, [1,2,3])`, func the course's craw + parse, the list the
 page URLs. max_workers defaults to os.cpu_count(); a worker waits for one
 page at a time, so 50 pages of 100 ms on 2 workers take about 2.5 s, where
-crawler.py's 50 threads take about 0.2 s.
+crawler.py's 50 threads take about 0.2 s. Ctrl-C ends the workers (each
+dies of the SIGINT, silently: blog_spider), then the account of every URL
+(done, failed, not started) and exit code 130.
 
 The site must be running. In one terminal:
     cargo run --release -p shared --bin blog-site
@@ -51,8 +53,11 @@ if __name__ == "__main__":
     account = blog_spider.Account()  # every URL: ok, retried or failed
     with blog_spider.timed("multi process"):
         with ProcessPoolExecutor(max_workers=args.workers) as executor:
-            for fetched in executor.map(craw, urls, itertools.repeat(args)):  # args: the retries
-                account.record(fetched)  # also checks the page's post links
+            try:
+                for fetched in executor.map(craw, urls, itertools.repeat(args)):  # args: the retries
+                    account.record(fetched)  # also checks the page's post links
+            except KeyboardInterrupt:  # Ctrl-C ended the workers too: the account of every URL, exit 130
+                account.stopped(urls, executor)
     account.print()
     account.check()  # exit 1 if a page still failed after its retries
     blog_spider.answer(blog_spider.crawl_answer(account.posts, args.pages))

@@ -185,17 +185,27 @@ pub fn fetch_with_retry(url: &str, retry: &Retry) -> Fetched {
 /// it ends) and the crawler starts no new page (it checks the flag).
 pub static STOP: AtomicBool = AtomicBool::new(false);
 
-/// If [`STOP`] is set, [`Account::exit_if_stopped`] on the pages of `crawl`
-/// (each `(fetched, post links)`, any order, the pages not started absent).
+/// If [`STOP`] is set, [`exit_stopped`].
 pub fn exit_if_stopped<'a>(
     crawl: impl IntoIterator<Item = &'a (Fetched, Option<usize>)>,
     urls: &[String],
 ) {
     if STOP.load(Relaxed) {
-        let mut account = Account::new();
-        crawl.into_iter().for_each(|(fetched, _)| account.record(fetched));
-        account.exit_if_stopped(urls);
+        exit_stopped(crawl, urls);
     }
+}
+
+/// A crawl of `urls` stopped by Ctrl-C: prints [`Account::stopped_lines`] for
+/// the pages of `crawl` (each `(fetched, post links)`, any order, the pages
+/// not started absent) and exits with code 130.
+pub fn exit_stopped<'a>(
+    crawl: impl IntoIterator<Item = &'a (Fetched, Option<usize>)>,
+    urls: &[String],
+) -> ! {
+    let mut account = Account::new();
+    crawl.into_iter().for_each(|(fetched, _)| account.record(fetched));
+    account.stopped_lines(urls).iter().for_each(|line| crate::timing::print_line(line));
+    std::process::exit(130);
 }
 
 /// `[1, 2, 3, 7]` gives `["1-3", "7"]`.

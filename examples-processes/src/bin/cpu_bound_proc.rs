@@ -18,16 +18,19 @@
 //! cargo run --release -p examples-processes --bin cpu_bound_proc -- --only processes
 //! ```
 //!
-//! You should see `single thread, cost = ...`, `multi thread, cost = ...` and
-//! `multi process, cost = ...` (the last two about equal, each about the first
-//! divided by the number of cores), then `answer: 100 of 100 prime` once the
-//! three agree. `--only single|threads|processes` runs one of them.
+//! You should see `single thread, cost = ...`, `multi thread, cost = ...`,
+//! `started 2 worker processes, pids [...]` and `multi process, cost = ...`
+//! (the last two about equal, each about the first divided by the number of
+//! cores), then `answer: 100 of 100 prime` once the three agree. `--only single|threads|processes` runs one of them. Ctrl-C
+//! ends it at once (in the process pool: the workers ignore it, the parent
+//! kills and reaps them, then exits 130).
 
 use anyhow::{Result, ensure};
 use clap::{Parser, ValueEnum};
 use examples_processes::pool::{self, Pool, PoolArgs};
 use examples_processes::rayon_pool;
 use rayon::prelude::*;
+use shared::event; // println with the elapsed time and the thread's name (shared/src/timing.rs)
 use shared::report::primes_answer;
 use shared::timing::timed; // runs a closure and prints `label, cost = X seconds` (shared/src/timing.rs)
 use shared::workload::{PRIMES, is_prime};
@@ -81,7 +84,16 @@ fn main() -> Result<()> {
         answers.push(timed("multi process", || -> Result<Vec<bool>> {
             // The pool: this binary again as `--role worker` (src/pool.rs); starting it counts, as the with block's.
             let mut pool = Pool::start(workers, 1)?;
-            let answers = pool.map(numbers.iter().copied())?; // in input order, as map gives them
+            let stopper = pool.stopper(); // Ctrl-C: the workers ignore it; the pool stops waiting (src/pool.rs)
+            ctrlc::set_handler(move || stopper.stop())?;
+            event!("started {workers} worker processes, pids {:?}", pool.pids());
+            let answers = match pool.map(numbers.iter().copied()) {
+                Err(e) if pool::interrupted(&e) => {
+                    drop(pool); // every worker killed and reaped, then exit 130
+                    std::process::exit(130);
+                }
+                answers => answers?, // in input order, as map gives them
+            };
             pool.shutdown()?; // the with block's end: the workers exit
             Ok(answers)
         })?);

@@ -28,13 +28,15 @@
 //! posts` from `worker (pid P)` for every page (the order varies), `multi
 //! process, cost = ~2.5 seconds` on 2 workers (50 waits of 100 ms, 2 at a
 //! time), the account `50 pages: 50 ok, 0 retried, 0 failed` and `answer: 727
-//! post links on 50 pages`.
+//! post links on 50 pages`. Ctrl-C: the parent stops waiting, kills and reaps
+//! the workers, prints the account of every URL (done, failed, not started)
+//! and exits 130.
 
 use anyhow::Result;
 use clap::Parser;
 use examples_processes::pool::{self, Pool, PoolArgs};
 use examples_processes::wire::{Crawled, PageJob};
-use shared::crawl::{CrawlArgs, fetch_with_retry, tally};
+use shared::crawl::{CrawlArgs, exit_stopped, fetch_with_retry, tally};
 use shared::report::crawl_answer;
 use shared::site::parse_posts;
 use shared::timing::Stopwatch;
@@ -75,18 +77,28 @@ fn main() -> Result<()> {
     // with ProcessPoolExecutor() as executor: executor.map(craw, urls)
     // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
     let mut executor = Pool::<PageJob, Crawled>::start(workers, 1)?;
+    let stopper = executor.stopper(); // Ctrl-C: the workers ignore it; the pool stops waiting (src/pool.rs)
+    ctrlc::set_handler(move || stopper.stop())?;
     let pids = executor.pids();
     event!("started {workers} worker processes, pids {pids:?}");
-    for (page, url) in (1..).zip(site.page_urls(pages)) {
+    let urls = site.page_urls(pages);
+    for (page, url) in (1..).zip(urls.clone()) {
         executor.submit(&PageJob::new(page, url, &retry))?;
     }
     let mut crawl = vec![None; pages as usize];
     for done in executor.as_completed() {
-        let (job, crawled) = done?;
+        let (job, crawled) = match done {
+            Err(e) if pool::interrupted(&e) => break, // Ctrl-C
+            done => done?,
+        };
         // A worker's stdout is its pipe to the pool: main prints its line for it.
         let who = format!("worker (pid {})", crawled.pid);
         event_as!(&who, "{}", crawled.summary());
         crawl[job] = Some(crawled.into_tally()); // back in page order, as map gives them
+    }
+    if crawl.iter().any(Option::is_none) {
+        drop(executor); // stopped: every worker killed and reaped; the account of every URL, exit 130
+        exit_stopped(crawl.iter().flatten(), &urls);
     }
     executor.shutdown()?; // the with block's end
     sw.report("multi process");

@@ -23,7 +23,8 @@
 //! job 5 again (`attempt 2`) and its digest, then `check: 12 of 12 results
 //! arrived, all correct`. With `--poison 7`, job 7 dies 3 times (`exit
 //! status: 3`) and fails; the check ends `job 7 failed after 3 attempts`.
-//! Which worker runs which job, and the order of the results, vary.
+//! Which worker runs which job, and the order of the results, vary. Ctrl-C:
+//! the workers ignore it; the parent kills and reaps them and exits 130.
 
 use std::collections::BTreeMap;
 
@@ -88,11 +89,22 @@ fn main() -> Result<()> {
     // The pool: this binary again as `--role worker`, jobs and replies as JSON lines (src/pool.rs).
     let mut pool = Pool::<Job, String>::start(args.pool.workers(), args.attempts)?;
     event!("started {} workers, pids {:?}", args.pool.workers(), pool.pids());
+    let stopper = pool.stopper(); // Ctrl-C: the workers ignore it; the pool stops waiting (src/pool.rs)
+    ctrlc::set_handler(move || stopper.stop())?;
     for seed in 0..jobs {
         pool.submit(&Job { size, seed, poison: poison == Some(seed), victim: seed == kill })?;
     }
     let mut digests = BTreeMap::new();
-    while let Some(event) = pool.next_event()? {
+    loop {
+        let event = match pool.next_event() {
+            Ok(Some(event)) => event,
+            Ok(None) => break,
+            Err(e) if pool::interrupted(&e) => {
+                drop(pool); // Ctrl-C: every worker killed and reaped, then exit 130
+                std::process::exit(130);
+            }
+            Err(e) => return Err(e),
+        };
         event!("{event}"); // one line per start, result, death, restart, failure
         match event {
             Event::Started { job, attempt: 1, worker, pid } if job as u64 == kill => {
