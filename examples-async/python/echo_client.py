@@ -13,7 +13,7 @@ Run: python3 examples-async/python/echo_client.py --connections 1000 --rounds 10
 or against a running echo server: ... --addr 127.0.0.1:7000
 """
 
-import argparse, asyncio, os, sys, time
+import argparse, asyncio, os, signal, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "python"))
 import blog_spider  # log() and the argument types: shared/python/blog_spider.py
@@ -84,6 +84,10 @@ p.add_argument("--addr", type=address, help="the echo server (default: start one
 args = p.parse_args()
 per_conn = 1 if args.addr else 2  # the in-process server holds the other end
 blog_spider.open_files(args.connections * per_conn + 64, per_conn)  # or one line and exit 1
+# Ctrl-C ends it at once: SIGINT's default action, as for the Rust bin. asyncio.run would first
+# cancel every connection's task, and Python 3.11's wait_for can lose a cancellation that meets
+# a finished read: a connection then runs on through its rounds (seen: over 10 s).
+signal.signal(signal.SIGINT, signal.SIG_DFL)
 try:
     asyncio.run(run(args))
 except (RuntimeError, OSError, asyncio.IncompleteReadError) as e:

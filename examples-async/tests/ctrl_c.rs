@@ -165,6 +165,11 @@ fn the_other_long_runs_stop_at_once() {
         if !twin.is_empty() {
             let run = interrupt_twin(DIR, twin, args, ready);
             run.assert_stopped_well();
+            // These twins restore SIGINT's default action: asyncio or a thread pool would wait.
+            if ["blocking_pitfall", "io_multiplexing", "echo_client"].contains(&twin) {
+                let by_default = run.status.code().is_none();
+                assert!(by_default, "ended by SIGINT's default action\n{}", run.dump());
+            }
             report(&format!("{twin}.py"), &run);
         }
     }
