@@ -49,10 +49,10 @@ p.add_argument("--permits", type=blog_spider.count(1, 10_000), default=10, help=
 p.add_argument("--sleep", type=blog_spider.seconds(), default=0.5, help="seconds each task sleeps, holding its permit")
 args = p.parse_args()
 urls = blog_spider.urls(args)  # one line and exit 1 if no site answers there
-print(f"blog site: {args.site} ({args.pages} pages, {args.permits} permits)", flush=True)
-runner = asyncio.Runner()  # 3.11+: its run() is the loop's run_until_complete, and a Ctrl-C cancels what it runs
+# Runner (3.11+): its run() is the loop's run_until_complete, and a Ctrl-C cancels what it runs.
+# The account: every URL's fate, each page's post links checked.
+runner, account = asyncio.Runner(), blog_spider.Account()
 semaphore = asyncio.Semaphore(args.permits)  # `semaphore = asyncio.Semaphore(10)`
-account = blog_spider.Account()  # every URL's fate, each page's post links checked
 try:
     with blog_spider.timed("async"):
         tasks = [runner.get_loop().create_task(async_craw(url), name=f"craw-{page}") for page, url in enumerate(urls, 1)]
