@@ -7,22 +7,25 @@
 //! 如果单机无法搞定 ("if one machine cannot do it"); note 003:
 //! 多机器并行(handoop/spark/hive) ("parallelism over many machines"; "handoop"
 //! is its typo for Hadoop). Twin: `multi_machine.py`, the standard library's
-//! remote manager (`multiprocessing.managers.BaseManager`: queues served over
-//! TCP with an authkey), a job queue and nothing more: no dataflow, no
-//! partitioning, no progress tracking.
-//! timely's own flags: `-w` threads per process, `-n` processes, this one's
-//! `-p`, `-h hostfile` of `host:port` lines (process 0 first). Without `-p`
-//! the binary is a launcher (`examples_processes::launch`): it writes a
-//! hostfile of free ports on 127.0.0.1 (and, for the crawl, starts the blog
-//! site) and runs `-n` members. timely is not fault tolerant: when a member
-//! dies the launcher kills the rest and reruns, on a fresh cluster, only the
-//! jobs whose results process 0 had not reported. Ctrl-C: the launcher kills
-//! its members, removes its files and exits 130.
+//! remote manager (`multiprocessing.managers.BaseManager` serves objects over
+//! TCP with an authkey): a job queue, no dataflow, no partitioning, no
+//! progress tracking. timely's own flags: `-w` threads per process, `-n`
+//! processes, this one's `-p`, `-h hostfile` of `host:port` lines (process 0
+//! first). Without `-p` the binary is a launcher (`examples_processes::launch`):
+//! it writes a hostfile of free ports on 127.0.0.1 (and, for the crawl, starts
+//! the blog site) and runs `-n` members. The members connect to each other at
+//! once (timely's own `Config::Cluster` polls for peers once a second: about
+//! 1 s of every run). timely is not fault tolerant: when a member dies the
+//! launcher kills the rest and reruns, on a fresh cluster, only the jobs whose
+//! results process 0 had not reported. Ctrl-C (it reaches the whole process
+//! group; on Windows every process of the console): the launcher kills its
+//! members, removes its files and exits 130.
 //!
 //! ```text
 //! cargo run --release -p examples-processes --bin multi_machine -- --job primes
 //! cargo run --release -p examples-processes --bin multi_machine -- --job crawl -n 3 -w 2
-//! # two machines, the same hosts.txt on both (10.0.0.1:2101 and 10.0.0.2:2101):
+//! # two machines, the same hosts.txt on both (10.0.0.1:2101 and 10.0.0.2:2101);
+//! # a crawl there takes the --site of a blog-site both reach (else each serves its own):
 //! host0$ cargo run --release -p examples-processes --bin multi_machine -- -n 2 -p 0 -h hosts.txt
 //! host1$ cargo run --release -p examples-processes --bin multi_machine -- -n 2 -p 1 -h hosts.txt
 //! ```
@@ -85,10 +88,11 @@ fn main() -> Result<()> {
                     })
                     .probe_with(&probe);
             });
-            // Worker 0 feeds the jobs, one epoch each, and keeps `peers` in flight
-            // (one per worker): it sends epoch e once epoch e - peers is done.
+            // Worker 0 feeds the jobs, one epoch each, two per worker in flight (one
+            // running, one queued, so none waits while worker 0 runs its own): it
+            // sends epoch e once epoch e - 2 * peers is done.
             for (epoch, &n) in todo.iter().enumerate().filter(|_| index == 0) {
-                while probe.less_than(&(epoch + 1).saturating_sub(peers)) {
+                while probe.less_than(&(epoch + 1).saturating_sub(2 * peers)) {
                     worker.step_or_park(None); // runs the operators; parks until a message comes
                 }
                 input.send(n);
