@@ -94,7 +94,7 @@ fn main() -> anyhow::Result<()> {
         },
         header_timeout: args.header_timeout,
     })?;
-    println!(
+    let banner = format!(
         "blog site: {} ({} pages, {} posts, {} ms per request); Ctrl-C stops it",
         site.url(),
         site.pages(),
@@ -103,15 +103,19 @@ fn main() -> anyhow::Result<()> {
     );
     // Ctrl-C, or the end of --duration if given, whichever comes first.
     tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
-        let duration = async {
+        let serving = async {
+            println!("{banner}");
             match args.duration {
                 Some(d) => tokio::time::sleep(d).await,
                 None => std::future::pending().await,
             }
         };
         tokio::select! {
+            // Ctrl-C polled first: its first poll installs the handler, so a Ctrl-C right
+            // after the banner is caught too (before it, SIGINT's default would end us).
+            biased;
             signal = tokio::signal::ctrl_c() => signal.context("cannot listen for Ctrl-C"),
-            () = duration => Ok(()),
+            () = serving => Ok(()),
         }
     })?;
     println!("blog site: {} requests served, stopping", site.requests());
