@@ -118,6 +118,7 @@ fn twin_jobs_give_the_single_thread_answers() {
     each_once(&out, 0..12);
 }
 
+#[cfg(unix)]
 /// Runs `cmd` (tagged, as `common::run_tagged`), and on the first stdout
 /// line for which `victim` gives a pid, `kill -9`s that process; returns the
 /// whole output, the pid and the stdout up to the kill.
@@ -176,11 +177,13 @@ fn run_killing(
     (out, pid, before)
 }
 
+#[cfg(unix)]
 /// The result lines of `text`, joined.
 fn rerun_lines(text: &str) -> String {
     text.lines().filter(|l| l.contains("] job ")).collect::<Vec<_>>().join("\n")
 }
 
+#[cfg(unix)] // `kill -9`
 #[test]
 fn rust_member_killed_mid_run_loses_no_job() {
     // 16 pages of 100 ms, two members: process 1 is killed as soon as process
@@ -208,6 +211,7 @@ fn rust_member_killed_mid_run_loses_no_job() {
     launcher_files_gone(&out.stdout);
 }
 
+#[cfg(unix)] // `kill -9`
 #[test]
 fn twin_worker_killed_mid_run_loses_no_job() {
     // 12 pages of 100 ms, two workers: the one that reports first is killed
