@@ -10,8 +10,8 @@
 //!
 //! Run, in one terminal: `cargo run --release -p examples-async --bin echo_server -- --port 7000`
 //! in another: `cargo run --release -p examples-async --bin echo_client -- --addr 127.0.0.1:7000 --connections 1000`
-//! then Ctrl-C in the first. `--port 0` (the default) picks a free port;
-//! `--max-seconds 60` stops the server by itself.
+//! then Ctrl-C in the first: its normal stop, exit code 0. `--port 0` (the
+//! default) picks a free port; `--max-seconds 60` stops the server by itself.
 //!
 //! You should see `listening on 127.0.0.1:PORT`, and at the end `served N
 //! connections (at most M open at once), B bytes echoed` and the peak RSS with

@@ -13,7 +13,8 @@
 //! free port, requests `/sequential` and then `/fanout` `--requests` times each,
 //! prints each latency and exits. To keep serving:
 //! `cargo run -p examples-async --bin web_fanout -- --serve --port 8080`, then
-//! `curl http://127.0.0.1:8080/fanout` in another terminal (Ctrl-C to stop).
+//! `curl http://127.0.0.1:8080/fanout` in another terminal (Ctrl-C to stop:
+//! `Ctrl-C: shutting down`, exit code 0).
 //!
 //! You should see, per request, `read_file`, `read_db` and `read_api` events.
 //! For `/sequential` each one finishes before the next starts, and the request
