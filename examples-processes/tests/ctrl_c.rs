@@ -82,3 +82,13 @@ fn spinner_proc_and_twin_leave_no_spinner() {
         interrupt_twin(DIR, "spinner_proc", &args, "thinking"),
     ]);
 }
+
+#[test]
+fn sing_dance_proc_and_twin_leave_no_child() {
+    let exe = env!("CARGO_BIN_EXE_sing_dance_proc");
+    let args = ["--num", "100", "--interval", "0.1"];
+    stopped(&[
+        interrupt_bin(exe, &args, "唱歌"),
+        interrupt_twin(DIR, "sing_dance_proc", &args, "唱歌"),
+    ]);
+}

@@ -184,3 +184,44 @@ fn cpu_bound_stops() {
     let run = interrupt_bin(env!("CARGO_BIN_EXE_cpu_bound"), &[], "checking");
     run.assert_stopped_well();
 }
+
+#[test]
+fn the_other_long_runs_and_twins_stop() {
+    // (bin, exe, flags that make it run long, a line both print once at work)
+    let runs: [(&str, &str, &[&str], &str); 6] = [
+        (
+            "join_timeout",
+            env!("CARGO_BIN_EXE_join_timeout"),
+            &["--work-secs", "60", "--timeout", "0.1"],
+            "timed out",
+        ),
+        (
+            "daemon",
+            env!("CARGO_BIN_EXE_daemon"),
+            &["--join", "--worker-secs", "10", "--main-secs", "0.1"],
+            "step 2/10",
+        ),
+        ("semaphore", env!("CARGO_BIN_EXE_semaphore"), &["--job-secs", "30"], "acquired"),
+        (
+            "sing_dance",
+            env!("CARGO_BIN_EXE_sing_dance"),
+            &["--iterations", "1000", "--interval", "0.1"],
+            "singing 2/",
+        ),
+        (
+            "thread_subclass",
+            env!("CARGO_BIN_EXE_thread_subclass"),
+            &["--iterations", "1000", "--interval", "0.1"],
+            "iteration 2/",
+        ),
+        (
+            "condition",
+            env!("CARGO_BIN_EXE_condition"),
+            &["--exchanges", "1000", "--pause", "0.2"],
+            "Here.",
+        ),
+    ];
+    for (name, exe, args, ready) in runs {
+        both(name, exe, args, ready);
+    }
+}

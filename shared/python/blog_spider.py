@@ -16,8 +16,9 @@ A twin reaches it with (the path is relative to the twin's file):
 - the crawl: add_crawl_args(parser), urls(args), craw(url, retry), fetch(url, retry) -> Fetched,
   async_fetch / async_craw, parse(html), Account, posts_on_page, expected_posts (shared::crawl, shared::site).
 - the workloads: PRIMES, is_prime(n), sha_job(size, seed) (shared::workload); open_files, peak_rss (the echo twins).
-- Ctrl-C (issue 17): a KeyboardInterrupt that nothing catches ends the program quietly with exit code 130
-  (no traceback, no wait for threads: Rust's default SIGINT); a child process (multiprocessing) gets SIGINT's
+- Ctrl-C (issue 17): a KeyboardInterrupt that nothing catches (also one while the interpreter waits for
+  non-daemon threads at exit) ends the program quietly with exit code 130 (no traceback, no wait for
+  threads: Rust's default SIGINT); a child process (multiprocessing) gets SIGINT's
   default action, as a Rust child has, so a Ctrl-C to the group ends it at once, silently. A twin with work to
   stop or an account to give catches KeyboardInterrupt itself. STOP (an Event): set it and fetch makes no
   further attempt; Account.stopped(urls): sets STOP, waits for the threads, prints the account of every URL
@@ -513,16 +514,28 @@ def fail(msg):
 STOP = threading.Event()  # set by a crawler's `except KeyboardInterrupt`: fetch makes no further attempt
 
 
-def _quiet_ctrl_c(kind, value, tb, _default=sys.excepthook):
-    """An uncaught KeyboardInterrupt: exit 130 at once, no traceback, no wait for threads (as Rust's default)."""
-    if not issubclass(kind, KeyboardInterrupt):
-        return _default(kind, value, tb)
+def _exit_130():
     for f in (sys.stdout, sys.stderr):
         try:
             f.flush()
         except (OSError, ValueError):
             pass
     os._exit(130)
+
+
+def _quiet_ctrl_c(kind, value, tb, _default=sys.excepthook):
+    """An uncaught KeyboardInterrupt: exit 130 at once, no traceback, no wait for threads (as Rust's default)."""
+    if not issubclass(kind, KeyboardInterrupt):
+        return _default(kind, value, tb)
+    _exit_130()
+
+
+def _quiet_shutdown(_shutdown=threading._shutdown):
+    """The interpreter's wait for non-daemon threads at exit; a Ctrl-C during it: exit 130, no traceback."""
+    try:
+        _shutdown()
+    except KeyboardInterrupt:
+        _exit_130()
 
 
 def _default_sigint():
@@ -532,6 +545,7 @@ def _default_sigint():
 
 
 sys.excepthook = _quiet_ctrl_c
+threading._shutdown = _quiet_shutdown  # what the interpreter calls at exit (CPython 3.x)
 if hasattr(os, "register_at_fork"):  # Unix: multiprocessing's fork (and forkserver) children
     os.register_at_fork(after_in_child=_default_sigint)
 if sys.modules.get("__mp_main__", sys.modules["__main__"]) is not sys.modules["__main__"]:
