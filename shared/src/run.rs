@@ -143,10 +143,12 @@ pub fn run_measured(
     let pid = child.id();
     let mut waited = wait(&mut child, start, timeout, sample_memory)?;
     // A grandchild that outlives the child (a daemon whose guard broke) would
-    // hold the pipes open: after a short grace (within the time limit), its
-    // group is killed and the run counts as timed out, never hanging.
+    // hold the pipes open: after a grace of 5 s (within the time limit), its
+    // group is killed and the run counts as timed out, never hanging. (A
+    // detached worker meant to end 2 s after its parent, as `daemon_proc
+    // --mode detach` in the tests, ends within it even on a busy machine.)
     let grace =
-        Instant::now() + Duration::from_secs(2).min(timeout.saturating_sub(start.elapsed()));
+        Instant::now() + Duration::from_secs(5).min(timeout.saturating_sub(start.elapsed()));
     while !(out.is_finished() && err.is_finished()) && Instant::now() < grace {
         std::thread::sleep(Duration::from_millis(5));
     }
