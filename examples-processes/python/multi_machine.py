@@ -20,9 +20,10 @@ process per --connect:
     host0$ python3 multi_machine.py --job sha --serve 5000 --authkey SECRET
     host1$ python3 multi_machine.py --connect host0:5000 --authkey SECRET
 
-You should see the server's address and the workers' pids, its `job  3: <result> (pid P)` lines as
-results come in (any order), `multi machine, cost = X seconds` and the Rust bin's answer line. Kill a
-worker mid-run (kill P): `job 5 back in the queue`, and the answer is still whole. Ctrl-C: the local
+You should see the server's address and the workers' pids, its `job  3 lent to pid P` and `job  3:
+<result> (pid P)` lines as jobs go out and results come in (which worker takes which job varies),
+`multi machine, cost = X seconds` and the Rust bin's answer line. Kill a worker mid-run (kill P): `job
+5 back in the queue: its worker is gone`, and the answer is still whole. Ctrl-C: the local
 workers leave it to the server, whose exit terminates them (daemon processes); it says how many
 results had come in and exits 130; a --connect worker exits 130.
 """
@@ -40,9 +41,9 @@ class Jobs:
         self.jobs, self.todo, self.lent, self.results = jobs, queue.Queue(), {}, {}
         [self.todo.put(n) for n in range(len(jobs))]
 
-    def take(self):
-        n = self.todo.get()
-        self.lent[n] = threading.current_thread()  # the lease: held by this worker's connection
+    def take(self, pid):  # the next job n, lent to this worker's connection (the lease: its server thread)
+        self.lent[n := self.todo.get()] = threading.current_thread()
+        blog_spider.log(f"job {n:>2} lent to pid {pid}", "server")
         return n, self.jobs[n]
 
     def put(self, n, result, pid):
@@ -84,7 +85,7 @@ def worker(address, authkey, on_ctrl_c=signal.SIG_IGN):
     jobs = manager.jobs()
     with contextlib.suppress(EOFError, ConnectionError):  # the server has gone: the work is done
         while True:
-            n, (f, *a) = jobs.take()
+            n, (f, *a) = jobs.take(os.getpid())
             jobs.put(n, f(*a), os.getpid())
 
 

@@ -214,21 +214,25 @@ fn rust_member_killed_mid_run_loses_no_job() {
 #[cfg(unix)] // `kill -9`
 #[test]
 fn twin_worker_killed_mid_run_loses_no_job() {
-    // 12 pages of 100 ms, two workers: the one that reports first is killed
-    // with its next page taken (the lease) and not done.
+    // 12 pages of 100 ms, two workers: a worker that has reported a page is
+    // killed as soon as the server says it lent it the next one (the lease).
     let site = site(12, 100);
     let script = Path::new(DIR).join("python").join("multi_machine.py");
     let mut cmd = Command::new("python3");
     cmd.arg("-u").arg(script).args(["--job", "crawl", "--pages", "12", "--site", site.url()]);
-    let (out, pid, _) = run_killing(cmd, |_, line| {
-        line.split_once("] job ")?.1.split("(pid ").nth(1)?.trim_end_matches(')').parse().ok()
+    let (out, pid, before) = run_killing(cmd, |stdout, line| {
+        let pid: u32 = line.split_once(" lent to pid ")?.1.trim().parse().ok()?;
+        stdout.contains(&format!("(pid {pid})\n")).then_some(pid) // it has done one
     });
     ok(&out);
     assert_eq!(answer(&out), crawl_answer(expected_posts(12), 12), "{}", out.dump());
-    assert!(out.stdout.contains("back in the queue: its worker is gone"), "{}", out.dump());
+    // The page lent to it went back to the queue and was done by the other.
+    let lent = before.lines().last().unwrap().split("] job").nth(1).unwrap();
+    let job: u64 = lent.split_whitespace().next().unwrap().parse().unwrap();
+    let back = format!("job {job} back in the queue: its worker is gone");
+    assert!(out.stdout.contains(&back), "{back}\n{}", out.dump());
     each_once(&out, 0..12);
-    // After the kill, only the other worker reports.
-    let after = out.stdout.split("back in the queue").nth(1).unwrap();
+    let after = out.stdout.split(&back).nth(1).unwrap();
     assert!(!after.contains(&format!("(pid {pid})")), "{}", out.dump());
 }
 
