@@ -92,8 +92,8 @@ impl Comparison {
                 spread(&r["wall_ratio"], true),
                 util(rs),
                 util(py),
-                side(rs, "peak_rss_mib", false),
-                side(py, "peak_rss_mib", false),
+                mib(rs),
+                mib(py),
             ));
             if rs.is_null() && py.is_null() {
                 notes.push(format!(
@@ -151,6 +151,14 @@ fn side(v: &Value, k: &str, range: bool) -> String {
     match s(v, "status") {
         "measured" => spread(&v[k], range),
         other => other.replace('_', " "),
+    }
+}
+
+/// Peak memory, MiB, one decimal (as compare's own table).
+fn mib(v: &Value) -> String {
+    match v["peak_rss_mib"]["median"].as_f64() {
+        Some(m) if s(v, "status") == "measured" => format!("{m:.1}"),
+        _ => side(v, "peak_rss_mib", false),
     }
 }
 

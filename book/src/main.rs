@@ -45,7 +45,7 @@ struct Opts {
     /// The workspace root [default: where this crate was built from].
     #[arg(long)]
     root: Option<PathBuf>,
-    /// compare's JSON [default: compare/charts/compare.json, the committed run].
+    /// compare's JSON [default: env BOOK_COMPARE_JSON, else compare/charts/compare.json, the committed run].
     #[arg(long, value_name = "JSON")]
     compare: Option<PathBuf>,
     /// Do not build the bins or record timelines (the pages say so).
@@ -66,7 +66,10 @@ fn mdbook() -> Option<PathBuf> {
 fn generate(opts: &Opts, record: bool) -> Result<(PathBuf, book::Generated)> {
     let root = opts.root.clone().unwrap_or_else(book::default_root);
     let specs = std::fs::read_to_string(root.join("book/record.txt")).unwrap_or_default();
-    let comparison = book::cost::find(&root, opts.compare.as_deref())?;
+    // --compare, else BOOK_COMPARE_JSON (how a test or CI points the book at another run)
+    let given =
+        opts.compare.clone().or_else(|| std::env::var_os("BOOK_COMPARE_JSON").map(PathBuf::from));
+    let comparison = book::cost::find(&root, given.as_deref())?;
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let recorder = Recorder {

@@ -4,7 +4,8 @@
 //! the `fantoccini` client) at 1280x720 and 400x800: both code columns
 //! render (side by side at 1280, stacked at 400), nothing scrolls sideways,
 //! the timeline SVG loads, no raw `{{#include` or `ANCHOR` text shows.
-//! Screenshots go to target/book/screenshots/.
+//! Screenshots (the top, the columns, the timeline, the costs) go to
+//! target/book/screenshots/.
 //!
 //! Runs when mdbook, chromium and chromedriver are installed; skipped (with
 //! one line saying what to install) when they are not, unless
@@ -252,9 +253,12 @@ async fn the_built_book_in_headless_chromium() {
             c.goto(&format!("file://{}", file.display())).await.expect("open the page");
             let v: Value = c.execute(PROBE, vec![]).await.expect("probe the page");
             // what a reader sees: the top, the two columns, the timeline
-            for (part, selector) in
-                [("top", "body"), ("pair", ".pair"), ("timeline", "img.timeline")]
-            {
+            for (part, selector) in [
+                ("top", "body"),
+                ("pair", ".pair"),
+                ("timeline", "img.timeline"),
+                ("cost", "#what-it-cost"),
+            ] {
                 let js = format!(
                     "const e = document.querySelector('{selector}'); if (e) e.scrollIntoView(); return !!e;"
                 );
