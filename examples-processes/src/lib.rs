@@ -10,7 +10,8 @@
 //! - [`pool`]: a small pool of worker processes (the `ProcessPoolExecutor`
 //!   analogue) that restarts a worker that dies and retries its job;
 //! - [`launch`]: several members of a timely cluster started on 127.0.0.1
-//!   with a temporary hostfile, and a member's hostfile and connect deadline
+//!   with a temporary hostfile (a fresh cluster for the jobs a dead member
+//!   left), a member's connections to its peers, its jobs and results
 //!   (`multi_machine`'s plumbing);
 //! - [`wire`]: a crawled page and a page job as they cross a pipe
 //!   (`crawler_proc`'s; `shared::crawl`'s types have no serde derives);
