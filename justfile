@@ -102,5 +102,5 @@ book-serve:
 # the book as a reader sees it: built, every href/src checked, five pages opened
 # in headless Chromium at 1280x720 and 400x800 (screenshots in target/book/screenshots)
 book-check:
-    @{ command -v mdbook || test -x "$HOME/.cargo/bin/mdbook"; } >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "book-check needs mdbook, chromium and chromedriver: cargo install mdbook --locked --version 0.5.4, then apt-get install chromium chromium-driver (macOS: brew install --cask chromium chromedriver)"; exit 1; }
+    @{ command -v mdbook || test -x "$HOME/.cargo/bin/mdbook"; } >/dev/null && { [ -x "${BOOK_CHROMIUM:-}" ] || command -v chromium; } >/dev/null && command -v chromedriver >/dev/null || { echo "book-check needs mdbook, chromium and chromedriver: cargo install mdbook --locked --version 0.5.4, then apt-get install chromium chromium-driver (macOS: brew install --cask chromium chromedriver, BOOK_CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium)"; exit 1; }
     BOOK_CHECK_REQUIRED=1 cargo test -q -p book --test browser -- --nocapture

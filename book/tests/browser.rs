@@ -42,7 +42,11 @@ struct Tools {
 fn tools() -> Option<Tools> {
     let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
     find(&["mdbook"], &[home.join(".cargo/bin/mdbook")])?;
-    let chromium = find(&["chromium", "chromium-browser", "google-chrome"], &[])?;
+    // BOOK_CHROMIUM: a browser that is not on PATH (macOS: .../Chromium.app/Contents/MacOS/Chromium)
+    let given: Vec<PathBuf> =
+        std::env::var_os("BOOK_CHROMIUM").map(PathBuf::from).into_iter().collect();
+    let chromium = find(&[], &given)
+        .or_else(|| find(&["chromium", "chromium-browser", "google-chrome"], &[]))?;
     let driver = find(&["chromedriver"], &["/usr/lib/chromium/chromedriver".into()])?;
     Some(Tools { chromium, driver })
 }
