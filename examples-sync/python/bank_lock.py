@@ -21,6 +21,7 @@ from blog_spider import fail, log, seconds
 balance, lock, succeeded = 1000, threading.Lock(), []
 
 
+# ANCHOR: withdraw
 def withdraw(amount, delay, split_lock):
     global balance
     with lock:
@@ -37,12 +38,14 @@ def withdraw(amount, delay, split_lock):
         balance -= amount
         log(f"withdrew {amount}, balance now {balance}")
         succeeded.append(amount)  # list.append: one call into C, indivisible under the GIL
+# ANCHOR_END: withdraw
 
 
 p = argparse.ArgumentParser(description="Two withdrawals of 800 from 1000: one lock section vs two")
 p.add_argument("--split-lock", action="store_true", help="check and withdraw under two lock sections")
 p.add_argument("--delay", type=seconds(0, 3600), default=0.1, help="seconds between check and withdrawal")
 a = p.parse_args()
+# ANCHOR: main
 log("balance 1000; two threads withdraw 800 each; check and withdraw under "
     + ("two lock sections" if a.split_lock else "one lock"))
 ts = [threading.Thread(target=withdraw, args=(800, a.delay, a.split_lock), name=f"withdraw-{i}") for i in (1, 2)]
@@ -55,3 +58,4 @@ if balance != 1000 - 800 * n or (not a.split_lock and n != 1):  # the books; one
     fail(f"check failed: balance {balance} after {n} withdrawals")
 log(f"invariant broken: balance {balance} < 0 (a logic race)" if balance < 0
     else f"check: balance {balance} = 1000 - {n} x 800, never below 0")
+# ANCHOR_END: main

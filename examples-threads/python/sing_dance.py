@@ -18,18 +18,23 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import blog_spider  # log() = print with the time and thread name; cost(); argument types: shared/python/blog_spider.py
 
 
+# ANCHOR: sing
 def sing(num, interval=0.5):
     for i in range(1, num + 1):
         blog_spider.log(f"唱歌...... (singing {i}/{num})")  # print("唱歌......")
         time.sleep(interval)
+# ANCHOR_END: sing
 
 
+# ANCHOR: dance
 def dance(num, interval=0.5):
     for i in range(1, num + 1):
         blog_spider.log(f"跳舞...... (dancing {i}/{num})")  # print("跳舞......")
         time.sleep(interval)
+# ANCHOR_END: dance
 
 
+# ANCHOR: main
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--iterations", type=blog_spider.count(1, 1000), default=3, help="the note's num")
@@ -46,3 +51,4 @@ if __name__ == "__main__":
     sing_thread.start()
     dance_thread.start()
     blog_spider.log("main's code ends here; Python waits for the two threads (no join needed)")
+# ANCHOR_END: main

@@ -45,6 +45,7 @@ struct Args {
 const OPENING: i64 = 1000;
 const AMOUNT: i64 = 800;
 
+// ANCHOR: withdraw withdraw: check the balance, wait, take the money: under one lock, or two sections (--split-lock)
 fn withdraw(balance: &Mutex<i64>, a: &Args) -> bool {
     let mut b = balance.lock().unwrap(); // unwrap: fails only if a holder panicked
     event!("check: balance {} >= {AMOUNT}? {}", *b, *b >= AMOUNT);
@@ -63,10 +64,12 @@ fn withdraw(balance: &Mutex<i64>, a: &Args) -> bool {
     event!("withdrew {AMOUNT}, balance now {}", *b);
     true
 }
+// ANCHOR_END: withdraw
 
 fn main() -> Result<()> {
     let _run = shared::init()?; // quiet errors, the clock, spans if asked (shared/src/lib.rs)
     let a = Args::parse();
+    // ANCHOR: main two threads withdraw 800 each, then the books are checked
     let how = ["one lock", "two lock sections"][usize::from(a.split_lock)];
     event!("balance {OPENING}; two threads withdraw {AMOUNT} each; check and withdraw under {how}");
 
@@ -88,3 +91,4 @@ fn main() -> Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: main

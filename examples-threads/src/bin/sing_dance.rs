@@ -44,6 +44,7 @@ struct Args {
     interval: Duration,
 }
 
+// ANCHOR: sing the note's sing(num): a line, a sleep, num times
 fn sing(num: u32, interval: Duration) {
     for i in 1..=num {
         // `event!` = println with the time and the thread's name (shared/src/timing.rs)
@@ -51,14 +52,18 @@ fn sing(num: u32, interval: Duration) {
         thread::sleep(interval);
     }
 }
+// ANCHOR_END: sing
 
+// ANCHOR: dance dance(num), the same
 fn dance(num: u32, interval: Duration) {
     for i in 1..=num {
         event!("跳舞...... (dancing {i}/{num})");
         thread::sleep(interval);
     }
 }
+// ANCHOR_END: dance
 
+// ANCHOR: main main: both threads started (args / kwargs), then waited for
 fn main() -> anyhow::Result<()> {
     let _run = shared::init()?; // one-line errors and the clock of `event!` (shared/src/lib.rs)
     let args = Args::parse();
@@ -80,3 +85,4 @@ fn main() -> anyhow::Result<()> {
     sw.report("sing and dance"); // ~ num x interval: the two sleeps overlap
     Ok(())
 }
+// ANCHOR_END: main
