@@ -111,9 +111,9 @@ class timed:
         self.start = time.perf_counter()
         return self
 
-    def __exit__(self, kind, *exc):
+    def __exit__(self, kind, value, tb):
         self.seconds = time.perf_counter() - self.start
-        if kind is None or not issubclass(kind, KeyboardInterrupt):  # a Ctrl-C's block did not finish
+        if not _by_ctrl_c(value):  # a Ctrl-C's block did not finish: no cost line
             cost(self.label, self.seconds)
 
 
@@ -523,11 +523,30 @@ def _exit_130():
     os._exit(130)
 
 
+def _by_ctrl_c(value):
+    """value is a KeyboardInterrupt, or was raised while one was handled (CPython 3.11's ProcessPoolExecutor
+    can raise RuntimeError from its cleanup when a Ctrl-C lands while it starts)."""
+    seen = set()
+    while value is not None and id(value) not in seen:
+        if isinstance(value, KeyboardInterrupt):
+            return True
+        seen.add(id(value))
+        value = value.__context__
+    return False
+
+
 def _quiet_ctrl_c(kind, value, tb, _default=sys.excepthook):
     """An uncaught KeyboardInterrupt: exit 130 at once, no traceback, no wait for threads (as Rust's default)."""
-    if not issubclass(kind, KeyboardInterrupt):
+    if not _by_ctrl_c(value):
         return _default(kind, value, tb)
     _exit_130()
+
+
+def _quiet_pool_thread(args, _default=threading.excepthook):
+    """CPython 3.11's process pool manager thread sets an exception on a future a Ctrl-C cancelled when the workers
+    die of the SIGINT (InvalidStateError in terminate_broken; 3.12 ignores it): not an error worth a traceback."""
+    if not (args.exc_type.__name__ == "InvalidStateError" and "concurrent.futures" in args.exc_type.__module__):
+        _default(args)
 
 
 def _quiet_shutdown(_shutdown=threading._shutdown):
@@ -546,6 +565,7 @@ def _default_sigint():
 
 sys.excepthook = _quiet_ctrl_c
 threading._shutdown = _quiet_shutdown  # what the interpreter calls at exit (CPython 3.x)
+threading.excepthook = _quiet_pool_thread
 if hasattr(os, "register_at_fork"):  # Unix: multiprocessing's fork (and forkserver) children
     os.register_at_fork(after_in_child=_default_sigint)
 if sys.modules.get("__mp_main__", sys.modules["__main__"]) is not sys.modules["__main__"]:

@@ -573,7 +573,22 @@ pub const READY_LIMIT: Duration = Duration::from_secs(60);
 /// The program cannot be started, or it exits, or [`READY_LIMIT`] passes,
 /// before it prints `ready` (the error holds its output).
 #[cfg(unix)]
-pub fn interrupt_when(mut cmd: Command, ready: &str, timeout: Duration) -> Result<Interrupted> {
+pub fn interrupt_when(cmd: Command, ready: &str, timeout: Duration) -> Result<Interrupted> {
+    interrupt_when_all(cmd, &[ready], timeout)
+}
+
+/// [`interrupt_when`], released once each of `ready` has appeared in some line
+/// (say, the first line of each of two child processes, so that neither is
+/// still starting when the Ctrl-C comes).
+///
+/// # Errors
+/// As [`interrupt_when`].
+#[cfg(unix)]
+pub fn interrupt_when_all(
+    mut cmd: Command,
+    ready: &[&str],
+    timeout: Duration,
+) -> Result<Interrupted> {
     use std::io::BufRead;
     use std::os::unix::process::CommandExt;
     use std::sync::{Arc, Mutex, mpsc};
@@ -627,10 +642,15 @@ pub fn interrupt_when(mut cmd: Command, ready: &str, timeout: Duration) -> Resul
         (stdout.lock().unwrap().clone(), stderr.lock().unwrap().clone())
     };
     let deadline = Instant::now() + READY_LIMIT;
+    let mut waiting: Vec<&str> = ready.to_vec();
     let seen = loop {
         match line_rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(line) if line.contains(ready) => break true,
-            Ok(_) => {}
+            Ok(line) => {
+                waiting.retain(|r| !line.contains(r));
+                if waiting.is_empty() {
+                    break true;
+                }
+            }
             Err(_) => break false, // the program closed stdout (ended), or time is up
         }
     };
@@ -639,7 +659,7 @@ pub fn interrupt_when(mut cmd: Command, ready: &str, timeout: Duration) -> Resul
         let status = child.wait()?;
         let (stdout, stderr) = finish([out_reader, err_reader]);
         anyhow::bail!(
-            "no line containing {ready:?} ({status})\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}"
+            "no line containing {waiting:?} ({status})\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}"
         );
     }
     killpg(libc::SIGINT);
@@ -759,9 +779,11 @@ mod tests {
         let run = run.unwrap();
         run.assert_stopped_well();
         assert_eq!(run.stdout, "starting\nready\n");
-        // A handler that reports and exits 130 (sleep, in the group, dies too).
+        // A handler that reports and exits 130. (Short sleeps: dash runs a trap
+        // only once its foreground child ends, and a SIGINT that comes between
+        // the fork and the exec of `sleep 30` would not end that one.)
         let run = interrupt_when(
-            sh("trap 'echo partial; exit 130' INT; echo ready; sleep 30; echo never"),
+            sh("trap 'echo partial; exit 130' INT; echo ready; while :; do sleep 0.1; done"),
             "ready",
             five,
         );
@@ -770,8 +792,8 @@ mod tests {
         assert_eq!(run.stdout, "ready\npartial\n", "{}", run.dump());
         // Not stopped well: a traceback; exit 1; SIGINT ignored (timed out).
         let bad = [
-            "trap 'echo Traceback >&2; exit 130' INT; echo ready; sleep 30",
-            "trap 'exit 1' INT; echo ready; sleep 30",
+            "trap 'echo Traceback >&2; exit 130' INT; echo ready; while :; do sleep 0.1; done",
+            "trap 'exit 1' INT; echo ready; while :; do sleep 0.1; done",
             "trap '' INT; echo ready; sleep 30",
         ];
         for script in bad {
@@ -779,6 +801,12 @@ mod tests {
             let failed = std::panic::catch_unwind(|| run.assert_stopped_well()).is_err();
             assert!(failed, "{script}: {}", run.dump());
         }
+        // Released only once every one of several lines has come, in any order.
+        let run =
+            interrupt_when_all(sh("echo one; echo two; exec sleep 30"), &["two", "one"], five);
+        let run = run.unwrap();
+        run.assert_stopped_well();
+        assert_eq!(run.stdout, "one\ntwo\n");
         // No ready line: an error with its output, not a hang.
         let err = interrupt_when(sh("echo nothing"), "ready", five).unwrap_err();
         assert!(format!("{err}").contains("nothing"), "{err}");
