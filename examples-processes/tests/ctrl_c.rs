@@ -98,3 +98,13 @@ fn sing_dance_proc_and_twin_leave_no_child() {
     let five = Duration::from_secs(5);
     stopped(&[bin, twin].map(|cmd| interrupt_when_all(cmd, &["唱歌", "跳舞"], five).unwrap()));
 }
+
+#[test]
+fn subprocess_and_twin_leave_no_child() {
+    // Interrupted while the child that hangs runs (60 s before its timeout).
+    let args = ["--timeout", "60"];
+    stopped(&[
+        interrupt_bin(env!("CARGO_BIN_EXE_subprocess"), &args, "sort [3 1 2]"),
+        interrupt_twin(DIR, "subprocess_run", &args, "sort [3 1 2]"),
+    ]);
+}
