@@ -537,6 +537,17 @@ impl<J: Serialize, R: DeserializeOwned + Send + 'static> Pool<J, R> {
     fn spawn(&self, slot: usize, generation: u64) -> Result<Worker> {
         let mut cmd = self_command(WORKER_ROLE)?;
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        // Ctrl-C ignored from birth (SIG_IGN survives exec), not only once
+        // serve() has set its handler: a worker that died of a Ctrl-C while
+        // starting would be replaced, its job given up, before the parent stops.
+        #[cfg(unix)]
+        // Safety: signal(2) is async-signal-safe, as pre_exec requires.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+                libc::signal(libc::SIGINT, libc::SIG_IGN);
+                Ok(())
+            });
+        }
         let mut child = KillOnDrop(cmd.spawn().context("cannot start a worker process")?);
         let pid = child.id();
         let stdin = child.stdin.take();
