@@ -17,7 +17,7 @@ page URLs. max_workers defaults to os.cpu_count(); a worker waits for one
 page at a time, so 50 pages of 100 ms on 2 workers take about 2.5 s, where
 crawler.py's 50 threads take about 0.2 s. Ctrl-C ends the workers (each
 dies of the SIGINT, silently: blog_spider), then the account of every URL
-(done, failed, not started) and exit code 130.
+(done, failed, not fetched) and exit code 130.
 
 The site must be running. In one terminal:
     cargo run --release -p shared --bin blog-site

@@ -35,7 +35,7 @@ fn crawler_proc_and_twin_give_the_account_of_every_url() {
     stopped(&runs);
     for run in &runs {
         let line = run.stdout.lines().find(|l| l.starts_with("stopped by Ctrl-C: 300 pages: "));
-        assert!(line.is_some_and(|l| !l.ends_with(" 0 not started")), "{}", run.dump());
+        assert!(line.is_some_and(|l| !l.ends_with(" 0 not fetched")), "{}", run.dump());
         assert!(!run.stdout.contains("answer:"), "{}", run.dump());
     }
 }

@@ -17,7 +17,7 @@ BeautifulSoup); it adds a timeout and retries per page (--attempts,
 --timeout) and the account of every URL (the Rust bin's lines). Exit code 1
 only if a page failed; the post links are absolute, so the first is followed.
 Ctrl-C: no further attempt, the pages in flight end, then the account of
-every URL (done, failed, not started) and exit code 130.
+every URL (done, failed, not fetched) and exit code 130.
 
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site -- --error-rate 0.3 --drop-rate 0.2 --seed 7

@@ -82,7 +82,7 @@ def main():
             join(crawlers, parsers, html_queue)
     if blog_spider.STOP.is_set():
         os.remove(part)  # no partial file; the last complete one stays
-        account.stopped(urls)  # the account of every URL: done, failed, not started; exit 130
+        account.stopped(urls)  # the account of every URL: done, failed, not fetched; exit 130
     account.print()
     check_file(part, args.out, account)
     account.check()  # exit 1 only if a page still failed after its retries

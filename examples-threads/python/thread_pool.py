@@ -18,7 +18,7 @@ Added here, as in the Rust bin: each page's timeout and retries (--attempts,
 only if a page failed; --only map does the whole crawl, fetch and parse, in
 map (what compare times). Ctrl-C: the jobs not started are cancelled, the
 ones running end their page, then the account of every URL (done, failed,
-not started) and exit code 130.
+not fetched) and exit code 130.
 
 The site must be running. In one terminal:
     cargo run -p shared --bin blog-site

@@ -34,8 +34,8 @@ fn both(name: &str, exe: &str, args: &[&str], ready: &str) -> [Interrupted; 2] {
 }
 
 /// The crawl's partial account: `stopped by Ctrl-C: 300 pages: a ok, b
-/// retried, c failed, d not started`, the four adding up to every page, some
-/// not started, and a `not started: pages ...` line; no `answer:` line.
+/// retried, c failed, d not fetched`, the four adding up to every page, some
+/// not fetched, and a `not fetched: pages ...` line; no `answer:` line.
 fn stopped_account(run: &Interrupted) {
     let line = run.stdout.lines().find(|l| l.starts_with("stopped by Ctrl-C: "));
     let line = line.unwrap_or_else(|| panic!("no partial account\n{}", run.dump()));
@@ -45,7 +45,7 @@ fn stopped_account(run: &Interrupted) {
     assert_eq!(n[0], 300, "{line}");
     assert_eq!(n[1] + n[2] + n[3] + n[4], 300, "{line}");
     assert!(n[4] > 0, "{line}\n{}", run.dump());
-    assert!(run.stdout.contains("\nnot started: pages "), "{}", run.dump());
+    assert!(run.stdout.contains("\nnot fetched: pages "), "{}", run.dump());
     assert!(!run.stdout.contains("answer:"), "{}", run.dump());
 }
 

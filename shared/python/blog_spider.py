@@ -22,7 +22,7 @@ A twin reaches it with (the path is relative to the twin's file):
   default action, as a Rust child has, so a Ctrl-C to the group ends it at once, silently. A twin with work to
   stop or an account to give catches KeyboardInterrupt itself. STOP (an Event): set it and fetch makes no
   further attempt; Account.stopped(urls): sets STOP, waits for the threads, prints the account of every URL
-  (done, failed, not started), exit 130.
+  (done, failed, not fetched), exit 130.
 - spans: with CONCURRENCY_PAIRS_SPANS=FILE set, fetches ("page N"), timed/cost (the label),
   is_prime ("is_prime N", big n only), sha_job ("sha seed N") and every log() line (a mark)
   are recorded and appended to FILE at exit (worker processes too), as Rust's shared::spans.
@@ -470,7 +470,7 @@ class Account:
     def stopped(self, urls, pool=None):
         """A crawl stopped by Ctrl-C: sets STOP, shuts the pool down (the jobs not started cancelled), waits for
         the other threads (each ends its page in flight, with no further attempt), prints the account of every URL
-        of urls (done, failed, not started) and exits 130."""
+        of urls (done, failed, not fetched) and exits 130."""
         STOP.set()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -480,8 +480,8 @@ class Account:
         with self._lock:
             lines, rest = self.lines(), [u for u in urls if u not in self.urls]
         pages = ", ".join(_ranges([int(page_of(u)) if page_of(u).isdigit() else 0 for u in rest]))
-        lines[0] = f"stopped by Ctrl-C: {len(urls)} pages: {lines[0].split(': ', 1)[1]}, {len(rest)} not started"
-        _say("".join(line + "\n" for line in lines + ([f"not started: pages {pages}"] if rest else [])))
+        lines[0] = f"stopped by Ctrl-C: {len(urls)} pages: {lines[0].split(': ', 1)[1]}, {len(rest)} not fetched"
+        _say("".join(line + "\n" for line in lines + ([f"not fetched: pages {pages}"] if rest else [])))
         sys.exit(130)
 
     def check(self):

@@ -20,11 +20,11 @@
 //! (`ctrlc::set_handler(|| STOP.store(true, Relaxed))`); then
 //! [`fetch_with_retry`] makes no further attempt, the crawler starts no new
 //! page, and [`Account::exit_if_stopped`] / [`exit_if_stopped`] print the
-//! account of every URL, the pages not started included, and exit 130:
+//! account of every URL, the pages not fetched included, and exit 130:
 //!
 //! ```text
-//! stopped by Ctrl-C: 50 pages: 12 ok, 0 retried, 0 failed, 38 not started
-//! not started: pages 13-50
+//! stopped by Ctrl-C: 50 pages: 12 ok, 0 retried, 0 failed, 38 not fetched
+//! not fetched: pages 13-50
 //! ```
 
 use std::collections::BTreeMap;
@@ -197,7 +197,7 @@ pub fn exit_if_stopped<'a>(
 
 /// A crawl of `urls` stopped by Ctrl-C: prints [`Account::stopped_lines`] for
 /// the pages of `crawl` (each `(fetched, post links)`, any order, the pages
-/// not started absent) and exits with code 130.
+/// not fetched absent) and exits with code 130.
 pub fn exit_stopped<'a>(
     crawl: impl IntoIterator<Item = &'a (Fetched, Option<usize>)>,
     urls: &[String],
@@ -363,23 +363,23 @@ impl Account {
     }
 
     /// The account of a crawl of `urls` stopped by Ctrl-C: every URL, done
-    /// (ok, retried), failed, or not started (not recorded), then one line
+    /// (ok, retried), failed, or not fetched (not recorded: never started, or cancelled in flight), then one line
     /// per retried or failed URL as in [`Account::lines`], then the pages not
-    /// started: `stopped by Ctrl-C: 50 pages: 12 ok, 0 retried, 0 failed, 38
-    /// not started`, ..., `not started: pages 13-50`.
+    /// fetched: `stopped by Ctrl-C: 50 pages: 12 ok, 0 retried, 0 failed, 38
+    /// not fetched`, ..., `not fetched: pages 13-50`.
     pub fn stopped_lines(&self, urls: &[String]) -> Vec<String> {
         let rest: Vec<&String> = urls.iter().filter(|u| !self.urls.contains_key(*u)).collect();
         let mut lines = self.lines();
         let counts =
             format!("{} ok, {} retried, {} failed", self.ok(), self.retried(), self.failed());
         lines[0] = format!(
-            "stopped by Ctrl-C: {} pages: {counts}, {} not started",
+            "stopped by Ctrl-C: {} pages: {counts}, {} not fetched",
             urls.len(),
             rest.len()
         );
         if !rest.is_empty() {
             let pages = rest.iter().map(|u| page_of(u).parse().unwrap_or(0)).collect();
-            lines.push(format!("not started: pages {}", ranges(pages).join(", ")));
+            lines.push(format!("not fetched: pages {}", ranges(pages).join(", ")));
         }
         lines
     }
@@ -564,9 +564,9 @@ mod tests {
         assert_eq!(
             account.stopped_lines(&urls),
             [
-                "stopped by Ctrl-C: 6 pages: 2 ok, 0 retried, 1 failed, 3 not started",
+                "stopped by Ctrl-C: 6 pages: 2 ok, 0 retried, 1 failed, 3 not fetched",
                 "failed: http://h/sitehome/p/4 after 1 attempt (connection refused)",
-                "not started: pages 3, 5-6",
+                "not fetched: pages 3, 5-6",
             ]
         );
         assert_eq!(ranges(vec![7, 1, 2, 3, 9, 10]), ["1-3", "7", "9-10"]);

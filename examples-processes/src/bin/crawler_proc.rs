@@ -29,7 +29,7 @@
 //! process, cost = ~2.5 seconds` on 2 workers (50 waits of 100 ms, 2 at a
 //! time), the account `50 pages: 50 ok, 0 retried, 0 failed` and `answer: 727
 //! post links on 50 pages`. Ctrl-C: the parent stops waiting, kills and reaps
-//! the workers, prints the account of every URL (done, failed, not started)
+//! the workers, prints the account of every URL (done, failed, not fetched)
 //! and exits 130.
 
 use anyhow::Result;

@@ -19,7 +19,7 @@
 //! (`--attempts`, `--timeout`), an account of every URL after each crawl, exit
 //! code 1 only if a page failed; the links are absolute, so the first is followed.
 //! Ctrl-C: no new page or attempt, the pages in flight end, then the account of
-//! every URL (done, failed, not started) and exit code 130.
+//! every URL (done, failed, not fetched) and exit code 130.
 //!
 //! Run: `cargo run --release -p examples-threads --bin crawler -- --pages 50`
 //! (starts the site here), or against a faulty site: in one terminal
@@ -101,7 +101,7 @@ fn main() -> Result<()> {
 
     if only != Some("multi") {
         let single = timed("single thread", || single_thread(&urls, &retry));
-        exit_if_stopped(&single, &urls); // Ctrl-C: the account of every URL (done, failed, not started), exit 130
+        exit_if_stopped(&single, &urls); // Ctrl-C: the account of every URL (done, failed, not fetched), exit 130
         // tally: prints the account of every URL, checks each page's post links.
         accounts.push(("the single-thread crawl", tally(&single)?));
     }

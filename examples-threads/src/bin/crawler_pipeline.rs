@@ -22,7 +22,7 @@
 //! The file is written as `PATH.PID.part` and renamed to `PATH` once checked,
 //! so no one sees a partial file there, even with two runs at once. Ctrl-C:
 //! no new page is started, the pages in flight end, the part file goes, the
-//! account says which pages were done, failed or not started; exit code 130.
+//! account says which pages were done, failed or not fetched; exit code 130.
 //!
 //! Run: `cargo run -p examples-threads --bin crawler_pipeline -- --pages 50 --out /tmp/posts.txt`
 //! (add `--site http://127.0.0.1:8000` to crawl a running
@@ -122,7 +122,7 @@ fn main() -> Result<()> {
     if STOP.load(Relaxed) {
         let _ = std::fs::remove_file(&part); // stopped: no partial file; the last complete one stays
     }
-    account.exit_if_stopped(&urls); // if stopped: the account of every URL (done, failed, not started), exit 130
+    account.exit_if_stopped(&urls); // if stopped: the account of every URL (done, failed, not fetched), exit 130
     // Read it back: each fetched page's posts in the file once, failed pages absent; rename
     // it to `path`; exit 1 only if a page still failed after its retries.
     examples_threads::check::results_file(part.as_ref(), path, args.crawl.pages, &account)

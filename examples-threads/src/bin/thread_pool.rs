@@ -18,7 +18,7 @@
 //! failed pages left unparsed, an account of every URL, exit code 1 only if a
 //! page failed; `--only map` does the whole crawl, fetch and parse, in `map`
 //! (what `compare` times). Ctrl-C: the pool starts no new page, the pages in
-//! flight end, then the account of every URL (done, failed, not started) and
+//! flight end, then the account of every URL (done, failed, not fetched) and
 //! exit code 130.
 //!
 //! Run: `cargo run -p examples-threads --bin thread_pool -- --pages 50 --workers 20`
@@ -84,7 +84,7 @@ fn main() -> Result<()> {
     let craw = |url: &String| craw(url, &retry, map_only);
     let mut crawl: Vec<_> =
         timed("map", || pool.install(|| urls.par_iter().filter_map(craw).collect()));
-    exit_if_stopped(&crawl, &urls); // Ctrl-C: the account of every URL (done, failed, not started), exit 130
+    exit_if_stopped(&crawl, &urls); // Ctrl-C: the account of every URL (done, failed, not fetched), exit 130
     let order = examples_threads::page_numbers(crawl.iter().map(|(f, _)| f.url.as_str()));
     event!("map (input order): pages {order:?}");
 
