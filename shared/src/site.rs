@@ -289,6 +289,12 @@ fn listen(addr: &str) -> std::io::Result<StdTcpListener> {
             socket2::Type::STREAM,
             Some(socket2::Protocol::TCP),
         )?;
+        // Unix: a restarted site rebinds at once, though the connections of the
+        // one it replaces wait out TIME_WAIT (~60 s); a port that another socket
+        // listens on is still refused. Not on Windows, where SO_REUSEADDR lets
+        // two sockets bind one port (std and tokio leave it off there too).
+        #[cfg(unix)]
+        socket.set_reuse_address(true)?;
         match socket.bind(&a.into()).and_then(|()| socket.listen(BACKLOG)) {
             Ok(()) => return Ok(socket.into()),
             Err(e) => last = e,
@@ -713,6 +719,21 @@ mod tests {
         assert!(fetch(&page_url(site.url(), 6)).is_err(), "page 6 is a 404");
         assert!(fetch(&format!("{}/p/1/1.html", site.url())).unwrap().contains("Post 1 of page 1"));
         assert_eq!(site.requests(), 7);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_restarted_site_rebinds_its_port_despite_time_wait() {
+        use std::io::Read;
+        let first = listen("127.0.0.1:0").unwrap();
+        let addr = first.local_addr().unwrap();
+        let mut client = std::net::TcpStream::connect(addr).unwrap();
+        let (accepted, _) = first.accept().unwrap();
+        drop(accepted); // the site closes first: its side of the connection enters TIME_WAIT
+        let _ = client.read(&mut [0; 1]); // the client sees the close
+        drop(client);
+        drop(first);
+        listen(&addr.to_string()).expect("rebinding a port whose old connection is in TIME_WAIT");
     }
 
     #[test]
